@@ -1,0 +1,448 @@
+"""Small pure transforms: ``fn(values, params, ctx) -> value``.
+
+``values`` are the decoded source values of the line's source field(s), in order. A transform returns a plain
+value, ``None`` for "empty" (sent to Odoo as False), or a placeholder that the loader resolves against Odoo
+and the ledger (:class:`Ref`, :class:`Refs`, :class:`Lookup`, :class:`RecordRef`), or :class:`Merge` to set
+several Odoo fields at once. A value that cannot be transformed raises :class:`TransformError`; the line's
+``on_error`` policy decides what happens next.
+
+| transform   | params                                   | example                                  |
+|-------------|------------------------------------------|------------------------------------------|
+| copy        | -                                        | any decoded value as is                  |
+| text        | max_length                               | strip; empty -> None                     |
+| join        | sep (default " ")                        | first + last -> name                     |
+| split       | sep (default " "), index                 | 'Ada Lovelace' index 0 -> 'Ada'          |
+| date        | format (strptime, for text values)       | '01.02.2024' %d.%m.%Y -> 2024-02-01      |
+| datetime    | format, tz (for naive text, default UTC) | -> aware UTC datetime                    |
+| number      | decimal (',' or '.'), integer (bool)     | '1.234,56' -> 1234.56                    |
+| boolean     | true_values, false_values                | 'Evet' -> True                           |
+| phone       | default_country (ISO-2)                  | '0532 123 45 67' TR -> '+905321234567'   |
+| email       | -                                        | ' Ada@Example.COM ' -> 'ada@example.com' |
+| html        | -                                        | text -> escaped <p>; html -> sanitised   |
+| value_map   | map, default, case_insensitive           | 'Won' -> {probability: 100}              |
+| lookup      | model, by (fields or 'xmlid'), value     | country 'TR' -> res.country id           |
+| ref         | object                                   | source id -> many2one id                 |
+| refs        | object                                   | source ids -> many2many ids              |
+| owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
+| record_ref  | objects, model_field, model_field_kind   | note -> model + res_id of its record     |
+| constant    | value                                    | always the same value                    |
+| template    | format                                   | '{0} ({1})'                              |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crm2odoo.errors import TransformError
+from crm2odoo.textnorm import fold
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another mapped record, resolved to its Odoo id by the loader."""
+
+    object: str
+    source_id: str
+    via: str | None = None  # read this many2one of the resolved record instead (a user's 'partner_id')
+
+
+@dataclass(frozen=True)
+class Refs:
+    """References for a many2many field: resolved to ``[(6, 0, ids)]`` (or ``(4, id)`` links on delta)."""
+
+    object: str
+    source_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A record that already exists in Odoo (country, state, currency), found by one of ``by`` fields."""
+
+    model: str
+    value: str
+    by: tuple[str, ...] = ("name",)
+    within: tuple[str, Any] | None = None  # (field, Lookup or id) narrowing, e.g. ('country_id', Lookup(...))
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """The record a note/activity/attachment belongs to: the first candidate that resolves wins."""
+
+    candidates: tuple[Ref, ...]
+    model_field: str = "model"  # the Odoo field that receives the model ('model', 'res_model', 'res_model_id')
+    model_field_kind: str = "name"  # 'name': the model's technical name; 'ir_model': the ir.model id
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Several Odoo fields set at once (value maps such as Won -> {stage, probability})."""
+
+    vals: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TransformContext:
+    """Read-only facts a transform may use."""
+
+    default_country: str = "US"
+    source_timezone: str = "UTC"
+
+
+TransformFn = Callable[[list[Any], Mapping[str, Any], TransformContext], Any]
+
+
+def _first(values: list[Any]) -> Any:
+    return values[0] if values else None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def t_copy(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    return None if _empty(value) else value
+
+
+def t_text(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    text = str(value).strip()
+    max_length = params.get("max_length")
+    if max_length and len(text) > int(max_length):
+        raise TransformError(f"text longer than {max_length} characters ({len(text)})", value=text[:40] + "…")
+    return text
+
+
+def t_join(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    parts = [str(v).strip() for v in values if not _empty(v)]
+    return str(params.get("sep", " ")).join(parts) or None
+
+
+def t_split(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    parts = str(value).split(params.get("sep") or None)
+    index = int(params.get("index", 0))
+    return parts[index].strip() if -len(parts) <= index < len(parts) else None
+
+
+def t_date(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    fmt = params.get("format")
+    text = str(value).strip()
+    try:
+        return dt.datetime.strptime(text, fmt).date() if fmt else dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise TransformError(f"not a date in format {fmt or 'YYYY-MM-DD'}", value=text) from None
+
+
+def t_datetime(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    tz = ZoneInfo(str(params.get("tz") or ctx.source_timezone))
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    else:
+        fmt = params.get("format")
+        text = str(value).strip()
+        try:
+            parsed = dt.datetime.strptime(text, fmt) if fmt else dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise TransformError(f"not a date-time in format {fmt or 'ISO 8601'}", value=text) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(dt.UTC)
+
+
+_NUMBER_JUNK = re.compile(r"[^\d,.\-+eE]")
+
+
+def parse_number(text: str, decimal: str = ".") -> Decimal:
+    """Parse '1.234,56' (decimal=',') or '1,234.56' (decimal='.') into a Decimal; raises ValueError."""
+    cleaned = _NUMBER_JUNK.sub("", text.strip())
+    if decimal == ",":
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+def t_number(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value) or isinstance(value, bool):
+        return None if _empty(value) else int(value)
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        try:
+            number = parse_number(str(value), str(params.get("decimal", ".")))
+        except ValueError:
+            raise TransformError("not a number", value=str(value)) from None
+    if params.get("integer"):
+        if number != number.to_integral_value():
+            raise TransformError("not a whole number", value=str(value))
+        return int(number)
+    return float(number)
+
+
+_TRUE = {"1", "true", "yes", "y", "evet", "var", "ja", "x", "on", "t"}
+_FALSE = {"0", "false", "no", "n", "hayır", "hayir", "yok", "nein", "off", "f", ""}
+
+
+def t_boolean(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return bool(value)
+    key = fold(str(value))
+    true_values = {fold(str(v)) for v in params.get("true_values", ())} | _TRUE
+    false_values = {fold(str(v)) for v in params.get("false_values", ())} | _FALSE
+    if key in true_values:
+        return True
+    if key in false_values:
+        return False
+    raise TransformError("not a yes/no value", value=str(value))
+
+
+def t_phone(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    import phonenumbers  # imported here: the library loads its metadata on import
+
+    value = _first(values)
+    if _empty(value):
+        return None
+    text = str(value).strip()
+    country = str(params.get("default_country") or ctx.default_country).upper()
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        raise TransformError(f"not a phone number (default country {country})", value=text) from None
+    if not phonenumbers.is_possible_number(number):
+        raise TransformError(f"not a possible phone number (default country {country})", value=text)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\].]{2,}$")
+
+
+def t_email(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    text = str(value).strip().strip("<>").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if not _EMAIL.match(text):
+        raise TransformError("not an email address", value=text)
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}" if params.get("keep_local_case") else text.lower()
+
+
+_ALLOWED_TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li", "a", "blockquote", "pre", "code",
+    "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "td", "th", "span", "div", "hr", "img",
+}
+_DROP_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+_ALLOWED_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
+                  "th": {"colspan", "rowspan"}}
+_SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|/|#)", re.IGNORECASE)
+
+
+class _Sanitiser(HTMLParser):
+    """Keeps a small allow-list of tags and attributes; drops scripts, styles and event handlers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROP_CONTENT:
+            self._skip += 1
+            return
+        if self._skip or tag not in _ALLOWED_TAGS:
+            return
+        kept = []
+        for name, value in attrs:
+            if name in _ALLOWED_ATTRS.get(tag, set()) and value is not None:
+                if name in {"href", "src"} and not _SAFE_URL.match(value.strip()):
+                    continue
+                kept.append(f' {name}="{html.escape(value, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_CONTENT:
+            self._skip = max(0, self._skip - 1)
+            return
+        if not self._skip and tag in _ALLOWED_TAGS and tag not in {"br", "hr", "img"}:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.out.append(html.escape(data, quote=False))
+
+
+_LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def sanitise_html(text: str) -> str:
+    parser = _Sanitiser()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.out)
+
+
+def t_html(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    text = str(value)
+    if _LOOKS_HTML.search(text):
+        return sanitise_html(text)
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join("<p>" + html.escape(p.strip()).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+def t_value_map(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    mapping: Mapping[str, Any] = params.get("map") or {}
+
+    def one(item: Any) -> Any:
+        key = "" if item is None else str(item)
+        if key in mapping:
+            found = mapping[key]
+        elif params.get("case_insensitive", True) and (
+            hit := next((v for k, v in mapping.items() if fold(str(k)) == fold(key)), _MISSING)
+        ) is not _MISSING:
+            found = hit
+        elif "default" in params:
+            found = params["default"]
+        elif _empty(item):
+            return None
+        else:
+            raise TransformError("value not in the value map", value=key)
+        return Merge(found) if isinstance(found, Mapping) else found
+
+    if isinstance(value, list):
+        return [one(v) for v in value]
+    return one(value)
+
+
+_MISSING = object()
+
+
+def t_lookup(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values) if values else params.get("value")
+    if _empty(value):
+        return None
+    model = params.get("model")
+    if not model:
+        raise TransformError("lookup needs params.model")
+    by = params.get("by") or ["name"]
+    return Lookup(model=str(model), value=str(value).strip(), by=tuple(by))
+
+
+def t_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    return Ref(object=str(params["object"]), source_id=str(value))
+
+
+def t_refs(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    ids: list[str] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            ids.extend(str(v) for v in value if not _empty(v))
+        elif not _empty(value):
+            ids.append(str(value))
+    return Refs(object=str(params["object"]), source_ids=tuple(dict.fromkeys(ids)))
+
+
+def t_owner(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    value = _first(values)
+    if _empty(value):
+        return None
+    via = "partner_id" if params.get("as") == "partner" else None
+    return Ref(object=str(params.get("object", "user")), source_id=str(value), via=via)
+
+
+def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    objects = list(params.get("objects") or [])
+    candidates = tuple(
+        Ref(object=str(obj), source_id=str(value))
+        for obj, value in zip(objects, values, strict=False)
+        if not _empty(value)
+    )
+    if not candidates:
+        return None
+    return RecordRef(
+        candidates=candidates,
+        model_field=str(params.get("model_field", "model")),
+        model_field_kind=str(params.get("model_field_kind", "name")),
+    )
+
+
+def t_constant(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    return params.get("value")
+
+
+def t_template(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    if all(_empty(v) for v in values):
+        return None
+    shown = ["" if _empty(v) else v for v in values]
+    try:
+        return str(params.get("format", "{0}")).format(*shown).strip() or None
+    except (IndexError, KeyError, ValueError) as exc:
+        raise TransformError(f"template does not fit the values: {exc}") from None
+
+
+TRANSFORMS: dict[str, TransformFn] = {
+    "copy": t_copy,
+    "text": t_text,
+    "join": t_join,
+    "split": t_split,
+    "date": t_date,
+    "datetime": t_datetime,
+    "number": t_number,
+    "boolean": t_boolean,
+    "phone": t_phone,
+    "email": t_email,
+    "html": t_html,
+    "value_map": t_value_map,
+    "lookup": t_lookup,
+    "ref": t_ref,
+    "refs": t_refs,
+    "owner": t_owner,
+    "record_ref": t_record_ref,
+    "constant": t_constant,
+    "template": t_template,
+}
+
+#: transforms that may lose information (the review lists them first)
+LOSSY_TRANSFORMS = {"split", "value_map", "text", "template"}
