@@ -1,0 +1,105 @@
+"""What the target Odoo looks like: version, installed modules, fields per model; cached per run.
+
+Differences between 17, 18 and 19 that matter for CRM data live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from crm2odoo.odoo.client import OdooClient
+
+#: Write context for every load: no tracking, no chatter noise, no follower subscription, no outgoing mail.
+QUIET_CONTEXT: dict[str, Any] = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    "mail_activity_quick_update": True,
+    "mail_notify_force_send": False,
+    "no_mail_to_attendees": True,
+    "dont_notify": True,
+    "no_vat_validation": True,
+    "tz": "UTC",  # load() reads naive datetimes in the context timezone; ours are UTC
+    "active_test": False,
+}
+
+#: (model, field) renamed or removed by version: major -> {(model, old): new or None}
+FIELD_CHANGES: dict[int, dict[tuple[str, str], str | None]] = {
+    19: {
+        ("res.partner", "mobile"): None,
+        ("crm.lead", "mobile"): None,
+        ("res.partner", "title"): None,
+        ("crm.lead", "title"): None,
+        ("crm.stage", "team_id"): "team_ids",
+        ("sale.order.line", "product_uom"): "product_uom_id",
+        ("sale.order.line", "tax_id"): "tax_ids",
+        ("res.users", "groups_id"): "group_ids",
+    },
+}
+
+FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "relation", "selection", "store", "size"]
+
+
+def field_for_version(major: int, model: str, name: str) -> str | None:
+    """The name of ``model.name`` on an Odoo of version ``major`` (None: the field does not exist there)."""
+    for version in sorted(FIELD_CHANGES):
+        if major >= version and (model, name) in FIELD_CHANGES[version]:
+            renamed = FIELD_CHANGES[version][(model, name)]
+            if renamed is None:
+                return None
+            name = renamed
+    return name
+
+
+class Schema:
+    """Cached introspection of one Odoo database."""
+
+    def __init__(self, client: OdooClient) -> None:
+        self.client = client
+        self.major = client.server.major
+        self.version = client.server.version
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
+        self._modules: set[str] | None = None
+        self._models: set[str] | None = None
+        self._lock = threading.Lock()
+
+    def models(self) -> set[str]:
+        if self._models is None:
+            rows = self.client.search_read_all("ir.model", [], ["model"])
+            self._models = {r["model"] for r in rows}
+        return self._models
+
+    def has_model(self, model: str) -> bool:
+        return model in self.models()
+
+    def installed_modules(self) -> set[str]:
+        if self._modules is None:
+            rows = self.client.search_read_all("ir.module.module", [["state", "=", "installed"]], ["name"])
+            self._modules = {r["name"] for r in rows}
+        return self._modules
+
+    def fields(self, model: str) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            cached = self._fields.get(model)
+        if cached is None:
+            cached = self.client.fields_get(model, FIELD_ATTRIBUTES)
+            with self._lock:
+                self._fields[model] = cached
+        return cached
+
+    def forget(self, model: str | None = None) -> None:
+        """Drop cached fields after custom fields were created."""
+        with self._lock:
+            if model is None:
+                self._fields.clear()
+                self._models = None
+            else:
+                self._fields.pop(model, None)
+                self._models = None
+
+    def all_fields(self, models: list[str]) -> Mapping[str, Mapping[str, Mapping[str, Any]]]:
+        return {m: self.fields(m) for m in models if self.has_model(m)}
