@@ -64,7 +64,7 @@ _MIGRATIONS: list[tuple[int, str]] = [
         model TEXT NOT NULL,
         xmlid TEXT NOT NULL,
         odoo_id INTEGER,
-        state TEXT NOT NULL,               -- sending | created | updated | matched | unchanged | skipped | quarantined
+        state TEXT NOT NULL,               -- sending | created | updated | matched | unchanged | merged | skipped | quarantined
         origin TEXT NOT NULL DEFAULT 'created',   -- created (by the tool) | matched (existed in Odoo)
         content_hash TEXT,
         written TEXT,                      -- JSON of the values last written (conflict detection on delta)
@@ -130,7 +130,7 @@ _MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 RecordState = str
-FINAL_STATES = ("created", "updated", "matched", "unchanged", "skipped", "quarantined")
+FINAL_STATES = ("created", "updated", "matched", "unchanged", "merged", "skipped", "quarantined")
 
 
 def now() -> str:
@@ -304,7 +304,7 @@ class Ledger:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""
         rows = self.query(
             "SELECT source_id, odoo_id FROM records WHERE object=? AND odoo_id IS NOT NULL "
-            "AND state IN ('created','updated','matched','unchanged')", (obj,))
+            "AND state IN ('created','updated','matched','unchanged','merged')", (obj,))
         return {r[0]: int(r[1]) for r in rows}
 
     def mark_sending(self, run_id: int, rows: list[tuple[str, str, str, str, str, str]]) -> None:
@@ -327,9 +327,9 @@ class Ledger:
         stamp = now()
         with self.tx() as db:
             db.executemany(
-                "UPDATE records SET odoo_id=?, state=?, written=?, last_run=?, updated_at=?, reason='' "
-                "WHERE object=? AND source_id=?",
-                [(oid, state, json.dumps(written, sort_keys=True, default=str), run_id, stamp, o, s)
+                "UPDATE records SET odoo_id=?, state=?, written=?, last_run=?, updated_at=?, "
+                "reason=CASE WHEN ? IN ('merged', 'matched') THEN reason ELSE '' END WHERE object=? AND source_id=?",
+                [(oid, state, json.dumps(written, sort_keys=True, default=str), run_id, stamp, state, o, s)
                  for o, s, oid, state, written in rows],
             )
 

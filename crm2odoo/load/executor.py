@@ -1,0 +1,472 @@
+"""Loading: object by object in dependency order, batched, parallel, idempotent through external IDs.
+
+The write primitive is Odoo's ``load`` with an ``id`` column holding our external ID. It creates the record
+and its external ID in one transaction and, for an external ID that exists, updates instead of creating. So:
+
+* intent first: each batch is written to the ledger as ``sending`` before it is sent;
+* a lost reply, a crash or a kill is repaired by sending the batch again: nothing is duplicated;
+* a batch Odoo rejects for a data reason is split until the bad records are isolated and quarantined with
+  Odoo's message; the rest load.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.errors import OdooRecordError, OdooTransientError, UserFacingError
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.order import LoadStep, spec_order
+from crm2odoo.load.resolve import Resolver, cell, column, quiet_context
+from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+from crm2odoo.sources.base import Source, SourceRecord
+from crm2odoo.textnorm import fold
+
+log = logging.getLogger("crm2odoo.load")
+
+Events = Callable[..., None]
+LANDED = ("created", "updated", "matched", "unchanged", "merged")
+#: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
+DEFAULT_SENSITIVE = {"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
+                     "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type"}
+
+
+@dataclass
+class ObjectResult:
+    name: str
+    model: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    matched: int = 0
+    merged: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    blocked: str = ""
+
+    def asdict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Prepared:
+    target: TargetRecord
+    cells: dict[str, str]
+    deferred: dict[str, Any] = field(default_factory=dict)
+    existing_id: int | None = None  # a record already landed (update) or matched in Odoo
+    matched: bool = False
+
+
+class BlockedError(UserFacingError):
+    """A phase cannot run until a person acts (unmatched owners)."""
+
+
+class Loader:
+    def __init__(self, *, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
+                 source: Source, run_id: int, batch_size: int = 200, workers: int = 2,
+                 fallback_owner: str | None = None, events: Events | None = None) -> None:
+        self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
+        self.engine, self.source, self.run_id = engine, source, run_id
+        self.batch_size, self.workers = batch_size, max(1, workers)
+        self.fallback_owner = fallback_owner or spec.fallback_owner_login
+        self.resolver = Resolver(client, schema, ledger, spec)
+        self.events: Events = events or (lambda kind, **data: None)
+        self.context = quiet_context()
+
+    # -- the run -----------------------------------------------------------------------------------------------
+    def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
+        results: list[ObjectResult] = []
+        blocked_maps: set[str] = set()
+        for step in spec_order(self.spec):
+            obj = step.map
+            if only and obj.name not in only and obj.source_object not in only:
+                continue
+            if blocked_maps & set(step.depends_on):
+                result = ObjectResult(obj.name, obj.model, blocked="waits for " + ", ".join(
+                    sorted(blocked_maps & set(step.depends_on))))
+                self.ledger.phase(self.run_id, obj.name, "blocked", result.asdict(), result.blocked)
+                blocked_maps.add(obj.name)
+                results.append(result)
+                self.events("object_blocked", result=result)
+                continue
+            self.ledger.phase(self.run_id, obj.name, "running")
+            self.events("object_start", name=obj.name, model=obj.model)
+            wanted = ids.get(obj.name) if ids is not None else None
+            if obj.options.get("match_only"):
+                result = self.match_users(obj, wanted)
+                if result.blocked:
+                    blocked_maps.add(obj.name)
+            else:
+                result = self.load_object(step, wanted)
+            state = "blocked" if result.blocked else "done"
+            self.ledger.phase(self.run_id, obj.name, state, result.asdict(), result.blocked)
+            self.events("object_done", result=result)
+            results.append(result)
+        return results
+
+    def _records(self, obj: ObjectMap, ids: set[str] | None) -> Iterator[SourceRecord]:
+        if ids is not None and not ids:
+            return iter(())
+        return self.source.read(obj.source_object, ids=ids)
+
+    # -- owners ------------------------------------------------------------------------------------------------
+    def match_users(self, obj: ObjectMap, ids: set[str] | None) -> ObjectResult:
+        """Owners are matched to existing internal users by email; never created."""
+        result = ObjectResult(obj.name, obj.model)
+        fallback_id = None
+        if self.fallback_owner:
+            rows = self.client.search_read("res.users", [["login", "=", self.fallback_owner]], ["id", "partner_id"],
+                                           limit=1, context={"active_test": False})
+            if not rows:
+                raise UserFacingError(f"fallback owner {self.fallback_owner!r} is not a user of this Odoo",
+                                      hint="set migration.fallback_owner to an existing login")
+            fallback_id = int(rows[0]["id"])
+        unmatched: list[str] = []
+        landed: list[tuple[str, str, int, str, dict[str, Any]]] = []
+        for record in self._records(obj, ids):
+            result.read += 1
+            target = self.engine.transform(obj, record)
+            email = str(target.vals.get("email") or target.vals.get("login") or "").strip()
+            name = str(target.vals.get("name") or "")
+            user = None
+            if email:
+                rows = self.client.search_read(
+                    "res.users", [["share", "=", False], "|", ["login", "=ilike", email], ["email", "=ilike", email]],
+                    ["id", "partner_id"], limit=1, context={"active_test": False})
+                user = rows[0] if rows else None
+            if user:
+                partner = user["partner_id"][0] if user["partner_id"] else None
+                self.ledger.set_owner(record.id, name, email, "matched", int(user["id"]), partner)
+                self.ledger.mark_state(self.run_id, obj.name, record.id, "matched", model=obj.model,
+                                       xmlid="", locator=record.locator)
+                landed.append((obj.name, record.id, int(user["id"]), "matched", {}))
+                result.matched += 1
+            elif fallback_id:
+                self.ledger.set_owner(record.id, name, email, "fallback", fallback_id, None)
+                self.ledger.mark_state(self.run_id, obj.name, record.id, "matched",
+                                       f"no Odoo user with email {email or '(none)'}; fallback owner {self.fallback_owner}",
+                                       model=obj.model, locator=record.locator)
+                landed.append((obj.name, record.id, fallback_id, "matched", {}))
+                result.matched += 1
+            else:
+                self.ledger.set_owner(record.id, name, email, "unmatched", None, None)
+                self.ledger.mark_state(self.run_id, obj.name, record.id, "skipped",
+                                       f"no Odoo user with email {email or '(none)'}", model=obj.model,
+                                       locator=record.locator)
+                unmatched.append(f"{name or record.id} <{email or 'no email'}>")
+        if landed:
+            self.ledger.mark_landed(self.run_id, landed)
+            self.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in landed})
+        if unmatched:
+            result.skipped = len(unmatched)
+            result.blocked = (f"{len(unmatched)} owner(s) have no Odoo user: {', '.join(unmatched[:5])}"
+                              f"{' …' if len(unmatched) > 5 else ''}. Create these users in Odoo (same email) or set "
+                              "migration.fallback_owner, then run migrate again")
+            self.ledger.add_issues(self.run_id, [(obj.name, None, "owner", None, None, result.blocked, "")])
+        return result
+
+    # -- one object --------------------------------------------------------------------------------------------
+    def load_object(self, step: LoadStep, ids: set[str] | None) -> ObjectResult:
+        obj = step.map
+        result = ObjectResult(obj.name, obj.model)
+        fields_meta = self.schema.fields(obj.model)
+        survivors: dict[str, str] = {}
+        merged: list[tuple[str, str, str]] = []  # (duplicate id, survivor id, reason)
+        ordered = obj.model == "mail.message"
+        pending: list[TargetRecord] = []
+        deferred_all: list[tuple[int | None, TargetRecord, dict[str, Any]]] = []
+        known = {r.source_id: r for r in self.ledger.records(obj.name)}
+
+        def targets() -> Iterator[TargetRecord]:
+            for record in self._records(obj, ids):
+                if not self.engine.applies(obj, record):
+                    continue
+                result.read += 1
+                yield self.engine.transform(obj, record)
+
+        stream: Iterable[TargetRecord] = targets()
+        if ordered:  # chatter sorts by id: insert each record's history oldest first
+            stream = sorted(stream, key=lambda t: (str(t.vals.get("date") or ""), t.source_id))
+
+        with cf.ThreadPoolExecutor(max_workers=1 if ordered else self.workers) as pool:
+            futures: list[cf.Future[None]] = []
+            for target in stream:
+                if target.outcome != "ok":
+                    self._record_problem_outcome(target, result)
+                    continue
+                key = self._dedupe_key(obj, target)
+                if key is not None:
+                    first = survivors.setdefault(key, target.source_id)
+                    if first != target.source_id:
+                        merged.append((target.source_id, first,
+                                       f"duplicate of {obj.name} {first} by {', '.join(obj.dedupe_fields)}"))
+                        continue
+                row = known.get(target.source_id)
+                if row is not None and row.state in ("created", "updated", "matched", "unchanged") \
+                        and row.content_hash == target.content_hash and row.odoo_id:
+                    result.unchanged += 1
+                    continue
+                pending.append(target)
+                if len(pending) >= self.batch_size:
+                    futures.append(pool.submit(self._batch, step, pending, fields_meta, result, deferred_all))
+                    pending = []
+                    self._drain(futures, limit=self.workers * 2)
+            if pending:
+                futures.append(pool.submit(self._batch, step, pending, fields_meta, result, deferred_all))
+            self._drain(futures, limit=0)
+        if deferred_all:
+            self._second_pass(obj, fields_meta, deferred_all, result)
+        if merged:
+            self._settle_merged(obj, merged, result)
+        return result
+
+    @staticmethod
+    def _drain(futures: list[cf.Future[None]], *, limit: int) -> None:
+        while len(futures) > limit:
+            futures.pop(0).result()
+
+    def _dedupe_key(self, obj: ObjectMap, target: TargetRecord) -> str | None:
+        if not obj.dedupe_fields:
+            return None
+        parts = []
+        for name in obj.dedupe_fields:
+            value = target.vals.get(name)
+            if value is None or value == "":
+                return None
+            parts.append(fold(str(value)))
+        return "\x1f".join(parts)
+
+    def _record_problem_outcome(self, target: TargetRecord, result: ObjectResult) -> None:
+        state = "quarantined" if target.outcome == "quarantine" else "skipped"
+        reason = "; ".join(f"{p.field or 'row'}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+                           for p in target.problems if p.policy in ("quarantine", "skip"))
+        self.ledger.mark_state(self.run_id, target.map_name, target.source_id, state, reason, model=target.model,
+                               xmlid=target.xmlid, locator=target.locator)
+        self.ledger.add_issues(self.run_id, [
+            (target.map_name, target.source_id, "quarantine" if state == "quarantined" else "skip", p.field, p.value,
+             p.message, target.locator) for p in target.problems if p.policy != "set_empty"])
+        if state == "quarantined":
+            result.quarantined += 1
+        else:
+            result.skipped += 1
+
+    # -- one batch ---------------------------------------------------------------------------------------------
+    def _batch(self, step: LoadStep, targets: list[TargetRecord], fields_meta: dict[str, dict[str, Any]],
+               result: ObjectResult, deferred_all: list[tuple[int | None, TargetRecord, dict[str, Any]]]) -> None:
+        obj = step.map
+        prepared: list[Prepared] = []
+        for target in targets:
+            vals, problems, deferred = self.resolver.resolve(target, skip_self=step.deferred_self)
+            hard = [p for p in problems if p.policy == "quarantine"]
+            if problems:
+                self.ledger.add_issues(self.run_id, [
+                    (target.map_name, target.source_id, "quarantine" if p.policy == "quarantine" else "warning",
+                     p.field, p.value, p.message, target.locator) for p in problems])
+            if hard:
+                target.problems.extend(hard)
+                target.outcome = "quarantine"
+                self._record_problem_outcome(target, result)
+                continue
+            unknown = [n for n in vals if n not in fields_meta]
+            if unknown:
+                target.problems.append(RecordProblem(unknown[0], None, f"field {unknown[0]} does not exist on "
+                                                     f"{obj.model} in this Odoo", "quarantine"))
+                target.outcome = "quarantine"
+                self._record_problem_outcome(target, result)
+                continue
+            cells = {n: cell(v, fields_meta[n]) for n, v in vals.items()}
+            prepared.append(Prepared(target, cells, deferred))
+        if not prepared:
+            return
+        self._find_existing(obj, prepared)
+        self.ledger.mark_sending(self.run_id, [
+            (p.target.map_name, p.target.source_id, p.target.model, p.target.xmlid, p.target.content_hash,
+             p.target.locator) for p in prepared])
+        self._adopt_matches(obj, prepared, fields_meta)
+        self._save_priors(obj, prepared, fields_meta)
+        self._send(obj, prepared, fields_meta, result)
+        for p in prepared:
+            if p.deferred:
+                deferred_all.append((self.resolver.ids(obj.name).get(p.target.source_id), p.target, p.deferred))
+
+    def _find_existing(self, obj: ObjectMap, prepared: list[Prepared]) -> None:
+        """Records this tool landed before (update path) and, for match_existing maps, Odoo's own records."""
+        known = self.resolver.ids(obj.name)
+        fresh: list[Prepared] = []
+        for p in prepared:
+            existing = known.get(p.target.source_id)
+            if existing:
+                p.existing_id = existing
+            else:
+                fresh.append(p)
+        if not (obj.match_existing and obj.dedupe_fields and fresh):
+            return
+        field_name = obj.dedupe_fields[0]
+        values = sorted({p.cells.get(field_name, "") for p in fresh} - {""})
+        if not values:
+            return
+        domain: list[Any] = ["|"] * (len(values) - 1) + [[field_name, "=ilike", v] for v in values]
+        domain = [*domain, *[[k, "=", v] for k, v in obj.constants.items() if isinstance(v, bool | str | int)]]
+        rows = self.client.search_read_all(obj.model, domain, obj.dedupe_fields, context={"active_test": False})
+        claimed = {int(r[0]) for r in self.ledger.query(
+            "SELECT odoo_id FROM records WHERE model=? AND odoo_id IS NOT NULL", (obj.model,))}
+        index: dict[str, int] = {}
+        for row in rows:
+            key = "\x1f".join(fold(str(row.get(f) or "")) for f in obj.dedupe_fields)
+            if int(row["id"]) not in claimed:
+                index.setdefault(key, int(row["id"]))
+        for p in fresh:
+            key = "\x1f".join(fold(p.cells.get(f, "")) for f in obj.dedupe_fields)
+            if key in index:
+                p.existing_id, p.matched = index.pop(key), True
+
+    def _adopt_matches(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]]) -> None:
+        """Give a matched Odoo record our external ID, so the load below updates it instead of creating."""
+        matches = [p for p in prepared if p.matched and p.existing_id]
+        if not matches:
+            return
+        for p in matches:
+            self.ledger.mark_matched(self.run_id, obj.name, p.target.source_id, obj.model, p.target.xmlid,
+                                     int(p.existing_id or 0), p.target.locator)
+        names = [p.target.xmlid.split(".", 1)[1] for p in matches]
+        present = {r["name"] for r in self.client.search_read(
+            "ir.model.data", [["module", "=", XMLID_MODULE], ["name", "in", names]], ["name"])}
+        missing = [p for p in matches if p.target.xmlid.split(".", 1)[1] not in present]
+        self._save_priors(obj, matches, fields_meta, force=True)
+        if missing:
+            self.client.execute("ir.model.data", "create", vals_list=[
+                {"module": XMLID_MODULE, "name": p.target.xmlid.split(".", 1)[1], "model": obj.model,
+                 "res_id": p.existing_id, "noupdate": True} for p in missing], retry_writes=False)
+
+    def _save_priors(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]], *,
+                     force: bool = False) -> None:
+        """Before overwriting an existing record, keep its current values so rollback can restore them."""
+        targets = [p for p in prepared if p.existing_id and (force or not p.matched)]
+        if not targets:
+            return
+        names = sorted({n for p in targets for n in p.cells} & set(fields_meta))
+        rows = self.client.read(obj.model, [int(p.existing_id or 0) for p in targets], names,
+                                context={"active_test": False})
+        priors: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            vals: dict[str, Any] = {}
+            for name in names:
+                value = row.get(name)
+                kind = fields_meta[name].get("type")
+                if kind == "many2one":
+                    vals[name] = value[0] if isinstance(value, list) and value else False
+                elif kind == "many2many":
+                    vals[name] = [[6, 0, list(value or [])]]
+                else:
+                    vals[name] = value
+            priors[int(row["id"])] = vals
+        self.ledger.save_prior(self.run_id, obj.model, priors)
+
+    def _send(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]],
+              result: ObjectResult) -> None:
+        """One ``load`` per group of records sharing their default-sensitive columns; split on data errors."""
+        groups: dict[tuple[str, ...], list[Prepared]] = {}
+        for p in prepared:
+            signature = tuple(sorted(n for n in p.cells if n in DEFAULT_SENSITIVE and p.cells[n] != ""))
+            groups.setdefault(signature, []).append(p)
+        for signature, group in groups.items():
+            names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
+            self._load(obj, group, names, fields_meta, result)
+
+    def _load(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: dict[str, dict[str, Any]],
+              result: ObjectResult) -> None:
+        header = ["id", *[column(n, fields_meta[n]) for n in names]]
+        rows = [[p.target.xmlid, *[p.cells.get(n, "") for n in names]] for p in group]
+        try:
+            answer = self.client.execute(obj.model, "load", fields=header, data=rows, context=self.context,
+                                         retry_writes=True)
+            messages = answer.get("messages") or []
+            ids = answer.get("ids")
+        except OdooRecordError as exc:
+            ids, messages = None, [{"type": "error", "message": str(exc)}]
+        if ids and len(ids) == len(group):
+            self._landed(obj, group, [int(i) for i in ids], result)
+            return
+        errors = [m for m in messages if m.get("type") == "error"] or [{"message": "Odoo rejected the batch"}]
+        if len(group) == 1:
+            reason = "; ".join(str(m.get("message", "")) for m in errors)[:500]
+            p = group[0]
+            self.ledger.mark_state(self.run_id, obj.name, p.target.source_id, "quarantined", f"Odoo: {reason}",
+                                   model=obj.model, xmlid=p.target.xmlid, locator=p.target.locator)
+            self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "quarantine",
+                                                  errors[0].get("field"), None, f"Odoo: {reason}", p.target.locator)])
+            result.quarantined += 1
+            return
+        bad = {int(m["record"]) for m in errors if isinstance(m.get("record"), int) and 0 <= m["record"] < len(group)}
+        if bad and len(bad) < len(group):
+            for index in sorted(bad):
+                self._load(obj, [group[index]], names, fields_meta, result)
+            rest = [p for i, p in enumerate(group) if i not in bad]
+            self._load(obj, rest, names, fields_meta, result)
+            return
+        middle = len(group) // 2
+        self._load(obj, group[:middle], names, fields_meta, result)
+        self._load(obj, group[middle:], names, fields_meta, result)
+
+    def _landed(self, obj: ObjectMap, group: list[Prepared], ids: list[int], result: ObjectResult) -> None:
+        rows: list[tuple[str, str, int, str, dict[str, Any]]] = []
+        for p, odoo_id in zip(group, ids, strict=True):
+            if p.matched:
+                state = "matched"
+                result.matched += 1
+            elif p.existing_id:
+                state = "updated"
+                result.updated += 1
+            else:
+                state = "created"
+                result.created += 1
+            rows.append((obj.name, p.target.source_id, odoo_id, state, p.cells))
+        self.ledger.mark_landed(self.run_id, rows)
+        self.resolver.register(obj.name, {p.target.source_id: i for p, i in zip(group, ids, strict=True)})
+
+    # -- after the main pass -----------------------------------------------------------------------------------
+    def _second_pass(self, obj: ObjectMap, fields_meta: dict[str, dict[str, Any]],
+                     deferred: list[tuple[int | None, TargetRecord, dict[str, Any]]], result: ObjectResult) -> None:
+        """Self-references (a company's parent company) once every record of the map exists."""
+        for odoo_id, target, refs in deferred:
+            if not odoo_id:
+                continue
+            vals: dict[str, Any] = {}
+            for name, ref in refs.items():
+                found = self.resolver.id_of(ref)
+                if found is None:
+                    self.ledger.add_issues(self.run_id, [(obj.name, target.source_id, "warning", name, ref.source_id,
+                                                          f"references {ref.object} {ref.source_id}, which is not "
+                                                          "in Odoo; link left out", target.locator)])
+                else:
+                    vals[name] = found
+            if vals:
+                self.client.write(obj.model, [odoo_id], vals, context=self.context)
+
+    def _settle_merged(self, obj: ObjectMap, merged: list[tuple[str, str, str]], result: ObjectResult) -> None:
+        ids = self.resolver.ids(obj.name)
+        rows: list[tuple[str, str, int, str, dict[str, Any]]] = []
+        for duplicate, survivor, reason in merged:
+            odoo_id = ids.get(survivor)
+            if odoo_id is None:
+                self.ledger.mark_state(self.run_id, obj.name, duplicate, "skipped", reason + " (not loaded)",
+                                       model=obj.model)
+                result.skipped += 1
+                continue
+            self.ledger.mark_state(self.run_id, obj.name, duplicate, "merged", reason, model=obj.model)
+            rows.append((obj.name, duplicate, odoo_id, "merged", {}))
+            result.merged += 1
+        if rows:
+            self.ledger.mark_landed(self.run_id, rows)
+            self.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in rows})
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, OdooTransientError)

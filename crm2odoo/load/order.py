@@ -1,0 +1,86 @@
+"""Load order: a pure dependency graph over object maps, tie-broken by the migration's phase order.
+
+Phase order (the mission's): schema records (teams, stages, tags, lost reasons) -> companies -> contacts ->
+users/owners -> deals/leads -> notes and activities -> tasks -> quotes/orders -> invoices/payments -> custom
+objects -> attachments. A map that references another is always loaded after it; a map that references
+itself (a company's parent company) has those fields deferred to a second pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from crm2odoo.errors import MappingError
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+
+PHASE_RANK: dict[str, int] = {
+    "user": 0,
+    "pipeline": 1, "stage": 2, "tag": 3, "deal_tag": 3, "lost_reason": 3,
+    "company": 10,
+    "contact": 20,
+    "lead": 30, "deal": 31,
+    "campaign_enrollment": 40, "note": 41, "engagement": 42, "activity": 43,
+    "task": 50,
+    "product": 55, "quote": 60, "quote_line": 61, "order": 62, "order_line": 63,
+    "invoice": 70, "invoice_line": 71, "payment": 72,
+    "board": 80, "board_column": 81, "card": 82,
+    "attachment": 95,
+}
+CUSTOM_RANK = 90
+
+
+class CycleDetected(MappingError):
+    """Maps reference each other in a loop that no deferred field can break."""
+
+
+def rank(obj: ObjectMap) -> int:
+    if obj.source_object.startswith("custom_"):
+        return CUSTOM_RANK
+    return PHASE_RANK.get(obj.source_object, PHASE_RANK.get(obj.name, 85))
+
+
+def references(obj: ObjectMap) -> set[str]:
+    """Map names this map's lines point to (ref/refs/owner/record_ref params)."""
+    out: set[str] = set()
+    for line in obj.fields:
+        if line.ignore:
+            continue
+        params = line.params
+        if line.transform in ("ref", "refs") and params.get("object"):
+            out.add(str(params["object"]))
+        elif line.transform == "owner":
+            out.add(str(params.get("object", "user")))
+        elif line.transform == "record_ref":
+            out.update(str(o) for o in params.get("objects") or [])
+    return out
+
+
+@dataclass(frozen=True)
+class LoadStep:
+    map: ObjectMap
+    depends_on: tuple[str, ...]
+    deferred_self: bool  # has references to its own map (second pass)
+
+
+def order(objects: Iterable[ObjectMap]) -> list[LoadStep]:
+    """Topological order of maps (Kahn's algorithm, smallest phase rank first)."""
+    maps: Mapping[str, ObjectMap] = {o.name: o for o in objects}
+    deps: dict[str, set[str]] = {}
+    for name, obj in maps.items():
+        deps[name] = {d for d in references(obj) if d in maps and d != name}
+    done: list[str] = []
+    remaining = dict(deps)
+    while remaining:
+        ready = sorted((n for n, d in remaining.items() if not d - set(done)), key=lambda n: (rank(maps[n]), n))
+        if not ready:
+            loop = ", ".join(sorted(remaining))
+            raise CycleDetected(f"mapping.yaml: these objects reference each other in a loop: {loop}",
+                                hint="set one of the reference lines to ignore, or remove the reference")
+        done.append(ready[0])
+        del remaining[ready[0]]
+    return [LoadStep(maps[n], tuple(sorted(deps[n])), n in references(maps[n])) for n in done]
+
+
+def spec_order(spec: MappingSpec) -> list[LoadStep]:
+    return order(spec.enabled_objects())

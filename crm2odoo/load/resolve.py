@@ -1,0 +1,243 @@
+"""Turn a TargetRecord's symbolic values into what Odoo's ``load`` takes.
+
+References resolve through the ledger's id map (what this tool loaded or matched), lookups through cached
+searches of the target Odoo (countries, states, subtypes by external ID).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.mapping.engine import RecordProblem, TargetRecord
+from crm2odoo.mapping.spec import MappingSpec
+from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
+from crm2odoo.textnorm import fold
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+class Unresolved(Exception):
+    def __init__(self, problem: RecordProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class Resolver:
+    """Shared by worker threads; caches are guarded by one lock."""
+
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec) -> None:
+        self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
+        self._ids: dict[str, dict[str, int]] = {}
+        self._lookups: dict[tuple[str, tuple[str, ...], str, Any], int | None] = {}
+        self._via: dict[tuple[str, int, str], int | None] = {}
+        self._ir_model: dict[str, int] = {}
+        self._won_stage: dict[int | None, int | None] = {}
+        self._lock = threading.RLock()
+
+    # -- ids ---------------------------------------------------------------------------------------------------
+    def ids(self, map_name: str) -> dict[str, int]:
+        with self._lock:
+            if map_name not in self._ids:
+                self._ids[map_name] = self.ledger.id_map(map_name)
+            return self._ids[map_name]
+
+    def register(self, map_name: str, pairs: Mapping[str, int]) -> None:
+        with self._lock:
+            self.ids(map_name).update(pairs)
+
+    def id_of(self, ref: Ref) -> int | None:
+        odoo_id = self.ids(ref.object).get(ref.source_id)
+        if odoo_id is None or not ref.via:
+            return odoo_id
+        model = self.spec.objects[ref.object].model if ref.object in self.spec.objects else "res.users"
+        key = (model, odoo_id, ref.via)
+        with self._lock:
+            if key in self._via:
+                return self._via[key]
+        rows = self.client.read(model, [odoo_id], [ref.via])
+        value = rows[0][ref.via] if rows else False
+        found = int(value[0]) if isinstance(value, list) and value else (int(value) if value else None)
+        with self._lock:
+            self._via[key] = found
+        return found
+
+    # -- lookups -----------------------------------------------------------------------------------------------
+    def lookup(self, item: Lookup) -> int | None:
+        within = None
+        if item.within is not None:
+            field_name, parent = item.within
+            within = (field_name, self.lookup(parent) if isinstance(parent, Lookup) else parent)
+        key = (item.model, item.by, fold(item.value), within)
+        with self._lock:
+            if key in self._lookups:
+                return self._lookups[key]
+        found = self._search(item, within)
+        with self._lock:
+            self._lookups[key] = found
+        return found
+
+    def _search(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
+        for by in item.by:
+            if by == "xmlid":
+                module, _, name = item.value.partition(".")
+                rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]],
+                                               ["res_id", "model"], limit=1)
+                if rows and rows[0]["model"] == item.model:
+                    return int(rows[0]["res_id"])
+                continue
+            domain: list[Any] = [[by, "=ilike", item.value]]
+            if within is not None and within[1]:
+                domain.append([within[0], "=", within[1]])
+            rows = self.client.search_read(item.model, domain, ["id"], limit=2, order="id",
+                                           context={"active_test": False})
+            if rows:
+                return int(rows[0]["id"])
+        return None
+
+    def ir_model_id(self, model: str) -> int | None:
+        with self._lock:
+            if model in self._ir_model:
+                return self._ir_model[model]
+        rows = self.client.search_read("ir.model", [["model", "=", model]], ["id"], limit=1)
+        found = int(rows[0]["id"]) if rows else None
+        if found:
+            with self._lock:
+                self._ir_model[model] = found
+        return found
+
+    def won_stage(self, team_id: int | None) -> int | None:
+        """An is_won stage usable by the team (a lead is won when it sits in one with probability 100)."""
+        with self._lock:
+            if team_id in self._won_stage:
+                return self._won_stage[team_id]
+        team_field = "team_ids" if "team_ids" in self.schema.fields("crm.stage") else "team_id"
+        domain: list[Any] = [["is_won", "=", True]]
+        if team_id:
+            domain += ["|", [team_field, "=", team_id], [team_field, "=", False]]
+        rows = self.client.search_read("crm.stage", domain, ["id"], limit=1, order="sequence, id")
+        found = int(rows[0]["id"]) if rows else None
+        with self._lock:
+            self._won_stage[team_id] = found
+        return found
+
+    # -- records -----------------------------------------------------------------------------------------------
+    def resolve(self, target: TargetRecord, *, skip_self: bool = False) -> tuple[dict[str, Any], list[RecordProblem],
+                                                                                dict[str, Ref]]:
+        """Resolved vals, problems (unresolvable references), and self-references deferred to a second pass."""
+        out: dict[str, Any] = {}
+        problems: list[RecordProblem] = []
+        deferred: dict[str, Ref] = {}
+        for name, value in target.vals.items():
+            if isinstance(value, Ref):
+                if skip_self and value.object == target.map_name:
+                    resolved = self.id_of(value)
+                    if resolved is None:
+                        deferred[name] = value
+                        continue
+                    out[name] = resolved
+                    continue
+                resolved = self.id_of(value)
+                if resolved is None:
+                    problems.append(RecordProblem(name, value.source_id,
+                                                  f"references {value.object} {value.source_id}, which is not in Odoo",
+                                                  "quarantine"))
+                    continue
+                out[name] = resolved
+            elif isinstance(value, Refs):
+                ids = []
+                for sid in value.source_ids:
+                    found = self.id_of(Ref(value.object, sid))
+                    if found is None:
+                        problems.append(RecordProblem(name, sid, f"references {value.object} {sid}, which is not in Odoo; "
+                                                      "link left out", "warning"))
+                    else:
+                        ids.append(found)
+                out[name] = ids
+            elif isinstance(value, Lookup):
+                found = self.lookup(value)
+                if found is None:
+                    problems.append(RecordProblem(name, value.value, f"no {value.model} matches {value.value!r} "
+                                                  f"(by {', '.join(value.by)}); left empty", "warning"))
+                out[name] = found
+            elif isinstance(value, RecordRef):
+                self._resolve_record_ref(name, value, out, problems)
+            else:
+                out[name] = value
+        if target.model == "crm.lead":
+            self._lead_rules(out)
+        return out, problems, deferred
+
+    def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any],
+                            problems: list[RecordProblem]) -> None:
+        for candidate in value.candidates:
+            found = self.id_of(candidate)
+            if found is None:
+                continue
+            model = self.spec.objects[candidate.object].model if candidate.object in self.spec.objects else None
+            if model is None:
+                continue
+            out[name] = found
+            out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
+            return
+        shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
+        problems.append(RecordProblem(name, shown, f"belongs to {shown}, none of which is in Odoo", "quarantine"))
+
+    def _lead_rules(self, vals: dict[str, Any]) -> None:
+        probability = vals.get("probability")
+        if isinstance(probability, int | float) and probability >= 100 and vals.get("active", True) is not False:
+            team = vals.get("team_id")
+            won = self.won_stage(team if isinstance(team, int) else None)
+            if won:
+                vals["stage_id"] = won
+
+
+def cell(value: Any, meta: Mapping[str, Any]) -> str:
+    """One value as the string ``load`` converts for a field of this type."""
+    if value is None or (value is False and meta.get("type") != "boolean"):
+        return ""
+    kind = meta.get("type")
+    if kind == "boolean":
+        return "True" if value else "False"
+    if kind in ("many2many", "one2many"):
+        return ",".join(str(int(v)) for v in value) if value else ""
+    if kind in ("many2one", "many2one_reference", "integer"):
+        return str(int(value))
+    if kind == "datetime":
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            return str(value.strftime(DATETIME_FORMAT))
+        if isinstance(value, dt.date):
+            return str(value.strftime("%Y-%m-%d 00:00:00"))
+        return str(value)
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)[:10]
+    if kind in ("float", "monetary"):
+        return value if isinstance(value, str) else format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode()
+    return str(value)
+
+
+def column(name: str, meta: Mapping[str, Any]) -> str:
+    """The load column for a field: relational fields take database ids through ``/.id``."""
+    if meta.get("type") in ("many2one", "many2many"):
+        return f"{name}/.id"
+    return name
+
+
+def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {**QUIET_CONTEXT, **(extra or {})}
