@@ -33,6 +33,7 @@ log = logging.getLogger("crm2odoo.load")
 Events = Callable[..., None]
 LANDED = ("created", "updated", "matched", "unchanged", "merged")
 #: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
+PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 DEFAULT_SENSITIVE = {"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
                      "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type"}
 
@@ -265,10 +266,11 @@ class Loader:
         for target in targets:
             vals, problems, deferred = self.resolver.resolve(target, skip_self=step.deferred_self)
             hard = [p for p in problems if p.policy == "quarantine"]
-            if problems:
+            warnings = [p for p in problems if p.policy != "quarantine"]
+            if warnings:
                 self.ledger.add_issues(self.run_id, [
-                    (target.map_name, target.source_id, "quarantine" if p.policy == "quarantine" else "warning",
-                     p.field, p.value, p.message, target.locator) for p in problems])
+                    (target.map_name, target.source_id, "warning", p.field, p.value, p.message, target.locator)
+                    for p in warnings])
             if hard:
                 target.problems.extend(hard)
                 target.outcome = "quarantine"
@@ -378,10 +380,33 @@ class Loader:
             groups.setdefault(signature, []).append(p)
         for signature, group in groups.items():
             names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
+            after = self._split_partner_address(obj, group)
             self._load(obj, group, names, fields_meta, result)
+            if after:
+                landed = {p.target.source_id for p in group} & set(self.resolver.ids(obj.name))
+                rows = [p for p in after if p.target.source_id in landed]
+                if rows:
+                    self._load(obj, rows, sorted(PARTNER_ADDRESS), fields_meta, ObjectResult(obj.name, obj.model),
+                               count=False)
+
+    @staticmethod
+    def _split_partner_address(obj: ObjectMap, group: list[Prepared]) -> list[Prepared]:
+        """A person keeps their own address: sent in a second load that carries no parent_id.
+
+        Odoo copies the parent company's address over a ``type=contact`` child whenever ``parent_id`` is written,
+        and copies the first contact's address up to a company that has none; neither is what the source says.
+        """
+        if obj.model != "res.partner":
+            return []
+        after: list[Prepared] = []
+        for p in group:
+            if p.cells.get("parent_id") and any(p.cells.get(f) for f in PARTNER_ADDRESS):
+                second = Prepared(p.target, {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS})
+                after.append(second)
+        return after
 
     def _load(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: dict[str, dict[str, Any]],
-              result: ObjectResult) -> None:
+              result: ObjectResult, *, count: bool = True) -> None:
         header = ["id", *[column(n, fields_meta[n]) for n in names]]
         rows = [[p.target.xmlid, *[p.cells.get(n, "") for n in names]] for p in group]
         try:
@@ -392,7 +417,8 @@ class Loader:
         except OdooRecordError as exc:
             ids, messages = None, [{"type": "error", "message": str(exc)}]
         if ids and len(ids) == len(group):
-            self._landed(obj, group, [int(i) for i in ids], result)
+            if count:
+                self._landed(obj, group, [int(i) for i in ids], result)
             return
         errors = [m for m in messages if m.get("type") == "error"] or [{"message": "Odoo rejected the batch"}]
         if len(group) == 1:
@@ -407,13 +433,13 @@ class Loader:
         bad = {int(m["record"]) for m in errors if isinstance(m.get("record"), int) and 0 <= m["record"] < len(group)}
         if bad and len(bad) < len(group):
             for index in sorted(bad):
-                self._load(obj, [group[index]], names, fields_meta, result)
+                self._load(obj, [group[index]], names, fields_meta, result, count=count)
             rest = [p for i, p in enumerate(group) if i not in bad]
-            self._load(obj, rest, names, fields_meta, result)
+            self._load(obj, rest, names, fields_meta, result, count=count)
             return
         middle = len(group) // 2
-        self._load(obj, group[:middle], names, fields_meta, result)
-        self._load(obj, group[middle:], names, fields_meta, result)
+        self._load(obj, group[:middle], names, fields_meta, result, count=count)
+        self._load(obj, group[middle:], names, fields_meta, result, count=count)
 
     def _landed(self, obj: ObjectMap, group: list[Prepared], ids: list[int], result: ObjectResult) -> None:
         rows: list[tuple[str, str, int, str, dict[str, Any]]] = []

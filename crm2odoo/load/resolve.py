@@ -95,10 +95,14 @@ class Resolver:
             domain: list[Any] = [[by, "=ilike", item.value]]
             if within is not None and within[1]:
                 domain.append([within[0], "=", within[1]])
-            rows = self.client.search_read(item.model, domain, ["id"], limit=2, order="id",
+            rows = self.client.search_read(item.model, domain, ["id", by], limit=20, order="id",
                                            context={"active_test": False})
-            if rows:
-                return int(rows[0]["id"])
+            # =ilike treats % and _ as wildcards, and some fields search loosely (res.country.code matches
+            # 'Germany' to GE): only an exact, case-folded match counts.
+            wanted = fold(item.value)
+            for row in rows:
+                if fold(str(row.get(by) or "")) == wanted:
+                    return int(row["id"])
         return None
 
     def ir_model_id(self, model: str) -> int | None:

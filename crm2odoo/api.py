@@ -1,0 +1,488 @@
+"""One function per command. The CLI calls exactly one of these; they never print (they return *Info objects
+and report progress through an ``events`` callback)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crm2odoo.config import Config, config_template, load_config
+from crm2odoo.errors import ApprovalRequired, NotBuiltYet, ProjectError
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.executor import Loader, ObjectResult
+from crm2odoo.load.order import spec_order
+from crm2odoo.load.provision import Provisioner, ProvisionResult
+from crm2odoo.mapping.engine import Engine
+from crm2odoo.mapping.spec import MappingSpec, dump_spec, load_spec, save_spec, spec_from_data
+from crm2odoo.mapping.transforms import TransformContext
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+from crm2odoo.project import Project
+from crm2odoo.report import render
+from crm2odoo.sources import Source, open_source
+from crm2odoo.sources.base import Catalog
+from crm2odoo.sources.catalog import load_catalog, save_catalog
+
+Events = Callable[..., None]
+
+
+def _quiet(kind: str, **data: Any) -> None:
+    return None
+
+
+# -- init ----------------------------------------------------------------------------------------------------------
+def init_project(root: Path, kind: str, *, force: bool = False) -> Path:
+    """Write a commented crm2odoo.toml for ``kind``; refuses to overwrite unless ``force``."""
+    project = Project(root)
+    text = config_template(kind)
+    if project.config_path.exists() and not force:
+        raise ProjectError(f"{project.config_path} already exists", hint="edit it, or pass --force to start over")
+    root.mkdir(parents=True, exist_ok=True)
+    project.config_path.write_text(text, encoding="utf-8")
+    project.ensure()
+    return project.config_path
+
+
+# -- shared plumbing -----------------------------------------------------------------------------------------------
+@dataclass
+class Context:
+    project: Project
+    config: Config
+    ledger: Ledger
+    _client: OdooClient | None = None
+    _schema: Schema | None = None
+
+    @property
+    def client(self) -> OdooClient:
+        if self._client is None:
+            self._client = OdooClient(self.config.odoo)
+            self.ledger.bind(self.config.odoo.url, self.config.odoo.database)
+        return self._client
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = Schema(self.client)
+        return self._schema
+
+    def source(self) -> Source:
+        return open_source(self.config.source)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.ledger.close()
+
+
+def open_context(root: Path) -> Context:
+    project = Project(root)
+    config = load_config(root)
+    project.ensure()
+    return Context(project=project, config=config, ledger=Ledger(project.ledger_path))
+
+
+def _catalog(ctx: Context) -> Catalog:
+    if not ctx.project.catalog_path.exists():
+        raise ProjectError("the source has not been discovered yet", hint="run `crm2odoo discover` first")
+    return load_catalog(ctx.project.catalog_path)
+
+
+def _spec(ctx: Context) -> MappingSpec:
+    if not ctx.project.mapping_path.exists():
+        raise ProjectError("there is no mapping.yaml yet", hint="run `crm2odoo plan` first")
+    return load_spec(ctx.project.mapping_path)
+
+
+def _transform_context(config: Config) -> TransformContext:
+    return TransformContext(default_country=config.migration.default_country,
+                            source_timezone=config.migration.source_timezone)
+
+
+# -- discover ------------------------------------------------------------------------------------------------------
+@dataclass
+class DiscoveryInfo:
+    catalog: Catalog
+    grade: str
+    reasons: list[str]
+    report: Path
+
+    def asdict(self) -> dict[str, Any]:
+        return {
+            "source_kind": self.catalog.source_kind,
+            "grade": self.grade,
+            "reasons": self.reasons,
+            "objects": [{"name": o.name, "label": o.label, "count": o.count, "fields": len(o.fields),
+                         "custom_fields": sum(1 for f in o.fields if f.custom), "custom_object": o.custom}
+                        for o in self.catalog.objects],
+            "inventory": [{"kind": i.kind, "name": i.name} for i in self.catalog.inventory],
+            "warnings": list(self.catalog.warnings),
+        }
+
+
+def grade(catalog: Catalog) -> tuple[str, list[str]]:
+    """Complexity: simple / moderate / complex, with the reasons a person can check."""
+    records = sum(o.count or 0 for o in catalog.objects)
+    custom_fields = sum(1 for o in catalog.objects for f in o.fields if f.custom)
+    custom_objects = sum(1 for o in catalog.objects if o.custom)
+    reasons = [f"{records:,} records in {len(catalog.objects)} objects",
+               f"{custom_fields} custom fields", f"{custom_objects} custom objects",
+               f"{len(catalog.inventory)} items that cannot be migrated (automations, campaigns, forms)"]
+    score = (records > 50_000) + (records > 500_000) + (custom_fields > 20) + (custom_objects > 0) + (
+        custom_objects > 3) + (len(catalog.inventory) > 10) + bool(catalog.warnings)
+    return ("simple" if score <= 1 else "moderate" if score <= 3 else "complex"), reasons
+
+
+def discover(root: Path, *, events: Events = _quiet) -> DiscoveryInfo:
+    ctx = open_context(root)
+    try:
+        source = ctx.source()
+        try:
+            catalog = source.discover()
+        finally:
+            source.close()
+        save_catalog(catalog, ctx.project.catalog_path)
+        level, reasons = grade(catalog)
+        info = DiscoveryInfo(catalog, level, reasons, ctx.project.reports_dir / "discovery.md")
+        render.write_report(ctx.project.reports_dir, "discovery", info.asdict(), render.discovery_markdown(info.asdict()))
+        return info
+    finally:
+        ctx.close()
+
+
+# -- plan ----------------------------------------------------------------------------------------------------------
+@dataclass
+class PlanInfo:
+    spec: MappingSpec
+    review: str
+    path: Path
+    kept: int  # lines kept from an earlier map (edited or confirmed)
+
+
+def _target_models(spec_or_defaults: Iterable[str]) -> list[str]:
+    return sorted(set(spec_or_defaults))
+
+
+def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Events = _quiet) -> PlanInfo:
+    from crm2odoo.mapping.propose import ProposeOptions, propose
+    from crm2odoo.mapping.review import render_review
+
+    ctx = open_context(root)
+    try:
+        catalog = _catalog(ctx)
+        source = ctx.source()
+        samples: dict[str, list[Any]] = {}
+        try:
+            for obj in catalog.objects:
+                rows = []
+                for record in source.read(obj.name):
+                    rows.append(record)
+                    if len(rows) >= sample_size:
+                        break
+                samples[obj.name] = rows
+        finally:
+            source.close()
+        schema = ctx.schema
+        candidates = ["res.partner", "res.partner.category", "res.users", "crm.lead", "crm.stage", "crm.team",
+                      "crm.tag", "crm.lost.reason", "mail.message", "mail.activity", "calendar.event", "product.product",
+                      "product.template", "sale.order", "sale.order.line", "account.move", "account.move.line",
+                      "account.payment", "project.project", "project.task", "project.task.type", "ir.attachment",
+                      "utm.source", "utm.campaign", "utm.medium", "res.country", "res.country.state"]
+        previous = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
+        if previous:
+            candidates += [o.model for o in previous.objects.values()]
+        odoo_fields = schema.all_fields(_target_models(candidates))
+        options = ProposeOptions(default_country=ctx.config.migration.default_country)
+        spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,
+                       previous=previous, options=options)
+        if ctx.config.migration.fallback_owner and not spec.fallback_owner_login:
+            spec.fallback_owner_login = ctx.config.migration.fallback_owner
+        save_spec(spec, ctx.project.mapping_path)
+        kept = sum(1 for o in spec.objects.values() for line in o.fields if line.status in ("edited", "confirmed"))
+        review = render_review(spec, samples, odoo_fields, color=color)
+        return PlanInfo(spec, review, ctx.project.mapping_path, kept)
+    finally:
+        ctx.close()
+
+
+# -- approve -------------------------------------------------------------------------------------------------------
+@dataclass
+class ApproveInfo:
+    approved: bool
+    changes: list[str]
+    mapping_hash: str
+    login: str
+
+
+def approval_state(ledger: Ledger, spec: MappingSpec) -> tuple[str, Any]:
+    """('approved' | 'unapproved' | 'edited', last approval row)."""
+    last = ledger.last_approval()
+    if last is None:
+        return "unapproved", None
+    return ("approved" if last["mapping_hash"] == spec.content_hash() else "edited"), last
+
+
+def require_approval(ledger: Ledger, spec: MappingSpec) -> None:
+    state, last = approval_state(ledger, spec)
+    if state == "unapproved":
+        raise ApprovalRequired("the field map has not been approved; no record moves before a person confirms it",
+                               hint="review mapping.yaml (or the `crm2odoo plan` review), then run `crm2odoo approve`")
+    if state == "edited":
+        raise ApprovalRequired(
+            f"mapping.yaml was edited after it was approved by {last['login']} at {last['approved_at']} UTC",
+            hint="run `crm2odoo approve` to review the changes and approve them",
+        )
+
+
+def approve(root: Path, *, confirm: Callable[[list[str]], bool], login: str | None = None) -> ApproveInfo:
+    from crm2odoo.mapping.review import diff_specs
+
+    project = Project(root)
+    project.ensure()
+    ledger = Ledger(project.ledger_path)
+    try:
+        if not project.mapping_path.exists():
+            raise ProjectError("there is no mapping.yaml to approve", hint="run `crm2odoo plan` first")
+        spec = load_spec(project.mapping_path)
+        Engine(spec)  # refuses unknown transforms before anything is approved
+        spec_order(spec)  # and reference loops
+        state, last = approval_state(ledger, spec)
+        previous = spec_from_data(__import__("yaml").safe_load(last["mapping"])) if last is not None else None
+        changes = diff_specs(previous, spec)
+        who = login or getpass.getuser()
+        if state == "approved":
+            return ApproveInfo(True, [], spec.content_hash(), who)
+        if not confirm(changes):
+            return ApproveInfo(False, changes, spec.content_hash(), who)
+        ledger.approve(spec.content_hash(), who, dump_spec(spec))
+        return ApproveInfo(True, changes, spec.content_hash(), who)
+    finally:
+        ledger.close()
+
+
+# -- migrate -------------------------------------------------------------------------------------------------------
+@dataclass
+class MigrateInfo:
+    run_id: int
+    kind: str
+    resumed: bool
+    objects: list[ObjectResult]
+    provisioned: ProvisionResult
+    report: Path
+    state: str
+    elapsed_seconds: float
+    reconcile: ReconcileInfo | None = None
+
+    def asdict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "kind": self.kind, "resumed": self.resumed, "state": self.state,
+                "elapsed_seconds": round(self.elapsed_seconds, 2),
+                "provisioned": {"models": self.provisioned.models_created, "fields": self.provisioned.fields_created},
+                "objects": [o.asdict() for o in self.objects],
+                "reconcile": self.reconcile.asdict() if self.reconcile else None}
+
+
+def sample_ids(source: Source, engine: Engine, spec: MappingSpec, size: int) -> dict[str, set[str]]:
+    """N records per object plus every record they link to (parents of parents included)."""
+    steps = spec_order(spec)
+    needed: dict[str, set[str]] = {}
+    chosen: dict[str, set[str]] = {}
+    for step in reversed(steps):
+        obj = step.map
+        picked: set[str] = set()
+
+        def note(record: Any, obj: Any = obj, picked: set[str] = picked) -> None:
+            picked.add(record.id)
+            for ref in engine.transform(obj, record).refs():
+                needed.setdefault(ref.object, set()).add(ref.source_id)
+
+        for record in source.read(obj.source_object):
+            if len(picked) >= size:
+                break
+            if engine.applies(obj, record):
+                note(record)
+        extra = needed.get(obj.name, set()) - picked
+        if extra:
+            for record in source.read(obj.source_object, ids=extra):
+                if engine.applies(obj, record):
+                    note(record)
+        chosen[obj.name] = picked
+    return chosen
+
+
+def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = None, delta: bool = False,
+            dry_run: bool = False, events: Events = _quiet) -> MigrateInfo:
+    if delta:
+        raise NotBuiltYet("delta runs (`migrate --delta`) come with the proof-and-undo release",
+                          hint="run a full `crm2odoo migrate`; re-running it loads only what changed")
+    if dry_run:
+        raise NotBuiltYet("`migrate --dry-run` comes with `crm2odoo validate` in the proof-and-undo release",
+                          hint="use `migrate --sample N` against a staging Odoo to try the map")
+    started = dt.datetime.now(dt.UTC)
+    ctx = open_context(root)
+    try:
+        spec = _spec(ctx)
+        require_approval(ctx.ledger, spec)
+        engine = Engine(spec, _transform_context(ctx.config))
+        client = ctx.client
+        unfinished = ctx.ledger.unfinished_run()
+        kind = "sample" if sample else "migrate"
+        resumed = unfinished is not None
+        if unfinished is not None:
+            run_id = int(unfinished["id"])
+            options = json.loads(unfinished["options"])
+            sample = options.get("sample") or sample
+            only = options.get("only") or only
+            kind = unfinished["kind"]
+            events("resume", run_id=run_id)
+        else:
+            run_id = ctx.ledger.start_run(kind, mapping_hash=spec.content_hash(),
+                                          options={"sample": sample, "only": only})
+        source = ctx.source()
+        try:
+            provisioned = Provisioner(client, ctx.schema, ctx.ledger, run_id).provision(spec)
+            ids = sample_ids(source, engine, spec, sample) if sample else None
+            loader = Loader(client=client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
+                            source=source, run_id=run_id, batch_size=ctx.config.migration.batch_size,
+                            workers=ctx.config.migration.workers, fallback_owner=ctx.config.migration.fallback_owner,
+                            events=events)
+            results = loader.run(only=set(only) if only else None, ids=ids)
+        except BaseException:
+            # The run stays 'running' so the next `migrate` resumes it; the ledger already holds every intent.
+            raise
+        finally:
+            source.close()
+        state = "blocked" if any(r.blocked for r in results) else "done"
+        elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
+        info = MigrateInfo(run_id, kind, resumed, results, provisioned,
+                           ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed)
+        info.reconcile = _reconcile(ctx, spec, spot_check=0)
+        ctx.ledger.finish_run(run_id, "done" if state == "done" else "running" if state == "blocked" else state,
+                              info.asdict())
+        render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
+                            render.migrate_markdown(info.asdict()))
+        return info
+    finally:
+        ctx.close()
+
+
+# -- reconcile -----------------------------------------------------------------------------------------------------
+@dataclass
+class ObjectReconcile:
+    name: str
+    model: str
+    in_ledger: int
+    landed: int
+    present_in_odoo: int
+    missing_in_odoo: list[str] = field(default_factory=list)
+    quarantined: int = 0
+    skipped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_in_odoo
+
+
+@dataclass
+class ReconcileInfo:
+    objects: list[ObjectReconcile]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.objects)
+
+    def asdict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "objects": [{**o.__dict__, "missing_in_odoo": o.missing_in_odoo[:50], "ok": o.ok}
+                                           for o in self.objects]}
+
+
+def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int) -> ReconcileInfo:
+    out: list[ObjectReconcile] = []
+    for obj in spec.enabled_objects():
+        rows = ctx.ledger.records(obj.name)
+        landed = [r for r in rows if r.state in ("created", "updated", "matched", "unchanged", "merged") and r.odoo_id]
+        ids = sorted({int(r.odoo_id or 0) for r in landed})
+        present: set[int] = set()
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            present.update(int(r["id"]) for r in ctx.client.search_read(
+                obj.model, [["id", "in", chunk]], ["id"], context={"active_test": False}))
+        missing = [r.source_id for r in landed if int(r.odoo_id or 0) not in present]
+        out.append(ObjectReconcile(obj.name, obj.model, len(rows), len(landed), len(landed) - len(missing), missing,
+                                   sum(1 for r in rows if r.state == "quarantined"),
+                                   sum(1 for r in rows if r.state == "skipped")))
+    return ReconcileInfo(out)
+
+
+def reconcile(root: Path, *, spot_check: int = 25) -> ReconcileInfo:
+    ctx = open_context(root)
+    try:
+        info = _reconcile(ctx, _spec(ctx), spot_check=spot_check)
+        render.write_report(ctx.project.reports_dir, "reconcile", info.asdict(), render.reconcile_markdown(info.asdict()))
+        return info
+    finally:
+        ctx.close()
+
+
+# -- rollback, validate (later releases) ---------------------------------------------------------------------------
+def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, force: bool = False) -> None:
+    raise NotBuiltYet("rollback comes with the proof-and-undo release; the ledger already records everything it needs",
+                      hint="until then, `crm2odoo status` lists what each run created")
+
+
+def validate(root: Path) -> None:
+    raise NotBuiltYet("`crm2odoo validate` comes with the proof-and-undo release",
+                      hint="`migrate` already refuses records Odoo rejects and quarantines them with the reason")
+
+
+# -- inventory -----------------------------------------------------------------------------------------------------
+def inventory(root: Path) -> Path:
+    ctx = open_context(root)
+    try:
+        catalog = _catalog(ctx)
+        data = {"items": [{"kind": i.kind, "name": i.name, "details": i.details, "advice": i.advice}
+                          for i in catalog.inventory], "warnings": list(catalog.warnings)}
+        return render.write_report(ctx.project.reports_dir, "inventory", data, render.inventory_markdown(data))
+    finally:
+        ctx.close()
+
+
+# -- status --------------------------------------------------------------------------------------------------------
+@dataclass
+class StatusInfo:
+    runs: list[dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+    approval: str
+    owners_unmatched: list[dict[str, Any]]
+    pending: int
+
+    def asdict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def status(root: Path) -> StatusInfo:
+    project = Project(root)
+    if not project.config_path.exists():
+        raise ProjectError(f"{root} is not a crm2odoo project", hint="run `crm2odoo init --source KIND` first")
+    project.ensure()
+    ledger = Ledger(project.ledger_path)
+    try:
+        approval = "no mapping.yaml yet"
+        if project.mapping_path.exists():
+            approval, _ = approval_state(ledger, load_spec(project.mapping_path))
+        runs = []
+        for run in ledger.runs():
+            runs.append({"id": run["id"], "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
+                         "finished_at": run["finished_at"],
+                         "phases": [{"name": p["name"], "state": p["state"], "counts": json.loads(p["counts"]),
+                                     "message": p["message"]} for p in ledger.phases(run["id"])]})
+        owners = [{"source_id": o["source_id"], "name": o["name"], "email": o["email"]}
+                  for o in ledger.owners() if o["state"] == "unmatched"]
+        counts = ledger.counts()
+        pending = sum(c.get("sending", 0) for c in counts.values())
+        return StatusInfo(runs, counts, approval, owners, pending)
+    finally:
+        ledger.close()

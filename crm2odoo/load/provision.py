@@ -1,0 +1,122 @@
+"""Create the schema the map plans: custom ``x_`` models (with access rights) and typed ``x_`` fields.
+
+Each creation is recorded in the ledger as intent before it is sent, and looked up in Odoo before it is
+created, so a crash in between is repaired by running again. Rollback removes them in reverse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.errors import MappingError
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.mapping.spec import FieldMap, MappingSpec, ObjectMap
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+
+
+@dataclass
+class ProvisionResult:
+    models_created: list[str] = field(default_factory=list)
+    fields_created: list[str] = field(default_factory=list)
+    already_present: int = 0
+
+
+def _relation_table(model: str, name: str) -> str:
+    digest = hashlib.sha1(f"{model}.{name}".encode()).hexdigest()[:8]
+    return f"x_crm2odoo_{digest}_rel"
+
+
+class Provisioner:
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, run_id: int) -> None:
+        self.client, self.schema, self.ledger, self.run_id = client, schema, ledger, run_id
+
+    def provision(self, spec: MappingSpec) -> ProvisionResult:
+        result = ProvisionResult()
+        for obj in spec.enabled_objects():
+            if obj.new_model or (obj.model.startswith("x_") and not self.schema.has_model(obj.model)):
+                self._model(obj, result)
+        for obj in spec.enabled_objects():
+            for line in obj.fields:
+                if not line.ignore and line.new_field is not None and line.target:
+                    self._field(obj, line, result)
+        if result.models_created or result.fields_created:
+            self.schema.forget()
+        return result
+
+    def _ir_model_id(self, model: str) -> int | None:
+        rows = self.client.search_read("ir.model", [["model", "=", model]], ["id"], limit=1)
+        return int(rows[0]["id"]) if rows else None
+
+    def _model(self, obj: ObjectMap, result: ProvisionResult) -> None:
+        model = obj.model
+        if not model.startswith("x_"):
+            raise MappingError(f"mapping.yaml: objects.{obj.name}: a new model's name must start with x_ (got {model})")
+        label = str((obj.new_model or {}).get("label") or obj.source_object.replace("_", " ").title())
+        existing = self._ir_model_id(model)
+        if existing:
+            result.already_present += 1
+            return
+        self.ledger.schema_intent(self.run_id, "model", model, model, {"label": label})
+        model_id = self.client.create("ir.model", [{"name": label, "model": model, "state": "manual"}])[0]
+        self.ledger.schema_done("model", model, model, model_id)
+        group = self.client.search_read("ir.model.data", [["module", "=", "base"], ["name", "=", "group_user"]],
+                                        ["res_id"], limit=1)
+        self.ledger.schema_intent(self.run_id, "access", model, f"access_{model}", {})
+        access_id = self.client.create("ir.model.access", [{
+            "name": f"access_{model}_user", "model_id": model_id,
+            "group_id": int(group[0]["res_id"]) if group else False,
+            "perm_read": True, "perm_write": True, "perm_create": True, "perm_unlink": True,
+        }])[0]
+        self.ledger.schema_done("access", model, f"access_{model}", access_id)
+        result.models_created.append(model)
+
+    def _field(self, obj: ObjectMap, line: FieldMap, result: ProvisionResult) -> None:
+        assert line.new_field is not None and line.target is not None
+        name, spec = line.target, line.new_field
+        if not name.startswith("x_"):
+            raise MappingError(f"mapping.yaml: objects.{obj.name}: new field {name} must start with x_",
+                               hint=f"rename the target to x_{name}")
+        self.schema.forget(obj.model)
+        fields = self.schema.fields(obj.model)
+        if name in fields:
+            if fields[name].get("type") != self._ttype(obj.model, spec.type, fields):
+                raise MappingError(
+                    f"{obj.model}.{name} already exists in Odoo as {fields[name].get('type')}, "
+                    f"but the map plans a {spec.type}",
+                    hint="map to the existing field (drop new_field) or choose another x_ name",
+                )
+            result.already_present += 1
+            return
+        model_id = self._ir_model_id(obj.model)
+        if not model_id:
+            raise MappingError(f"model {obj.model} does not exist in this Odoo")
+        ttype = self._ttype(obj.model, spec.type, fields)
+        vals: dict[str, Any] = {
+            "model_id": model_id, "name": name, "field_description": spec.label or name, "ttype": ttype,
+            "state": "manual", "store": True,
+        }
+        if ttype == "selection":
+            vals["selection_ids"] = [[0, 0, {"value": key, "name": label, "sequence": i}]
+                                     for i, (key, label) in enumerate(spec.options)]
+        if ttype in ("many2one", "many2many"):
+            if not spec.relation:
+                raise MappingError(f"mapping.yaml: objects.{obj.name}: new field {name} needs new_field.relation")
+            vals["relation"] = spec.relation
+            if ttype == "many2one":
+                vals["on_delete"] = "set null"
+            else:
+                vals.update(relation_table=_relation_table(obj.model, name), column1="x_src_id", column2="x_dst_id")
+        self.ledger.schema_intent(self.run_id, "field", obj.model, name, {"ttype": ttype, "label": spec.label})
+        field_id = self.client.create("ir.model.fields", [vals])[0]
+        self.ledger.schema_done("field", obj.model, name, field_id)
+        result.fields_created.append(f"{obj.model}.{name}")
+
+    @staticmethod
+    def _ttype(model: str, wanted: str, fields: dict[str, dict[str, Any]]) -> str:
+        # A monetary field needs a currency field on the same model; without one Odoo refuses it.
+        if wanted == "monetary" and "currency_id" not in fields:
+            return "float"
+        return wanted

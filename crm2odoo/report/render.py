@@ -1,0 +1,79 @@
+"""Reports as Markdown for people and JSON for scripts. Customer data is kept to what an admin needs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from crm2odoo.redact import redact
+
+
+def _cell(value: Any) -> str:
+    """A Markdown table cell: no pipes or newlines from data can break the table."""
+    return str(value).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def write_report(directory: Path, name: str, data: dict[str, Any], markdown: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.json").write_text(redact(json.dumps(data, indent=1, ensure_ascii=False, default=str)),
+                                            encoding="utf-8")
+    path = directory / f"{name}.md"
+    path.write_text(redact(markdown), encoding="utf-8")
+    return path
+
+
+def discovery_markdown(data: dict[str, Any]) -> str:
+    rows = [[o["name"], o["label"], o["count"] if o["count"] is not None else "?", o["fields"], o["custom_fields"],
+             "yes" if o["custom_object"] else ""] for o in data["objects"]]
+    parts = [f"# Discovery: {data['source_kind']}", "", f"Complexity: **{data['grade']}**", ""]
+    parts += [f"- {r}" for r in data["reasons"]] + ["", table(["object", "source name", "records", "fields",
+                                                                "custom fields", "custom object"], rows)]
+    if data["warnings"]:
+        parts += ["", "## What the connector did not understand", ""] + [f"- {_cell(w)}" for w in data["warnings"]]
+    if data["inventory"]:
+        parts += ["", f"{len(data['inventory'])} items cannot be migrated: see `crm2odoo inventory`."]
+    return "\n".join(parts) + "\n"
+
+
+def migrate_markdown(data: dict[str, Any]) -> str:
+    rows = [[o["name"], o["model"], o["read"], o["created"], o["updated"], o["matched"], o["merged"], o["unchanged"],
+             o["skipped"], o["quarantined"], o["blocked"]] for o in data["objects"]]
+    parts = [f"# Migration run {data['run_id']} ({data['kind']}): {data['state']}", "",
+             f"Elapsed: {data['elapsed_seconds']} s" + (" (resumed)" if data["resumed"] else ""), "",
+             table(["object", "model", "read", "created", "updated", "matched", "merged", "unchanged", "skipped",
+                    "quarantined", "blocked"], rows)]
+    prov = data["provisioned"]
+    if prov["models"] or prov["fields"]:
+        parts += ["", "Created in Odoo: " + ", ".join(prov["models"] + prov["fields"])]
+    if data.get("reconcile"):
+        parts += ["", reconcile_markdown(data["reconcile"])]
+    return "\n".join(parts) + "\n"
+
+
+def reconcile_markdown(data: dict[str, Any]) -> str:
+    rows = [[o["name"], o["model"], o["in_ledger"], o["landed"], o["present_in_odoo"], len(o["missing_in_odoo"]),
+             o["quarantined"], o["skipped"], "ok" if o["ok"] else "MISMATCH"] for o in data["objects"]]
+    head = "## Reconciliation: " + ("everything adds up" if data["ok"] else "differences found")
+    return "\n".join([head, "", table(["object", "model", "in ledger", "landed", "present in Odoo", "missing",
+                                       "quarantined", "skipped", "result"], rows)]) + "\n"
+
+
+def inventory_markdown(data: dict[str, Any]) -> str:
+    parts = ["# What cannot be migrated: handoff for the Odoo admin", ""]
+    if not data["items"]:
+        parts.append("Nothing found.")
+    for item in data["items"]:
+        parts.append(f"## {_cell(item['kind'])}: {_cell(item['name'])}")
+        for key, value in (item.get("details") or {}).items():
+            parts.append(f"- {_cell(key)}: {_cell(value)}")
+        if item.get("advice"):
+            parts.append(f"- To do in Odoo: {_cell(item['advice'])}")
+        parts.append("")
+    return "\n".join(parts) + "\n"
