@@ -163,7 +163,10 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
         problems.append(("migration.delta_deletes", "must be archive or ignore", 'delta_deletes = "archive"'))
 
     if problems:
-        raise ConfigError(problems, path=str(path))
+        first_per_key: dict[str, tuple[str, str, str]] = {}
+        for problem in problems:
+            first_per_key.setdefault(problem[0], problem)
+        raise ConfigError(list(first_per_key.values()), path=str(path))
     odoo = OdooSettings(
         url=url.rstrip("/"),
         database=str(odoo_values["database"]),

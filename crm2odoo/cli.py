@@ -1,0 +1,260 @@
+"""The ``crm2odoo`` command: a thin layer over :mod:`crm2odoo.api`. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from crm2odoo import __version__, api
+from crm2odoo.errors import UserFacingError
+from crm2odoo.redact import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(fn: F) -> F:
+    """Known user errors print message + hint and exit 2; anything else keeps its traceback (for bug reports)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UserFacingError as exc:
+            click.secho(f"error: {redact(exc.message)}", fg="red", err=True)
+            if exc.hint:
+                click.echo(f"hint: {redact(exc.hint)}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _events(kind: str, **data: Any) -> None:
+    if kind == "object_start":
+        click.echo(f"  {data['name']:<20} -> {data['model']} ...", err=True)
+    elif kind in ("object_done", "object_blocked"):
+        r = data["result"]
+        if r.blocked:
+            click.secho(f"  {r.name:<20} BLOCKED: {r.blocked}", fg="yellow", err=True)
+        else:
+            click.echo(f"  {r.name:<20} read {r.read}, created {r.created}, updated {r.updated}, matched {r.matched}, "
+                       f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}",
+                       err=True)
+    elif kind == "resume":
+        click.secho(f"resuming unfinished run {data['run_id']}", fg="yellow", err=True)
+    elif kind == "step":
+        click.secho(f"== {data['title']}", bold=True, err=True)
+
+
+project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
+                              default=Path("."), show_default=True, help="the project folder")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crm2odoo")
+@click.option("-v", "--verbose", is_flag=True, help="log every Odoo and source call")
+def main(verbose: bool) -> None:
+    """Move a CRM from Ontraport or Planports into Odoo CRM: data and schema, verified, reversible.
+
+    Workflow: init -> discover -> plan -> approve -> validate -> migrate -> reconcile (-> rollback).
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@project_option
+@click.option("--source", "kind", required=True,
+              type=click.Choice(["ontraport", "ontraport-csv", "planports-xlsx", "planports-api"]))
+@click.option("--force", is_flag=True, help="overwrite an existing crm2odoo.toml")
+@_friendly
+def init(project: Path, kind: str, force: bool) -> None:
+    """Write a commented crm2odoo.toml for a source kind."""
+    path = api.init_project(project, kind, force=force)
+    click.echo(f"wrote {path}: fill in [source] and [odoo], export the secrets it names, then run `crm2odoo discover`")
+
+
+@main.command()
+@project_option
+@_friendly
+def discover(project: Path) -> None:
+    """Audit the source: objects, counts, fields, custom fields, automations; grade the complexity."""
+    info = api.discover(project, events=_events)
+    data = info.asdict()
+    click.echo(f"source: {data['source_kind']}   complexity: {data['grade']}")
+    for reason in data["reasons"]:
+        click.echo(f"  - {reason}")
+    for obj in data["objects"]:
+        count = "?" if obj["count"] is None else obj["count"]
+        click.echo(f"  {obj['name']:<22} {count:>8} records  {obj['fields']:>3} fields ({obj['custom_fields']} custom)")
+    for warning in data["warnings"]:
+        click.secho(f"  ! {warning}", fg="yellow")
+    click.echo(f"report: {info.report}")
+
+
+@main.command()
+@project_option
+@click.option("--sample-size", default=200, show_default=True, help="records sampled per object for value profiles")
+@_friendly
+def plan(project: Path, sample_size: int) -> None:
+    """Propose mapping.yaml (keeps every line you edited or confirmed) and show the review."""
+    info = api.plan(project, sample_size=sample_size, color=sys.stdout.isatty())
+    click.echo(info.review)
+    click.echo(f"wrote {info.path} ({info.kept} edited/confirmed lines kept). Review it, then run `crm2odoo approve`.")
+
+
+@main.command()
+@project_option
+@click.option("--yes", is_flag=True, help="approve without asking (for scripts)")
+@click.option("--as", "login", default=None, help="who approves (default: the OS user)")
+@_friendly
+def approve(project: Path, yes: bool, login: str | None) -> None:
+    """Confirm the field map. Nothing loads before a person approves it."""
+
+    def confirm(changes: list[str]) -> bool:
+        click.echo("changes since the last approval:" if changes else "first approval of this map.")
+        for line in changes:
+            click.echo(f"  {line}")
+        return yes or click.confirm("approve this map?", default=False)
+
+    info = api.approve(project, confirm=confirm, login=login)
+    if info.approved:
+        click.echo(f"approved by {info.login} (map {info.mapping_hash[:12]})")
+    else:
+        click.echo("not approved")
+        sys.exit(1)
+
+
+@main.command()
+@project_option
+@_friendly
+def validate(project: Path) -> None:
+    """Check every transformed record against the live Odoo schema."""
+    api.validate(project)
+
+
+@main.command()
+@project_option
+@click.option("--sample", type=int, default=None, help="load N records per object, with the records they link to")
+@click.option("--only", multiple=True, help="only these objects (repeatable), e.g. --only contact")
+@click.option("--delta", is_flag=True, help="only what changed in the source since the last run")
+@click.option("--dry-run", is_flag=True, help="transform and validate, send nothing")
+@click.option("--json", "as_json", is_flag=True, help="print the run summary as JSON")
+@_friendly
+def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: bool, dry_run: bool, as_json: bool) -> None:
+    """Load into Odoo, phase by phase; resumes an interrupted run first."""
+    info = api.migrate(project, sample=sample, only=list(only) or None, delta=delta, dry_run=dry_run,
+                       events=_events)
+    if as_json:
+        click.echo(json.dumps(info.asdict(), indent=1, default=str))
+    else:
+        click.echo(f"run {info.run_id} ({info.kind}): {info.state} in {info.elapsed_seconds:.1f}s; report {info.report}")
+        if info.reconcile is not None and not info.reconcile.ok:
+            click.secho("reconciliation found differences: see the report", fg="red")
+    if info.state != "done" or (info.reconcile is not None and not info.reconcile.ok):
+        sys.exit(1)
+
+
+@main.command()
+@project_option
+@click.option("--spot-check", default=25, show_default=True, help="records per object read back and compared")
+@_friendly
+def reconcile(project: Path, spot_check: int) -> None:
+    """Prove what landed: counts per object, presence in Odoo. Exit 1 when anything does not add up."""
+    info = api.reconcile(project, spot_check=spot_check)
+    for obj in info.asdict()["objects"]:
+        mark = "ok" if obj["ok"] else "MISMATCH"
+        click.echo(f"  {obj['name']:<20} ledger {obj['in_ledger']:>7}  landed {obj['landed']:>7}  in Odoo "
+                   f"{obj['present_in_odoo']:>7}  quarantined {obj['quarantined']:>5}  {mark}")
+    if not info.ok:
+        sys.exit(1)
+
+
+@main.command()
+@project_option
+@click.option("--run", "run_id", type=int, default=None, help="undo this run")
+@click.option("--all", "all_runs", is_flag=True, help="undo every run")
+@click.option("--force", is_flag=True, help="also undo records changed in Odoo since the tool wrote them")
+@_friendly
+def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool) -> None:
+    """Undo runs: leaves Odoo as it was before them."""
+    api.rollback(project, run_id=run_id, all_runs=all_runs, force=force)
+
+
+@main.command()
+@project_option
+@_friendly
+def inventory(project: Path) -> None:
+    """Write the handoff of what cannot be migrated (automations, campaigns, forms, WhatsApp history)."""
+    path = api.inventory(project)
+    click.echo(path.read_text(encoding="utf-8"))
+    click.echo(f"written to {path}")
+
+
+@main.command()
+@project_option
+@click.option("--json", "as_json", is_flag=True, help="print as JSON")
+@_friendly
+def status(project: Path, as_json: bool) -> None:
+    """Runs, phases, counts, what is pending, owners waiting for an Odoo user."""
+    info = api.status(project)
+    if as_json:
+        click.echo(json.dumps(info.asdict(), indent=1, default=str))
+        return
+    click.echo(f"map: {info.approval}")
+    if not info.runs:
+        click.echo("no runs yet")
+    for run in info.runs:
+        click.echo(f"run {run['id']} {run['kind']} {run['state']} (started {run['started_at']} UTC)")
+        for phase in run["phases"]:
+            counts = ", ".join(f"{k} {v}" for k, v in phase["counts"].items()
+                               if isinstance(v, int) and v and k != "name")
+            click.echo(f"    {phase['name']:<20} {phase['state']:<8} {counts} {phase['message']}")
+    if info.counts:
+        click.echo("records by state:")
+        for obj, states in sorted(info.counts.items()):
+            click.echo(f"    {obj:<20} " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+    if info.pending:
+        click.secho(f"{info.pending} records were being sent when a run stopped: `crm2odoo migrate` resumes them",
+                    fg="yellow")
+    if info.owners_unmatched:
+        click.secho("owners without an Odoo user (create them, or set migration.fallback_owner):", fg="yellow")
+        for owner in info.owners_unmatched:
+            click.echo(f"    {owner['name']} <{owner['email']}>")
+
+
+@main.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("crm2odoo-demo"),
+              show_default=True, help="where the demo project goes (re-running continues it)")
+@click.option("--fresh", is_flag=True, help="delete the demo folder first")
+@_friendly
+def demo(directory: Path, fresh: bool) -> None:
+    """The whole flow on bundled sample data against the bundled Odoo sandbox."""
+    from crm2odoo.demo import run_demo
+
+    summary = run_demo(directory, fresh=fresh, events=_events)
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--port", default=8069, show_default=True)
+@click.option("--version", "odoo_version", default="18.0", show_default=True, type=click.Choice(["17.0", "18.0", "19.0"]))
+@click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="keep the sandbox's data in this SQLite file")
+def sandbox(port: int, odoo_version: str, db_file: Path | None) -> None:
+    """Run the Odoo-compatible test sandbox on 127.0.0.1 (admin/admin) until Ctrl-C."""
+    from crm2odoo.sandbox import SandboxServer
+
+    server = SandboxServer(version=odoo_version, db_path=str(db_file) if db_file else None, port=port).start()
+    click.echo(f"Odoo sandbox {odoo_version} on {server.url} database {server.database!r}, login admin/admin; Ctrl-C stops")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
