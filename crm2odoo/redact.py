@@ -54,7 +54,8 @@ def redact(text: Any) -> str:
         known = sorted(_known, key=len, reverse=True)
     for value in known:
         if value in out:
-            out = out.replace(value, "***")
+            # whole tokens only: a short password such as 'admin' must not mangle the word 'administrator'
+            out = re.sub(r"(?<![A-Za-z0-9])" + re.escape(value) + r"(?![A-Za-z0-9])", "***", out)
     for pattern in _PATTERNS:
         out = pattern.sub(lambda m: m.group(1) + "***", out)
     return out

@@ -70,6 +70,9 @@ class Provisioner:
             "group_id": int(group[0]["res_id"]) if group else False,
             "perm_read": True, "perm_write": True, "perm_create": True, "perm_unlink": True,
         }])[0]
+        # Odoo 17/18 clear the access cache before inserting the rule, and the create's own access check fills
+        # it again without the new rule; a no-op write clears it once the row exists.
+        self.client.write("ir.model.access", [access_id], {"active": True})
         self.ledger.schema_done("access", model, f"access_{model}", access_id)
         result.models_created.append(model)
 

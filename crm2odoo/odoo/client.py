@@ -82,7 +82,9 @@ def _classify(name: str, message: str, *, model: str | None, method: str | None,
     text = redact(text)
     if any(mark in name or mark in message for mark in _TRANSIENT_NAMES):
         return OdooTransientError(text, model=model, method=method, odoo_name=name, outcome_unknown=False)
-    if name in _FATAL_NAMES or status in (401, 403, 404):
+    # A missing model is a UserError ("Object x doesn't exist") on 17/18: stop, do not quarantine every record.
+    missing_model = bool(model) and f"Object {model} doesn't exist" in message
+    if name in _FATAL_NAMES or status in (401, 403, 404) or missing_model:
         hint = ""
         if "AccessDenied" in name or status == 401:
             hint = "check odoo.login and the password or API key (API keys: Preferences > Account Security)"
@@ -159,10 +161,15 @@ class JsonRpcTransport(_HttpBase):
 
 
 def _positional_for_rpc(method: str, args: list[Any], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-    """``create`` is wrapped by ``api.model_create_multi``, which takes its list positionally over RPC (17, 18)."""
-    if method == "create" and "vals_list" in kwargs:
-        rest = dict(kwargs)
-        return [*args, rest.pop("vals_list")], rest
+    """``create`` and ``write`` go positionally over RPC (17, 18).
+
+    ``create`` is wrapped by ``api.model_create_multi``, which does not accept its list by name, and overrides of
+    ``write`` do not agree on the parameter's name (``ir.model.access.write(values)``, most others ``vals``).
+    """
+    for name, key in (("create", "vals_list"), ("write", "vals")):
+        if method == name and key in kwargs:
+            rest = dict(kwargs)
+            return [*args, rest.pop(key)], rest
     return args, kwargs
 
 
