@@ -63,6 +63,7 @@ class Prepared:
     deferred: dict[str, Any] = field(default_factory=dict)
     existing_id: int | None = None  # a record already landed (update) or matched in Odoo
     matched: bool = False
+    later: dict[str, str] = field(default_factory=dict)  # cells sent in a follow-up load (a person's address)
 
 
 class BlockedError(UserFacingError):
@@ -401,8 +402,8 @@ class Loader:
         after: list[Prepared] = []
         for p in group:
             if p.cells.get("parent_id") and any(p.cells.get(f) for f in PARTNER_ADDRESS):
-                second = Prepared(p.target, {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS})
-                after.append(second)
+                p.later = {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS}
+                after.append(Prepared(p.target, p.later))
         return after
 
     def _load(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: dict[str, dict[str, Any]],
@@ -453,7 +454,7 @@ class Loader:
             else:
                 state = "created"
                 result.created += 1
-            rows.append((obj.name, p.target.source_id, odoo_id, state, p.cells))
+            rows.append((obj.name, p.target.source_id, odoo_id, state, {**p.cells, **p.later}))
         self.ledger.mark_landed(self.run_id, rows)
         self.resolver.register(obj.name, {p.target.source_id: i for p, i in zip(group, ids, strict=True)})
 
@@ -461,6 +462,7 @@ class Loader:
     def _second_pass(self, obj: ObjectMap, fields_meta: dict[str, dict[str, Any]],
                      deferred: list[tuple[int | None, TargetRecord, dict[str, Any]]], result: ObjectResult) -> None:
         """Self-references (a company's parent company) once every record of the map exists."""
+        relinked: list[TargetRecord] = []
         for odoo_id, target, refs in deferred:
             if not odoo_id:
                 continue
@@ -475,6 +477,15 @@ class Loader:
                     vals[name] = found
             if vals:
                 self.client.write(obj.model, [odoo_id], vals, context=self.context)
+                relinked.append(target)
+        if obj.model == "res.partner" and relinked:
+            # Writing parent_id copied the parent's address over this one; put the record's own address back.
+            rows = []
+            for target in relinked:
+                row = self.ledger.get(obj.name, target.source_id)
+                written = (row.written if row else None) or {}
+                rows.append(Prepared(target, {f: str(written.get(f, "")) for f in PARTNER_ADDRESS}))
+            self._load(obj, rows, sorted(PARTNER_ADDRESS), fields_meta, ObjectResult(obj.name, obj.model), count=False)
 
     def _settle_merged(self, obj: ObjectMap, merged: list[tuple[str, str, str]], result: ObjectResult) -> None:
         ids = self.resolver.ids(obj.name)
