@@ -17,6 +17,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
+from crm2odoo.load.rollback import Rollback, RollbackResult
 from crm2odoo.mapping.engine import Engine
 from crm2odoo.mapping.spec import MappingSpec, dump_spec, load_spec, save_spec, spec_from_data
 from crm2odoo.mapping.transforms import TransformContext
@@ -428,9 +429,34 @@ def reconcile(root: Path, *, spot_check: int = 25) -> ReconcileInfo:
 
 
 # -- rollback, validate (later releases) ---------------------------------------------------------------------------
-def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, force: bool = False) -> None:
-    raise NotBuiltYet("rollback comes with the proof-and-undo release; the ledger already records everything it needs",
-                      hint="until then, `crm2odoo status` lists what each run created")
+def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, force: bool = False,
+             events: Events = _quiet) -> RollbackResult:
+    """Undo one run (the newest first) or every run; resumable, and harmless to repeat."""
+    if (run_id is None) == (not all_runs):
+        raise ProjectError("say which run to undo", hint="`crm2odoo rollback --run ID` or `crm2odoo rollback --all`")
+    ctx = open_context(root)
+    try:
+        undoable = [int(r["id"]) for r in ctx.ledger.runs()
+                    if r["kind"] in ("migrate", "sample", "delta") and (r["state"] != "rolled_back" or force)]
+        if all_runs:
+            targets = undoable
+        else:
+            assert run_id is not None
+            if run_id not in undoable:
+                raise ProjectError(f"run {run_id} cannot be rolled back (unknown, or already rolled back)",
+                                   hint="`crm2odoo status` lists the runs")
+            later = [r for r in undoable if r > run_id]
+            if later:
+                raise ProjectError(f"runs {', '.join(map(str, later))} came after run {run_id} and build on it",
+                                   hint="roll back the newest run first, or use --all")
+            targets = [run_id]
+        spec = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
+        result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
+        render.write_report(ctx.project.reports_dir, "rollback", result.asdict(),
+                            render.rollback_markdown(result.asdict()))
+        return result
+    finally:
+        ctx.close()
 
 
 def validate(root: Path) -> None:

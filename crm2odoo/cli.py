@@ -184,7 +184,18 @@ def reconcile(project: Path, spot_check: int) -> None:
 @_friendly
 def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool) -> None:
     """Undo runs: leaves Odoo as it was before them."""
-    api.rollback(project, run_id=run_id, all_runs=all_runs, force=force)
+    result = api.rollback(project, run_id=run_id, all_runs=all_runs, force=force)
+    for obj, count in sorted(result.deleted.items()):
+        click.echo(f"  {obj:<20} {count} deleted")
+    click.echo(f"  restored values on {result.restored} records that existed before; schema removed: "
+               f"{', '.join(result.schema_removed) or 'none'}")
+    for line in result.changed_in_odoo:
+        click.secho(f"  kept (changed in Odoo since; --force to undo): {line}", fg="yellow")
+    for line in result.archived + result.problems:
+        click.secho(f"  ! {line}", fg="yellow")
+    click.echo("verified: Odoo is as it was before" if result.verified else "NOT verified: see reports/rollback.md")
+    if not result.verified:
+        sys.exit(1)
 
 
 @main.command()

@@ -77,3 +77,17 @@ def inventory_markdown(data: dict[str, Any]) -> str:
             parts.append(f"- To do in Odoo: {_cell(item['advice'])}")
         parts.append("")
     return "\n".join(parts) + "\n"
+
+
+def rollback_markdown(data: dict[str, Any]) -> str:
+    parts = [f"# Rollback of run(s) {', '.join(map(str, data['runs']))}: "
+             + ("verified, Odoo is as it was" if data["verified"] else "NOT fully verified"), "",
+             table(["object", "records deleted"], [[k, v] for k, v in sorted(data["deleted"].items())]), "",
+             f"Values restored on records that existed before: {data['restored']}"]
+    if data["schema_removed"]:
+        parts.append("Custom schema removed: " + ", ".join(data["schema_removed"]))
+    for title, key in (("Changed in Odoo since the tool wrote them, left alone (use --force)", "changed_in_odoo"),
+                       ("Archived because Odoo refused to delete them", "archived"), ("Problems", "problems")):
+        if data[key]:
+            parts += ["", f"## {title}", ""] + [f"- {_cell(x)}" for x in data[key]]
+    return "\n".join(parts) + "\n"

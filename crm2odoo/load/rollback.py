@@ -1,0 +1,282 @@
+"""Undo runs from the ledger: leaves Odoo as it was before them.
+
+For each run, newest first:
+
+1. records the run created are deleted in reverse load order (notes before deals before contacts before
+   companies before tags); a record Odoo refuses to delete (it is in use elsewhere) is archived and listed;
+2. records that existed before and were updated or matched by the run get back every value the run overwrote,
+   and matched records lose the external ID the tool gave them;
+3. custom fields, models and access rules the run created are removed once nothing of ours uses them.
+
+Records created by the tool and changed in Odoo since it wrote them are listed and left alone unless ``force``.
+Every step is idempotent (it checks what still exists before acting), so a rollback that crashed is resumed
+by running it again, and running it twice is harmless. At the end it verifies its own result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.errors import OdooRecordError, UserFacingError
+from crm2odoo.ledger.db import Ledger, RecordRow
+from crm2odoo.load.order import PHASE_RANK, rank
+from crm2odoo.load.resolve import cell, quiet_context
+from crm2odoo.mapping.engine import XMLID_MODULE
+from crm2odoo.mapping.spec import MappingSpec
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+
+Events = Callable[..., None]
+#: types whose value round-trips exactly, so a difference means someone changed it
+_COMPARABLE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
+               "many2many"}
+
+
+@dataclass
+class RollbackResult:
+    runs: list[int]
+    deleted: dict[str, int] = field(default_factory=dict)
+    archived: list[str] = field(default_factory=list)
+    restored: int = 0
+    changed_in_odoo: list[str] = field(default_factory=list)  # left alone (no --force)
+    schema_removed: list[str] = field(default_factory=list)
+    verified: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    def asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _current_cells(row: dict[str, Any], names: list[str], meta: dict[str, dict[str, Any]]) -> dict[str, str]:
+    out = {}
+    for name in names:
+        value = row.get(name)
+        kind = meta[name].get("type")
+        if kind == "many2one":
+            value = value[0] if isinstance(value, list) and value else None
+        elif kind == "many2many":
+            value = sorted(value or [])
+        out[name] = cell(value, meta[name])
+    return out
+
+
+def _prior_cell(value: Any, meta: dict[str, Any]) -> str:
+    """A saved prior value ([[6, 0, ids]] for many2many) in the same form as _current_cells."""
+    if meta.get("type") == "many2many" and isinstance(value, list) and value and isinstance(value[0], list):
+        value = sorted(value[0][2])
+    return cell(value, meta)
+
+
+def _same(written: str, current: str, kind: str | None) -> bool:
+    if kind == "many2many":
+        return sorted(filter(None, written.split(","))) == sorted(filter(None, current.split(",")))
+    if kind in ("float", "monetary") and written and current:
+        try:
+            return abs(float(written) - float(current)) < 1e-6
+        except ValueError:
+            return written == current
+    return written == current
+
+
+class Rollback:
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec | None,
+                 events: Events | None = None) -> None:
+        self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
+        self.events: Events = events or (lambda kind, **data: None)
+        self.context = quiet_context()
+
+    def _order_key(self, obj: str) -> int:
+        if self.spec and obj in self.spec.objects:
+            return rank(self.spec.objects[obj])
+        return PHASE_RANK.get(obj, 85)
+
+    def run(self, run_ids: list[int], *, force: bool = False) -> RollbackResult:
+        result = RollbackResult(runs=run_ids)
+        for run_id in sorted(run_ids, reverse=True):
+            row = self.ledger.run(run_id)
+            if row is None:
+                raise UserFacingError(f"there is no run {run_id}", hint="`crm2odoo status` lists the runs")
+            self.events("rollback_run", run_id=run_id)
+            self._delete_created(run_id, result, force)
+            self._restore_priors(run_id, result)
+            self._remove_schema(run_id, result)
+            self.ledger.finish_run(run_id, "rolled_back", {**result.asdict(), "rolled_back_at": str(dt.datetime.now(dt.UTC))})
+        self._verify(run_ids, result)
+        return result
+
+    # -- 1. records the run created ----------------------------------------------------------------------------------
+    def _delete_created(self, run_id: int, result: RollbackResult, force: bool) -> None:
+        created = [r for r in self.ledger.records(run_id=run_id) if r.created_run == run_id and r.origin == "created"
+                   and r.odoo_id and r.state not in ("merged", "matched")]
+        by_object: dict[str, list[RecordRow]] = {}
+        for record in created:
+            by_object.setdefault(record.object, []).append(record)
+        for obj in sorted(by_object, key=self._order_key, reverse=True):
+            rows = by_object[obj]
+            model = rows[0].model
+            ids = sorted({int(r.odoo_id or 0) for r in rows})
+            existing = {int(r["id"]) for r in self.client.search_read(model, [["id", "in", ids]], ["id"],
+                                                                       context={"active_test": False})}
+            kept: set[int] = set()
+            if not force:
+                changed = self._changed_since_written(model, [r for r in rows if int(r.odoo_id or 0) in existing])
+                for record in changed:
+                    result.changed_in_odoo.append(f"{obj} {record.source_id} ({model} {record.odoo_id})")
+                    kept.add(int(record.odoo_id or 0))
+            doomed = sorted(existing - kept)
+            deleted = self._unlink(model, doomed, obj, result)
+            result.deleted[obj] = result.deleted.get(obj, 0) + deleted
+            # rows of records still in Odoo on purpose stay in the ledger, so `rollback --force` can find them
+            self.ledger.forget(obj, [r.source_id for r in rows if int(r.odoo_id or 0) not in kept])
+        for obj in {r.object for r in self.ledger.records(run_id=run_id)}:
+            # duplicates merged into records of this run, and records that never reached Odoo, go with the run
+            gone = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id and r.origin == "created"
+                    and (r.state == "merged" or not r.odoo_id)]
+            self.ledger.forget(obj, gone)
+
+    def _changed_since_written(self, model: str, rows: list[RecordRow]) -> list[RecordRow]:
+        meta = self.schema.fields(model)
+        changed: list[RecordRow] = []
+        with_written = [r for r in rows if r.written]
+        names = sorted({n for r in with_written for n in (r.written or {}) if n in meta
+                        and meta[n].get("type") in _COMPARABLE})
+        if not names or not with_written:
+            return changed
+        current = {int(r["id"]): r for r in self.client.read(model, [int(r.odoo_id or 0) for r in with_written], names,
+                                                               context={"active_test": False})}
+        for record in with_written:
+            now = current.get(int(record.odoo_id or 0))
+            if now is None:
+                continue
+            cells = _current_cells(now, names, meta)
+            for name, value in (record.written or {}).items():
+                if name in cells and not _same(str(value), cells[name], meta[name].get("type")):
+                    changed.append(record)
+                    break
+        return changed
+
+    def _unlink(self, model: str, ids: list[int], obj: str, result: RollbackResult) -> int:
+        """Delete; where Odoo refuses (the record is used elsewhere), split to find it, archive it and list it."""
+        if not ids:
+            return 0
+        try:
+            self.client.unlink(model, ids, context=self.context)
+            return len(ids)
+        except OdooRecordError as exc:
+            if len(ids) > 1:
+                middle = len(ids) // 2
+                return self._unlink(model, ids[:middle], obj, result) + self._unlink(model, ids[middle:], obj, result)
+            if "active" in self.schema.fields(model):
+                self.client.write(model, ids, {"active": False}, context=self.context)
+                result.archived.append(f"{obj} ({model} {ids[0]}): archived, Odoo refused to delete it: {exc}")
+            else:
+                result.problems.append(f"{obj} ({model} {ids[0]}) could not be deleted: {exc}")
+            return 0
+
+    # -- 2. values the run overwrote -----------------------------------------------------------------------------
+    def _restore_priors(self, run_id: int, result: RollbackResult) -> None:
+        for model, odoo_id, vals, restored in self.ledger.priors(run_id):
+            if restored:
+                continue
+            meta = self.schema.fields(model)
+            clean = {k: v for k, v in vals.items() if k in meta and not meta[k].get("readonly")}
+            rows = self.client.read(model, [odoo_id], sorted(clean), context={"active_test": False}) if clean else []
+            if rows:
+                now = _current_cells(rows[0], sorted(clean), meta)
+                differing = {k: v for k, v in clean.items()
+                             if not _same(_prior_cell(v, meta[k]), now[k], meta[k].get("type"))}
+                if differing:
+                    self.client.write(model, [odoo_id], differing, context=self.context)
+                result.restored += 1
+            self.ledger.mark_restored(run_id, model, odoo_id)
+        self._remove_side_effect_messages(run_id, result)
+        matched = [r for r in self.ledger.records(run_id=run_id) if r.origin == "matched" and r.xmlid
+                   and r.created_run == run_id]
+        names = [r.xmlid.split(".", 1)[1] for r in matched if r.xmlid.startswith(XMLID_MODULE + ".")]
+        for start in range(0, len(names), 500):
+            rows = self.client.search_read("ir.model.data", [["module", "=", XMLID_MODULE],
+                                                             ["name", "in", names[start:start + 500]]], ["id"])
+            if rows:
+                self.client.unlink("ir.model.data", [int(r["id"]) for r in rows])
+        for record in matched:
+            self.ledger.forget(record.object, [record.source_id])
+        for record in self.ledger.records(run_id=run_id):
+            if record.last_run == run_id and record.created_run != run_id and record.state == "updated":
+                # the next migrate re-sends it: what it holds in Odoo is the earlier run's version again
+                self.ledger.mark_landed(run_id, [(record.object, record.source_id, int(record.odoo_id or 0),
+                                                  "updated", {})])
+                with self.ledger.tx() as db:
+                    db.execute("UPDATE records SET content_hash=NULL WHERE object=? AND source_id=?",
+                               (record.object, record.source_id))
+
+    def _remove_side_effect_messages(self, run_id: int, result: RollbackResult) -> None:
+        """Messages Odoo posted as the migration user during the run on records that existed before it."""
+        mark = self.ledger.meta(f"run{run_id}_message_mark")
+        if mark is None:
+            return
+        me = self.client.read("res.users", [self.client.uid], ["partner_id"])[0]["partner_id"]
+        author = me[0] if isinstance(me, list) and me else me
+        ours = set(self.ledger.query("SELECT odoo_id FROM records WHERE model='mail.message' AND odoo_id IS NOT NULL"))
+        ours_ids = {int(r[0]) for r in ours}
+        touched: dict[str, set[int]] = {}
+        for model, odoo_id, _, _ in self.ledger.priors(run_id):
+            touched.setdefault(model, set()).add(odoo_id)
+        for model, ids in touched.items():
+            rows = self.client.search_read("mail.message", [["model", "=", model], ["res_id", "in", sorted(ids)],
+                                                            ["id", ">", int(mark)], ["author_id", "=", author]], ["id"])
+            extra = [int(r["id"]) for r in rows if int(r["id"]) not in ours_ids]
+            if extra:
+                self.client.unlink("mail.message", extra, context=self.context)
+                result.deleted["side_effect_message"] = result.deleted.get("side_effect_message", 0) + len(extra)
+
+    # -- 3. schema the run created -------------------------------------------------------------------------------
+    def _remove_schema(self, run_id: int, result: RollbackResult) -> None:
+        changes = [c for c in self.ledger.schema_changes(run_id) if c["state"] != "removed"]
+        order = {"field": 0, "access": 1, "model": 2}
+        for change in sorted(changes, key=lambda c: (order.get(c["kind"], 3), -int(c["id"]))):
+            kind, model, name = change["kind"], change["model"], change["name"]
+            if kind == "field":
+                rows = self.client.search_read("ir.model.fields", [["model", "=", model], ["name", "=", name]], ["id"])
+                target = "ir.model.fields"
+            elif kind == "access":
+                rows = self.client.search_read("ir.model.access", [["id", "=", change["odoo_id"] or 0]], ["id"])
+                target = "ir.model.access"
+            else:
+                if self.client.search_count("ir.model", [["model", "=", model]]) and self.client.search_count(
+                        model, [], context={"active_test": False}):
+                    result.problems.append(f"model {model} still has records created outside this run; kept")
+                    continue
+                rows = self.client.search_read("ir.model", [["model", "=", model]], ["id"])
+                target = "ir.model"
+            if rows:
+                self.client.unlink(target, [int(r["id"]) for r in rows])
+            self.ledger.schema_done(kind, model, name, int(change["odoo_id"] or 0), state="removed")
+            result.schema_removed.append(f"{kind} {model}" + ("" if kind == "model" else f".{name}"))
+        if changes:
+            self.schema.forget()
+
+    # -- verification ----------------------------------------------------------------------------------------------
+    def _verify(self, run_ids: list[int], result: RollbackResult) -> None:
+        leftovers = 0
+        for run_id in run_ids:
+            for record in self.ledger.records(run_id=run_id):
+                if record.created_run == run_id and record.origin == "created" and record.odoo_id:
+                    still = self.client.search_count(record.model, [["id", "=", record.odoo_id]],
+                                                     context={"active_test": False})
+                    if still and not any(str(record.odoo_id) in a for a in result.archived + result.changed_in_odoo):
+                        leftovers += 1
+            for model, odoo_id, vals, _ in self.ledger.priors(run_id):
+                meta = self.schema.fields(model)
+                names = [k for k in vals if k in meta and meta[k].get("type") in _COMPARABLE]
+                rows = self.client.read(model, [odoo_id], names, context={"active_test": False}) if names else []
+                if rows:
+                    now = _current_cells(rows[0], names, meta)
+                    before = {name: _prior_cell(vals[name], meta[name]) for name in names}
+                    if any(not _same(before[n], now[n], meta[n].get("type")) for n in names):
+                        result.problems.append(f"{model} {odoo_id} was not restored exactly")
+        if leftovers:
+            result.problems.append(f"{leftovers} records created by the rolled-back runs are still in Odoo")
+        result.verified = not result.problems
