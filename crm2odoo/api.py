@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.config import Config, config_template, load_config
-from crm2odoo.errors import ApprovalRequired, NotBuiltYet, ProjectError
+from crm2odoo.errors import ApprovalRequired, MappingError, NotBuiltYet, ProjectError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
+from crm2odoo.load.resolve import Resolver
 from crm2odoo.load.rollback import Rollback, RollbackResult
 from crm2odoo.mapping.engine import Engine
 from crm2odoo.mapping.spec import MappingSpec, dump_spec, load_spec, save_spec, spec_from_data
@@ -28,6 +29,7 @@ from crm2odoo.report import render
 from crm2odoo.sources import Source, open_source
 from crm2odoo.sources.base import Catalog
 from crm2odoo.sources.catalog import load_catalog, save_catalog
+from crm2odoo.validate.engine import ValidationInfo, Validator, check_map
 
 Events = Callable[..., None]
 
@@ -329,6 +331,7 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
         require_approval(ctx.ledger, spec)
         engine = Engine(spec, _transform_context(ctx.config))
         client = ctx.client
+        _preflight(ctx, spec)
         unfinished = ctx.ledger.unfinished_run()
         kind = "sample" if sample else "migrate"
         resumed = unfinished is not None
@@ -459,9 +462,36 @@ def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, f
         ctx.close()
 
 
-def validate(root: Path) -> None:
-    raise NotBuiltYet("`crm2odoo validate` comes with the proof-and-undo release",
-                      hint="`migrate` already refuses records Odoo rejects and quarantines them with the reason")
+def validate(root: Path, *, events: Events = _quiet) -> ValidationInfo:
+    """Check every transformed record against the live Odoo schema and the map; writes reports/validation.*"""
+    ctx = open_context(root)
+    try:
+        spec = _spec(ctx)
+        require_approval(ctx.ledger, spec)
+        engine = Engine(spec, _transform_context(ctx.config))
+        models = {o.model for o in spec.enabled_objects()}
+        odoo_fields = ctx.schema.all_fields(sorted(models))
+        resolver = Resolver(ctx.client, ctx.schema, ctx.ledger, spec)
+        source = ctx.source()
+        try:
+            info = Validator(spec, engine, source, odoo_fields, resolver.lookup, resolver.ids).run(
+                ctx.schema.models(), events=events)
+        finally:
+            source.close()
+        render.write_report(ctx.project.reports_dir, "validation", info.asdict(),
+                            render.validation_markdown(info.asdict()))
+        return info
+    finally:
+        ctx.close()
+
+
+def _preflight(ctx: Context, spec: MappingSpec) -> None:
+    """The map-level checks of validate, run at the start of every migrate (no record is read)."""
+    models = {o.model for o in spec.enabled_objects()}
+    problems = check_map(spec, ctx.schema.all_fields(sorted(models)), ctx.schema.models())
+    if problems:
+        raise MappingError("mapping.yaml does not fit this Odoo:\n  " + "\n  ".join(problems),
+                           hint="fix these lines (or re-run `crm2odoo plan`), approve, and run again")
 
 
 # -- inventory -----------------------------------------------------------------------------------------------------

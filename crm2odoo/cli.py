@@ -135,8 +135,19 @@ def approve(project: Path, yes: bool, login: str | None) -> None:
 @project_option
 @_friendly
 def validate(project: Path) -> None:
-    """Check every transformed record against the live Odoo schema."""
-    api.validate(project)
+    """Check every transformed record against the live Odoo schema; exit 1 when migrate would stop."""
+    info = api.validate(project)
+    data = info.asdict()
+    for problem in data["schema_problems"]:
+        click.secho(f"  map: {problem}", fg="red")
+    for obj in data["objects"]:
+        click.echo(f"  {obj['name']:<20} {obj['records']:>7} records  {obj['valid']:>7} valid  "
+                   f"{obj['with_errors']:>5} with errors ({obj['policy']})  {obj['with_warnings']:>5} with warnings")
+    for kind, count in sorted(data["errors_by_kind"].items()):
+        click.echo(f"  errors of kind {kind}: {count}")
+    click.echo("report: reports/validation.md" + ("  -- migrate would STOP" if info.stops else ""))
+    if info.stops:
+        sys.exit(1)
 
 
 @main.command()

@@ -91,3 +91,18 @@ def rollback_markdown(data: dict[str, Any]) -> str:
         if data[key]:
             parts += ["", f"## {title}", ""] + [f"- {_cell(x)}" for x in data[key]]
     return "\n".join(parts) + "\n"
+
+
+def validation_markdown(data: dict[str, Any]) -> str:
+    rows = [[o["name"], o["model"], o["records"], o["valid"], o["with_errors"], o["with_warnings"], o["policy"]]
+            for o in data["objects"]]
+    parts = ["# Validation: " + ("migrate would stop" if data["stops"] else "ready to migrate"), "",
+             table(["object", "model", "records", "valid", "with errors", "with warnings", "on error"], rows)]
+    if data["schema_problems"]:
+        parts += ["", "## The map does not fit this Odoo", ""] + [f"- {_cell(p)}" for p in data["schema_problems"]]
+    if data["findings"]:
+        parts += ["", f"## Findings ({data['findings_total']})", "",
+                  table(["severity", "object", "source id", "where", "field", "value", "problem", "fix", "migrate will"],
+                        [[f["severity"], f["object"], f["source_id"], f["locator"], f["field"] or "",
+                          (f["value"] or "")[:60], f["message"], f["fix"], f["action"]] for f in data["findings"][:2000]])]
+    return "\n".join(parts) + "\n"

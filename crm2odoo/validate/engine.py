@@ -1,0 +1,266 @@
+"""Validate every transformed record against the live Odoo schema and the map, before anything is loaded.
+
+Checks: target fields exist (or are planned as new x_ fields), required fields are present, selection values
+are valid keys, text fits the field size, references resolve (to a record of the source that will be loaded,
+or one already in Odoo), lookups find their record, values transform (emails, phones, dates, numbers), and
+records that share a dedupe key. Each finding names the object, source id, file/row, field, value and a fix;
+the object's ``on_error`` policy in the map says what migrate will do with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.mapping.engine import Engine, TargetRecord
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
+from crm2odoo.sources.base import Source
+from crm2odoo.textnorm import fold
+
+#: fields Odoo marks required but fills itself (defaults, computes, sequences) on create
+DEFAULTED: dict[str, set[str]] = {
+    "account.move": {"auto_post", "currency_id", "date", "journal_id"},
+    "account.move.line": {"currency_id", "display_type"},
+    "account.payment": {"company_id", "date", "journal_id", "partner_type", "payment_type", "state"},
+    "calendar.event": {"show_as"},
+    "crm.lead": {"type"},
+    "crm.team": {"alias_id"},
+    "mail.activity": {"date_deadline", "user_id"},
+    "mail.message": {"message_type"},
+    "product.product": {"product_tmpl_id"},
+    "project.project": {"alias_id", "last_update_status", "privacy_visibility", "rating_status",
+                        "rating_status_period"},
+    "project.task": {"state"},
+    "res.partner": {"autopost_bills"},
+    "res.users": {"company_id", "notification_type", "partner_id"},
+    "sale.order": {"company_id", "date_order", "name", "partner_invoice_id", "partner_shipping_id"},
+    "utm.campaign": {"stage_id", "title", "user_id"},
+}
+#: required by a constraint rather than by the field definition
+EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
+
+Events = Callable[..., None]
+
+
+@dataclass
+class Finding:
+    object: str
+    source_id: str
+    locator: str
+    field: str | None
+    value: str | None
+    severity: str  # error | warning
+    kind: str  # transform | required | selection | size | reference | lookup | unknown_field | duplicate | row
+    message: str
+    fix: str
+    action: str  # what migrate will do: quarantine | skip | stop | set_empty | load
+
+    def asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ObjectValidation:
+    name: str
+    model: str
+    records: int = 0
+    valid: int = 0
+    with_errors: int = 0
+    with_warnings: int = 0
+    policy: str = "quarantine"
+
+
+@dataclass
+class ValidationInfo:
+    objects: list[ObjectValidation]
+    findings: list[Finding] = field(default_factory=list)
+    schema_problems: list[str] = field(default_factory=list)
+
+    @property
+    def stops(self) -> bool:
+        """True when migrate would stop: a schema problem, or an error in an object whose policy is stop."""
+        return bool(self.schema_problems) or any(f.severity == "error" and f.action == "stop" for f in self.findings)
+
+    def asdict(self) -> dict[str, Any]:
+        kinds = Counter(f.kind for f in self.findings if f.severity == "error")
+        return {"stops": self.stops, "schema_problems": self.schema_problems,
+                "objects": [o.__dict__ for o in self.objects], "errors_by_kind": dict(kinds),
+                "findings": [f.asdict() for f in self.findings[:5000]], "findings_total": len(self.findings)}
+
+
+def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[str, Any]]],
+              odoo_models: set[str]) -> list[str]:
+    """Problems in the map itself, found without reading a record (run at the start of every migrate)."""
+    problems: list[str] = []
+    for obj in spec.enabled_objects():
+        creates_model = bool(obj.new_model) or obj.model.startswith("x_")
+        if obj.model not in odoo_models and not creates_model:
+            problems.append(f"objects.{obj.name}: model {obj.model} is not installed in this Odoo "
+                            "(install its app, or set enabled: false)")
+            continue
+        fields = odoo_fields.get(obj.model, {})
+        for line in obj.fields:
+            if line.ignore or not line.target:
+                continue
+            if line.new_field is None and line.target not in fields and not creates_model:
+                problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                                f"{line.target} (map it elsewhere, or plan it as new_field)")
+            meta = fields.get(line.target, {})
+            keys = {str(k) for k, _ in meta.get("selection") or []}
+            if line.new_field is not None and line.new_field.type == "selection":
+                keys = {k for k, _ in line.new_field.options}
+            if keys and line.transform == "value_map":
+                for source_value, target in (line.params.get("map") or {}).items():
+                    if not isinstance(target, dict) and str(target) not in keys:
+                        problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
+                                        f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
+        if not creates_model and not obj.options.get("match_only"):
+            needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
+                      and not m.get("readonly")} - DEFAULTED.get(obj.model, set())
+            needed |= EXTRA_REQUIRED.get(obj.model, set())
+            for name in sorted(needed - filled_by(obj)):
+                problems.append(f"objects.{obj.name}: Odoo requires {obj.model}.{name} and no line of the map fills it")
+    return problems
+
+
+def filled_by(obj: ObjectMap) -> set[str]:
+    """Every Odoo field a map can fill: targets, constants, record_ref model fields, value-map merges."""
+    out = {line.target for line in obj.fields if not line.ignore and line.target} | set(obj.constants)
+    for line in obj.fields:
+        if line.ignore:
+            continue
+        if line.transform == "record_ref":
+            out.add(str(line.params.get("model_field", "model")))
+        if line.transform == "value_map":
+            for target in (line.params.get("map") or {}).values():
+                if isinstance(target, dict):
+                    out.update(target)
+    return out
+
+
+class Validator:
+    def __init__(self, spec: MappingSpec, engine: Engine, source: Source,
+                 odoo_fields: Mapping[str, Mapping[str, Mapping[str, Any]]],
+                 lookup: Callable[[Lookup], int | None], landed: Callable[[str], Mapping[str, int]]) -> None:
+        self.spec, self.engine, self.source = spec, engine, source
+        self.odoo_fields, self.lookup, self.landed = odoo_fields, lookup, landed
+        self._source_ids: dict[str, set[str]] = {}
+
+    def source_ids(self, map_name: str) -> set[str]:
+        if map_name not in self._source_ids:
+            obj = self.spec.objects.get(map_name)
+            self._source_ids[map_name] = set(self.source.list_ids(obj.source_object)) if obj else set()
+        return self._source_ids[map_name]
+
+    def run(self, models: set[str], *, events: Events | None = None) -> ValidationInfo:
+        info = ValidationInfo(objects=[], schema_problems=check_map(self.spec, self.odoo_fields, models))
+        for obj in self.spec.enabled_objects():
+            result = ObjectValidation(obj.name, obj.model, policy=obj.on_error)
+            info.objects.append(result)
+            keys: dict[str, str] = {}
+            for record in self.source.read(obj.source_object):
+                if not self.engine.applies(obj, record):
+                    continue
+                result.records += 1
+                findings = self.check(obj, self.engine.transform(obj, record), keys)
+                info.findings.extend(findings)
+                if any(f.severity == "error" for f in findings):
+                    result.with_errors += 1
+                else:
+                    result.valid += 1
+                    if findings:
+                        result.with_warnings += 1
+            if events:
+                events("validated", result=result)
+        return info
+
+    def check(self, obj: ObjectMap, target: TargetRecord, keys: dict[str, str]) -> list[Finding]:
+        out: list[Finding] = []
+
+        def add(field_name: str | None, value: Any, severity: str, kind: str, message: str, fix: str,
+                action: str | None = None) -> None:
+            shown = None if value is None else str(value)[:200]
+            out.append(Finding(obj.name, target.source_id, target.locator, field_name, shown, severity, kind,
+                               message, fix, action or (obj.on_error if severity == "error" else "load")))
+
+        for p in target.problems:
+            if p.policy == "set_empty":
+                add(p.field, p.value, "warning", "transform", p.message, "fix the value in the source, or leave it empty",
+                    "set_empty")
+            else:
+                add(p.field, p.value, "error", "row" if p.field is None else "transform", p.message,
+                    "fix the value in the source, or change the line's transform or on_error in mapping.yaml",
+                    p.policy)
+        fields = self.odoo_fields.get(obj.model, {})
+        planned = {line.target: line.new_field for line in obj.fields if line.new_field is not None}
+        for name, value in target.vals.items():
+            meta = fields.get(name)
+            if meta is None and name not in planned:
+                if not obj.model.startswith("x_"):
+                    add(name, None, "error", "unknown_field", f"{obj.model} has no field {name}",
+                        "map the line to an existing field, or plan a new_field")
+                continue
+            self._check_value(obj, name, value, meta or {}, planned.get(name), add)
+        present = {n for n, v in target.vals.items() if v not in (None, "", [])}
+        present |= {v.model_field for v in target.vals.values() if isinstance(v, RecordRef)}
+        required = set() if obj.options.get("match_only") else self._required(obj)
+        for name in sorted(required - present):
+            add(name, None, "error", "required", f"Odoo requires {name} and this record has no value for it",
+                "fill it in the source, map another field to it, or add a constant in mapping.yaml")
+        if obj.dedupe_fields:
+            parts = [target.vals.get(f) for f in obj.dedupe_fields]
+            if all(p not in (None, "") for p in parts):
+                key = "\x1f".join(fold(str(p)) for p in parts)
+                first = keys.setdefault(key, target.source_id)
+                if first != target.source_id:
+                    add(obj.dedupe_fields[0], parts[0], "warning", "duplicate",
+                        f"same {', '.join(obj.dedupe_fields)} as {obj.name} {first}: it will be merged into that one",
+                        "nothing, if they are the same; otherwise make the value distinct in the source", "merge")
+        return out
+
+    def _required(self, obj: ObjectMap) -> set[str]:
+        fields = self.odoo_fields.get(obj.model, {})
+        needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
+                  and not m.get("readonly")} - DEFAULTED.get(obj.model, set())
+        return needed | EXTRA_REQUIRED.get(obj.model, set())
+
+    def _check_value(self, obj: ObjectMap, name: str, value: Any, meta: Mapping[str, Any], planned: Any,
+                     add: Callable[..., None]) -> None:
+        if value is None:
+            return
+        kind = planned.type if planned is not None else meta.get("type")
+        if kind == "selection" and not isinstance(value, Ref | Lookup):
+            keys = {k for k, _ in planned.options} if planned is not None else {str(k) for k, _ in meta.get("selection") or []}
+            if keys and str(value) not in keys:
+                add(name, value, "error", "selection", f"{value!r} is not a choice of {name}",
+                    f"map it to one of: {', '.join(sorted(keys))} (value_map in mapping.yaml)")
+        size = meta.get("size")
+        if size and isinstance(value, str) and len(value) > int(size):
+            add(name, value[:40], "error", "size", f"longer than the field's {size} characters",
+                "shorten it in the source, or map it to a text field")
+        if isinstance(value, Ref):
+            self._check_ref(value, name, add)
+        elif isinstance(value, Refs):
+            for sid in value.source_ids:
+                self._check_ref(Ref(value.object, sid), name, add, severity="warning")
+        elif isinstance(value, RecordRef):
+            if not any(self._resolvable(c) for c in value.candidates):
+                shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
+                add(name, shown, "error", "reference", f"belongs to {shown}, which is neither in the source nor in Odoo",
+                    "check the link in the source; the record would have nowhere to go")
+        elif isinstance(value, Lookup) and self.lookup(value) is None:
+            add(name, value.value, "warning", "lookup", f"no {value.model} matches {value.value!r}; it will be left empty",
+                f"correct the value, or map it with a value_map to an existing {value.model}")
+
+    def _resolvable(self, ref: Ref) -> bool:
+        return ref.source_id in self.landed(ref.object) or ref.source_id in self.source_ids(ref.object)
+
+    def _check_ref(self, ref: Ref, name: str, add: Callable[..., None], severity: str = "error") -> None:
+        if not self._resolvable(ref):
+            add(name, ref.source_id, severity, "reference",
+                f"points to {ref.object} {ref.source_id}, which is neither in the source nor in Odoo",
+                "fix the link in the source, or set the line's on_error to set_empty",
+                None if severity == "error" else "load without that link")
