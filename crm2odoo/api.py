@@ -7,7 +7,7 @@ import datetime as dt
 import getpass
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from crm2odoo.sources import Source, open_source
 from crm2odoo.sources.base import Catalog
 from crm2odoo.sources.catalog import load_catalog, save_catalog
 from crm2odoo.validate.engine import ValidationInfo, Validator, check_map
+from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
 
 Events = Callable[..., None]
 
@@ -374,54 +375,19 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
 
 
 # -- reconcile -----------------------------------------------------------------------------------------------------
-@dataclass
-class ObjectReconcile:
-    name: str
-    model: str
-    in_ledger: int
-    landed: int
-    present_in_odoo: int
-    missing_in_odoo: list[str] = field(default_factory=list)
-    quarantined: int = 0
-    skipped: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing_in_odoo
-
-
-@dataclass
-class ReconcileInfo:
-    objects: list[ObjectReconcile]
-
-    @property
-    def ok(self) -> bool:
-        return all(o.ok for o in self.objects)
-
-    def asdict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "objects": [{**o.__dict__, "missing_in_odoo": o.missing_in_odoo[:50], "ok": o.ok}
-                                           for o in self.objects]}
-
-
-def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int) -> ReconcileInfo:
-    out: list[ObjectReconcile] = []
-    for obj in spec.enabled_objects():
-        rows = ctx.ledger.records(obj.name)
-        landed = [r for r in rows if r.state in ("created", "updated", "matched", "unchanged", "merged") and r.odoo_id]
-        ids = sorted({int(r.odoo_id or 0) for r in landed})
-        present: set[int] = set()
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start:start + 1000]
-            present.update(int(r["id"]) for r in ctx.client.search_read(
-                obj.model, [["id", "in", chunk]], ["id"], context={"active_test": False}))
-        missing = [r.source_id for r in landed if int(r.odoo_id or 0) not in present]
-        out.append(ObjectReconcile(obj.name, obj.model, len(rows), len(landed), len(landed) - len(missing), missing,
-                                   sum(1 for r in rows if r.state == "quarantined"),
-                                   sum(1 for r in rows if r.state == "skipped")))
-    return ReconcileInfo(out)
+def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Source | None = None) -> ReconcileInfo:
+    engine = Engine(spec, _transform_context(ctx.config))
+    own = source is None
+    src = ctx.source() if own else source
+    try:
+        return Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src).run(spot_check=spot_check)
+    finally:
+        if own and src is not None:
+            src.close()
 
 
 def reconcile(root: Path, *, spot_check: int = 25) -> ReconcileInfo:
+    """Counts per object that add up, each difference explained, and N records per object read back."""
     ctx = open_context(root)
     try:
         info = _reconcile(ctx, _spec(ctx), spot_check=spot_check)

@@ -181,8 +181,11 @@ def reconcile(project: Path, spot_check: int) -> None:
     info = api.reconcile(project, spot_check=spot_check)
     for obj in info.asdict()["objects"]:
         mark = "ok" if obj["ok"] else "MISMATCH"
-        click.echo(f"  {obj['name']:<20} ledger {obj['in_ledger']:>7}  landed {obj['landed']:>7}  in Odoo "
-                   f"{obj['present_in_odoo']:>7}  quarantined {obj['quarantined']:>5}  {mark}")
+        click.echo(f"  {obj['name']:<20} source {obj['in_source'] if obj['in_source'] is not None else '?':>7}  "
+                   f"expected {obj['expected']:>7}  in Odoo {obj['present_in_odoo']:>7}  merged {obj['merged']:>5}  "
+                   f"quarantined {obj['quarantined']:>5}  spot {obj['spot_checked'] - obj['spot_mismatches']}/"
+                   f"{obj['spot_checked']}  {mark}")
+    click.echo("report: reports/reconcile.md")
     if not info.ok:
         sys.exit(1)
 

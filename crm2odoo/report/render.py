@@ -58,11 +58,19 @@ def migrate_markdown(data: dict[str, Any]) -> str:
 
 
 def reconcile_markdown(data: dict[str, Any]) -> str:
-    rows = [[o["name"], o["model"], o["in_ledger"], o["landed"], o["present_in_odoo"], len(o["missing_in_odoo"]),
-             o["quarantined"], o["skipped"], "ok" if o["ok"] else "MISMATCH"] for o in data["objects"]]
-    head = "## Reconciliation: " + ("everything adds up" if data["ok"] else "differences found")
-    return "\n".join([head, "", table(["object", "model", "in ledger", "landed", "present in Odoo", "missing",
-                                       "quarantined", "skipped", "result"], rows)]) + "\n"
+    rows = [[o["name"], o["model"], "?" if o["in_source"] is None else o["in_source"], o["expected"], o["landed"],
+             o["present_in_odoo"], o["merged"], o["skipped"], o["quarantined"],
+             f"{o['spot_checked'] - o['spot_mismatches']}/{o['spot_checked']}", "ok" if o["ok"] else "MISMATCH"]
+            for o in data["objects"]]
+    parts = ["## Reconciliation: " + ("everything adds up" if data["ok"] else "differences found"), "",
+             table(["object", "model", "in source", "expected", "landed", "in Odoo", "merged", "skipped", "quarantined",
+                    "spot check", "result"], rows)]
+    for o in data["objects"]:
+        if o["differences"]:
+            parts += ["", f"### {o['name']}: {o['differences_total']} record(s) explained", "",
+                      table(["source id", "what", "detail"], [[d["source_id"], d["what"], d["detail"]]
+                                                             for d in o["differences"]])]
+    return "\n".join(parts) + "\n"
 
 
 def inventory_markdown(data: dict[str, Any]) -> str:

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from crm2odoo.ledger.db import Ledger
@@ -127,15 +126,6 @@ def run(odoo: OdooClient, ledger: Ledger, spec: MappingSpec, data: dict[str, lis
     results = {r.name: r for r in loader.run()}
     ledger.finish_run(run_id, "done")
     return results
-
-
-@pytest.fixture
-def cleanup(odoo: OdooClient) -> Any:
-    created: list[tuple[str, list[int]]] = []
-    yield created
-    for model, ids in reversed(created):
-        if ids:
-            odoo.unlink(model, ids, context={"active_test": False})
 
 
 def _track(cleanup: list[tuple[str, list[int]]], ledger: Ledger, odoo: OdooClient, tag: str) -> None:
