@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.config import Config, config_template, load_config
-from crm2odoo.errors import ApprovalRequired, MappingError, NotBuiltYet, ProjectError
+from crm2odoo.errors import ApprovalRequired, MappingError, ProjectError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
@@ -319,12 +319,8 @@ def sample_ids(source: Source, engine: Engine, spec: MappingSpec, size: int) -> 
 
 def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = None, delta: bool = False,
             dry_run: bool = False, events: Events = _quiet) -> MigrateInfo:
-    if delta:
-        raise NotBuiltYet("delta runs (`migrate --delta`) come with the proof-and-undo release",
-                          hint="run a full `crm2odoo migrate`; re-running it loads only what changed")
     if dry_run:
-        raise NotBuiltYet("`migrate --dry-run` comes with `crm2odoo validate` in the proof-and-undo release",
-                          hint="use `migrate --sample N` against a staging Odoo to try the map")
+        return _dry_run(root, only=only, events=events)
     started = dt.datetime.now(dt.UTC)
     ctx = open_context(root)
     try:
@@ -334,7 +330,12 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
         client = ctx.client
         _preflight(ctx, spec)
         unfinished = ctx.ledger.unfinished_run()
-        kind = "sample" if sample else "migrate"
+        kind = "delta" if delta else "sample" if sample else "migrate"
+        if delta and sample:
+            raise ProjectError("--delta and --sample do not go together", hint="use one of them")
+        if delta and not any(r["state"] == "done" and r["kind"] == "migrate" for r in ctx.ledger.runs()):
+            raise ProjectError("a delta run needs a completed full migration first",
+                               hint="run `crm2odoo migrate` once; afterwards `migrate --delta` reads only changes")
         resumed = unfinished is not None
         if unfinished is not None:
             run_id = int(unfinished["id"])
@@ -342,6 +343,7 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
             sample = options.get("sample") or sample
             only = options.get("only") or only
             kind = unfinished["kind"]
+            delta = kind == "delta"
             events("resume", run_id=run_id)
         else:
             run_id = ctx.ledger.start_run(kind, mapping_hash=spec.content_hash(),
@@ -353,23 +355,80 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
             loader = Loader(client=client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
                             source=source, run_id=run_id, batch_size=ctx.config.migration.batch_size,
                             workers=ctx.config.migration.workers, fallback_owner=ctx.config.migration.fallback_owner,
-                            events=events)
+                            events=events, delta=delta, conflicts=ctx.config.migration.conflicts,
+                            delta_deletes=ctx.config.migration.delta_deletes)
             results = loader.run(only=set(only) if only else None, ids=ids)
         except BaseException:
             # The run stays 'running' so the next `migrate` resumes it; the ledger already holds every intent.
             raise
         finally:
             source.close()
-        state = "blocked" if any(r.blocked for r in results) else "done"
+        state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
+            r.conflicts for r in results) and ctx.config.migration.conflicts == "stop" else "done"
         elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
         info = MigrateInfo(run_id, kind, resumed, results, provisioned,
                            ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed)
         info.reconcile = _reconcile(ctx, spec, spot_check=0)
-        ctx.ledger.finish_run(run_id, "done" if state == "done" else "running" if state == "blocked" else state,
-                              info.asdict())
+        # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
+        ctx.ledger.finish_run(run_id, "running" if state == "blocked" else "done", info.asdict())
         render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
                             render.migrate_markdown(info.asdict()))
         return info
+    finally:
+        ctx.close()
+
+
+def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateInfo:
+    """The same map, engine and validation as migrate; nothing is sent. Writes reports/dry-run-plan.jsonl."""
+    started = dt.datetime.now(dt.UTC)
+    validation = validate(root, events=events)
+    ctx = open_context(root)
+    try:
+        spec = _spec(ctx)
+        engine = Engine(spec, _transform_context(ctx.config))
+        plan_path = ctx.project.reports_dir / "dry-run-plan.jsonl"
+        results: list[ObjectResult] = []
+        source = ctx.source()
+        try:
+            with plan_path.open("w", encoding="utf-8") as plan:
+                for step in spec_order(spec):
+                    obj = step.map
+                    if only and obj.name not in only and obj.source_object not in only:
+                        continue
+                    result = ObjectResult(obj.name, obj.model)
+                    known = {r.source_id: r for r in ctx.ledger.records(obj.name)}
+                    for record in source.read(obj.source_object):
+                        if not engine.applies(obj, record):
+                            continue
+                        result.read += 1
+                        target = engine.transform(obj, record)
+                        row = known.get(record.id)
+                        if target.outcome != "ok":
+                            action = target.outcome
+                            result.quarantined += target.outcome == "quarantine"
+                            result.skipped += target.outcome == "skip"
+                        elif row is not None and row.odoo_id and row.content_hash == target.content_hash:
+                            action = "unchanged"
+                            result.unchanged += 1
+                        elif row is not None and row.odoo_id:
+                            action = "update"
+                            result.updated += 1
+                        else:
+                            action = "create"
+                            result.created += 1
+                        plan.write(json.dumps({"object": obj.name, "source_id": record.id, "model": obj.model,
+                                               "xmlid": target.xmlid, "action": action,
+                                               "vals": {k: repr(v) if not isinstance(v, str | int | float | bool)
+                                                        and v is not None else v for k, v in target.vals.items()},
+                                               "problems": [p.message for p in target.problems]},
+                                              ensure_ascii=False, default=str) + "\n")
+                    results.append(result)
+                    events("object_done", result=result)
+        finally:
+            source.close()
+        elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
+        state = "would stop" if validation.stops else "dry-run"
+        return MigrateInfo(0, "dry-run", False, results, ProvisionResult(), plan_path, state, elapsed)
     finally:
         ctx.close()
 

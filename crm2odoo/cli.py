@@ -45,7 +45,9 @@ def _events(kind: str, **data: Any) -> None:
             click.secho(f"  {r.name:<20} BLOCKED: {r.blocked}", fg="yellow", err=True)
         else:
             click.echo(f"  {r.name:<20} read {r.read}, created {r.created}, updated {r.updated}, matched {r.matched}, "
-                       f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}",
+                       f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}"
+                       + (f", conflicts {r.conflicts}" if r.conflicts else "")
+                       + (f", archived {r.archived}" if r.archived else ""),
                        err=True)
     elif kind == "resume":
         click.secho(f"resuming unfinished run {data['run_id']}", fg="yellow", err=True)
@@ -164,6 +166,10 @@ def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: boo
                        events=_events)
     if as_json:
         click.echo(json.dumps(info.asdict(), indent=1, default=str))
+    elif info.kind == "dry-run":
+        click.echo(f"dry run ({info.state}): nothing was sent; the plan of every record is in {info.report}; "
+                   "validation findings in reports/validation.md")
+        sys.exit(1 if info.state == "would stop" else 0)
     else:
         click.echo(f"run {info.run_id} ({info.kind}): {info.state} in {info.elapsed_seconds:.1f}s; report {info.report}")
         if info.reconcile is not None and not info.reconcile.ok:

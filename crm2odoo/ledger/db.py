@@ -64,7 +64,8 @@ _MIGRATIONS: list[tuple[int, str]] = [
         model TEXT NOT NULL,
         xmlid TEXT NOT NULL,
         odoo_id INTEGER,
-        state TEXT NOT NULL,               -- sending | created | updated | matched | unchanged | merged | skipped | quarantined
+        state TEXT NOT NULL,               -- sending | created | updated | matched | unchanged | merged | conflict |
+                                           -- archived (deleted in the source) | skipped | quarantined
         origin TEXT NOT NULL DEFAULT 'created',   -- created (by the tool) | matched (existed in Odoo)
         content_hash TEXT,
         written TEXT,                      -- JSON of the values last written (conflict detection on delta)
@@ -130,7 +131,8 @@ _MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 RecordState = str
-FINAL_STATES = ("created", "updated", "matched", "unchanged", "merged", "skipped", "quarantined")
+FINAL_STATES = ("created", "updated", "matched", "unchanged", "merged", "conflict", "archived", "skipped",
+                "quarantined")
 
 
 def now() -> str:
@@ -304,7 +306,7 @@ class Ledger:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""
         rows = self.query(
             "SELECT source_id, odoo_id FROM records WHERE object=? AND odoo_id IS NOT NULL "
-            "AND state IN ('created','updated','matched','unchanged','merged')", (obj,))
+            "AND state IN ('created','updated','matched','unchanged','merged','conflict','archived')", (obj,))
         return {r[0]: int(r[1]) for r in rows}
 
     def mark_sending(self, run_id: int, rows: list[tuple[str, str, str, str, str, str]]) -> None:

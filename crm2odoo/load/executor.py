@@ -12,6 +12,7 @@ and its external ID in one transaction and, for an external ID that exists, upda
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class ObjectResult:
     merged: int = 0
     skipped: int = 0
     quarantined: int = 0
+    conflicts: int = 0
+    archived: int = 0
     blocked: str = ""
 
     def asdict(self) -> dict[str, Any]:
@@ -66,6 +69,7 @@ class Prepared:
     existing_id: int | None = None  # a record already landed (update) or matched in Odoo
     matched: bool = False
     later: dict[str, str] = field(default_factory=dict)  # cells sent in a follow-up load (a person's address)
+    full: dict[str, str] | None = None  # every mapped cell, when an update sends only part of them
 
 
 class BlockedError(UserFacingError):
@@ -75,7 +79,8 @@ class BlockedError(UserFacingError):
 class Loader:
     def __init__(self, *, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source, run_id: int, batch_size: int = 200, workers: int = 2,
-                 fallback_owner: str | None = None, events: Events | None = None) -> None:
+                 fallback_owner: str | None = None, events: Events | None = None, delta: bool = False,
+                 conflicts: str = "stop", delta_deletes: str = "archive") -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source, self.run_id = engine, source, run_id
         self.batch_size, self.workers = batch_size, max(1, workers)
@@ -83,6 +88,7 @@ class Loader:
         self.resolver = Resolver(client, schema, ledger, spec)
         self.events: Events = events or (lambda kind, **data: None)
         self.context = quiet_context()
+        self.delta, self.conflicts, self.delta_deletes = delta, conflicts, delta_deletes
 
     # -- the run -----------------------------------------------------------------------------------------------
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
@@ -194,8 +200,14 @@ class Loader:
         deferred_all: list[tuple[int | None, TargetRecord, dict[str, Any]]] = []
         known = {r.source_id: r for r in self.ledger.records(obj.name)}
 
+        newest: list[dt.datetime] = []
+        since = self._since(obj) if self.delta and ids is None else None
+
         def targets() -> Iterator[TargetRecord]:
-            for record in self._records(obj, ids):
+            records = self._records(obj, ids) if since is None else self.source.read(obj.source_object, since=since)
+            for record in records:
+                if record.modified_at is not None and (not newest or record.modified_at > newest[0]):
+                    newest[:] = [record.modified_at]
                 if not self.engine.applies(obj, record):
                     continue
                 result.read += 1
@@ -235,7 +247,39 @@ class Loader:
             self._second_pass(obj, fields_meta, deferred_all, result)
         if merged:
             self._settle_merged(obj, merged, result)
+        if self.delta and ids is None and self.delta_deletes == "archive":
+            self._archive_deleted(obj, fields_meta, result)
+        if newest and ids is None:
+            self.ledger.set_cursor(obj.name, newest[0].isoformat(), self.run_id)
         return result
+
+    def _since(self, obj: ObjectMap) -> dt.datetime | None:
+        cursor = self.ledger.cursor(obj.name)
+        if cursor is None:
+            return None
+        # a small overlap: records modified in the same second as the cursor are read again (the hash skips them)
+        return dt.datetime.fromisoformat(cursor) - dt.timedelta(seconds=SINCE_OVERLAP_SECONDS)
+
+    def _archive_deleted(self, obj: ObjectMap, fields_meta: dict[str, dict[str, Any]], result: ObjectResult) -> None:
+        """Records deleted in the source since the last run: archived in Odoo (restored by rollback)."""
+        present = set(self.source.list_ids(obj.source_object))
+        gone = [r for r in self.ledger.records(obj.name, states=("created", "updated", "unchanged", "matched"))
+                if r.source_id not in present and r.odoo_id]
+        if not gone:
+            return
+        if "active" not in fields_meta:
+            self.ledger.add_issues(self.run_id, [(obj.name, r.source_id, "warning", None, None,
+                                                  f"deleted in the source; {obj.model} cannot be archived, left as is",
+                                                  r.locator) for r in gone])
+            return
+        ids = [int(r.odoo_id or 0) for r in gone]
+        self.ledger.save_prior(self.run_id, obj.model, {i: {"active": True} for i in ids})
+        self.client.write(obj.model, ids, {"active": False}, context=self.context)
+        for record in gone:
+            self.ledger.mark_state(self.run_id, obj.name, record.source_id, "archived", "deleted in the source")
+        self.ledger.add_issues(self.run_id, [(obj.name, r.source_id, "warning", None, None,
+                                              "deleted in the source: archived in Odoo", r.locator) for r in gone])
+        result.archived += len(gone)
 
     @staticmethod
     def _drain(futures: list[cf.Future[None]], *, limit: int) -> None:
@@ -304,7 +348,8 @@ class Loader:
             (p.target.map_name, p.target.source_id, p.target.model, p.target.xmlid, p.target.content_hash,
              p.target.locator) for p in prepared])
         self._adopt_matches(obj, prepared, fields_meta)
-        self._save_priors(obj, prepared, fields_meta)
+        current = self._save_priors(obj, prepared, fields_meta)
+        prepared = self._three_way(obj, prepared, current, fields_meta, result)
         self._send(obj, prepared, fields_meta, result)
         for p in prepared:
             if p.deferred:
@@ -360,11 +405,14 @@ class Loader:
                  "res_id": p.existing_id, "noupdate": True} for p in missing], retry_writes=False)
 
     def _save_priors(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]], *,
-                     force: bool = False) -> None:
-        """Before overwriting an existing record, keep its current values so rollback can restore them."""
+                     force: bool = False) -> dict[int, dict[str, Any]]:
+        """Before overwriting an existing record, keep its current values so rollback can restore them.
+
+        Returns the records as read (Odoo id -> row), for the three-way merge of updates.
+        """
         targets = [p for p in prepared if p.existing_id and (force or not p.matched)]
         if not targets:
-            return
+            return {}
         # Every stored writable field, not only the ones we send: Odoo recomputes others as a side effect (e.g.
         # peppol_eas follows the country) and rollback must put those back too.
         names = sorted(({n for p in targets for n in p.cells} | {
@@ -387,16 +435,75 @@ class Loader:
                     vals[name] = value
             priors[int(row["id"])] = vals
         self.ledger.save_prior(self.run_id, obj.model, priors)
+        return {int(row["id"]): row for row in rows}
+
+    def _three_way(self, obj: ObjectMap, prepared: list[Prepared], current: dict[int, dict[str, Any]],
+                   fields_meta: dict[str, dict[str, Any]], result: ObjectResult) -> list[Prepared]:
+        """Updates send only what the source changed; a field changed in Odoo too is a conflict.
+
+        ``written`` (what the tool last sent), the source's value now and Odoo's value now: a field the source did
+        not change is not sent (an Odoo user's edit survives); a field both changed follows migration.conflicts.
+        """
+        kept: list[Prepared] = []
+        for p in prepared:
+            row = current.get(int(p.existing_id or 0)) if p.existing_id and not p.matched else None
+            ledger_row = self.ledger.get(obj.name, p.target.source_id) if row is not None else None
+            written = ledger_row.written if ledger_row is not None else None
+            if row is None or not written:
+                kept.append(p)
+                continue
+            now = _cells_of(row, fields_meta, p.cells)
+            send: dict[str, str] = {}
+            clashes: list[str] = []
+            for name, value in p.cells.items():
+                before = written.get(name)
+                if before is not None and _same_cell(str(before), value, fields_meta[name]):
+                    continue
+                if before is not None and not _same_cell(str(before), now[name], fields_meta[name]) \
+                        and not _same_cell(now[name], value, fields_meta[name]):
+                    clashes.append(name)
+                    continue
+                send[name] = value
+            if clashes:
+                detail = "; ".join(f"{n}: tool wrote {str(written.get(n))[:40]!r}, Odoo now has {now[n][:40]!r}, "
+                                   f"source now says {p.cells[n][:40]!r}" for n in clashes)
+                self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "conflict", clashes[0],
+                                                      None, f"{self.conflicts}: {detail}", p.target.locator)])
+                result.conflicts += 1
+                if self.conflicts == "stop":
+                    self.ledger.mark_state(self.run_id, obj.name, p.target.source_id, "conflict",
+                                           f"changed in Odoo and in the source: {detail}")
+                    continue
+                if self.conflicts == "source_wins":
+                    send.update({n: p.cells[n] for n in clashes})
+            p.full = dict(p.cells)
+            p.cells = send
+            if not send:
+                self.ledger.mark_landed(self.run_id, [(obj.name, p.target.source_id, int(p.existing_id or 0),
+                                                       "unchanged", p.full)])
+                with self.ledger.tx() as db:
+                    db.execute("UPDATE records SET content_hash=? WHERE object=? AND source_id=?",
+                               (p.target.content_hash, obj.name, p.target.source_id))
+                result.unchanged += 1
+                continue
+            kept.append(p)
+        return kept
 
     def _send(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]],
               result: ObjectResult) -> None:
         """One ``load`` per group of records sharing their default-sensitive columns; split on data errors."""
         groups: dict[tuple[str, ...], list[Prepared]] = {}
         for p in prepared:
-            signature = tuple(sorted(n for n in p.cells if n in DEFAULT_SENSITIVE and p.cells[n] != ""))
+            if p.full is not None:  # a partial update: exactly its own columns, or others would be cleared
+                signature = ("=", *sorted(p.cells))
+            else:
+                signature = tuple(sorted(n for n in p.cells if n in DEFAULT_SENSITIVE and p.cells[n] != ""))
             groups.setdefault(signature, []).append(p)
         for signature, group in groups.items():
-            names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
+            if signature[:1] == ("=",):
+                names = list(signature[1:])
+            else:
+                names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
             after = self._split_partner_address(obj, group)
             self._load(obj, group, names, fields_meta, result)
             if after:
@@ -408,16 +515,17 @@ class Loader:
 
     @staticmethod
     def _split_partner_address(obj: ObjectMap, group: list[Prepared]) -> list[Prepared]:
-        """A person keeps their own address: sent in a second load that carries no parent_id.
+        """A person keeps their own address, empty or not: sent in a second load that carries no parent_id.
 
         Odoo copies the parent company's address over a ``type=contact`` child whenever ``parent_id`` is written,
         and copies the first contact's address up to a company that has none; neither is what the source says.
+        Only maps that map address fields are concerned.
         """
         if obj.model != "res.partner":
             return []
         after: list[Prepared] = []
         for p in group:
-            if p.cells.get("parent_id") and any(p.cells.get(f) for f in PARTNER_ADDRESS):
+            if p.cells.get("parent_id") and any(f in p.cells for f in PARTNER_ADDRESS):
                 p.later = {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS}
                 after.append(Prepared(p.target, p.later))
         return after
@@ -470,7 +578,7 @@ class Loader:
             else:
                 state = "created"
                 result.created += 1
-            rows.append((obj.name, p.target.source_id, odoo_id, state, {**p.cells, **p.later}))
+            rows.append((obj.name, p.target.source_id, odoo_id, state, {**(p.full or p.cells), **p.later}))
         self.ledger.mark_landed(self.run_id, rows)
         self.resolver.register(obj.name, {p.target.source_id: i for p, i in zip(group, ids, strict=True)})
 
@@ -523,3 +631,37 @@ class Loader:
 
 def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OdooTransientError)
+
+
+SINCE_OVERLAP_SECONDS = 60
+
+
+def _cells_of(row: dict[str, Any], meta: dict[str, dict[str, Any]], names: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for name in names:
+        value = row.get(name)
+        kind = meta[name].get("type")
+        if kind == "many2one":
+            value = value[0] if isinstance(value, list) and value else None
+        elif kind == "many2many":
+            value = sorted(value or [])
+        out[name] = cell(value, meta[name])
+    return out
+
+
+def _same_cell(a: str, b: str, meta: dict[str, Any]) -> bool:
+    kind = meta.get("type")
+    if kind == "many2many":
+        return sorted(filter(None, a.split(","))) == sorted(filter(None, b.split(",")))
+    if kind in ("float", "monetary") and a and b:
+        try:
+            return abs(float(a) - float(b)) < 1e-6
+        except ValueError:
+            return a == b
+    if kind == "html":
+        return _squash(a) == _squash(b)
+    return a == b
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

@@ -44,11 +44,11 @@ def discovery_markdown(data: dict[str, Any]) -> str:
 
 def migrate_markdown(data: dict[str, Any]) -> str:
     rows = [[o["name"], o["model"], o["read"], o["created"], o["updated"], o["matched"], o["merged"], o["unchanged"],
-             o["skipped"], o["quarantined"], o["blocked"]] for o in data["objects"]]
+             o["skipped"], o["quarantined"], o["conflicts"], o["archived"], o["blocked"]] for o in data["objects"]]
     parts = [f"# Migration run {data['run_id']} ({data['kind']}): {data['state']}", "",
              f"Elapsed: {data['elapsed_seconds']} s" + (" (resumed)" if data["resumed"] else ""), "",
              table(["object", "model", "read", "created", "updated", "matched", "merged", "unchanged", "skipped",
-                    "quarantined", "blocked"], rows)]
+                    "quarantined", "conflicts", "archived (deleted in source)", "blocked"], rows)]
     prov = data["provisioned"]
     if prov["models"] or prov["fields"]:
         parts += ["", "Created in Odoo: " + ", ".join(prov["models"] + prov["fields"])]

@@ -21,7 +21,7 @@ from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
 
-LANDED = ("created", "updated", "matched", "unchanged")
+LANDED = ("created", "updated", "matched", "unchanged", "conflict", "archived")
 _COMPARE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
             "many2many", "many2one_reference"}
 
