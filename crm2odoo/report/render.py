@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.redact import redact
+from crm2odoo.report.html import bar_chart, page
 
 
 def _cell(value: Any) -> str:
@@ -20,12 +21,35 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(out)
 
 
+def charts_for(name: str, data: dict[str, Any]) -> list[str]:
+    """The pictures that say it faster: counts per object, problems by kind."""
+    objects = data.get("objects") or []
+    if name == "discovery":
+        return [bar_chart("Records per object", [(o["name"], o["count"] or 0) for o in objects])]
+    if name.startswith("migrate"):
+        return [bar_chart("Created or updated per object", [(o["name"], o["created"] + o["updated"] + o["matched"])
+                                                             for o in objects]),
+                bar_chart("Quarantined or skipped per object", [(o["name"], o["quarantined"] + o["skipped"])
+                                                                for o in objects])]
+    if name == "validation":
+        return [bar_chart("Errors by kind", sorted((data.get("errors_by_kind") or {}).items()))]
+    if name == "reconcile":
+        return [bar_chart("In Odoo per object", [(o["name"], o["present_in_odoo"]) for o in objects])]
+    if name == "rollback":
+        return [bar_chart("Deleted per object", sorted((data.get("deleted") or {}).items()))]
+    return []
+
+
 def write_report(directory: Path, name: str, data: dict[str, Any], markdown: str) -> Path:
+    """reports/<name>.md for people, .html (self-contained, escaped) to share, .json for scripts."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{name}.json").write_text(redact(json.dumps(data, indent=1, ensure_ascii=False, default=str)),
                                             encoding="utf-8")
+    text = redact(markdown)
     path = directory / f"{name}.md"
-    path.write_text(redact(markdown), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    title = text.splitlines()[0].lstrip("# ") if text else name
+    (directory / f"{name}.html").write_text(page(title, text, charts_for(name, data)), encoding="utf-8")
     return path
 
 
