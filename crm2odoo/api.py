@@ -131,9 +131,12 @@ class DiscoveryInfo:
 def grade(catalog: Catalog) -> tuple[str, list[str]]:
     """Complexity: simple / moderate / complex, with the reasons a person can check."""
     records = sum(o.count or 0 for o in catalog.objects)
+    uncounted = [o.name for o in catalog.objects if o.count is None]
     custom_fields = sum(1 for o in catalog.objects for f in o.fields if f.custom)
     custom_objects = sum(1 for o in catalog.objects if o.custom)
-    reasons = [f"{records:,} records in {len(catalog.objects)} objects",
+    counted = f"{records:,} records in {len(catalog.objects)} objects" + (
+        f" (not counted by this source: {', '.join(uncounted)})" if uncounted else "")
+    reasons = [counted,
                f"{custom_fields} custom fields", f"{custom_objects} custom objects",
                f"{len(catalog.inventory)} items that cannot be migrated (automations, campaigns, forms)"]
     score = (records > 50_000) + (records > 500_000) + (custom_fields > 20) + (custom_objects > 0) + (

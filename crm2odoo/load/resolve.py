@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec
@@ -84,7 +85,10 @@ class Resolver:
         return found
 
     def _search(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
+        meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}
         for by in item.by:
+            if by != "xmlid" and (by not in meta or not meta[by].get("store", True)):
+                continue  # a computed, unstored field cannot be searched reliably
             if by == "xmlid":
                 module, _, name = item.value.partition(".")
                 rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]],
@@ -95,8 +99,11 @@ class Resolver:
             domain: list[Any] = [[by, "=ilike", item.value]]
             if within is not None and within[1]:
                 domain.append([within[0], "=", within[1]])
-            rows = self.client.search_read(item.model, domain, ["id", by], limit=20, order="id",
-                                           context={"active_test": False})
+            try:
+                rows = self.client.search_read(item.model, domain, ["id", by], limit=20, order="id",
+                                               context={"active_test": False})
+            except OdooRecordError:
+                continue
             # =ilike treats % and _ as wildcards, and some fields search loosely (res.country.code matches
             # 'Germany' to GE): only an exact, case-folded match counts.
             wanted = fold(item.value)
