@@ -128,7 +128,7 @@ def _scalar_test(op: str, value: Any, ftype: str) -> Callable[[Any], bool]:
             return bool_in if op == "in" else (lambda v: not bool_in(v))
         if op == "in":
             return lambda v: (v in plain and v is not None) or (with_null and (v is None or v is False))
-        return lambda v: (v is None or v is False) and not with_null or (
+        return lambda v: ((v is None or v is False) and not with_null) or (
             v is not None and v is not False and v not in plain)
     if op in ("<", ">", "<=", ">="):
         def cmp(v: Any) -> bool:
@@ -203,7 +203,7 @@ def _leaf(env: Env, model: Model, leaf: tuple[Any, ...], rows: dict[int, Row]) -
             positive = NEGATIVE.get(op, op)
             name_op = "=" if positive in ("in", "=") else positive
             target = env.registry.models[comodel]
-            sub: set[int] = set()
+            sub = set()
             for v in names:
                 if isinstance(v, str):
                     sub |= set(env.search_ids(comodel, [("display_name" if target.rec_name is None
@@ -233,13 +233,16 @@ def _match_ids(rows: dict[int, Row], getter: Callable[[int, Row], Any], ftype: s
 
 def _x2many_scalar(rows: dict[int, Row], getter: Callable[[int, Row], Any], op: str, value: Any) -> set[int]:
     out = set()
-    values = set(value) if isinstance(value, list | tuple) else ({value} if value not in (False, None) else set())
+    if op == "=?" and value in (False, None):
+        return set(rows)
+    empty_means_unset = value is False or value is None  # ('tag_ids', '=', False): no tags at all
+    values = set(value) if isinstance(value, list | tuple) else ({value} if not empty_means_unset else set())
     for rid, row in rows.items():
         ids = set(getter(rid, row) or [])
         if op in ("=", "in", "=?"):
-            hit = bool(ids & values) if values else not ids
+            hit = not ids if empty_means_unset else bool(ids & values)
         elif op in ("!=", "not in"):
-            hit = not (ids & values) if values else bool(ids)
+            hit = bool(ids) if empty_means_unset else not (ids & values)
         else:
             raise PyValueError(f"Invalid leaf {op!r} on a x2many field")
         if hit:
@@ -281,7 +284,7 @@ def parse_order(model: Model, order: str | None) -> list[tuple[str, bool]]:
             continue
         fname = words[0].strip('"')
         direction = words[1].lower() if len(words) > 1 else "asc"
-        if fname not in model.fields and fname != "id" or direction not in ("asc", "desc"):
+        if (fname not in model.fields and fname != "id") or direction not in ("asc", "desc"):
             raise PyValueError(f"Invalid field {fname!r} on model {model.name!r}")
         out.append((fname, direction == "desc"))
     return out

@@ -15,7 +15,7 @@ class OdooFault(Exception):
 
     odoo_name = "builtins.Exception"
     xmlrpc_code = 1
-    http_status = 500  # JSON-2 status for this class of error
+    http_status = 500  # JSON-2 (Odoo 19 Json2RpcDispatcher.handle_error): non-UserError exceptions are 500
 
     def __init__(self, message: str, *, name: str | None = None) -> None:
         super().__init__(message)
@@ -52,7 +52,7 @@ class AccessError(UserError):
 class AccessDenied(OdooFault):
     odoo_name = "odoo.exceptions.AccessDenied"
     xmlrpc_code = 3
-    http_status = 401
+    http_status = 403
 
     def __init__(self, message: str = "Access Denied") -> None:
         super().__init__(message)
@@ -60,17 +60,22 @@ class AccessDenied(OdooFault):
 
 class PyValueError(OdooFault):
     odoo_name = "builtins.ValueError"
-    http_status = 422
 
 
 class PyTypeError(OdooFault):
     odoo_name = "builtins.TypeError"
-    http_status = 422
 
 
 class PyAttributeError(OdooFault):
     odoo_name = "builtins.AttributeError"
-    http_status = 404
+
+
+class HttpError(OdooFault):
+    """A werkzeug HTTP exception as JSON-2 reports it: its code as status, ``arguments`` = [description, code]."""
+
+    def __init__(self, status: int, name: str, description: str) -> None:
+        super().__init__(description, name=f"werkzeug.exceptions.{name}")
+        self.http_status = status
 
 
 class PyKeyError(OdooFault):
@@ -85,10 +90,8 @@ class PgError(OdooFault):
 
 def serialization_failure() -> PgError:
     # What a client sees once odoo.service.model.retrying() has given up after its 5 tries.
-    err = PgError("could not serialize access due to concurrent update\n",
-                  name="psycopg2.errors.SerializationFailure")
-    err.http_status = 503
-    return err
+    return PgError("could not serialize access due to concurrent update\n",
+                   name="psycopg2.errors.SerializationFailure")
 
 
 def missing_db(db: str) -> PgError:
@@ -104,5 +107,6 @@ def fake_traceback(err: OdooFault) -> str:
 
 
 def as_dict(err: OdooFault, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    arguments: list[Any] = [err.message, err.http_status] if isinstance(err, HttpError) else [err.message]
     return {"name": err.odoo_name, "debug": fake_traceback(err), "message": err.message,
-            "arguments": [err.message], "context": context or {}}
+            "arguments": arguments, "context": context or {}}

@@ -8,7 +8,8 @@ Custom ``x_`` models and fields created over the API are layered on top and rebu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,21 @@ class Model:
                 return candidate
         return None
 
+    @cached_property
+    def stored_names(self) -> frozenset[str]:
+        return frozenset(n for n, f in self.fields.items()
+                         if f.get("store", True) and f["type"] not in ("one2many", "many2many") and n != "id")
+
+    @cached_property
+    def required_stored(self) -> tuple[str, ...]:
+        return tuple(n for n in self.fields if n in self.stored_names and self.fields[n].get("required"))
+
+    @cached_property
+    def many2one_stored(self) -> tuple[str, ...]:
+        return tuple(n for n in self.fields if n in self.stored_names and self.fields[n]["type"] == "many2one")
+
     def stored(self, fname: str) -> bool:
-        f = self.fields[fname]
-        return bool(f.get("store", True)) and f["type"] not in ("one2many", "many2many") and fname != "id"
+        return fname in self.stored_names
 
 
 def _shadow(name: str) -> Model:
@@ -171,5 +184,3 @@ def field_attrs(f: FieldDef, fname: str, attributes: list[str] | None) -> FieldD
         out = {k: v for k, v in out.items() if k in attributes}
     return out
 
-
-_ = field  # dataclass helper kept importable for callers building Model instances

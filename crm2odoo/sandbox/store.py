@@ -17,10 +17,10 @@ Row = dict[str, Any]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (model TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL,
                                     PRIMARY KEY (model, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS imd_module_name ON records (json_extract(data, '$.module'), json_extract(data, '$.name'))
-    WHERE model = 'ir.model.data';
-CREATE INDEX IF NOT EXISTS imd_model_res ON records (json_extract(data, '$.model'), json_extract(data, '$.res_id'))
-    WHERE model = 'ir.model.data';
+CREATE INDEX IF NOT EXISTS imd_module_name ON records (model, json_extract(data, '$.module'),
+                                                      json_extract(data, '$.name'));
+CREATE INDEX IF NOT EXISTS imd_model_res ON records (model, json_extract(data, '$.model'),
+                                                    json_extract(data, '$.res_id'));
 CREATE TABLE IF NOT EXISTS rel (tbl TEXT NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (tbl, a, b))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rel_b ON rel (tbl, b);
@@ -114,6 +114,13 @@ class Store:
     def scan(self, model: str, where: list[tuple[str, list[Any]]] | None = None) -> Iterator[tuple[int, Row]]:
         """All rows of a model, optionally pre-filtered by SQL conditions on ``json_extract`` values."""
         sql = "SELECT id, data FROM records WHERE model = ?"
+        if model == "ir.model.data" and where:
+            # Without statistics SQLite prefers the (model, id) key; xmlid lookups must use their indexes.
+            heads = [clause for clause, _ in where]
+            if any(h.startswith("json_extract(data, '$.module') =") for h in heads):
+                sql = "SELECT id, data FROM records INDEXED BY imd_module_name WHERE model = ?"
+            elif any(h.startswith("json_extract(data, '$.model') =") for h in heads):
+                sql = "SELECT id, data FROM records INDEXED BY imd_model_res WHERE model = ?"
         params: list[Any] = [model]
         for clause, values in where or []:
             sql += f" AND {clause}"
@@ -146,3 +153,15 @@ class Store:
 
     def rel_drop(self, tbl: str, col: str, rid: int) -> None:
         self.conn.execute(f"DELETE FROM rel WHERE tbl = ? AND {col} = ?", (tbl, rid))
+
+    # -- savepoints (load() is all-or-nothing inside the call's transaction) --------------------------------
+    def savepoint(self, name: str) -> None:
+        self.conn.execute(f"SAVEPOINT {name}")
+
+    def rollback_to(self, name: str) -> None:
+        self.conn.execute(f"ROLLBACK TO {name}")
+        self.conn.execute(f"RELEASE {name}")
+        self._cache.clear()
+
+    def release(self, name: str) -> None:
+        self.conn.execute(f"RELEASE {name}")

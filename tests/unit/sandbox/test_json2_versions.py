@@ -33,22 +33,39 @@ def test_json2_crud(srv19: SandboxServer) -> None:
 
 
 def test_json2_errors(srv19: SandboxServer) -> None:
+    # Statuses and names as Odoo 19's Json2RpcDispatcher.handle_error and json2.py produce them.
     bad = post(srv19, "res.partner/search", {"domain": []}, key="0" * 40)
     assert bad.status_code == 401
+    assert bad.json()["name"] == "werkzeug.exceptions.Unauthorized"
     assert httpx.post(f"{srv19.url}/json/2/res.partner/search", json={"domain": []}).status_code == 401
-    assert post(srv19, "x.nope/search", {"domain": []}).status_code == 404
+    missing_model = post(srv19, "x.nope/search", {"domain": []})
+    assert missing_model.status_code == 404
+    assert missing_model.json()["message"] == "the model 'x.nope' does not exist"
+    assert missing_model.json()["arguments"] == ["the model 'x.nope' does not exist", 404]
     assert post(srv19, "res.partner/frobnicate", {}).status_code == 404
+    assert post(srv19, "res.partner/_private", {}).status_code == 404
     wrong_arg = post(srv19, "res.partner/search", {"domian": []})
     assert wrong_arg.status_code == 422
-    assert wrong_arg.json()["name"] == "builtins.TypeError"
-    assert post(srv19, "res.partner/search", {"ids": [1], "domain": []}).status_code == 422
+    assert (wrong_arg.json()["name"], wrong_arg.json()["message"]) == (
+        "werkzeug.exceptions.UnprocessableEntity", "got an unexpected keyword argument 'domian'")
+    assert post(srv19, "res.partner/search", {}).json()["message"] == "missing a required argument: 'domain'"
+    with_ids = post(srv19, "res.partner/search", {"ids": [1], "domain": []})
+    assert (with_ids.status_code, with_ids.json()["message"]) == (422, "cannot call res.partner.search with ids")
     invalid = post(srv19, "crm.lead/create", {"vals_list": [{}]})
     assert invalid.status_code == 422
     body = invalid.json()
     assert set(body) == {"name", "message", "arguments", "context", "debug"}
     assert body["name"] == "odoo.exceptions.ValidationError"
     assert "Field: Opportunity (name)" in body["message"]
+    value_error = post(srv19, "res.partner/create", {"vals_list": [{"name": "x", "nope": 1}]})
+    assert (value_error.status_code, value_error.json()["name"]) == (500, "builtins.ValueError")
+    missing = post(srv19, "res.partner/write", {"ids": [99999999], "vals": {"name": "x"}})
+    assert (missing.status_code, missing.json()["name"]) == (404, "odoo.exceptions.MissingError")
     assert post(srv19, "res.partner/search", {"domain": []}, **{"X-Odoo-Database": "other"}).status_code == 404
+    garbage = httpx.post(f"{srv19.url}/json/2/res.partner/search", content=b"{nope",
+                         headers={"Authorization": f"bearer {srv19.admin_api_key}",
+                                  "Content-Type": "application/json"})
+    assert garbage.status_code == 400
 
 
 def test_version_endpoints_19(srv19: SandboxServer) -> None:

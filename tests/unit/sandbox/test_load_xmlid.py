@@ -52,6 +52,14 @@ def test_load_is_all_or_nothing(odoo: Any) -> None:
     assert odoo.j("ir.model.data", "search_count", [("name", "=", "ld_rollback")]) == 0
 
 
+def test_load_refuses_module_prefixes_when_importing_a_file(odoo: Any) -> None:
+    res = odoo.j("res.partner", "load", ["id", "name"], [["crm.ld_x", "X"]], context={"import_file": True})
+    assert res["ids"] is False
+    assert res["messages"][0]["message"].startswith("The record crm.ld_x has the module prefix crm.")
+    ok = odoo.j("res.partner", "load", ["id", "name"], [["crm2odoo.ld_x", "X"]], context={"import_file": True})
+    assert ok["messages"] == [] and len(ok["ids"]) == 1
+
+
 def test_load_invalid_column_is_a_fault(h: Any, odoo: Any) -> None:
     with pytest.raises(h.JsonRpcError) as info:
         odoo.j("res.partner", "load", ["name", "nope"], [["A", "x"]])

@@ -284,3 +284,17 @@ def test_users_related_fields_follow_the_partner(odoo: Any) -> None:
     partner = odoo.j("res.partner", "read", [user["partner_id"][0]], ["email"])[0]
     assert partner["email"] == "changed@example.com"
     assert odoo.j("res.users", "search", [("login", "=", "new.user")]) == [uid]
+
+
+def test_first_contact_address_goes_up_to_an_empty_company(odoo: Any) -> None:
+    company = odoo.j("res.partner", "create", {"name": "Empty Co", "is_company": True})
+    first = odoo.j("res.partner", "create", {"name": "First", "parent_id": company, "city": "Bursa"})
+    assert odoo.j("res.partner", "read", [company], ["city"])[0]["city"] == "Bursa"
+    second = odoo.j("res.partner", "create", {"name": "Second", "parent_id": company, "city": "Van"})
+    assert odoo.j("res.partner", "read", [second], ["city"])[0]["city"] == "Bursa"  # synced down from parent
+    odoo.j("res.partner", "unlink", [company])
+    rows = odoo.j("res.partner", "read", [first, second], ["parent_id", "commercial_partner_id", "display_name"])
+    assert rows == [{"id": first, "parent_id": False, "commercial_partner_id": [first, "First"],
+                     "display_name": "First"},
+                    {"id": second, "parent_id": False, "commercial_partner_id": [second, "Second"],
+                     "display_name": "Second"}]

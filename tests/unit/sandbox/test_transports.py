@@ -144,6 +144,9 @@ def test_type_errors_from_argument_binding(odoo: Any, h: Any) -> None:
 def test_context_get_and_modules(odoo: Any, salesman: Any) -> None:
     assert odoo.j("res.users", "context_get") == {"lang": "en_US", "tz": False, "uid": 2}
     assert salesman.j("res.users", "context_get")["uid"] == 6
+    assert odoo.j("res.users", "has_group", [2], "base.group_system") is True
+    assert salesman.j("res.users", "has_group", [6], "base.group_system") is False
+    assert salesman.j("res.users", "has_group", [6], "sales_team.group_sale_salesman") is True
     mods = odoo.j("ir.module.module", "search_read", [("state", "=", "installed")], ["name", "state",
                                                                                     "latest_version"])
     names = {m["name"] for m in mods}

@@ -1,0 +1,483 @@
+"""Model-specific behaviour: defaults, computed fields and write rules that Odoo's business code applies.
+
+Each rule names the Odoo 18 source it imitates. Only behaviour a CRM migration can observe is modelled:
+partner names/addresses, lead won/lost dates, activity models, unique names, sequences, product variants.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from . import irmodel
+from .exceptions import ValidationError
+from .schema import Model
+
+if TYPE_CHECKING:
+    from .orm import Env
+    from .store import Row
+
+ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
+COMMERCIAL_FIELDS = ("vat", "company_registry", "industry_id")
+SCHEMA_MODELS = frozenset({"ir.model", "ir.model.fields", "ir.model.fields.selection"})
+SKIP_REQUIRED = {"alias_id", "alias_model_id", "alias_contact", "alias_defaults", "property_account_payable_id",
+                 "property_account_receivable_id", "product_variant_ids", "field_id"}
+
+
+def _now() -> str:
+    return datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _today() -> str:
+    return datetime.utcnow().strftime("%Y-%m-%d")
+
+
+def xmlid(env: Env, module: str, name: str) -> tuple[str, int] | None:
+    for _, row in env.store.scan("ir.model.data", [("json_extract(data, '$.module') = ?", [module]),
+                                                   ("json_extract(data, '$.name') = ?", [name])]):
+        return str(row["model"]), int(row["res_id"] or 0)
+    return None
+
+
+def xmlid_id(env: Env, full: str) -> int | None:
+    module, _, name = full.partition(".")
+    found = xmlid(env, module, name)
+    return found[1] if found else None
+
+
+def user_partner(env: Env) -> int | None:
+    pid = env.user_row().get("partner_id")
+    return int(pid) if pid else None
+
+
+def skip_required(model: Model, fname: str) -> bool:
+    # _inherits parents (mail.alias, account.move of ≤17 payments) and company-dependent properties are
+    # filled by Odoo itself, so their NOT NULL never reaches a client.
+    return fname in SKIP_REQUIRED or (model.name == "account.payment" and fname == "move_id")
+
+
+def defaults(env: Env, model: Model) -> dict[str, Any]:
+    name = model.name
+    fields = model.fields
+    out: dict[str, Any] = {}
+    if "active" in fields and model.stored("active"):
+        out["active"] = True
+    for fname in model.required_stored:
+        f = fields[fname]
+        if f.get("manual"):
+            continue
+        if f["type"] == "selection" and f.get("selection"):
+            out[fname] = f["selection"][0][0]
+        elif f["type"] in ("integer", "float", "monetary"):
+            out[fname] = 0
+        elif fname == "company_id":
+            out[fname] = 1
+        elif fname == "currency_id":
+            out[fname] = xmlid_id(env, "base.USD")
+    if name == "mail.message":
+        out["author_id"] = user_partner(env)
+    specific: dict[str, dict[str, Any]] = {
+        "res.partner": {"type": "contact", "lang": "en_US", "is_company": False, "autopost_bills": "ask",
+                        "color": 0},
+        "res.users": {"notification_type": "email", "autopost_bills": "ask", "company_id": 1},
+        "crm.lead": {"type": "opportunity", "user_id": env.uid, "priority": "0", "company_id": 1},
+        "mail.activity": {"user_id": env.uid, "date_deadline": _today()},
+        "mail.message": {"message_type": "comment", "date": _now()},
+        "ir.model.data": {"module": "", "noupdate": False},
+        "ir.model": {"state": "manual", "order": "id"},
+        "ir.model.fields": {"state": "manual", "store": True},
+        "ir.attachment": {"type": "binary"},
+        "calendar.event": {"show_as": "busy", "privacy": "public"},
+        "project.project": {"privacy_visibility": "portal", "last_update_status": "to_define",
+                            "rating_status": "stage", "rating_status_period": "monthly"},
+        "project.task": {"state": "01_in_progress"},
+        "sale.order": {"name": "New", "date_order": _now(), "state": "draft"},
+        "sale.order.line": {"product_uom_qty": 1.0, "customer_lead": 0.0},
+        "product.template": {"type": "consu", "detailed_type": "consu", "sale_line_warn": "no-message",
+                             "service_tracking": "no"},
+        "account.move": {"move_type": "entry", "state": "draft", "auto_post": "no", "date": _today()},
+        "account.move.line": {"display_type": "product"},
+        "account.payment": {"date": _today(), "state": "draft", "payment_type": "inbound",
+                            "partner_type": "customer"},
+        "account.journal": {"invoice_reference_model": "odoo", "invoice_reference_type": "invoice"},
+        "mail.activity.type": {"chaining_type": "suggest", "delay_from": "previous_activity",
+                               "delay_unit": "days"},
+        "uom.uom": {"factor": 1.0, "factor_inv": 1.0, "rounding": 0.01, "uom_type": "reference",
+                    "relative_factor": 1.0},
+        "utm.campaign": {"user_id": env.uid},
+        "res.company": {"fiscalyear_last_day": 31, "fiscalyear_last_month": "12"},
+    }
+    for fname, value in specific.get(name, {}).items():
+        if fname in fields:
+            out[fname] = value
+    if name in ("product.product", "product.template"):
+        unit = xmlid_id(env, "uom.product_uom_unit")
+        extra = {**specific["product.template"], "uom_id": unit, "uom_po_id": unit,
+                 "categ_id": xmlid_id(env, "product.product_category_all")}
+        out.update({k: v for k, v in extra.items() if k in fields})
+    return out
+
+
+def default_get(env: Env, model: Model, names: list[str]) -> dict[str, Any]:
+    # Only what Odoo's default_get reports: declared defaults, not create-time computes.
+    hidden = {"company_id", "currency_id", "name", "date_order", "state"} if model.name != "crm.lead" else {
+        "company_id"}
+    found = {k: v for k, v in defaults(env, model).items() if k in names and k not in hidden}
+    if model.name == "res.partner":
+        found.pop("autopost_bills", None)
+        found.pop("color", None)
+    return {k: (v if v is not None else False) for k, v in found.items()}
+
+
+# -- computed values ------------------------------------------------------------------------------------
+
+def computed_value(env: Env, model: Model, rid: int, row: Row, fname: str) -> Any:
+    if model.name == "ir.model.data" and fname in ("complete_name", "reference"):
+        if fname == "reference":
+            return f"{row.get('model')},{row.get('res_id')}"
+        return ".".join(p for p in (row.get("module"), row.get("name")) if p)
+    if model.name == "res.users" and fname in ("name", "email", "phone"):  # related to partner_id
+        partner = env.store.get("res.partner", int(row.get("partner_id") or 0)) or {}
+        return partner.get(fname)
+    if model.name == "res.partner" and fname == "commercial_company_name":
+        commercial = env.store.get("res.partner", int(row.get("commercial_partner_id") or rid)) or {}
+        return commercial.get("name") if commercial.get("is_company") else None
+    return None
+
+
+def display_name(env: Env, model: Model, rid: int, row: Row) -> str | None:
+    if model.name == "res.partner":
+        return str(row.get("complete_name") or row.get("name") or "")
+    if model.name == "res.users":
+        return str(computed_value(env, model, rid, row, "name") or row.get("login") or "")
+    if model.name == "ir.model.data":
+        return str(computed_value(env, model, rid, row, "complete_name"))
+    return None
+
+
+def _partner_names(env: Env, row: Row) -> None:
+    """res.partner _compute_complete_name and _compute_commercial_partner (base/models/res_partner.py)."""
+    parent = env.store.get("res.partner", int(row["parent_id"])) if row.get("parent_id") else None
+    name = row.get("name") or ""
+    if parent is not None:
+        if not name and row.get("type") in ("invoice", "delivery", "other"):
+            labels = dict(env.model("res.partner").fields["type"].get("selection") or [])
+            name = labels.get(row["type"], "")
+        if not row.get("is_company"):
+            commercial = env.store.get("res.partner", int(parent.get("commercial_partner_id") or 0)) or parent
+            company = commercial.get("name") if commercial.get("is_company") else parent.get("name")
+            name = f"{company or parent.get('name') or ''}, {name}"
+    row["complete_name"] = name.strip()
+    if parent is not None and not row.get("is_company"):
+        row["commercial_partner_id"] = parent.get("commercial_partner_id") or row["parent_id"]
+
+
+def _clean_website(url: Any) -> Any:
+    # res.partner._clean_website: a URL without a scheme gets http://
+    if isinstance(url, str) and url and "://" not in url:
+        return f"http://{url}"
+    return url
+
+
+# -- hooks ----------------------------------------------------------------------------------------------
+
+def before_create_batch(env: Env, model: Model, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if model.name in ("utm.source", "utm.medium", "utm.campaign") and "name" in model.fields:
+        names = _unique_utm_names(env, model.name, [v.get("name") for v in vals_list])
+        for vals, new in zip(vals_list, names, strict=True):
+            if vals.get("name"):
+                vals["name"] = new
+    return vals_list
+
+
+def _unique_utm_names(env: Env, model: str, names: list[Any], skip: int | None = None) -> list[Any]:
+    """utm.mixin._get_unique_names: a taken name becomes "Name [2]", "Name [3]"... (exact match, in batch)."""
+    def split(name: str) -> tuple[str, int]:
+        if name.endswith("]") and " [" in name:
+            base, _, count = name[:-1].rpartition(" [")
+            if count.isdigit():
+                return base, int(count)
+        return name, 1
+    existing = {str(r.get("name")) for i, r in env.store.scan(model) if r.get("name") and i != skip}
+    used: dict[str, set[int]] = {}
+    for name in names:
+        if isinstance(name, str) and name:
+            base = split(name)[0]
+            used.setdefault(base, {split(e)[1] for e in existing if e == base or e.startswith(f"{base} [")})
+    out: list[Any] = []
+    for name in names:
+        if not isinstance(name, str) or not name:
+            out.append(name)
+            continue
+        base, asked = split(name)
+        taken = used[base]
+        count = asked if asked > 1 and asked not in taken else next(c for c in range(1, 10**6) if c not in taken)
+        taken.add(count)
+        out.append(f"{base} [{count}]" if count > 1 else base)
+    return out
+
+
+def after_create_batch(env: Env, model: Model, ids: list[int]) -> None:
+    return None
+
+
+def before_create(env: Env, model: Model, vals: dict[str, Any]) -> dict[str, Any]:
+    name = model.name
+    if name in SCHEMA_MODELS:
+        return irmodel.before_create(env, model, vals)
+    if name in ("res.partner", "crm.lead") and vals.get("website"):
+        vals["website"] = _clean_website(vals["website"])
+    if name == "mail.activity":
+        # res_model is related + readonly + precompute: Odoo drops it and derives it from res_model_id.
+        vals.pop("res_model", None)
+        if not vals.get("res_model_id") and env.context.get("default_res_model"):
+            vals["res_model_id"] = irmodel.model_id(env, str(env.context["default_res_model"])) or False
+        if not vals.get("res_id") and env.context.get("default_res_id"):
+            vals["res_id"] = env.context["default_res_id"]
+    if name == "res.users" and not vals.get("partner_id"):
+        partner = {"name": vals.get("name") or vals.get("login"), "email": vals.get("email"),
+                   "company_id": vals.get("company_id") or 1}
+        vals["partner_id"] = env.sudo_call().create("res.partner", [partner])[0]
+    if name == "product.product" and not vals.get("product_tmpl_id"):
+        tmpl_model = env.model("product.template")
+        tmpl_vals = {k: v for k, v in vals.items() if k in tmpl_model.fields and tmpl_model.stored(k)}
+        sub = env.sudo_call()
+        sub.context["create_product_product"] = False
+        vals["product_tmpl_id"] = sub.create("product.template", [tmpl_vals])[0]
+    return vals
+
+
+def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) -> None:
+    name = model.name
+    if name == "res.users":
+        _drop_related_user_fields(model, row)
+    if name == "res.partner":
+        parent = env.store.get("res.partner", int(row["parent_id"])) if row.get("parent_id") else None
+        if parent is not None:
+            if row.get("type") == "contact" and any(parent.get(f) for f in ADDRESS_FIELDS):
+                for f in ADDRESS_FIELDS:
+                    if f in model.fields:
+                        row[f] = parent.get(f)
+            commercial = env.store.get("res.partner", int(parent.get("commercial_partner_id") or 0)) or parent
+            for f in COMMERCIAL_FIELDS:
+                if f in model.fields and commercial.get(f) is not None:
+                    row[f] = commercial.get(f)
+        _partner_names(env, row)
+    elif name == "crm.lead":
+        partner = env.store.get("res.partner", int(row["partner_id"])) if row.get("partner_id") else None
+        if partner is not None:
+            if not row.get("name") and partner.get("name"):
+                row["name"] = f"{partner['name']}'s opportunity"
+            for f, src in (("email_from", "email"), ("phone", "phone")):
+                if not row.get(f) and partner.get(src):
+                    row[f] = partner[src]
+        if row.get("user_id") and not row.get("team_id") and "team_id" in model.fields:
+            row["team_id"] = xmlid_id(env, "sales_team.team_sales_department")
+        if row.get("type") == "opportunity" and not row.get("stage_id"):
+            row["stage_id"] = _first_stage(env, row.get("team_id"))
+        if row.get("user_id") and not row.get("date_open"):
+            row["date_open"] = _now()
+        row.setdefault("date_last_stage_update", _now())
+    elif name == "mail.activity":
+        if row.get("res_model_id"):
+            ir_model = env.store.get("ir.model", int(row["res_model_id"])) or {}
+            row["res_model"] = ir_model.get("model")
+    elif name == "mail.message":
+        author = env.store.get("res.partner", int(row["author_id"])) if row.get("author_id") else None
+        if author is not None and not row.get("email_from") and author.get("email"):
+            row["email_from"] = f'"{author.get("name")}" <{author["email"]}>'
+    elif name == "sale.order":
+        if row.get("name") in (None, "New"):
+            row["name"] = f"S{env.store.count('sale.order') + 1:05d}"
+        for f in ("partner_invoice_id", "partner_shipping_id"):
+            if not row.get(f):
+                row[f] = row.get("partner_id")
+    elif name == "sale.order.line" and not row.get("name") and row.get("product_id"):
+        product = env.store.get("product.product", int(row["product_id"])) or {}
+        row["name"] = product.get("name")
+    elif name == "utm.campaign" and not row.get("title"):
+        row["title"] = row.get("name")
+        if not row.get("stage_id"):
+            row["stage_id"] = xmlid_id(env, "utm.default_utm_stage")
+    elif name in SCHEMA_MODELS:
+        irmodel.compute_on_create(env, model, row)
+
+
+def _first_stage(env: Env, team_id: Any) -> int | None:
+    stages = env.search_ids("crm.stage", [], active_test=False)
+    for sid in stages:
+        stage = env.store.get("crm.stage", sid) or {}
+        if env.registry.major >= 19:
+            teams = env.value(env.model("crm.stage"), sid, stage, "team_ids")
+            if not teams or team_id in teams:
+                return sid
+        elif not stage.get("team_id") or stage.get("team_id") == team_id:
+            return sid
+    return None
+
+
+def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
+    if model.name == "res.partner":
+        if not row.get("commercial_partner_id"):
+            row["commercial_partner_id"] = rid
+            env.store.update("res.partner", rid, row)
+        parent_id = row.get("parent_id")
+        parent = env.store.get("res.partner", int(parent_id)) if parent_id else None
+        # _handle_first_contact_creation: the first contact's address goes up to an address-less company
+        siblings = list(env.store.scan("res.partner", [("json_extract(data, '$.parent_id') = ?", [parent_id])])) \
+            if parent_id else []
+        if parent is not None and parent_id is not None and not any(parent.get(f) for f in ADDRESS_FIELDS) \
+                and any(row.get(f) for f in ADDRESS_FIELDS) and len(siblings) == 1 \
+                and (parent.get("is_company") or not parent.get("parent_id")):
+            for f in ADDRESS_FIELDS:
+                if f in model.fields:
+                    parent[f] = row.get(f)
+            env.store.update("res.partner", int(parent_id), parent)
+    elif model.name == "product.template" and env.context.get("create_product_product", True) is not False:
+        variant = {"product_tmpl_id": rid}
+        product = env.model("product.product")
+        for k, v in row.items():
+            if k in product.fields and product.stored(k) and k not in ("id", "create_uid", "write_uid"):
+                variant[k] = v
+        sub = env.sudo_call()
+        sub.create("product.product", [variant])
+    elif model.name in SCHEMA_MODELS:
+        irmodel.after_create(env, model, rid, row, vals)
+
+
+def check_constraints(env: Env, model: Model, row: Row, rid: int | None) -> None:
+    if model.name == "res.partner" and row.get("type") == "contact" and row.get("name") is None:
+        raise ValidationError("The operation cannot be completed: Contacts require a name")
+    if model.name == "ir.model.data" and " " in str(row.get("name") or ""):
+        raise ValidationError("The operation cannot be completed: External IDs cannot contain spaces")
+
+
+def check_unique(env: Env, model: Model, row: Row, rid: int | None) -> None:
+    def clash(where: list[tuple[str, list[Any]]]) -> bool:
+        return any(i != rid for i, _ in env.store.scan(model.name, where))
+
+    def eq(fname: str) -> tuple[str, list[Any]]:
+        return (f"json_extract(data, '$.{fname}') = ?", [row.get(fname)])
+
+    name = model.name
+    if name == "ir.model.data" and row.get("name") is not None and clash([eq("module"), eq("name")]):
+        raise ValidationError(
+            'The operation cannot be completed: duplicate key value violates unique constraint '
+            '"ir_model_data_module_name_uniq_index"\n'
+            f"DETAIL:  Key (module, name)=({row.get('module')}, {row.get('name')}) already exists.\n")
+    if name == "crm.tag" and row.get("name") is not None and clash([eq("name")]):
+        raise ValidationError("The operation cannot be completed: Tag name already exists!")
+    if name == "res.users" and row.get("login") and clash([eq("login")]):
+        raise ValidationError("The operation cannot be completed: You can not have two users with the same login!")
+    if name == "res.country.state" and row.get("code") and clash([eq("country_id"), eq("code")]):
+        raise ValidationError(
+            "The operation cannot be completed: The code of the state must be unique by country!")
+    if name in SCHEMA_MODELS:
+        irmodel.check_unique(env, model, row, rid, clash)
+
+
+def before_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> dict[str, Any]:
+    name = model.name
+    if name in SCHEMA_MODELS:
+        irmodel.before_write(env, model, rid, row, vals)
+    if name in ("res.partner", "crm.lead") and vals.get("website"):
+        vals["website"] = _clean_website(vals["website"])
+    if name == "mail.activity":
+        vals.pop("res_model", None)
+    if name in ("utm.source", "utm.medium", "utm.campaign") and vals.get("name"):
+        vals["name"] = _unique_utm_names(env, name, [vals["name"]], skip=rid)[0]
+    if name == "crm.lead":
+        # crm.lead.write (addons/crm/models/crm_lead.py): won stage forces 100 %, closing sets date_closed
+        now = _now()
+        stage_won = False
+        if vals.get("stage_id"):
+            stage = env.store.get("crm.stage", int(vals["stage_id"])) or {}
+            if stage.get("is_won"):
+                vals["probability"] = 100
+                vals["automated_probability"] = 100
+                stage_won = True
+            vals.setdefault("date_last_stage_update", now)
+        if vals.get("user_id") and "date_open" not in vals:
+            vals["date_open"] = now
+        if (vals.get("probability") or 0) >= 100 or not vals.get("active", True):
+            vals["date_closed"] = now
+        elif (vals.get("probability") or 0) > 0 or (vals.get("stage_id") and not stage_won and "probability" not in vals):
+            vals["date_closed"] = False
+        vals = {k: v for k, v in vals.items() if k in model.fields}
+    return vals
+
+
+def _drop_related_user_fields(model: Model, row: Row) -> None:
+    for fname in ("name", "email", "phone"):
+        if fname in model.fields and not model.stored(fname):
+            row.pop(fname, None)
+
+
+def compute_on_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
+    if model.name == "res.users":
+        _drop_related_user_fields(model, row)
+    if model.name == "res.partner":
+        # res_partner.py _fields_sync: upstream sync when parent_id is written or type becomes 'contact'
+        if "parent_id" in vals or vals.get("type") == "contact":
+            if "parent_id" in vals:
+                row["commercial_partner_id"] = rid
+            if row.get("parent_id") and row.get("type") == "contact":
+                parent = env.store.get("res.partner", int(row["parent_id"])) or {}
+                if any(parent.get(f) for f in ADDRESS_FIELDS):
+                    for f in ADDRESS_FIELDS:
+                        if f in model.fields:
+                            row[f] = parent.get(f)
+        if "is_company" in vals and row.get("is_company"):
+            row["commercial_partner_id"] = rid
+        _partner_names(env, row)
+    elif model.name == "mail.activity" and "res_model_id" in vals:
+        ir_model = env.store.get("ir.model", int(row.get("res_model_id") or 0)) or {}
+        row["res_model"] = ir_model.get("model")
+
+
+def after_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
+    if model.name == "res.users":
+        # name/email/phone are related to the user's partner; writes go through to it
+        shared: dict[str, Any] = {k: vals[k] for k in ("name", "email", "phone") if k in vals}
+        if shared and row.get("partner_id"):
+            env.sudo_call().write("res.partner", [int(row["partner_id"])], shared)
+        return
+    if model.name == "res.partner":
+        children = list(env.store.scan("res.partner", [("json_extract(data, '$.parent_id') = ?", [rid])]))
+        push_address = any(f in vals for f in ADDRESS_FIELDS)
+        for cid, child in children:
+            if push_address and child.get("type") == "contact":
+                for f in ADDRESS_FIELDS:
+                    if f in model.fields:
+                        child[f] = row.get(f)
+            if not child.get("is_company"):
+                child["commercial_partner_id"] = row.get("commercial_partner_id") or rid
+            _partner_names(env, child)
+            env.store.update("res.partner", cid, child)
+    elif model.name in SCHEMA_MODELS:
+        irmodel.after_write(env, model, rid, row, vals)
+
+
+def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
+    if model.name in SCHEMA_MODELS:
+        irmodel.before_unlink(env, model, ids)
+
+
+def after_unlink(env: Env, model: Model, ids: list[int]) -> None:
+    # models.py unlink: xmlids, attachments and (mail.thread) messages/activities of the records go too.
+    sub = env.sudo_call()
+    targets = [("ir.model.data", "model", "res_id"), ("ir.attachment", "res_model", "res_id")]
+    if "message_ids" in model.fields:
+        targets += [("mail.message", "model", "res_id"), ("mail.activity", "res_model", "res_id")]
+    for other, model_field, id_field in targets:
+        if other not in env.registry.models or other == model.name:
+            continue
+        marks = ",".join("?" * len(ids))
+        doomed = [i for i, _ in env.store.scan(other, [(f"json_extract(data, '$.{model_field}') = ?", [model.name]),
+                                                      (f"json_extract(data, '$.{id_field}') IN ({marks})", ids)])]
+        if doomed:
+            sub.unlink(other, doomed)
+    if model.name == "ir.model.data":
+        return
+    if model.name in SCHEMA_MODELS:
+        irmodel.after_unlink(env, model, ids)
