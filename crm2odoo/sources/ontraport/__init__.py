@@ -1,0 +1,1 @@
+"""Ontraport connectors: the REST API (``api``) and the UI CSV exports (``csv_export``)."""

@@ -1,0 +1,421 @@
+"""Ontraport UI CSV exports (``kind = "ontraport-csv"``), for accounts without API access.
+
+A folder of ``.csv`` files exported from the Ontraport UI. Headers are display labels ("First Name"), dates
+are human-readable, dropdowns are labels, tags are names joined by ``*/*`` (the import format; the export
+format is undocumented). Each file's object is detected from its headers, never its name. The
+contacts-with-notes export repeats the contact row once per note: contacts are de-duplicated by ID and the
+note columns become ``note`` records. Everything streams through the ``csv`` module one row at a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from crm2odoo.errors import SourceError
+from crm2odoo.sources import SourceSettings
+from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, ObjectInfo, SourceRecord
+from crm2odoo.sources.ontraport.decode import (
+    LIST_DELIMITER,
+    decode_bool,
+    decode_decimal,
+    parse_ui_date,
+    parse_ui_datetime,
+)
+from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS, CSV_NOTE_COLUMNS
+from crm2odoo.textnorm import fold
+
+_CHUNK = 1 << 20
+
+
+@dataclass
+class _CsvFile:
+    path: Path
+    object: str
+    encoding: str
+    header: list[str]
+    columns: list[tuple[str, FieldInfo]]  # header text -> field, in file order (note columns excluded)
+    note_columns: dict[str, str] = field(default_factory=dict)  # note field key -> header text
+    unknown: list[str] = field(default_factory=list)
+
+
+def sniff_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes, else cp1252, else latin-1. Streams the file."""
+    with path.open("rb") as fh:
+        head = fh.read(3)
+        bom = head == codecs.BOM_UTF8
+        fh.seek(0)
+        decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8-sig" if bom else "utf-8"
+        except UnicodeDecodeError:
+            pass
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+
+
+class OntraportCsvSource:
+    """Reads a folder of Ontraport UI exports."""
+
+    kind = "ontraport-csv"
+
+    def __init__(self, settings: SourceSettings) -> None:
+        self.folder = settings.path()
+        opts = settings.options
+        tz_name = str(opts.get("timezone") or settings.values.get("timezone") or "UTC")
+        self.tz: dt.tzinfo = dt.UTC if tz_name.upper() == "UTC" else ZoneInfo(tz_name)
+        self.dayfirst = str(opts.get("date_order") or settings.values.get("date_order") or "mdy").lower() == "dmy"
+        self._files: list[_CsvFile] | None = None
+        self._warnings: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"OntraportCsvSource(folder={str(self.folder)!r})"
+
+    def close(self) -> None:
+        self._files = None
+
+    # ------------------------------------------------------------------ discovery
+    def _scan(self) -> list[_CsvFile]:
+        if self._files is not None:
+            return self._files
+        if not self.folder.is_dir():
+            raise SourceError(f"the export folder {self.folder} does not exist",
+                              hint="set [source] path to the folder holding the Ontraport CSV exports")
+        files: list[_CsvFile] = []
+        warnings: list[str] = []
+        for path in sorted(p for p in self.folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
+            encoding = sniff_encoding(path)
+            if encoding not in ("utf-8", "utf-8-sig"):
+                warnings.append(f"{path.name}: not UTF-8, read as {encoding}; check accented letters")
+            with path.open(encoding=encoding, newline="") as fh:
+                header = next(csv.reader(fh), [])
+            detected = _detect(header)
+            if detected is None:
+                warnings.append(f"{path.name}: columns match no known Ontraport export (first: "
+                                f"{', '.join(header[:5])}); file ignored")
+                continue
+            files.append(_describe(path, detected, encoding, header, warnings))
+        if not files:
+            warnings.append(f"no Ontraport CSV export found in {self.folder}")
+        self._files, self._warnings = files, warnings
+        return files
+
+    def discover(self) -> Catalog:
+        files = self._scan()
+        objects: list[ObjectInfo] = []
+        by_object: dict[str, list[_CsvFile]] = {}
+        for f in files:
+            by_object.setdefault(f.object, []).append(f)
+        for name in ("company", "contact", "deal", "product"):
+            group = by_object.get(name)
+            if not group:
+                continue
+            fields = _merge_fields(group)
+            objects.append(ObjectInfo(
+                name=name, label=name.capitalize() + "s", fields=fields, count=None,
+                depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
+                origin=", ".join(f.path.name for f in group), supports_delta=False,
+            ))
+        contact_files = by_object.get("contact", [])
+        if any(f.note_columns for f in contact_files):
+            objects.append(ObjectInfo(
+                name="note", label="Notes", origin=", ".join(f.path.name for f in contact_files if f.note_columns),
+                fields=(FieldInfo("id", "ID", "id", required=True),
+                        FieldInfo("contact_id", "Contact", "ref", ref_object="contact"),
+                        FieldInfo("data", "Note", "html"), FieldInfo("date", "Note Date", "datetime"),
+                        FieldInfo("author", "Note Author", "ref", ref_object="user")),
+                depends_on=("contact", "user"),
+            ))
+        if any(info.name == "contact_cat" for f in contact_files for _, info in f.columns):
+            objects.append(ObjectInfo(
+                name="tag", label="Tags", origin="Contact Tags column",
+                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("tag_name", "Tag Name", "text")),
+            ))
+        if any(info.ref_object == "user" for f in files for _, info in f.columns) or \
+                any("author" in f.note_columns for f in contact_files):
+            objects.append(ObjectInfo(
+                name="user", label="Users", origin="Owner / Note Author columns",
+                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text")),
+            ))
+        for derived, column in (("stage", "sales_stage"), ("pipeline", "pipeline")):
+            if any(info.name == column for f in by_object.get("deal", []) for _, info in f.columns):
+                objects.append(ObjectInfo(
+                    name=derived, label=derived.capitalize() + "s", origin=f"deals: {column} column",
+                    fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text"),
+                            FieldInfo("sequence", "Sequence", "integer"))
+                    + ((FieldInfo("is_won", "Won", "boolean"), FieldInfo("is_lost", "Lost", "boolean"))
+                       if derived == "stage" else ()),
+                ))
+        return Catalog(source_kind=self.kind, objects=tuple(objects), warnings=tuple(self._warnings),
+                       account={"folder": str(self.folder), "timezone": str(self.tz)})
+
+    # ------------------------------------------------------------------ reading
+    def read(self, object_name: str, *, since: dt.datetime | None = None,
+             ids: Collection[str] | None = None) -> Iterator[SourceRecord]:
+        wanted = {str(i) for i in ids} if ids is not None else None
+        for record in self._records(object_name):
+            if wanted is not None and record.id not in wanted:
+                continue
+            if since is not None and record.modified_at is not None and record.modified_at < since:
+                continue
+            yield record
+
+    def list_ids(self, object_name: str) -> Iterator[str]:
+        for record in self._records(object_name):
+            yield record.id
+
+    def _records(self, object_name: str) -> Iterator[SourceRecord]:
+        files = self._scan()
+        if object_name in ("company", "contact", "deal", "product"):
+            seen: set[str] = set()  # ids only: the contacts-with-notes file repeats each contact per note
+            for f in files:
+                if f.object != object_name:
+                    continue
+                for record in self._file_records(f, seen):
+                    seen.add(record.id)
+                    yield record
+        elif object_name == "note":
+            yield from self._notes(files)
+        elif object_name in ("tag", "user", "stage", "pipeline"):
+            yield from self._derived(files, object_name)
+        else:
+            raise SourceError(f"object {object_name!r} is not in these CSV exports",
+                              hint="run discover to see which objects the exports hold")
+
+    def _rows(self, f: _CsvFile) -> Iterator[tuple[int, dict[str, str], list[FieldProblem]]]:
+        """(row number as a spreadsheet shows it, header -> text, row problems)."""
+        width = len(f.header)
+        with f.path.open(encoding=f.encoding, newline="", errors="replace") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            n = 1
+            while True:
+                n += 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as err:
+                    yield n, {}, [FieldProblem(None, f"{f.path.name} row {n}: unreadable CSV ({err})")]
+                    return
+                if not any(cell.strip() for cell in row):
+                    continue
+                problems: list[FieldProblem] = []
+                if len(row) != width:
+                    problems.append(FieldProblem(
+                        None, f"{f.path.name} row {n}: expected {width} columns, found {len(row)}"
+                              + (" (truncated line?)" if len(row) < width else ""),
+                        ",".join(row)[:200]))
+                yield n, dict(zip(f.header, row, strict=False)), problems
+
+    def _file_records(self, f: _CsvFile, skip: Collection[str] = ()) -> Iterator[SourceRecord]:
+        id_header = next((h for h, info in f.columns if info.name == "id"), None)
+        for n, raw, row_problems in self._rows(f):
+            if id_header is not None and (raw.get(id_header) or "").strip() in skip:
+                continue  # a repeat of a contact already read (one row per note): nothing new to decode
+            values: dict[str, Any] = {}
+            problems = list(row_problems)
+            for header, info in f.columns:
+                text = raw.get(header)
+                if text is None:
+                    values[info.name] = None
+                    continue
+                try:
+                    values[info.name] = self._decode(info, text)
+                except ValueError as err:
+                    values[info.name] = None
+                    problems.append(FieldProblem(info.name, f"{f.path.name} row {n}: {err}", text[:200]))
+            rid = values.get("id")
+            if not rid:
+                rid = f"row-{n}"
+                problems.append(FieldProblem(None, f"{f.path.name} row {n}: no ID", ""))
+            values["id"] = rid
+            modified = values.get("dlm")
+            yield SourceRecord(object=f.object, id=str(rid), values=values, locator=f"{f.path.name} row {n}",
+                               modified_at=modified if isinstance(modified, dt.datetime) else None,
+                               problems=problems)
+
+    def _decode(self, info: FieldInfo, text: str) -> Any:
+        text = text.strip()
+        if not text:
+            return [] if info.type in ("refs", "multiselect") else None
+        kind = info.type
+        if kind == "datetime":
+            return parse_ui_datetime(text, tz=self.tz, dayfirst=self.dayfirst)
+        if kind == "date":
+            return parse_ui_date(text, dayfirst=self.dayfirst)
+        if kind == "money":
+            return decode_decimal(text)
+        if kind == "float":
+            value = decode_decimal(text.rstrip("%"))
+            return float(value) if value is not None else None
+        if kind == "boolean":
+            return decode_bool(text)
+        if kind == "refs":
+            return [_name_id(p) for p in text.split(LIST_DELIMITER) if p.strip()]
+        if kind == "multiselect":
+            return [p.strip() for p in text.split(LIST_DELIMITER) if p.strip()]
+        if kind == "ref" and info.ref_object in ("user", "stage", "pipeline"):
+            return _name_id(text)  # the export shows names; the folded name is the id
+        return text
+
+    def _notes(self, files: list[_CsvFile]) -> Iterator[SourceRecord]:
+        for f in files:
+            if f.object != "contact" or not f.note_columns:
+                continue
+            id_header = next((h for h, info in f.columns if info.name == "id"), None)
+            used: dict[str, int] = {}
+            last_contact = None
+            for n, raw, row_problems in self._rows(f):
+                contact = (raw.get(id_header) or "").strip() if id_header else ""
+                if contact != last_contact:
+                    used.clear()  # note ids only need to be unique within one contact
+                    last_contact = contact
+                text = raw.get(f.note_columns.get("data", ""), "") or ""
+                when_raw = raw.get(f.note_columns.get("date", ""), "") or ""
+                author_raw = raw.get(f.note_columns.get("author", ""), "") or ""
+                if not text.strip() and not when_raw.strip():
+                    continue
+                problems = list(row_problems)
+                try:
+                    when = parse_ui_datetime(when_raw, tz=self.tz, dayfirst=self.dayfirst)
+                except ValueError as err:
+                    when = None
+                    problems.append(FieldProblem("date", f"{f.path.name} row {n}: {err}", when_raw[:200]))
+                digest = hashlib.sha1(f"{when_raw.strip()}\x1f{text}".encode()).hexdigest()[:12]
+                base = f"{contact or 'row' + str(n)}-{digest}"
+                used[base] = used.get(base, 0) + 1
+                nid = base if used[base] == 1 else f"{base}-{used[base]}"
+                if not contact:
+                    problems.append(FieldProblem(None, f"{f.path.name} row {n}: note without a contact ID", ""))
+                yield SourceRecord(
+                    object="note", id=nid, locator=f"{f.path.name} row {n}", problems=problems,
+                    values={"id": nid, "contact_id": contact or None, "data": text or None, "date": when,
+                            "author": _name_id(author_raw) if author_raw.strip() else None},
+                )
+
+    def _derived(self, files: list[_CsvFile], object_name: str) -> Iterator[SourceRecord]:
+        """Tags, users, stages and pipelines exist in exports only as names inside other rows."""
+        seen: dict[str, str] = {}
+        for f in files:
+            headers = []
+            for header, info in f.columns:
+                wanted = (info.name == "contact_cat" if object_name == "tag"
+                          else info.type == "ref" and info.ref_object == object_name)
+                if wanted:
+                    headers.append(header)
+            if object_name == "user" and "author" in f.note_columns:
+                headers.append(f.note_columns["author"])
+            if not headers:
+                continue
+            for _, raw, _problems in self._rows(f):
+                for header in headers:
+                    text = raw.get(header) or ""
+                    names = text.split(LIST_DELIMITER) if object_name == "tag" else [text]
+                    for name in names:
+                        name = name.strip()
+                        if name and _name_id(name) not in seen:
+                            seen[_name_id(name)] = name
+                            yield self._named_record(object_name, name, len(seen), f.path.name)
+
+    def _named_record(self, object_name: str, name: str, n: int, file_name: str) -> SourceRecord:
+        rid = _name_id(name)
+        values: dict[str, Any] = {"id": rid}
+        if object_name == "tag":
+            values["tag_name"] = name
+        else:
+            values["name"] = name
+        if object_name in ("stage", "pipeline"):
+            values["sequence"] = n
+        if object_name == "stage":
+            words = fold(name).replace("-", " ").split()
+            values["is_won"] = "won" in words
+            values["is_lost"] = "lost" in words
+        return SourceRecord(object=object_name, id=rid, values=values, locator=f"{file_name}: {name}")
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _name_id(name: str) -> str:
+    return fold(name)
+
+
+def _detect(header: list[str]) -> str | None:
+    """The object whose known labels (or keys) the header matches best; at least two must match."""
+    folded = {fold(h) for h in header}
+    best, best_score = None, 1
+    for obj, columns in CSV_FIELDS.items():
+        score = 0
+        for key, (label, _type) in columns.items():
+            if fold(label) in folded or fold(key) in folded:
+                score += 3 if key == "id" else 1
+        if score > best_score:
+            best, best_score = obj, score
+    return best
+
+
+def _describe(path: Path, obj: str, encoding: str, header: list[str], warnings: list[str]) -> _CsvFile:
+    known = {fold(label): (key, ftype) for key, (label, ftype) in CSV_FIELDS[obj].items()}
+    known.update({fold(key): (key, ftype) for key, (_label, ftype) in CSV_FIELDS[obj].items()})
+    for alt, key in CSV_ALT_LABELS.get(obj, {}).items():
+        known.setdefault(fold(alt), (key, CSV_FIELDS[obj][key][1]))
+    notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
+    columns: list[tuple[str, FieldInfo]] = []
+    note_columns: dict[str, str] = {}
+    unknown: list[str] = []
+    for h in header:
+        key_f = fold(h)
+        if key_f in notes:
+            note_columns[notes[key_f]] = h
+            continue
+        if key_f in known:
+            key, ftype = known[key_f]
+            columns.append((h, FieldInfo(name=key, label=h, type=ftype, ref_object=_ref_target(obj, key),
+                                         required=key == "id")))
+            continue
+        if obj == "deal" and key_f == "pipeline":
+            columns.append((h, FieldInfo(name="pipeline", label=h, type="ref", ref_object="pipeline")))
+            continue
+        unknown.append(h)
+        # still exposed, so the map can take it or ignore it on purpose
+        columns.append((h, FieldInfo(name=h, label=h, type="text", custom=True,
+                                     description="column not known to the connector; read as text")))
+    if unknown:
+        warnings.append(f"{path.name} ({obj}): columns not known to the connector, read as text: "
+                        + ", ".join(unknown))
+    return _CsvFile(path=path, object=obj, encoding=encoding, header=header, columns=columns,
+                    note_columns=note_columns, unknown=unknown)
+
+
+def _ref_target(obj: str, key: str) -> str | None:
+    targets: dict[str, str] = {"owner": "user", "contact_cat": "tag", "company_id": "company",
+                               "primary_contact": "contact", "sales_stage": "stage"}
+    if obj == "deal" and key == "company":
+        return "company"
+    return targets.get(key)
+
+
+def _merge_fields(group: list[_CsvFile]) -> tuple[FieldInfo, ...]:
+    out: dict[str, FieldInfo] = {}
+    for f in group:
+        for _, info in f.columns:
+            out.setdefault(info.name, info)
+    return tuple(out.values())
+

@@ -1,0 +1,118 @@
+"""Pacing requests under Ontraport's rolling per-account limit.
+
+The budget (180/minute by default) is shared with the customer's other integrations, and a 429 costs a
+whole round trip plus a sleep, so the pacer spreads requests evenly instead of bursting: it aims at a
+little under the limit within any rolling window and slows further when the server's
+``X-Rate-Limit-Remaining`` shows someone else is using the budget.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+
+
+class RatePacer:
+    """Decides when the next request may leave. Thread-safe; one per source instance."""
+
+    def __init__(
+        self,
+        *,
+        limit: int = 180,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._remaining: int | None = None
+        self._reset_at: float | None = None
+        self._others = 0
+        self.waited = 0.0  # total seconds slept, for reports and benchmarks
+
+    @property
+    def cap(self) -> int:
+        """Our own ceiling per window: leave a sliver so clock skew and jitter never tip us over."""
+        margin = max(1, math.ceil(self.limit * 0.03))
+        return max(1, self.limit - margin)
+
+    def acquire(self) -> None:
+        """Block until a request may be sent, then count it as sent."""
+        with self._lock:
+            now = self._clock()
+            self._forget(now)
+            at = now
+            # other integrations' share of the window shrinks ours; it is re-estimated on every response
+            cap = max(1, self.cap - self._others)
+            if self._sent:
+                at = max(at, self._sent[-1] + self.window / cap)
+            if len(self._sent) >= cap:
+                at = max(at, self._sent[len(self._sent) - cap] + self.window)
+            if (
+                self._others > 0 and self._remaining is not None and self._remaining <= 0
+                and self._reset_at is not None and self._reset_at > now
+            ):
+                at = max(at, self._reset_at)
+            delay = at - now
+            if delay > 0:
+                self.waited += delay
+                self._sleep(delay)
+            # record the planned slot, not the wake-up time: oversleeping would otherwise add up call by call
+            self._sent.append(at)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Learn the limit and the remaining budget from a response's ``X-Rate-Limit-*`` headers."""
+        headers = {k.lower(): v for k, v in headers.items()}
+        limit = _int(headers.get("x-rate-limit-limit"))
+        remaining = _int(headers.get("x-rate-limit-remaining"))
+        reset = _float(headers.get("x-rate-limit-reset"))
+        with self._lock:
+            if limit is not None and limit > 0:
+                self.limit = limit
+            now = self._clock()
+            self._forget(now)
+            self._remaining = remaining
+            self._reset_at = now + reset if reset is not None else None
+            if remaining is not None:
+                # the server counts everyone; what it counts beyond our own calls is someone else's.
+                # One call of slack absorbs the edge of the window falling between our clocks.
+                self._others = max(0, self.limit - remaining - len(self._sent) - 1)
+
+    def backoff_429(self, headers: Mapping[str, str]) -> float:
+        """Seconds to wait after a 429: the server's reset if given, else one request slot of the window."""
+        self.observe(headers)
+        reset = _float({k.lower(): v for k, v in headers.items()}.get("x-rate-limit-reset"))
+        wait = reset if reset is not None and reset > 0 else self.window / max(1, self.limit)
+        with self._lock:
+            self.waited += wait
+        self._sleep(wait)
+        return wait
+
+    def _forget(self, now: float) -> None:
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+
+
+def _int(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(float(raw))
+    except ValueError:
+        return None
+
+
+def _float(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return None
