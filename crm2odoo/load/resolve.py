@@ -70,12 +70,14 @@ class Resolver:
         return found
 
     # -- lookups -----------------------------------------------------------------------------------------------
-    def lookup(self, item: Lookup) -> int | None:
+    def lookup(self, item: Lookup, siblings: Mapping[str, Any] | None = None) -> int | None:
         within = None
         if item.within is not None:
             field_name, parent = item.within
+            if parent is None and siblings is not None:
+                parent = siblings.get(field_name)
             within = (field_name, self.lookup(parent) if isinstance(parent, Lookup) else parent)
-        key = (item.model, item.by, fold(item.value), within)
+        key = (item.model, item.by, fold(item.value), within)  # within holds the resolved id, so it is hashable
         with self._lock:
             if key in self._lookups:
                 return self._lookups[key]
@@ -107,9 +109,11 @@ class Resolver:
             # =ilike treats % and _ as wildcards, and some fields search loosely (res.country.code matches
             # 'Germany' to GE): only an exact, case-folded match counts.
             wanted = fold(item.value)
-            for row in rows:
-                if fold(str(row.get(by) or "")) == wanted:
-                    return int(row["id"])
+            exact = [int(row["id"]) for row in rows if fold(str(row.get(by) or "")) == wanted]
+            if len(exact) == 1 or (exact and (within is None or within[1])):
+                return exact[0]
+            if len(exact) > 1:
+                return None  # 'CA' is a state of several countries: without the country, no guess
         return None
 
     def ir_model_id(self, model: str) -> int | None:
@@ -172,6 +176,8 @@ class Resolver:
                         ids.append(found)
                 out[name] = ids
             elif isinstance(value, Lookup):
+                if value.within is not None and value.within[1] is None:
+                    continue  # needs its sibling: resolved below
                 found = self.lookup(value)
                 if found is None:
                     problems.append(RecordProblem(name, value.value, f"no {value.model} matches {value.value!r} "
@@ -181,6 +187,14 @@ class Resolver:
                 self._resolve_record_ref(name, value, out, problems)
             else:
                 out[name] = value
+        for name, value in target.vals.items():
+            if isinstance(value, Lookup) and value.within is not None and value.within[1] is None:
+                found = self.lookup(value, out)
+                if found is None:
+                    problems.append(RecordProblem(name, value.value, f"no single {value.model} matches "
+                                                  f"{value.value!r} (by {', '.join(value.by)}, within "
+                                                  f"{value.within[0]}); left empty", "warning"))
+                out[name] = found
         if target.model == "crm.lead":
             self._lead_rules(out)
         return out, problems, deferred

@@ -20,7 +20,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | email       | -                                        | ' Ada@Example.COM ' -> 'ada@example.com' |
 | html        | -                                        | text -> escaped <p>; html -> sanitised   |
 | value_map   | map, default, case_insensitive           | 'Won' -> {probability: 100}              |
-| lookup      | model, by (fields or 'xmlid'), value     | country 'TR' -> res.country id           |
+| lookup      | model, by (fields or 'xmlid'), value,    | country 'TR' -> res.country id; state    |
+|             | within (a sibling Odoo field)            | 'CA' within the record's country_id      |
 | ref         | object                                   | source id -> many2one id                 |
 | refs        | object                                   | source ids -> many2many ids              |
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
@@ -364,7 +365,10 @@ def t_lookup(values: list[Any], params: Mapping[str, Any], ctx: TransformContext
     if not model:
         raise TransformError("lookup needs params.model")
     by = params.get("by") or ["name"]
-    return Lookup(model=str(model), value=str(value).strip(), by=tuple(by))
+    within = params.get("within")
+    # within: the name of another Odoo field of the same record (state within country_id), resolved first
+    return Lookup(model=str(model), value=str(value).strip(), by=tuple(by),
+                  within=(str(within), None) if within else None)
 
 
 def t_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:

@@ -221,3 +221,24 @@ def test_lost_ledger_or_lost_reply_never_duplicates(odoo: OdooClient, tmp_path: 
         assert odoo.search_count(model, [["name", "like", tag]], context={"active_test": False}) == count
     assert fresh.id_map("deal") == first.id_map("deal")
     assert fresh.id_map("note") == first.id_map("note")
+
+
+def test_state_is_found_within_the_records_country(odoo: OdooClient) -> None:
+    from crm2odoo.load.resolve import Resolver
+    from crm2odoo.mapping.engine import TargetRecord
+    from crm2odoo.mapping.transforms import Lookup, TransformContext, t_lookup
+
+    spec = make_spec("x")
+    resolver = Resolver(odoo, Schema(odoo), Ledger(":memory:"), spec)
+    state = t_lookup(["CA"], {"model": "res.country.state", "by": ["code", "name"], "within": "country_id"},
+                     TransformContext())
+    us = TargetRecord("contact", "1", "res.partner", "x.y", {"country_id": Lookup("res.country", "US", ("code",)),
+                                                             "state_id": state})
+    vals, problems, _ = resolver.resolve(us)
+    rows = odoo.read("res.country.state", [vals["state_id"]], ["code", "country_id"])
+    assert rows[0]["code"] == "CA" and rows[0]["country_id"][0] == vals["country_id"] and not problems
+    nowhere = TargetRecord("contact", "2", "res.partner", "x.z", {"state_id": state})
+    vals, problems, _ = resolver.resolve(nowhere)
+    ca = odoo.search_count("res.country.state", [["code", "=", "CA"]])
+    if ca > 1:
+        assert vals["state_id"] is None and "no single res.country.state" in problems[0].message
