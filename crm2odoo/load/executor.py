@@ -21,7 +21,7 @@ from typing import Any
 from crm2odoo.errors import OdooRecordError, OdooTransientError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.order import LoadStep, spec_order
-from crm2odoo.load.resolve import Resolver, cell, column, quiet_context
+from crm2odoo.load.resolve import PARTNER_ADDRESS, Resolver, cell, column, partner_cells_for_version, quiet_context
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -36,7 +36,6 @@ LANDED = ("created", "updated", "matched", "unchanged", "merged")
 #: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
 #: values that keep Odoo from acting on migrated records (crm_iap_enrich would enrich new leads, spending credits)
 MODEL_DEFAULTS: dict[str, dict[str, Any]] = {"crm.lead": {"iap_enrich_done": True}}
-PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 DEFAULT_SENSITIVE = {"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
                      "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type"}
 
@@ -70,6 +69,7 @@ class Prepared:
     matched: bool = False
     later: dict[str, str] = field(default_factory=dict)  # cells sent in a follow-up load (a person's address)
     full: dict[str, str] | None = None  # every mapped cell, when an update sends only part of them
+    resent: bool = False  # created by this run before it was interrupted; sent again
 
 
 class BlockedError(UserFacingError):
@@ -340,6 +340,8 @@ class Loader:
                 if name in fields_meta and name not in vals:
                     vals[name] = value
             cells = {n: cell(v, fields_meta[n]) for n, v in vals.items()}
+            if obj.model == "res.partner":
+                cells = partner_cells_for_version(cells, self.schema.major)
             prepared.append(Prepared(target, cells, deferred))
         if not prepared:
             return
@@ -365,6 +367,21 @@ class Loader:
                 p.existing_id = existing
             else:
                 fresh.append(p)
+        if fresh:
+            # Not in the ledger but already in Odoo under our external ID (a lost ledger, a reply lost in a crash):
+            # it is an update of that record, never a second one.
+            names = {p.target.xmlid.split(".", 1)[1]: p for p in fresh}
+            rows = self.client.search_read("ir.model.data", [["module", "=", XMLID_MODULE],
+                                                             ["name", "in", sorted(names)]], ["name", "res_id", "model"])
+            for row in rows:
+                if row["model"] == obj.model:
+                    found = names[row["name"]]
+                    found.existing_id = int(row["res_id"])
+                    ledger_row = self.ledger.get(obj.name, found.target.source_id)
+                    # sent by this very run before a crash: still a creation of this run
+                    found.resent = ledger_row is not None and ledger_row.created_run == self.run_id \
+                        and ledger_row.origin == "created"
+            fresh = [p for p in fresh if not p.existing_id]
         if not (obj.match_existing and obj.dedupe_fields and fresh):
             return
         field_name = obj.dedupe_fields[0]
@@ -492,6 +509,7 @@ class Loader:
     def _send(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: dict[str, dict[str, Any]],
               result: ObjectResult) -> None:
         """One ``load`` per group of records sharing their default-sensitive columns; split on data errors."""
+        after = self._split_partner_address(obj, prepared)
         groups: dict[tuple[str, ...], list[Prepared]] = {}
         for p in prepared:
             if p.full is not None:  # a partial update: exactly its own columns, or others would be cleared
@@ -504,30 +522,32 @@ class Loader:
                 names = list(signature[1:])
             else:
                 names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
-            after = self._split_partner_address(obj, group)
             self._load(obj, group, names, fields_meta, result)
-            if after:
-                landed = {p.target.source_id for p in group} & set(self.resolver.ids(obj.name))
-                rows = [p for p in after if p.target.source_id in landed]
-                if rows:
-                    self._load(obj, rows, sorted(PARTNER_ADDRESS), fields_meta, ObjectResult(obj.name, obj.model),
-                               count=False)
+        if after:
+            landed = set(self.resolver.ids(obj.name))
+            rows = [p for p in after if p.target.source_id in landed]
+            if rows:
+                self._load(obj, rows, sorted(PARTNER_ADDRESS), fields_meta, ObjectResult(obj.name, obj.model),
+                           count=False)
 
-    @staticmethod
-    def _split_partner_address(obj: ObjectMap, group: list[Prepared]) -> list[Prepared]:
-        """A person keeps their own address, empty or not: sent in a second load that carries no parent_id.
+    def _split_partner_address(self, obj: ObjectMap, prepared: list[Prepared]) -> list[Prepared]:
+        """A partner linked to a parent keeps its own address, and the parent keeps its own.
 
-        Odoo copies the parent company's address over a ``type=contact`` child whenever ``parent_id`` is written,
-        and copies the first contact's address up to a company that has none; neither is what the source says.
-        Only maps that map address fields are concerned.
+        17/18: Odoo copies the parent's address over a ``type=contact`` child whenever ``parent_id`` is written, and
+        the first contact's address up to a parent that has none. So the address goes in a second load that carries
+        no parent_id (empty or not: the source's address is the truth).
+        19: a ``type=contact`` child's address *is* its parent's; writing it is copied up to the parent and on to
+        every sibling. So a child with an address of its own becomes ``type=other`` (never synced), and a child
+        without one keeps ``type=contact`` and shows its parent's, as Odoo 19 intends; no empty address is sent.
         """
-        if obj.model != "res.partner":
-            return []
+        if obj.model != "res.partner" or self.schema.major >= 19:
+            return []  # 19: partner_cells_for_version already chose the type
         after: list[Prepared] = []
-        for p in group:
-            if p.cells.get("parent_id") and any(f in p.cells for f in PARTNER_ADDRESS):
-                p.later = {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS}
-                after.append(Prepared(p.target, p.later))
+        for p in prepared:
+            if not p.cells.get("parent_id") or not any(f in p.cells for f in PARTNER_ADDRESS):
+                continue
+            p.later = {f: p.cells.pop(f, "") for f in PARTNER_ADDRESS}
+            after.append(Prepared(p.target, p.later))
         return after
 
     def _load(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: dict[str, dict[str, Any]],
@@ -572,7 +592,7 @@ class Loader:
             if p.matched:
                 state = "matched"
                 result.matched += 1
-            elif p.existing_id:
+            elif p.existing_id and not p.resent:
                 state = "updated"
                 result.updated += 1
             else:
@@ -586,7 +606,7 @@ class Loader:
     def _second_pass(self, obj: ObjectMap, fields_meta: dict[str, dict[str, Any]],
                      deferred: list[tuple[int | None, TargetRecord, dict[str, Any]]], result: ObjectResult) -> None:
         """Self-references (a company's parent company) once every record of the map exists."""
-        relinked: list[TargetRecord] = []
+        relinked: list[tuple[TargetRecord, dict[str, str]]] = []
         for odoo_id, target, refs in deferred:
             if not odoo_id:
                 continue
@@ -599,16 +619,25 @@ class Loader:
                                                           "in Odoo; link left out", target.locator)])
                 else:
                     vals[name] = found
-            if vals:
-                self.client.write(obj.model, [odoo_id], vals, context=self.context)
-                relinked.append(target)
-        if obj.model == "res.partner" and relinked:
-            # Writing parent_id copied the parent's address over this one; put the record's own address back.
-            rows = []
-            for target in relinked:
+            if not vals:
+                continue
+            own: dict[str, str] = {}
+            if obj.model == "res.partner" and "parent_id" in vals:
                 row = self.ledger.get(obj.name, target.source_id)
-                written = (row.written if row else None) or {}
-                rows.append(Prepared(target, {f: str(written.get(f, "")) for f in PARTNER_ADDRESS}))
+                own = {f: str(v) for f, v in ((row.written if row else None) or {}).items() if f in PARTNER_ADDRESS}
+                if self.schema.major >= 19 and any(own.values()):
+                    vals["type"] = "other"  # see _split_partner_address: never synced with the parent
+            self.client.write(obj.model, [odoo_id], vals, context=self.context)
+            if own and (self.schema.major < 19 or any(own.values())):
+                relinked.append((target, own))
+            elif own:  # 19, no address of its own: it shows its parent's now, which is not a change to report
+                row = self.ledger.get(obj.name, target.source_id)
+                if row is not None and row.written:
+                    kept = {k: v for k, v in row.written.items() if k not in PARTNER_ADDRESS}
+                    self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, odoo_id, row.state, kept)])
+        if relinked:
+            # Writing parent_id copied the parent's address over this one; put the record's own address back.
+            rows = [Prepared(target, {f: own.get(f, "") for f in PARTNER_ADDRESS}) for target, own in relinked]
             self._load(obj, rows, sorted(PARTNER_ADDRESS), fields_meta, ObjectResult(obj.name, obj.model), count=False)
 
     def _settle_merged(self, obj: ObjectMap, merged: list[tuple[str, str, str]], result: ObjectResult) -> None:

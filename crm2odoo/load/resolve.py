@@ -266,3 +266,26 @@ def column(name: str, meta: Mapping[str, Any]) -> str:
 
 def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {**QUIET_CONTEXT, **(extra or {})}
+
+
+PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
+
+
+def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, str]:
+    """How a partner linked to a parent must be written so each keeps its own address, per Odoo version.
+
+    On 19 a ``type=contact`` child's address is its parent's (writing it is copied up to the parent and on to the
+    siblings): a child with an address of its own becomes ``type=other``, which is never synced; a child without
+    one keeps ``type=contact`` and shows its parent's, so no (empty) address is sent. 17/18 need no change here:
+    the loader sends the address in a second load (see executor._split_partner_address).
+    """
+    if major < 19 or not cells.get("parent_id") or not any(f in cells for f in PARTNER_ADDRESS):
+        return cells
+    out = dict(cells)
+    if any(out.get(f) for f in PARTNER_ADDRESS):
+        if out.get("type", "contact") in ("contact", ""):
+            out["type"] = "other"
+    else:
+        for f in PARTNER_ADDRESS:
+            out.pop(f, None)
+    return out

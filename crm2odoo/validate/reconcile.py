@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.resolve import Resolver, cell
+from crm2odoo.load.resolve import Resolver, cell, partner_cells_for_version
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -188,7 +188,10 @@ class Reconciler:
                 continue
             target = self.engine.transform(obj, record)
             vals, _, _ = self.resolver.resolve(target)
-            expected = {n: cell(v, meta[n]) for n, v in vals.items() if n in meta and meta[n].get("type") in _COMPARE}
+            cells = {n: cell(v, meta[n]) for n, v in vals.items() if n in meta}
+            if obj.model == "res.partner":
+                cells = partner_cells_for_version(cells, self.schema.major)
+            expected = {n: c for n, c in cells.items() if meta[n].get("type") in _COMPARE}
             names = sorted(expected)
             odoo_id = int(landed[record.id].odoo_id)
             rows = self.client.read(obj.model, [odoo_id], names, context={"active_test": False}) if names else []
