@@ -358,6 +358,10 @@ class Ledger:
                 (obj, source_id, model, xmlid, state, reason, run_id, run_id, locator, now()),
             )
 
+    def set_hash(self, obj: str, source_id: str, content_hash: str | None) -> None:
+        with self.tx() as db:
+            db.execute("UPDATE records SET content_hash=? WHERE object=? AND source_id=?", (content_hash, obj, source_id))
+
     def forget(self, obj: str, source_ids: Iterable[str]) -> None:
         with self.tx() as db:
             db.executemany("DELETE FROM records WHERE object=? AND source_id=?", [(obj, s) for s in source_ids])

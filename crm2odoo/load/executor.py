@@ -86,6 +86,7 @@ class Loader:
         self.batch_size, self.workers = batch_size, max(1, workers)
         self.fallback_owner = fallback_owner or spec.fallback_owner_login
         self.resolver = Resolver(client, schema, ledger, spec)
+        self.resolver.run_id = run_id
         self.events: Events = events or (lambda kind, **data: None)
         self.context = quiet_context()
         self.delta, self.conflicts, self.delta_deletes = delta, conflicts, delta_deletes
@@ -119,6 +120,8 @@ class Loader:
                 result = self.match_users(obj, wanted)
                 if result.blocked:
                     blocked_maps.add(obj.name)
+            elif obj.options.get("apply_tags"):
+                result = self.apply_tags(obj, wanted)
             else:
                 result = self.load_object(step, wanted)
             state = "blocked" if result.blocked else "done"
@@ -186,6 +189,59 @@ class Loader:
                               f"{' …' if len(unmatched) > 5 else ''}. Create these users in Odoo (same email) or set "
                               "migration.fallback_owner, then run migrate again")
             self.ledger.add_issues(self.run_id, [(obj.name, None, "owner", None, None, result.blocked, "")])
+        return result
+
+    # -- campaign enrolments: a tag on the contact ---------------------------------------------------------------
+    def apply_tags(self, obj: ObjectMap, ids: set[str] | None) -> ObjectResult:
+        """Each record adds a tag (its ``category_id`` line) to an existing partner (its ``id`` line).
+
+        Nothing is created but the tags; the partners' previous tags are kept for rollback.
+        """
+        result = ObjectResult(obj.name, obj.model)
+        known = {r.source_id: r for r in self.ledger.records(obj.name)}
+        per_partner: dict[int, set[int]] = {}
+        landed: list[tuple[TargetRecord, int]] = []
+        for record in self._records(obj, ids):
+            if not self.engine.applies(obj, record):
+                continue
+            result.read += 1
+            target = self.engine.transform(obj, record)
+            if target.outcome != "ok":
+                self._record_problem_outcome(target, result)
+                continue
+            row = known.get(record.id)
+            if row is not None and row.state in ("updated", "unchanged") and row.content_hash == target.content_hash:
+                result.unchanged += 1
+                continue
+            vals, problems, _ = self.resolver.resolve(target)
+            partner, tag = vals.get("id"), vals.get("category_id")
+            if not isinstance(partner, int) or not isinstance(tag, int):
+                reason = "; ".join(p.message for p in problems) or "no contact or no campaign to tag it with"
+                self.ledger.mark_state(self.run_id, obj.name, record.id, "quarantined", reason, model=obj.model,
+                                       locator=record.locator)
+                self.ledger.add_issues(self.run_id, [(obj.name, record.id, "quarantine", None, None, reason,
+                                                      record.locator)])
+                result.quarantined += 1
+                continue
+            per_partner.setdefault(partner, set()).add(tag)
+            landed.append((target, partner))
+        if not per_partner:
+            return result
+        partners = sorted(per_partner)
+        before = {int(r["id"]): list(r["category_id"]) for r in self.client.read(obj.model, partners, ["category_id"])}
+        self.ledger.save_prior(self.run_id, obj.model, {pid: {"category_id": [[6, 0, tags]]}
+                                                        for pid, tags in before.items()})
+        by_tags: dict[tuple[int, ...], list[int]] = {}
+        for partner, partner_tags in per_partner.items():
+            by_tags.setdefault(tuple(sorted(partner_tags)), []).append(partner)
+        for tag_ids, group in by_tags.items():
+            self.client.write(obj.model, group, {"category_id": [[4, t] for t in tag_ids]}, context=self.context)
+        for target, partner in landed:
+            self.ledger.mark_matched(self.run_id, obj.name, target.source_id, obj.model, "", partner, target.locator)
+            self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, partner, "updated",
+                                                   {"category_id": str(target.vals.get("category_id"))})])
+            self.ledger.set_hash(obj.name, target.source_id, target.content_hash)
+        result.updated = len(landed)
         return result
 
     # -- one object --------------------------------------------------------------------------------------------

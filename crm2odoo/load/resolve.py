@@ -14,7 +14,7 @@ from typing import Any
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.mapping.engine import RecordProblem, TargetRecord
+from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.odoo.client import OdooClient
@@ -41,6 +41,7 @@ class Resolver:
         self._ir_model: dict[str, int] = {}
         self._won_stage: dict[int | None, int | None] = {}
         self._lock = threading.RLock()
+        self.run_id: int | None = None  # set by the loader: lookups may create records only inside a run
 
     # -- ids ---------------------------------------------------------------------------------------------------
     def ids(self, map_name: str) -> dict[str, int]:
@@ -82,9 +83,32 @@ class Resolver:
             if key in self._lookups:
                 return self._lookups[key]
         found = self._search(item, within)
+        if found is None and item.create and self.run_id is not None:
+            found = self._create(item, within)
         with self._lock:
             self._lookups[key] = found
         return found
+
+    def _create(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
+        """Create a missing tag / source / reason by name, with our external ID and a ledger row (for rollback)."""
+        field_name = next((b for b in item.by if b != "xmlid"), "name")
+        obj = f"auto:{item.model}"
+        source_id = fold(item.value)
+        xmlid = xmlid_for(self.spec.system, "auto_" + item.model.replace(".", "_"), source_id)
+        columns, row = ["id", field_name], [xmlid, item.value]
+        if within is not None and within[1]:
+            columns.append(f"{within[0]}/.id")
+            row.append(str(within[1]))
+        assert self.run_id is not None
+        self.ledger.mark_sending(self.run_id, [(obj, source_id, item.model, xmlid, "", "")])
+        answer = self.client.load(item.model, columns, [row], context=quiet_context())
+        if not answer.get("ids"):
+            self.ledger.mark_state(self.run_id, obj, source_id, "quarantined",
+                                   "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
+            return None
+        odoo_id = int(answer["ids"][0])
+        self.ledger.mark_landed(self.run_id, [(obj, source_id, odoo_id, "created", {field_name: item.value})])
+        return odoo_id
 
     def _search(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
         meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}

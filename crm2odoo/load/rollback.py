@@ -89,6 +89,8 @@ class Rollback:
         self.context = quiet_context()
 
     def _order_key(self, obj: str) -> int:
+        if obj.startswith("auto:"):  # tags, sources and reasons created by lookups: used by everything else
+            return -1
         if self.spec and obj in self.spec.objects:
             return rank(self.spec.objects[obj])
         return PHASE_RANK.get(obj, 85)

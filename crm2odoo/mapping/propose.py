@@ -298,10 +298,13 @@ class _Planner:
                 lines.append(FieldMap(source=fi.name, target="id", transform="ref",
                                       params={"object": fi.ref_object}, confidence=0.85,
                                       reason=f"'{_label(fi)}' names the {fi.ref_object} that gets the tag"))
-            elif "campaign" in concept_scores(fi.name, _label(fi)) or (fi.type == "ref" and fi.ref_object):
+            elif "campaign" in concept_scores(fi.name, _label(fi)) or (fi.type == "ref" and fi.ref_object) or any(
+                    word in fold(f"{fi.name} {_label(fi)}") for word in ("sequence", "drip", "campaign", "kampanya")):
                 lines.append(FieldMap(source=fi.name, target="category_id", transform="lookup",
-                                      params={"model": "res.partner.category", "by": ["name"], "create": True},
-                                      confidence=0.75, reason=f"'{_label(fi)}' is the campaign; becomes a tag"))
+                                      params={"model": "res.partner.category", "by": ["name"], "create": True,
+                                              "format": f"{_label(fi)} {{0}}"},
+                                      confidence=0.75, reason=f"'{_label(fi)}' is the campaign; becomes a tag "
+                                      f"'{_label(fi)} <value>' on the contact"))
             elif id_share(fi.name, recs) >= 0.9:
                 lines.append(FieldMap(source=fi.name, ignore=True, confidence=0.95, reason="used in the external ID"))
             else:

@@ -285,7 +285,9 @@ def spec_from_data(data: Any) -> MappingSpec:
         raise _problem("(top)", "expected a mapping with 'objects'")
     if data.get("version", SPEC_VERSION) != SPEC_VERSION:
         raise _problem("version", f"this crm2odoo reads version {SPEC_VERSION}")
-    objects = data.get("objects") or {}
+    objects = data.get("objects")
+    if objects is None:
+        objects = {}
     if not isinstance(objects, dict):
         raise _problem("objects", "expected a table of object maps")
     owners = data.get("owners") or {}

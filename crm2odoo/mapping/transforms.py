@@ -21,7 +21,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | html        | -                                        | text -> escaped <p>; html -> sanitised   |
 | value_map   | map, default, case_insensitive           | 'Won' -> {probability: 100}              |
 | lookup      | model, by (fields or 'xmlid'), value,    | country 'TR' -> res.country id; state    |
-|             | within (a sibling Odoo field)            | 'CA' within the record's country_id      |
+|             | within (a sibling Odoo field), create,   | 'CA' within the record's country_id;     |
+|             | format                                   | 'Campaign {0}' tag created when missing  |
 | ref         | object                                   | source id -> many2one id                 |
 | refs        | object                                   | source ids -> many2many ids              |
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
@@ -71,6 +72,7 @@ class Lookup:
     value: str
     by: tuple[str, ...] = ("name",)
     within: tuple[str, Any] | None = None  # (field, Lookup or id) narrowing, e.g. ('country_id', Lookup(...))
+    create: bool = False  # create it by name when nothing matches (tags, utm sources, lost reasons)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def t_text(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) 
 
 
 def t_join(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
-    parts = [str(v).strip() for v in values if not _empty(v)]
+    flat = [item for v in values for item in (v if isinstance(v, list | tuple) else [v])]
+    parts = [str(v).strip() for v in flat if not _empty(v)]
     return str(params.get("sep", " ")).join(parts) or None
 
 
@@ -176,11 +179,12 @@ def t_datetime(values: list[Any], params: Mapping[str, Any], ctx: TransformConte
 
 
 _NUMBER_JUNK = re.compile(r"[^\d,.\-+eE]")
+_WORDS = re.compile(r"[^\W\d_]{2,}")  # currency codes and words: 'EUR', 'TL', 'USD'
 
 
 def parse_number(text: str, decimal: str = ".") -> Decimal:
-    """Parse '1.234,56' (decimal=',') or '1,234.56' (decimal='.') into a Decimal; raises ValueError."""
-    cleaned = _NUMBER_JUNK.sub("", text.strip())
+    """Parse '1.234,56' (decimal=',') or '1,234.56 EUR' (decimal='.') into a Decimal; raises ValueError."""
+    cleaned = _NUMBER_JUNK.sub("", _WORDS.sub("", text.strip()))
     if decimal == ",":
         cleaned = cleaned.replace(".", "").replace(",", ".")
     else:
@@ -366,9 +370,11 @@ def t_lookup(values: list[Any], params: Mapping[str, Any], ctx: TransformContext
         raise TransformError("lookup needs params.model")
     by = params.get("by") or ["name"]
     within = params.get("within")
+    if params.get("format"):
+        value = str(params["format"]).format(value)
     # within: the name of another Odoo field of the same record (state within country_id), resolved first
     return Lookup(model=str(model), value=str(value).strip(), by=tuple(by),
-                  within=(str(within), None) if within else None)
+                  within=(str(within), None) if within else None, create=bool(params.get("create")))
 
 
 def t_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:

@@ -295,6 +295,17 @@ def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) ->
     elif name == "sale.order.line" and not row.get("name") and row.get("product_id"):
         product = env.store.get("product.product", int(row["product_id"])) or {}
         row["name"] = product.get("name")
+    elif name == "account.move":
+        # account_move.py _compute_journal_id / _search_default_journal: the company's first journal of the
+        # type the move needs, and the company currency
+        if not row.get("journal_id"):
+            kind = {"out_invoice": "sale", "out_refund": "sale", "out_receipt": "sale", "in_invoice": "purchase",
+                    "in_refund": "purchase", "in_receipt": "purchase"}.get(str(row.get("move_type") or ""), "general")
+            journals = env.search_ids("account.journal", [("type", "=", kind)], active_test=True)
+            row["journal_id"] = journals[0] if journals else None
+        if not row.get("currency_id"):
+            company = env.store.get("res.company", int(row.get("company_id") or 1)) or {}
+            row["currency_id"] = company.get("currency_id")
     elif name == "utm.campaign" and not row.get("title"):
         row["title"] = row.get("name")
         if not row.get("stage_id"):
@@ -443,6 +454,7 @@ def after_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]
             env.sudo_call().write("res.partner", [int(row["partner_id"])], shared)
         return
     if model.name == "res.partner":
+        _address_upstream_19(env, model, row, vals)
         children = list(env.store.scan("res.partner", [("json_extract(data, '$.parent_id') = ?", [rid])]))
         push_address = any(f in vals for f in ADDRESS_FIELDS)
         for cid, child in children:
@@ -456,6 +468,19 @@ def after_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]
             env.store.update("res.partner", cid, child)
     elif model.name in SCHEMA_MODELS:
         irmodel.after_write(env, model, rid, row, vals)
+
+
+def _address_upstream_19(env: Env, model: Model, row: Row, vals: dict[str, Any]) -> None:
+    """Odoo 19 res_partner.py _fields_sync step 2: a type=contact child's address is copied up to its parent
+    (whose own write then pushes it down to the siblings)."""
+    if env.registry.major < 19 or not row.get("parent_id") or row.get("type") != "contact":
+        return
+    if not (any(f in vals for f in ADDRESS_FIELDS) or "parent_id" in vals):
+        return
+    parent = env.store.get("res.partner", int(row["parent_id"])) or {}
+    fields = [f for f in ADDRESS_FIELDS if f in model.fields]
+    if any(row.get(f) != parent.get(f) for f in fields):
+        env.sudo_call().write("res.partner", [int(row["parent_id"])], {f: row.get(f) or False for f in fields})
 
 
 def before_unlink(env: Env, model: Model, ids: list[int]) -> None:

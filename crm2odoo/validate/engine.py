@@ -39,6 +39,8 @@ DEFAULTED: dict[str, set[str]] = {
     "sale.order": {"company_id", "date_order", "name", "partner_invoice_id", "partner_shipping_id"},
     "utm.campaign": {"stage_id", "title", "user_id"},
 }
+#: object options the loader implements
+SUPPORTED_OPTIONS = {"match_only", "apply_tags"}
 #: required by a constraint rather than by the field definition
 EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
 
@@ -102,6 +104,12 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
                             "(install its app, or set enabled: false)")
             continue
         fields = odoo_fields.get(obj.model, {})
+        unsupported = sorted(set(obj.options) - SUPPORTED_OPTIONS)
+        if unsupported:
+            problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
+                            "crm2odoo (remove them, or set enabled: false)")
+        if obj.options.get("apply_tags"):
+            continue  # updates existing partners: no required fields of its own
         for line in obj.fields:
             if line.ignore or not line.target:
                 continue
@@ -206,7 +214,7 @@ class Validator:
             self._check_value(obj, name, value, meta or {}, planned.get(name), add)
         present = {n for n, v in target.vals.items() if v not in (None, "", [])}
         present |= {v.model_field for v in target.vals.values() if isinstance(v, RecordRef)}
-        required = set() if obj.options.get("match_only") else self._required(obj)
+        required = set() if obj.options.get("match_only") or obj.options.get("apply_tags") else self._required(obj)
         for name in sorted(required - present):
             add(name, None, "error", "required", f"Odoo requires {name} and this record has no value for it",
                 "fill it in the source, map another field to it, or add a constant in mapping.yaml")
@@ -251,7 +259,7 @@ class Validator:
                 shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
                 add(name, shown, "error", "reference", f"belongs to {shown}, which is neither in the source nor in Odoo",
                     "check the link in the source; the record would have nowhere to go")
-        elif isinstance(value, Lookup) and self.lookup(value) is None:
+        elif isinstance(value, Lookup) and not value.create and value.within is None and self.lookup(value) is None:
             add(name, value.value, "warning", "lookup", f"no {value.model} matches {value.value!r}; it will be left empty",
                 f"correct the value, or map it with a value_map to an existing {value.model}")
 
