@@ -70,6 +70,7 @@ class Prepared:
     later: dict[str, str] = field(default_factory=dict)  # cells sent in a follow-up load (a person's address)
     full: dict[str, str] | None = None  # every mapped cell, when an update sends only part of them
     resent: bool = False  # created by this run before it was interrupted; sent again
+    relink: dict[str, list[list[int]]] = field(default_factory=dict)  # many2many add/remove commands (updates)
 
 
 class BlockedError(UserFacingError):
@@ -532,6 +533,13 @@ class Loader:
                 before = written.get(name)
                 if before is not None and _same_cell(str(before), value, fields_meta[name]):
                     continue
+                if fields_meta[name].get("type") == "many2many" and before is not None:
+                    # add and remove only what the source changed: tags others added (campaigns, users) stay
+                    old_ids = {int(i) for i in str(before).split(",") if i}
+                    new_ids = {int(i) for i in value.split(",") if i}
+                    p.relink[name] = [[4, i] for i in sorted(new_ids - old_ids)] + [[3, i] for i in
+                                                                                   sorted(old_ids - new_ids)]
+                    continue
                 if before is not None and not _same_cell(str(before), now[name], fields_meta[name]) \
                         and not _same_cell(now[name], value, fields_meta[name]):
                     clashes.append(name)
@@ -551,13 +559,19 @@ class Loader:
                     send.update({n: p.cells[n] for n in clashes})
             p.full = dict(p.cells)
             p.cells = send
+            if p.relink:
+                self.client.write(obj.model, [int(p.existing_id or 0)], dict(p.relink), context=self.context)
             if not send:
+                state = "updated" if p.relink else "unchanged"
                 self.ledger.mark_landed(self.run_id, [(obj.name, p.target.source_id, int(p.existing_id or 0),
-                                                       "unchanged", p.full)])
+                                                       state, p.full)])
                 with self.ledger.tx() as db:
                     db.execute("UPDATE records SET content_hash=? WHERE object=? AND source_id=?",
                                (p.target.content_hash, obj.name, p.target.source_id))
-                result.unchanged += 1
+                if p.relink:
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
                 continue
             kept.append(p)
         return kept

@@ -191,7 +191,7 @@ class Rollback:
                 differing = {k: v for k, v in clean.items()
                              if not _same(_prior_cell(v, meta[k]), now[k], meta[k].get("type"))}
                 if differing:
-                    self.client.write(model, [odoo_id], differing, context=self.context)
+                    self.client.write(model, [odoo_id], self._still_existing(differing, meta), context=self.context)
                 result.restored += 1
             self.ledger.mark_restored(run_id, model, odoo_id)
         self._remove_side_effect_messages(run_id, result)
@@ -213,6 +213,24 @@ class Rollback:
                 with self.ledger.tx() as db:
                     db.execute("UPDATE records SET content_hash=NULL WHERE object=? AND source_id=?",
                                (record.object, record.source_id))
+
+    def _still_existing(self, vals: dict[str, Any], meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """Prior values may point to records deleted since (a tag a user removed): restore without those."""
+        out = dict(vals)
+        for name, value in vals.items():
+            relation = meta[name].get("relation")
+            kind = meta[name].get("type")
+            if not relation:
+                continue
+            if kind == "many2many" and isinstance(value, list) and value and isinstance(value[0], list):
+                ids = list(value[0][2])
+                alive = {int(r["id"]) for r in self.client.search_read(relation, [["id", "in", ids]], ["id"],
+                                                                       context={"active_test": False})} if ids else set()
+                out[name] = [[6, 0, [i for i in ids if i in alive]]]
+            elif kind == "many2one" and value and not self.client.search_count(
+                    relation, [["id", "=", int(value)]], context={"active_test": False}):
+                out[name] = False
+        return out
 
     def _remove_side_effect_messages(self, run_id: int, result: RollbackResult) -> None:
         """Messages Odoo posted as the migration user during the run on records that existed before it."""

@@ -57,10 +57,13 @@ def test_delta_new_changed_deleted_conflicting(odoo: OdooClient, tmp_path: Path,
     # Globex is deleted and a new contact appears.
     odoo.write("res.partner", [contacts["10"]], {"name": "Ada (edited in Odoo)"})
     odoo.write("res.partner", [contacts["11"]], {"email": f"ayse.new.{tag}@example.com"})
+    user_tag = odoo.create("res.partner.category", [{"name": f"Added by a user {tag}"}])[0]
+    cleanup.append(("res.partner.category", [user_tag]))
+    odoo.write("res.partner", [contacts["11"]], {"category_id": [[4, user_tag]]})
     ada = next(r for r in data["contact"] if r.id == "10")
     ada.values["first"], ada.modified_at = "Augusta Ada", T1
     ayse = next(r for r in data["contact"] if r.id == "11")
-    ayse.values["city"], ayse.modified_at = "Ankara", T1
+    ayse.values["city"], ayse.values["tags"], ayse.modified_at = "Ankara", ["new"], T1
     data["company"] = [r for r in data["company"] if r.id != "3"]
     data["contact"] = [r for r in data["contact"] if r.id != "12"]  # the duplicate pointed at Globex
     new = rec("contact", 15, first="Grace", last="Hopper", email=f"grace.{tag}@example.com", company="1")
@@ -75,6 +78,9 @@ def test_delta_new_changed_deleted_conflicting(odoo: OdooClient, tmp_path: Path,
     assert rows[contacts["10"]]["name"] == "Ada (edited in Odoo)", "stop: the conflicting field is not overwritten"
     assert rows[contacts["11"]]["city"] == "Ankara", "the source's change lands"
     assert rows[contacts["11"]]["email"] == f"ayse.new.{tag}@example.com", "an Odoo edit the source did not touch survives"
+    tags = ledger.id_map("tag")
+    ayse_tags = odoo.read("res.partner", [contacts["11"]], ["category_id"])[0]["category_id"]
+    assert sorted(ayse_tags) == sorted([tags["new"], user_tag]), "source removed 'vip'; the user's tag stays"
     assert odoo.read("res.partner", [companies["3"]], ["active"], context={"active_test": False})[0]["active"] is False
     conflict = next(i for i in ledger.issues(kinds=["conflict"]))
     assert conflict["source_id"] == "10" and "Ada (edited in Odoo)" in conflict["reason"]
@@ -87,6 +93,7 @@ def test_delta_new_changed_deleted_conflicting(odoo: OdooClient, tmp_path: Path,
     third = delta(odoo, ledger, spec, data, conflicts="stop")
     assert all(r.created == r.updated == r.conflicts == 0 for r in third.values()), "nothing left to do"
 
+    odoo.unlink("res.partner.category", [user_tag])  # the user's own change goes with the user, not the tool
     result = Rollback(odoo, Schema(odoo), ledger, spec).run([int(r["id"]) for r in ledger.runs()])
     assert result.verified, result.problems
     after = snapshot(odoo)
