@@ -21,7 +21,16 @@ from typing import Any
 from crm2odoo.errors import OdooRecordError, OdooTransientError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.order import LoadStep, spec_order
-from crm2odoo.load.resolve import PARTNER_ADDRESS, Resolver, cell, column, partner_cells_for_version, quiet_context
+from crm2odoo.load.resolve import (
+    PARTNER_ADDRESS,
+    Resolver,
+    cell,
+    column,
+    partner_cells_for_version,
+    quiet_context,
+    read_cells,
+    same_cell,
+)
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -526,12 +535,12 @@ class Loader:
             if row is None or not written:
                 kept.append(p)
                 continue
-            now = _cells_of(row, fields_meta, p.cells)
+            now = read_cells(row, p.cells, fields_meta)
             send: dict[str, str] = {}
             clashes: list[str] = []
             for name, value in p.cells.items():
                 before = written.get(name)
-                if before is not None and _same_cell(str(before), value, fields_meta[name]):
+                if before is not None and same_cell(str(before), value, fields_meta[name]):
                     continue
                 if fields_meta[name].get("type") == "many2many" and before is not None:
                     # add and remove only what the source changed: tags others added (campaigns, users) stay
@@ -540,8 +549,8 @@ class Loader:
                     p.relink[name] = [[4, i] for i in sorted(new_ids - old_ids)] + [[3, i] for i in
                                                                                    sorted(old_ids - new_ids)]
                     continue
-                if before is not None and not _same_cell(str(before), now[name], fields_meta[name]) \
-                        and not _same_cell(now[name], value, fields_meta[name]):
+                if before is not None and not same_cell(str(before), now[name], fields_meta[name]) \
+                        and not same_cell(now[name], value, fields_meta[name]):
                     clashes.append(name)
                     continue
                 send[name] = value
@@ -735,32 +744,3 @@ def is_transient(exc: BaseException) -> bool:
 SINCE_OVERLAP_SECONDS = 60
 
 
-def _cells_of(row: dict[str, Any], meta: dict[str, dict[str, Any]], names: Iterable[str]) -> dict[str, str]:
-    out = {}
-    for name in names:
-        value = row.get(name)
-        kind = meta[name].get("type")
-        if kind == "many2one":
-            value = value[0] if isinstance(value, list) and value else None
-        elif kind == "many2many":
-            value = sorted(value or [])
-        out[name] = cell(value, meta[name])
-    return out
-
-
-def _same_cell(a: str, b: str, meta: dict[str, Any]) -> bool:
-    kind = meta.get("type")
-    if kind == "many2many":
-        return sorted(filter(None, a.split(","))) == sorted(filter(None, b.split(",")))
-    if kind in ("float", "monetary") and a and b:
-        try:
-            return abs(float(a) - float(b)) < 1e-6
-        except ValueError:
-            return a == b
-    if kind == "html":
-        return _squash(a) == _squash(b)
-    return a == b
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())

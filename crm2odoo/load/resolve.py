@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -295,6 +295,10 @@ def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
 PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
 
+#: synced from the parent company by Odoo (commercial fields): a child never holds its own
+PARTNER_COMMERCIAL = ("vat", "company_registry", "industry_id")
+
+
 def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, str]:
     """How a partner linked to a parent must be written so each keeps its own address, per Odoo version.
 
@@ -302,10 +306,13 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
     siblings): a child with an address of its own becomes ``type=other``, which is never synced; a child without
     one keeps ``type=contact`` and shows its parent's, so no (empty) address is sent. 17/18 need no change here:
     the loader sends the address in a second load (see executor._split_partner_address).
+    In every version the commercial fields (VAT, registry, industry) of a child are its company's: not sent.
     """
-    if major < 19 or not cells.get("parent_id") or not any(f in cells for f in PARTNER_ADDRESS):
+    if not cells.get("parent_id"):
         return cells
-    out = dict(cells)
+    out = {k: v for k, v in cells.items() if k not in PARTNER_COMMERCIAL}
+    if major < 19 or not any(f in out for f in PARTNER_ADDRESS):
+        return out
     if any(out.get(f) for f in PARTNER_ADDRESS):
         if out.get("type", "contact") in ("contact", ""):
             out["type"] = "other"
@@ -313,3 +320,35 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
         for f in PARTNER_ADDRESS:
             out.pop(f, None)
     return out
+
+
+def read_cells(row: Mapping[str, Any], names: Iterable[str], meta: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Values read from Odoo, in the same form as the cells we send (for comparing the two)."""
+    out = {}
+    for name in names:
+        value = row.get(name)
+        kind = meta[name].get("type")
+        if kind == "many2one":
+            value = value[0] if isinstance(value, list) and value else None
+        elif kind == "many2many":
+            value = sorted(value or [])
+        out[name] = cell(value, meta[name])
+    return out
+
+
+def same_cell(a: str, b: str, meta: Mapping[str, Any], *, subset: bool = False, name: str = "") -> bool:
+    """Do two cells mean the same value? ``subset``: every id of ``a`` is in ``b`` (many2many)."""
+    kind = meta.get("type")
+    if kind == "many2many":
+        left, right = set(filter(None, a.split(","))), set(filter(None, b.split(",")))
+        return left <= right if subset else left == right
+    if kind in ("float", "monetary", "integer"):
+        try:  # Odoo has no empty number: an empty cell reads back as 0
+            return abs(float(a or 0) - float(b or 0)) < 0.005
+        except ValueError:
+            return a == b
+    if kind == "html":
+        return "".join(a.split()) == "".join(b.split())
+    if name == "website":  # Odoo adds http:// to a website without a scheme
+        return a.split("://")[-1].rstrip("/") == b.split("://")[-1].rstrip("/")
+    return a == b

@@ -23,7 +23,7 @@ from typing import Any
 from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger, RecordRow
 from crm2odoo.load.order import PHASE_RANK, rank
-from crm2odoo.load.resolve import cell, quiet_context
+from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.odoo.client import OdooClient
@@ -50,35 +50,12 @@ class RollbackResult:
         return dict(self.__dict__)
 
 
-def _current_cells(row: dict[str, Any], names: list[str], meta: dict[str, dict[str, Any]]) -> dict[str, str]:
-    out = {}
-    for name in names:
-        value = row.get(name)
-        kind = meta[name].get("type")
-        if kind == "many2one":
-            value = value[0] if isinstance(value, list) and value else None
-        elif kind == "many2many":
-            value = sorted(value or [])
-        out[name] = cell(value, meta[name])
-    return out
-
-
 def _prior_cell(value: Any, meta: dict[str, Any]) -> str:
-    """A saved prior value ([[6, 0, ids]] for many2many) in the same form as _current_cells."""
+    """A saved prior value ([[6, 0, ids]] for many2many) in the same form as read_cells."""
     if meta.get("type") == "many2many" and isinstance(value, list) and value and isinstance(value[0], list):
         value = sorted(value[0][2])
     return cell(value, meta)
 
-
-def _same(written: str, current: str, kind: str | None) -> bool:
-    if kind == "many2many":
-        return sorted(filter(None, written.split(","))) == sorted(filter(None, current.split(",")))
-    if kind in ("float", "monetary") and written and current:
-        try:
-            return abs(float(written) - float(current)) < 1e-6
-        except ValueError:
-            return written == current
-    return written == current
 
 
 class Rollback:
@@ -153,9 +130,9 @@ class Rollback:
             now = current.get(int(record.odoo_id or 0))
             if now is None:
                 continue
-            cells = _current_cells(now, names, meta)
+            cells = read_cells(now, names, meta)
             for name, value in (record.written or {}).items():
-                if name in cells and not _same(str(value), cells[name], meta[name].get("type")):
+                if name in cells and not same_cell(str(value), cells[name], meta[name]):
                     changed.append(record)
                     break
         return changed
@@ -187,9 +164,9 @@ class Rollback:
             clean = {k: v for k, v in vals.items() if k in meta and not meta[k].get("readonly")}
             rows = self.client.read(model, [odoo_id], sorted(clean), context={"active_test": False}) if clean else []
             if rows:
-                now = _current_cells(rows[0], sorted(clean), meta)
+                now = read_cells(rows[0], sorted(clean), meta)
                 differing = {k: v for k, v in clean.items()
-                             if not _same(_prior_cell(v, meta[k]), now[k], meta[k].get("type"))}
+                             if not same_cell(_prior_cell(v, meta[k]), now[k], meta[k])}
                 if differing:
                     self.client.write(model, [odoo_id], self._still_existing(differing, meta), context=self.context)
                 result.restored += 1
@@ -293,9 +270,9 @@ class Rollback:
                 names = [k for k in vals if k in meta and meta[k].get("type") in _COMPARABLE]
                 rows = self.client.read(model, [odoo_id], names, context={"active_test": False}) if names else []
                 if rows:
-                    now = _current_cells(rows[0], names, meta)
+                    now = read_cells(rows[0], names, meta)
                     before = {name: _prior_cell(vals[name], meta[name]) for name in names}
-                    if any(not _same(before[n], now[n], meta[n].get("type")) for n in names):
+                    if any(not same_cell(before[n], now[n], meta[n]) for n in names):
                         result.problems.append(f"{model} {odoo_id} was not restored exactly")
         if leftovers:
             result.problems.append(f"{leftovers} records created by the rolled-back runs are still in Odoo")

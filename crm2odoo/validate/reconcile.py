@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.resolve import Resolver, cell, partner_cells_for_version
+from crm2odoo.load.resolve import Resolver, cell, partner_cells_for_version, read_cells, same_cell
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -71,33 +71,6 @@ class ReconcileInfo:
 
     def asdict(self) -> dict[str, Any]:
         return {"ok": self.ok, "objects": [o.asdict() for o in self.objects]}
-
-
-def _odoo_cells(row: Mapping[str, Any], names: list[str], meta: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    out = {}
-    for name in names:
-        value = row.get(name)
-        kind = meta[name].get("type")
-        if kind == "many2one":
-            value = value[0] if isinstance(value, list) and value else None
-        elif kind == "many2many":
-            value = sorted(value or [])
-        out[name] = cell(value, meta[name])
-    return out
-
-
-def _equal(expected: str, actual: str, kind: str | None, name: str = "") -> bool:
-    if name == "website":  # Odoo adds http:// to a website without a scheme
-        return expected.split("://")[-1].rstrip("/") == actual.split("://")[-1].rstrip("/")
-    if kind == "many2many":
-        # what the map produced must be there; other maps (campaign tags) and users may have added more
-        return set(filter(None, expected.split(","))) <= set(filter(None, actual.split(",")))
-    if kind in ("float", "monetary") and expected and actual:
-        try:
-            return abs(float(expected) - float(actual)) < 0.005
-        except ValueError:
-            pass
-    return expected == actual
 
 
 class Reconciler:
@@ -201,8 +174,9 @@ class Reconciler:
             out.spot_checked += 1
             if not rows:
                 continue
-            actual = _odoo_cells(rows[0], names, meta)
-            wrong = [n for n in names if not _equal(expected[n], actual[n], meta[n].get("type"), n)]
+            actual = read_cells(rows[0], names, meta)
+            # many2many: what the map produced must be there; other maps (campaign tags) and users may add more
+            wrong = [n for n in names if not same_cell(expected[n], actual[n], meta[n], subset=True, name=n)]
             if wrong:
                 out.spot_mismatches += 1
                 detail = "; ".join(f"{n}: expected {expected[n][:40]!r}, Odoo has {actual[n][:40]!r}" for n in wrong)
