@@ -371,7 +371,7 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
         elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
         info = MigrateInfo(run_id, kind, resumed, results, provisioned,
                            ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed)
-        info.reconcile = _reconcile(ctx, spec, spot_check=0)
+        info.reconcile = _reconcile(ctx, spec, spot_check=0, only_ids=ids)
         # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
         ctx.ledger.finish_run(run_id, "running" if state == "blocked" else "done", info.asdict())
         render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
@@ -437,12 +437,14 @@ def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateIn
 
 
 # -- reconcile -----------------------------------------------------------------------------------------------------
-def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Source | None = None) -> ReconcileInfo:
+def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Source | None = None,
+               only_ids: dict[str, set[str]] | None = None) -> ReconcileInfo:
     engine = Engine(spec, _transform_context(ctx.config))
     own = source is None
     src = ctx.source() if own else source
     try:
-        return Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src).run(spot_check=spot_check)
+        return Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src,
+                          only_ids=only_ids).run(spot_check=spot_check)
     finally:
         if own and src is not None:
             src.close()

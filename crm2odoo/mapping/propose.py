@@ -499,7 +499,7 @@ class _Planner:
             out.append(_Cand(fi.name, transform, params, confidence=0.93, concept="__key__",
                              reason=f"the source key '{fi.name}' is the Odoo field's own name "
                                     f"({same_key.get('type')}, '{same_key.get('string', '')}')"))
-        existing = self._existing_match(fi, prof, fields)
+        existing = self._existing_match(fi, prof, fields, recs)
         if existing is not None:
             out.append(existing)
         if model in NEW_FIELD_MODELS:
@@ -652,7 +652,8 @@ class _Planner:
                 best, best_share = region, share
         return best, best_share
 
-    def _existing_match(self, fi: FieldInfo, prof: Profile, fields: Mapping[str, Mapping[str, Any]]) -> _Cand | None:
+    def _existing_match(self, fi: FieldInfo, prof: Profile, fields: Mapping[str, Mapping[str, Any]],
+                        recs: Sequence[SourceRecord] | None = None) -> _Cand | None:
         """An Odoo field with the same label (or the x_ name this field would get): reuse, don't duplicate."""
         label = _label(fi)
         want = slug(label)
@@ -668,6 +669,15 @@ class _Planner:
             if not _compatible(str(meta.get("type")), planned_type):
                 continue
             transform, params = _transform_for(str(meta.get("type")), fi, prof, meta)
+            if meta.get("type") == "selection" and not fi.options and recs is not None:
+                # exports declare no options: map the values seen to the existing field's choices
+                labels = _distinct_values(fi, recs)
+                params = {"map": _map_to_existing_selection(_selection_options(labels), meta)}
+                missing = [v for v in labels if v not in params["map"]]
+                if missing:
+                    return _Cand(name, transform, params, confidence=0.5,
+                                 reason=f"'{label}' matches the existing Odoo field {name}, but its choices lack "
+                                        f"{', '.join(repr(m) for m in missing[:3])}: add them in Odoo or map them")
             return _Cand(name, transform, params, confidence=0.86,
                          reason=f"'{label}' matches the existing Odoo field {name} "
                                 f"('{meta.get('string', '')}', {meta.get('type')}); reused, not duplicated")

@@ -75,11 +75,13 @@ class ReconcileInfo:
 
 class Reconciler:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
-                 source: Source | None, *, seed: int | None = None) -> None:
+                 source: Source | None, *, seed: int | None = None,
+                 only_ids: dict[str, set[str]] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source = engine, source
         self.resolver = Resolver(client, schema, ledger, spec)
         self.random = random.Random(seed)
+        self.only_ids = only_ids  # a sample run: only these source ids were meant to load
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
         return ReconcileInfo([self.object(obj, spot_check) for obj in self.spec.enabled_objects()])
@@ -126,6 +128,8 @@ class Reconciler:
 
     def _source_ids(self, obj: ObjectMap) -> set[str]:
         assert self.source is not None
+        if self.only_ids is not None:
+            return set(self.only_ids.get(obj.name, set()))
         if obj.where is None:
             return set(self.source.list_ids(obj.source_object))
         return {r.id for r in self.source.read(obj.source_object) if self.engine.applies(obj, r)}

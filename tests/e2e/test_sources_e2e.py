@@ -1,0 +1,179 @@
+"""Each source, end to end through the real workflow: init -> discover -> plan -> approve -> validate -> migrate ->
+reconcile, into Odoo (the sandbox by default, a real Odoo from the environment), with record-level checks.
+
+Only the network edge is simulated: the Ontraport REST API (over HTTP on 127.0.0.1) and generated workbooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm2odoo import api
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.odoo.client import OdooClient, OdooSettings
+from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator, generate_account, write_csv_exports
+from crm2odoo.testing.planports_workbook import generate_workbook
+
+APP_ID, API_KEY = "2_991", "op-key-0123456789abcdef"
+
+
+def write_config(root: Path, source: str, odoo: OdooSettings, monkeypatch: pytest.MonkeyPatch, extra: str = "") -> None:
+    monkeypatch.setenv("E2E_ODOO_SECRET", odoo.secret.reveal())
+    monkeypatch.setenv("E2E_OP_APP", APP_ID)
+    monkeypatch.setenv("E2E_OP_KEY", API_KEY)
+    key = "api_key" if odoo.api_key else "password"
+    (root / "crm2odoo.toml").write_text(
+        f"{source}\n[odoo]\nurl = \"{odoo.url}\"\ndatabase = \"{odoo.database}\"\nlogin = \"{odoo.login}\"\n"
+        f'{key} = "${{E2E_ODOO_SECRET}}"\n\n[migration]\nfallback_owner = "{odoo.login}"\nbatch_size = 40\n{extra}',
+        encoding="utf-8")
+
+
+def flow(root: Path) -> api.MigrateInfo:
+    api.discover(root)
+    api.plan(root)
+    api.approve(root, confirm=lambda changes: True, login="e2e")
+    validation = api.validate(root)
+    assert not validation.stops, validation.schema_problems
+    return api.migrate(root)
+
+
+@pytest.fixture
+def account() -> OntraportAccount:
+    return generate_account(seed=11, contacts=40, companies=8, deals=16, notes_per_contact=2, transactions=10,
+                            properties=6)
+
+
+@pytest.fixture
+def ontraport_api(account: OntraportAccount) -> Iterator[OntraportSimulator]:
+    with OntraportSimulator(account, app_id=APP_ID, api_key=API_KEY, rate_limit=100000,
+                            rate_window_seconds=1.0) as sim:
+        yield sim
+
+
+def odoo_ids(root: Path, obj: str) -> dict[str, int]:
+    ledger = Ledger(root / ".crm2odoo" / "ledger.sqlite")
+    try:
+        return ledger.id_map(obj)
+    finally:
+        ledger.close()
+
+
+def test_ontraport_api_every_object_record_by_record(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings,
+                                                      account: OntraportAccount, ontraport_api: OntraportSimulator,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "op"
+    api.init_project(root, "ontraport")
+    write_config(root, f'[source]\nkind = "ontraport"\nbase_url = "{ontraport_api.url}"\napp_id = "${{E2E_OP_APP}}"\n'
+                       'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch)
+    info = flow(root)
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok
+    landed = {o.name: o.created + o.updated + o.matched + o.unchanged for o in info.objects}
+    for obj in ("company", "contact", "deal", "note", "task", "task_done", "product", "engagement", "stage",
+                "pipeline", "tag", "custom_properties"):
+        assert landed.get(obj), f"{obj} loaded nothing"
+
+    contacts, companies, tags = odoo_ids(root, "contact"), odoo_ids(root, "company"), odoo_ids(root, "tag")
+    assert len(contacts) == len(account.records[0])
+    rows = {r["id"]: r for r in odoo.read("res.partner", list(contacts.values()),
+                                          ["name", "email", "parent_id", "category_id", "city", "is_company"])}
+    for sid, raw in account.records[0].items():
+        row = rows[contacts[str(sid)]]
+        assert row["name"] == f"{raw['firstname']} {raw['lastname']}".strip()
+        assert (row["email"] or "") == raw["email"].lower() and row["is_company"] is False
+        if raw["company_id"] not in ("", "0"):
+            assert row["parent_id"][0] == companies[raw["company_id"]]
+        wanted = {tags[t] for t in raw["contact_cat"].strip("*/").split("*/*") if t}
+        assert wanted <= set(row["category_id"]), f"contact {sid}: tags"
+
+    notes = odoo_ids(root, "note")
+    first_contact_notes = sorted((int(n["date"]), nid) for nid, n in account.records[12].items()
+                                 if n["contact_id"] == "1")
+    ids = [notes[str(nid)] for _, nid in first_contact_notes]
+    assert ids == sorted(ids), "a record's notes are inserted oldest first, so the chatter reads in order"
+    messages = {m["id"]: m for m in odoo.read("mail.message", ids, ["date", "model", "res_id", "body"])}
+    for when, nid in first_contact_notes:
+        message = messages[notes[str(nid)]]
+        assert message["date"] == dt.datetime.fromtimestamp(when, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        assert (message["model"], message["res_id"]) == ("res.partner", contacts["1"])
+        assert "<script" not in message["body"]
+
+    deals = odoo_ids(root, "deal")
+    leads = odoo.read("crm.lead", list(deals.values()), ["probability", "stage_id", "active", "type"],
+                      context={"active_test": False})
+    assert {lead["type"] for lead in leads} == {"opportunity"}
+    won_stages = {s["id"] for s in odoo.search_read("crm.stage", [["is_won", "=", True]], ["id"])}
+    assert all(lead["stage_id"][0] in won_stages for lead in leads if lead["probability"] == 100)
+
+    properties = odoo_ids(root, "custom_properties")
+    assert len(properties) == len(account.records[10000])
+
+    again = api.migrate(root)
+    assert all(o.created == 0 and o.updated == 0 for o in again.objects), "a second migrate changes nothing"
+
+
+def test_ontraport_csv_gives_the_same_contacts(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings,
+                                               account: OntraportAccount, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "csv"
+    api.init_project(root, "ontraport-csv")
+    write_csv_exports(account, root / "exports")
+    write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', odoo_settings, monkeypatch)
+    info = flow(root)
+    assert info.reconcile is not None and info.reconcile.ok
+    contacts, notes = odoo_ids(root, "contact"), odoo_ids(root, "note")
+    assert len(contacts) == len(account.records[0])
+    assert len(notes) == len(account.records[12]), "the contacts-with-notes export becomes one note per row"
+    rows = odoo.read("res.partner", list(contacts.values()), ["email"])
+    assert {r["email"] or "" for r in rows} == {c["email"].lower() for c in account.records[0].values()}
+
+
+def test_sample_loads_n_records_with_their_parents(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings,
+                                                   ontraport_api: OntraportSimulator,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "sample"
+    api.init_project(root, "ontraport")
+    write_config(root, f'[source]\nkind = "ontraport"\nbase_url = "{ontraport_api.url}"\napp_id = "${{E2E_OP_APP}}"\n'
+                       'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch)
+    api.discover(root)
+    api.plan(root)
+    api.approve(root, confirm=lambda changes: True, login="e2e")
+    info = api.migrate(root, sample=3)
+    assert info.kind == "sample" and info.reconcile is not None and info.reconcile.ok
+    deals, contacts = odoo_ids(root, "deal"), odoo_ids(root, "contact")
+    assert len(deals) == 3
+    partners = {r["partner_id"][0] for r in odoo.read("crm.lead", list(deals.values()), ["partner_id"]) if r["partner_id"]}
+    assert partners <= set(contacts.values()) | set(odoo_ids(root, "company").values()), "parents come along"
+    assert len(contacts) < 40
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_planports_workbook_end_to_end(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings, language: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / f"pp-{language}"
+    api.init_project(root, "planports-xlsx")
+    dataset = generate_workbook(root / "export.xlsx", seed=4, language=language)
+    write_config(root, '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n', odoo_settings, monkeypatch,
+                 extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
+    info = flow(root)
+    assert info.reconcile is not None and info.reconcile.ok
+    loaded = {o.name: o for o in info.objects}
+    for obj in ("company", "contact", "lead", "deal", "stage", "note", "quote", "order", "board", "card"):
+        assert loaded[obj].created + loaded[obj].updated + loaded[obj].matched > 0, obj
+    ledger = Ledger(root / ".crm2odoo" / "ledger.sqlite")
+    try:
+        unaccounted = [r for r in ledger.records() if r.state not in
+                       ("created", "updated", "matched", "unchanged", "merged", "skipped", "quarantined")]
+        assert not unaccounted, "every source record ends loaded, merged, skipped or quarantined"
+        for row in ledger.records(states=["quarantined"]):
+            assert row.reason, f"{row.object} {row.source_id} quarantined without a reason"
+    finally:
+        ledger.close()
+    assert dataset is not None
+    fields = [f for f in ("phone", "mobile") if f in odoo.fields_get("res.partner", ["type"])]
+    rows = odoo.read("res.partner", list(odoo_ids(root, "contact").values()), fields)
+    phones = [r[f] for r in rows for f in fields if r[f]]
+    assert phones and all(p.startswith("+90") or p.startswith("+") for p in phones), "phones in E.164"
+
