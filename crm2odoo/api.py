@@ -144,6 +144,20 @@ def grade(catalog: Catalog) -> tuple[str, list[str]]:
     return ("simple" if score <= 1 else "moderate" if score <= 3 else "complex"), reasons
 
 
+def measured_throughput(ledger: Ledger) -> float | None:
+    """Records per second of the most recent finished run against this Odoo (sample runs count)."""
+    for run in reversed(ledger.runs()):
+        if run["kind"] not in ("migrate", "sample", "delta") or run["state"] != "done":
+            continue
+        summary = json.loads(run["summary"] or "{}")
+        written = sum(o.get("created", 0) + o.get("updated", 0) + o.get("matched", 0)
+                      for o in summary.get("objects") or [])
+        elapsed = float(summary.get("elapsed_seconds") or 0)
+        if written >= 20 and elapsed > 0:
+            return float(written / elapsed)
+    return None
+
+
 def discover(root: Path, *, events: Events = _quiet) -> DiscoveryInfo:
     ctx = open_context(root)
     try:
@@ -154,6 +168,15 @@ def discover(root: Path, *, events: Events = _quiet) -> DiscoveryInfo:
             source.close()
         save_catalog(catalog, ctx.project.catalog_path)
         level, reasons = grade(catalog)
+        rate = measured_throughput(ctx.ledger)
+        total = sum(o.count or 0 for o in catalog.objects)
+        if rate:
+            minutes = total / rate / 60
+            reasons.append(f"estimated load time {minutes:,.0f} min at {rate:,.1f} records/s, as measured against "
+                           "this Odoo by the last run")
+        else:
+            reasons.append("estimated load time: unknown until a run has been measured against this Odoo "
+                           "(`crm2odoo migrate --sample 25` on a staging copy measures it)")
         info = DiscoveryInfo(catalog, level, reasons, ctx.project.reports_dir / "discovery.md")
         render.write_report(ctx.project.reports_dir, "discovery", info.asdict(), render.discovery_markdown(info.asdict()))
         return info
