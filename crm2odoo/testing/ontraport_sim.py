@@ -24,10 +24,12 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from crm2odoo.testing.loopback import LoopbackServer
 
 AUTH_FAILED = "Your App ID and API Key do not authenticate."
 
@@ -504,7 +506,7 @@ class Faults:
     slow_seconds: float = 1.0
 
 
-class OntraportSimulator:
+class OntraportSimulator(LoopbackServer):
     """The fake API. ``url`` is the base URL to configure (``http://127.0.0.1:<port>/1``)."""
 
     def __init__(
@@ -534,8 +536,6 @@ class OntraportSimulator:
         self.counters = {"requests": 0, "429": 0, "500": 0, "502": 0, "dropped": 0, "401": 0, "slow": 0}
         self._window: deque[float] = deque()
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -559,24 +559,8 @@ class OntraportSimulator:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="ontraport-sim",
-                                        daemon=True)
-        self._thread.start()
+        self._serve(Handler, "ontraport-sim")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> OntraportSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def consume(self, n: int) -> None:
         """Spend ``n`` calls of the rate budget as another integration of the customer would."""

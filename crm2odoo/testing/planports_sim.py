@@ -17,11 +17,12 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from crm2odoo.sources.planports.api import DEFAULT_ENDPOINTS
+from crm2odoo.testing.loopback import LoopbackServer
 from crm2odoo.testing.planports_workbook import PlanportsDataset
 
 PAGE_STYLES = ("items", "data", "array", "results", "unpaged")
@@ -90,7 +91,7 @@ def api_item(obj: str, ident: str, values: Mapping[str, Any], names: Mapping[str
     return item
 
 
-class PlanportsSimulator:
+class PlanportsSimulator(LoopbackServer):
     """HTTP double of the Planports API. ``faults``: {'429': p, '500': p, 'drop': p} per list request."""
 
     def __init__(self, dataset: PlanportsDataset, *, email: str, password: str, token_ttl_seconds: float = 3600,
@@ -109,8 +110,6 @@ class PlanportsSimulator:
         self.fail_next: list[str] = []  # queued faults ('429', '500', 'drop', '401') for the next list requests
         self.lists: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         missing_set = set(missing)
         names = {**{pid: p["name"] for pid, p in dataset.records.get("pipeline", {}).items()},
                  **{sid: s["name"] for sid, s in dataset.records.get("stage", {}).items()},
@@ -152,23 +151,8 @@ class PlanportsSimulator:
             def do_GET(self) -> None:
                 sim._handle(self, "GET")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._serve(Handler, "planports-sim")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> PlanportsSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def expire_tokens(self) -> None:
         with self._lock:
