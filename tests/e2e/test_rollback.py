@@ -70,3 +70,36 @@ def test_records_changed_in_odoo_are_left_alone_without_force(odoo: OdooClient, 
     forced = Rollback(odoo, Schema(odoo), ledger, spec).run(runs, force=True)
     assert forced.deleted.get("company") == 1
     assert odoo.search_count("res.partner", [["id", "=", globex]], context={"active_test": False}) == 0
+
+
+def test_rollback_that_crashed_is_resumed_by_running_it_again(tmp_path: Path, tag: str) -> None:
+    from crm2odoo.errors import OdooTransientError
+    from crm2odoo.odoo.client import OdooSettings
+    from crm2odoo.redact import Secret
+    from crm2odoo.sandbox import FaultPlan, SandboxServer
+
+    with SandboxServer(version="18.0") as server:
+        odoo = OdooClient(OdooSettings(url=server.url, database=server.database, login="admin",
+                                       password=Secret("admin"), max_retries=1, timeout=5))
+        before = snapshot(odoo)
+        ledger = Ledger(tmp_path / "ledger.sqlite")
+        spec = make_spec(tag)
+        run(odoo, ledger, spec, dataset(tag))
+        runs = [int(r["id"]) for r in ledger.runs()]
+        loaded = sum(len(snapshot(odoo)[m]) for m in MODELS)
+        interrupted = None
+        for seed in range(1, 40):  # a fault pattern that lets part of the rollback happen, then stops it
+            server.set_faults(FaultPlan(share=0.5, kinds=("503",), methods={"unlink"}, seed=seed))
+            try:
+                Rollback(odoo, Schema(odoo), ledger, spec).run(runs)
+            except OdooTransientError:
+                interrupted = sum(len(snapshot(odoo)[m]) for m in MODELS)
+                if interrupted < loaded:
+                    break
+        server.set_faults(None)
+        assert interrupted is not None and interrupted < loaded, "the rollback was interrupted after some progress"
+        result = Rollback(odoo, Schema(odoo), ledger, spec).run(runs)
+        assert result.verified, result.problems
+        after = snapshot(odoo)
+        for model in MODELS:
+            assert set(after[model]) == set(before[model]), f"{model}: records differ"
