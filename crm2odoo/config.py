@@ -46,6 +46,7 @@ class MigrationSettings:
     fallback_owner: str | None = None  # login of the user that gets records of unmatched owners
     delta_deletes: str = "archive"  # archive | ignore
     conflicts: str = "stop"  # source_wins | odoo_wins | stop
+    namespace: str | None = None  # in every external ID: two source accounts of one kind into one Odoo
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class Config:
 
     @property
     def system(self) -> str:
-        return SYSTEM_OF_KIND[self.source.kind]
+        """The source part of external IDs: ``ontraport``, or ``ontraport-acme`` with a namespace."""
+        base = SYSTEM_OF_KIND[self.source.kind]
+        return f"{base}-{self.migration.namespace}" if self.migration.namespace else base
 
 
 def _expand(value: Any, key: str, problems: list[tuple[str, str, str]], env: Mapping[str, str]) -> Any:
@@ -159,6 +162,8 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
         problems.append(("migration.workers", "must be between 1 and 32", "workers = 2"))
     if migration.conflicts not in ("source_wins", "odoo_wins", "stop"):
         problems.append(("migration.conflicts", "must be source_wins, odoo_wins or stop", 'conflicts = "stop"'))
+    if migration.namespace is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,29}", str(migration.namespace)):
+        problems.append(("migration.namespace", "lower-case letters, digits and '-', at most 30", 'namespace = "acme"'))
     if migration.delta_deletes not in ("archive", "ignore"):
         problems.append(("migration.delta_deletes", "must be archive or ignore", 'delta_deletes = "archive"'))
 
@@ -224,6 +229,7 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 # fallback_owner = "admin"            # login that receives records whose owner has no Odoo user
 # delta_deletes = "archive"           # records deleted in the source: archive | ignore
 # conflicts = "stop"                  # a field changed in both systems: source_wins | odoo_wins | stop
+# namespace = "acme"                  # only to move two accounts of the same source into one Odoo
 '''
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from crm2odoo.errors import LedgerError, LedgerMismatch
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -126,6 +126,19 @@ _MIGRATIONS: list[tuple[int, str]] = [
         state TEXT NOT NULL,               -- matched | unmatched | fallback
         odoo_user_id INTEGER,
         odoo_partner_id INTEGER
+    );
+    """),
+    (2, """
+    CREATE TABLE actions (
+        object TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        action TEXT NOT NULL,              -- the Odoo method called after loading (action_confirm, action_post)
+        model TEXT NOT NULL,
+        odoo_id INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,
+        state TEXT NOT NULL,               -- pending | done | failed | undone
+        reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (object, source_id, action)
     );
     """),
 ]
@@ -435,6 +448,33 @@ class Ledger:
             sql += f" AND kind IN ({','.join('?' * len(wanted))})"
             params.extend(wanted)
         return self.query(sql + " ORDER BY id", params)
+
+    # -- state actions (confirm an order, post an invoice) -----------------------------------------------------
+    def add_actions(self, run_id: int, rows: list[tuple[str, str, str, str, int]]) -> None:
+        """(object, source_id, action, model, odoo_id) to run after loading; one already done stays done."""
+        with self.tx() as db:
+            db.executemany(
+                """INSERT INTO actions (object, source_id, action, model, odoo_id, run_id, state)
+                   VALUES (?, ?, ?, ?, ?, ?, 'pending')
+                   ON CONFLICT (object, source_id, action) DO UPDATE SET odoo_id=excluded.odoo_id,
+                     state=CASE WHEN actions.state IN ('done') THEN 'done' ELSE 'pending' END,
+                     run_id=CASE WHEN actions.state IN ('done') THEN actions.run_id ELSE excluded.run_id END""",
+                [(o, s, a, m, i, run_id) for o, s, a, m, i in rows],
+            )
+
+    def actions(self, *, states: Iterable[str], run_id: int | None = None) -> list[sqlite3.Row]:
+        wanted = list(states)
+        sql = f"SELECT * FROM actions WHERE state IN ({','.join('?' * len(wanted))})"
+        params: list[Any] = list(wanted)
+        if run_id is not None:
+            sql += " AND run_id=?"
+            params.append(run_id)
+        return self.query(sql + " ORDER BY rowid", params)
+
+    def set_action(self, obj: str, source_id: str, action: str, state: str, reason: str = "") -> None:
+        with self.tx() as db:
+            db.execute("UPDATE actions SET state=?, reason=? WHERE object=? AND source_id=? AND action=?",
+                       (state, reason, obj, source_id, action))
 
     # -- approvals, cursors, owners ---------------------------------------------------------------------------
     def approve(self, mapping_hash: str, login: str, mapping_text: str) -> None:

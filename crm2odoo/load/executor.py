@@ -43,6 +43,32 @@ log = logging.getLogger("crm2odoo.load")
 Events = Callable[..., None]
 LANDED = ("created", "updated", "matched", "unchanged", "merged")
 #: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
+#: set by Odoo on every write, never ours to snapshot or restore
+LOG_ACCESS = frozenset({"create_date", "create_uid", "write_date", "write_uid"})
+#: fields a model's write() overwrites when other fields change (crm.lead: closing sets date_closed to now);
+#: on updates they are written again, alone, after the load
+WRITE_OVERWRITES: dict[str, tuple[str, ...]] = {"crm.lead": ("date_closed",)}
+
+#: state changes the map may ask for after loading -> the loaded fields the method overwrites, written back after
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "action_confirm": ("date_order",),  # sale.order: confirm sets date_order to now
+    "action_post": ("date", "invoice_date"),  # account.move
+}
+#: how rollback undoes each of them before deleting
+UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
+ACTION_BATCH = 50
+
+
+def actions_for(obj: ObjectMap, record: SourceRecord) -> list[str]:
+    """The map's ``options.actions`` that apply to this record: [{call, when: {source field: [values]}}]."""
+    out = []
+    for spec in obj.options.get("actions") or []:
+        when = spec.get("when") or {}
+        if all(fold(str(record.values.get(k) or "")) in {fold(str(v)) for v in values} for k, values in when.items()):
+            out.append(str(spec["call"]))
+    return out
+
+
 #: values that keep Odoo from acting on migrated records (crm_iap_enrich would enrich new leads, spending credits)
 MODEL_DEFAULTS: dict[str, dict[str, Any]] = {"crm.lead": {"iap_enrich_done": True}}
 DEFAULT_SENSITIVE = {"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
@@ -138,7 +164,62 @@ class Loader:
             self.ledger.phase(self.run_id, obj.name, state, result.asdict(), result.blocked)
             self.events("object_done", result=result)
             results.append(result)
+        if not blocked_maps:
+            self.run_actions(results)
         return results
+
+    # -- state changes after loading (confirm orders, post invoices) -----------------------------------------
+    def run_actions(self, results: list[ObjectResult]) -> None:
+        """Pending actions, in load order (an invoice is posted once its lines exist), in batches.
+
+        Business methods overwrite dates (action_confirm sets date_order to now): the ``restore`` fields of the
+        action are written back from what the tool loaded. A record Odoo refuses to change is listed, not lost.
+        """
+        pending = self.ledger.actions(states=("pending",))
+        if not pending:
+            return
+        by_result = {r.name: r for r in results}
+        order = {step.map.name: n for n, step in enumerate(spec_order(self.spec))}
+        groups: dict[tuple[str, str], list[Any]] = {}
+        for row in pending:
+            groups.setdefault((row["object"], row["action"]), []).append(row)
+        for (obj_name, action), rows in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
+            obj = self.spec.objects.get(obj_name)
+            if obj is None or action not in ACTIONS:
+                continue
+            self.events("actions", name=obj_name, action=action, count=len(rows))
+            for start in range(0, len(rows), ACTION_BATCH):
+                self._act(obj, action, rows[start:start + ACTION_BATCH], by_result.get(obj_name))
+
+    def _act(self, obj: ObjectMap, action: str, rows: list[Any], result: ObjectResult | None) -> None:
+        ids = [int(r["odoo_id"]) for r in rows]
+        try:
+            self.client.execute(obj.model, action, ids, context=self.context)
+        except OdooRecordError as exc:
+            if len(rows) > 1:
+                middle = len(rows) // 2
+                self._act(obj, action, rows[:middle], result)
+                self._act(obj, action, rows[middle:], result)
+                return
+            row = rows[0]
+            self.ledger.set_action(row["object"], row["source_id"], action, "failed", str(exc)[:500])
+            self.ledger.add_issues(self.run_id, [(row["object"], row["source_id"], "warning", None, None,
+                                                  f"loaded, but Odoo refused {action}: {exc}", "")])
+            return
+        restore = [f for f in ACTIONS[action] if f in self.schema.fields(obj.model)]
+        if restore:
+            prepared = []
+            for row in rows:
+                landed = self.ledger.get(row["object"], row["source_id"])
+                cells = {f: str((landed.written or {}).get(f, "")) for f in restore} if landed else {}
+                if landed and any(cells.values()):
+                    target = TargetRecord(obj.name, row["source_id"], obj.model, landed.xmlid, {})
+                    prepared.append(Prepared(target, {f: v for f, v in cells.items() if v}))
+            for p in prepared:  # one load per distinct column set
+                self._load(obj, [p], sorted(p.cells), self.schema.fields(obj.model),
+                           ObjectResult(obj.name, obj.model), count=False)
+        for row in rows:
+            self.ledger.set_action(row["object"], row["source_id"], action, "done")
 
     def _records(self, obj: ObjectMap, ids: set[str] | None) -> Iterator[SourceRecord]:
         if ids is not None and not ids:
@@ -173,12 +254,14 @@ class Loader:
             if user:
                 partner = user["partner_id"][0] if user["partner_id"] else None
                 self.ledger.set_owner(record.id, name, email, "matched", int(user["id"]), partner)
-                self.ledger.mark_state(self.run_id, obj.name, record.id, "matched", model=obj.model,
-                                       xmlid="", locator=record.locator)
+                # origin 'matched': the user existed; rollback never touches it
+                self.ledger.mark_matched(self.run_id, obj.name, record.id, obj.model, "", int(user["id"]),
+                                         record.locator)
                 landed.append((obj.name, record.id, int(user["id"]), "matched", {}))
                 result.matched += 1
             elif fallback_id:
                 self.ledger.set_owner(record.id, name, email, "fallback", fallback_id, None)
+                self.ledger.mark_matched(self.run_id, obj.name, record.id, obj.model, "", fallback_id, record.locator)
                 self.ledger.mark_state(self.run_id, obj.name, record.id, "matched",
                                        f"no Odoo user with email {email or '(none)'}; fallback owner {self.fallback_owner}",
                                        model=obj.model, locator=record.locator)
@@ -269,6 +352,8 @@ class Loader:
         newest: list[dt.datetime] = []
         since = self._since(obj) if self.delta and ids is None else None
 
+        wanted_actions: dict[str, list[str]] = {}
+
         def targets() -> Iterator[TargetRecord]:
             records = self._records(obj, ids) if since is None else self.source.read(obj.source_object, since=since)
             for record in records:
@@ -277,6 +362,9 @@ class Loader:
                 if not self.engine.applies(obj, record):
                     continue
                 result.read += 1
+                calls = actions_for(obj, record)
+                if calls:
+                    wanted_actions[record.id] = calls
                 yield self.engine.transform(obj, record)
 
         stream: Iterable[TargetRecord] = targets()
@@ -313,6 +401,11 @@ class Loader:
             self._second_pass(obj, fields_meta, deferred_all, result)
         if merged:
             self._settle_merged(obj, merged, result)
+        if wanted_actions:
+            landed = self.resolver.ids(obj.name)
+            self.ledger.add_actions(self.run_id, [(obj.name, sid, call, obj.model, landed[sid])
+                                                  for sid, calls in wanted_actions.items() if sid in landed
+                                                  for call in calls])
         if self.delta and ids is None and self.delta_deletes == "archive":
             self._archive_deleted(obj, fields_meta, result)
         if newest and ids is None:
@@ -444,9 +537,12 @@ class Loader:
                     found = names[row["name"]]
                     found.existing_id = int(row["res_id"])
                     ledger_row = self.ledger.get(obj.name, found.target.source_id)
-                    # sent by this very run before a crash: still a creation of this run
+                    # sent by this very run before a crash: still a creation of this run. Otherwise it existed
+                    # before this ledger knew it (another project, a lost ledger): matched, so rollback restores
+                    # it instead of deleting it.
                     found.resent = ledger_row is not None and ledger_row.created_run == self.run_id \
                         and ledger_row.origin == "created"
+                    found.matched = not found.resent
             fresh = [p for p in fresh if not p.existing_id]
         if not (obj.match_existing and obj.dedupe_fields and fresh):
             return
@@ -501,7 +597,7 @@ class Loader:
         names = sorted(({n for p in targets for n in p.cells} | {
             n for n, m in fields_meta.items() if m.get("store") and not m.get("readonly")
             and m.get("type") not in ("one2many", "binary", "properties", "properties_definition")
-            and not n.startswith("__")}) & set(fields_meta))
+            and not n.startswith("__") and n not in LOG_ACCESS}) & set(fields_meta))
         rows = self.client.read(obj.model, [int(p.existing_id or 0) for p in targets], names,
                                 context={"active_test": False})
         priors: dict[int, dict[str, Any]] = {}
@@ -602,6 +698,11 @@ class Loader:
             else:
                 names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
             self._load(obj, group, names, fields_meta, result)
+            again = [n for n in WRITE_OVERWRITES.get(obj.model, ()) if n in names]
+            updates = [p for p in group if p.existing_id and any(p.cells.get(n) for n in again)]
+            if again and updates:
+                self._load(obj, [Prepared(p.target, {n: p.cells.get(n, "") for n in again}) for p in updates], again,
+                           fields_meta, ObjectResult(obj.name, obj.model), count=False)
         if after:
             landed = set(self.resolver.ids(obj.name))
             rows = [p for p in after if p.target.source_id in landed]

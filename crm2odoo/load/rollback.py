@@ -22,6 +22,7 @@ from typing import Any
 
 from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger, RecordRow
+from crm2odoo.load.executor import LOG_ACCESS, UNDO_ACTIONS
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
 from crm2odoo.mapping.engine import XMLID_MODULE
@@ -79,6 +80,7 @@ class Rollback:
             if row is None:
                 raise UserFacingError(f"there is no run {run_id}", hint="`crm2odoo status` lists the runs")
             self.events("rollback_run", run_id=run_id)
+            self._undo_actions(run_id, result)
             self._delete_created(run_id, result, force)
             self._restore_priors(run_id, result)
             self._remove_schema(run_id, result)
@@ -86,10 +88,30 @@ class Rollback:
         self._verify(run_ids, result)
         return result
 
+    # -- 0. state changes the run made (a confirmed order must be cancelled, a posted invoice reset) ----------
+    def _undo_actions(self, run_id: int, result: RollbackResult) -> None:
+        done = self.ledger.actions(states=("done",), run_id=run_id)
+        groups: dict[tuple[str, str], list[Any]] = {}
+        for row in reversed(done):
+            groups.setdefault((row["model"], row["action"]), []).append(row)
+        for (model, action), rows in groups.items():
+            undo = UNDO_ACTIONS.get(action)
+            ids = [int(r["odoo_id"]) for r in rows]
+            alive = {int(r["id"]) for r in self.client.search_read(model, [["id", "in", ids]], ["id"],
+                                                                   context={"active_test": False})}
+            if undo and alive:
+                try:
+                    self.client.execute(model, undo, sorted(alive), context=self.context)
+                except OdooRecordError as exc:
+                    result.problems.append(f"{model} {sorted(alive)[:5]}: {undo} refused: {exc}")
+                    continue
+            for row in rows:
+                self.ledger.set_action(row["object"], row["source_id"], action, "undone")
+
     # -- 1. records the run created ----------------------------------------------------------------------------------
     def _delete_created(self, run_id: int, result: RollbackResult, force: bool) -> None:
         created = [r for r in self.ledger.records(run_id=run_id) if r.created_run == run_id and r.origin == "created"
-                   and r.odoo_id and r.state not in ("merged", "matched")]
+                   and r.odoo_id and r.state not in ("merged", "matched") and r.model != "res.users"]
         by_object: dict[str, list[RecordRow]] = {}
         for record in created:
             by_object.setdefault(record.object, []).append(record)
@@ -157,21 +179,36 @@ class Rollback:
 
     # -- 2. values the run overwrote -----------------------------------------------------------------------------
     def _restore_priors(self, run_id: int, result: RollbackResult) -> None:
-        for model, odoo_id, vals, restored in self.ledger.priors(run_id):
-            if restored:
-                continue
-            meta = self.schema.fields(model)
-            clean = {k: v for k, v in vals.items() if k in meta and not meta[k].get("readonly")}
-            rows = self.client.read(model, [odoo_id], sorted(clean), context={"active_test": False}) if clean else []
-            if rows:
-                now = read_cells(rows[0], sorted(clean), meta)
-                differing = {k: v for k, v in clean.items()
-                             if not same_cell(_prior_cell(v, meta[k]), now[k], meta[k])}
-                if differing:
-                    self.client.write(model, [odoo_id], self._still_existing(differing, meta), context=self.context)
-                result.restored += 1
-            self.ledger.mark_restored(run_id, model, odoo_id)
+        # Parents first: restoring a company's address pushes it down to its type=contact children, so the
+        # children are restored after; a second pass catches what a later write still disturbed.
+        priors = sorted(self.ledger.priors(run_id), key=lambda p: bool(p[2].get("parent_id")))
+        for attempt in range(2):
+            for model, odoo_id, vals, restored in priors:
+                if restored and attempt == 0:
+                    continue
+                self._restore_one(run_id, model, odoo_id, vals, result, count=attempt == 0)
+
         self._remove_side_effect_messages(run_id, result)
+        self._forget_matched(run_id)
+
+    def _restore_one(self, run_id: int, model: str, odoo_id: int, vals: dict[str, Any], result: RollbackResult, *,
+                     count: bool) -> None:
+        meta = self.schema.fields(model)
+        clean = {k: v for k, v in vals.items() if k in meta and not meta[k].get("readonly") and k not in LOG_ACCESS}
+        for _ in range(2):  # a write may overwrite another field (closing a lead stamps date_closed): once more
+            rows = self.client.read(model, [odoo_id], sorted(clean), context={"active_test": False}) if clean else []
+            if not rows:
+                break
+            now = read_cells(rows[0], sorted(clean), meta)
+            differing = {k: v for k, v in clean.items() if not same_cell(_prior_cell(v, meta[k]), now[k], meta[k])}
+            if not differing:
+                break
+            self.client.write(model, [odoo_id], self._still_existing(differing, meta), context=self.context)
+        if count:
+            result.restored += 1
+        self.ledger.mark_restored(run_id, model, odoo_id)
+
+    def _forget_matched(self, run_id: int) -> None:
         matched = [r for r in self.ledger.records(run_id=run_id) if r.origin == "matched" and r.xmlid
                    and r.created_run == run_id]
         names = [r.xmlid.split(".", 1)[1] for r in matched if r.xmlid.startswith(XMLID_MODULE + ".")]
@@ -267,13 +304,15 @@ class Rollback:
                         leftovers += 1
             for model, odoo_id, vals, _ in self.ledger.priors(run_id):
                 meta = self.schema.fields(model)
-                names = [k for k in vals if k in meta and meta[k].get("type") in _COMPARABLE]
+                names = [k for k in vals if k in meta and meta[k].get("type") in _COMPARABLE and k not in LOG_ACCESS]
                 rows = self.client.read(model, [odoo_id], names, context={"active_test": False}) if names else []
                 if rows:
                     now = read_cells(rows[0], names, meta)
                     before = {name: _prior_cell(vals[name], meta[name]) for name in names}
-                    if any(not same_cell(before[n], now[n], meta[n]) for n in names):
-                        result.problems.append(f"{model} {odoo_id} was not restored exactly")
+                    differ = [n for n in names if not same_cell(before[n], now[n], meta[n])]
+                    if differ:
+                        shown = ", ".join(f"{n} (was {before[n][:30]!r}, is {now[n][:30]!r})" for n in differ[:4])
+                        result.problems.append(f"{model} {odoo_id} was not restored exactly: {shown}")
         if leftovers:
             result.problems.append(f"{leftovers} records created by the rolled-back runs are still in Odoo")
         result.verified = not result.problems

@@ -275,7 +275,24 @@ class _Planner:
             omap.reason += f"; no dedupe on {', '.join(missing)} (no source field fills it)"
         if model == "mail.message":
             omap.fields.append(_subtype_line("mail.mt_note", "an internal log note, so nobody is notified"))
+        self._state_actions(obj, omap)
         return omap
+
+    def _state_actions(self, obj: ObjectInfo, omap: ObjectMap) -> None:
+        """Orders are confirmed and invoices posted after loading, as in the source (options.actions)."""
+        if obj.name == "order" and omap.model == "sale.order":
+            omap.options["actions"] = [{"call": "action_confirm"}]
+            omap.reason += "; confirmed after loading, with the original order date written back"
+        elif obj.name == "invoice" and omap.model == "account.move":
+            status = next((f for f in obj.fields if f.type in ("select", "text") and (
+                "deal_status" in concept_scores(f.name, _label(f)) or fold(f.name) in ("status", "durum"))), None)
+            values = list(status.options) if status is not None else []
+            if status is not None and not values:
+                values = _distinct_values(status, self._records(obj.name))
+            posted = [v for v in values if not any(w in fold(v) for w in UNPOSTED_WORDS)]
+            if status is not None and posted:
+                omap.options["actions"] = [{"call": "action_post", "when": {status.name: posted}}]
+                omap.reason += f"; posted after loading when {_label(status)} is {', '.join(posted)}"
 
     def _custom(self, obj: ObjectInfo) -> ObjectMap:
         base = slug(obj.name[len("custom_"):] if obj.name.startswith("custom_") else obj.name) or "object"
@@ -1038,6 +1055,10 @@ def _selection_options(labels: Sequence[str]) -> list[tuple[str, str]]:
         used.add(key)
         options.append((key, label))
     return options
+
+
+#: invoice statuses that mean "never posted" (void, declined, pending, draft, cancelled; Turkish too)
+UNPOSTED_WORDS = ("void", "declin", "pending", "draft", "cancel", "iptal", "taslak", "bekle")
 
 
 def _map_to_existing_selection(options: Sequence[tuple[str, str]], meta: Mapping[str, Any]) -> dict[str, str]:

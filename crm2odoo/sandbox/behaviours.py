@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import irmodel
-from .exceptions import ValidationError
+from .exceptions import UserError, ValidationError
 from .schema import Model
 
 if TYPE_CHECKING:
@@ -484,6 +484,13 @@ def _address_upstream_19(env: Env, model: Model, row: Row, vals: dict[str, Any])
 
 
 def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
+    # the refusals rollback meets: a posted entry, a confirmed order (account_move.py / sale_order.py _unlink_*)
+    for rid in ids:
+        row = env.store.get(model.name, rid) or {}
+        if model.name == "account.move" and row.get("state") == "posted":
+            raise UserError("You cannot delete an entry which has been posted once.")
+        if model.name == "sale.order" and row.get("state") == "sale":
+            raise UserError("You can not delete a sent quotation or a confirmed sales order. You must first cancel it.")
     if model.name in SCHEMA_MODELS:
         irmodel.before_unlink(env, model, ids)
 

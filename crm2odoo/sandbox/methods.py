@@ -172,6 +172,43 @@ def _archive(active: bool) -> Callable[..., bool]:
     return run
 
 
+def _confirm(env: Env, model: str, ids: list[int] | None) -> bool:
+    """sale_order.py action_confirm: draft/sent -> sale; date_order becomes now (_prepare_confirmation_values)."""
+    rows = [env.store.get(model, i) or {} for i in ids or []]
+    if any(r.get("state") not in ("draft", "sent") for r in rows):
+        raise UserError("Some orders are not in a state requiring confirmation.")
+    env.write(model, ids or [], {"state": "sale", "date_order": behaviours._now()})
+    return True
+
+
+def _cancel(env: Env, model: str, ids: list[int] | None) -> bool:
+    env.write(model, ids or [], {"state": "cancel"})
+    return True
+
+
+def _post(env: Env, model: str, ids: list[int] | None) -> bool:
+    """account_move.py action_post: needs lines; assigns the journal's next number; state posted."""
+    for rid in ids or []:
+        row = env.store.get(model, rid) or {}
+        if row.get("state") != "draft":
+            raise UserError("The entry is not in draft.")
+        lines = env.search_ids("account.move.line", [("move_id", "=", rid)], active_test=False)
+        if not lines:
+            raise UserError("You need to add a line before posting.")
+        name = row.get("name")
+        if not name or name == "/":
+            year = str(row.get("invoice_date") or row.get("date") or behaviours._today())[:4]
+            count = len(env.search_ids(model, [("name", "like", f"INV/{year}/")], active_test=False))
+            name = f"INV/{year}/{count + 1:05d}"
+        env.write(model, [rid], {"state": "posted", "name": name})
+    return True
+
+
+def _draft(env: Env, model: str, ids: list[int] | None) -> bool:
+    env.write(model, ids or [], {"state": "draft"})
+    return True
+
+
 # name -> (takes ids, parameters, implementation, only on these models)
 Method = tuple[bool, Params, Callable[..., Any], tuple[str, ...] | None]
 METHODS: dict[str, Method] = {
@@ -202,6 +239,10 @@ METHODS: dict[str, Method] = {
     "get_param": (False, [("key", REQUIRED), ("default", False)], _get_param, ("ir.config_parameter",)),
     "set_param": (False, [("key", REQUIRED), ("value", REQUIRED)], _set_param, ("ir.config_parameter",)),
     "action_set_won": (True, [], _won, ("crm.lead",)),
+    "action_confirm": (True, [], _confirm, ("sale.order",)),
+    "action_cancel": (True, [], _cancel, ("sale.order",)),
+    "action_post": (True, [], _post, ("account.move",)),
+    "button_draft": (True, [], _draft, ("account.move",)),
     "action_set_lost": (True, [("**", None)], _lost, ("crm.lead",)),
 }
 

@@ -57,6 +57,8 @@ class FaultPlan:
     methods: set[str] | None = None
     drop_after_commit: bool = False
     timeout_seconds: float = 3.0  # how long a "timeout" call hangs before the socket is closed
+    limit: int | None = None  # inject at most this many faults (``share=1, limit=1``: exactly the next matching call)
+    after: int = 0  # let this many matching calls through untouched before faults start
 
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(FAULT_KINDS)
@@ -122,6 +124,8 @@ class SandboxServer:
         self._fault_lock = threading.Lock()
         self._plan = FaultPlan()
         self._rng = random.Random(0)
+        self.faults_injected = 0
+        self._matching_calls = 0
         self.call_log: list[tuple[str, str]] = []
         existing = self.store.get_meta("version")
         if existing is None:
@@ -185,6 +189,8 @@ class SandboxServer:
         with self._fault_lock:
             self._plan = plan or FaultPlan()
             self._rng = random.Random(self._plan.seed)
+            self.faults_injected = 0
+            self._matching_calls = 0
 
     # -- faults -----------------------------------------------------------------------------------------
     def _pick_fault(self, method: str) -> str | None:
@@ -192,8 +198,14 @@ class SandboxServer:
             plan = self._plan
             if plan.share <= 0 or not plan.kinds or (plan.methods is not None and method not in plan.methods):
                 return None
+            self._matching_calls += 1
+            if self._matching_calls <= plan.after:
+                return None
+            if plan.limit is not None and self.faults_injected >= plan.limit:
+                return None
             if self._rng.random() >= plan.share:
                 return None
+            self.faults_injected += 1
             return self._rng.choice(plan.kinds)
 
     def _before_call(self, model: str, method: str) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm2odoo.load.executor import ACTIONS
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
@@ -45,7 +46,7 @@ DEFAULTED: dict[str, set[str]] = {
     "utm.campaign": {"stage_id", "title", "user_id"},
 }
 #: object options the loader implements
-SUPPORTED_OPTIONS = {"match_only", "apply_tags"}
+SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions"}
 #: required by a constraint rather than by the field definition
 EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
 
@@ -113,6 +114,10 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
         if unsupported:
             problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
                             "crm2odoo (remove them, or set enabled: false)")
+        for action in obj.options.get("actions") or []:
+            if not isinstance(action, dict) or action.get("call") not in ACTIONS:
+                problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
+                                f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
         if obj.options.get("apply_tags"):
             continue  # updates existing partners: no required fields of its own
         for line in obj.fields:

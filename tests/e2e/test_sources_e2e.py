@@ -7,6 +7,7 @@ Only the network edge is simulated: the Ontraport REST API (over HTTP on 127.0.0
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +29,8 @@ def write_config(root: Path, source: str, odoo: OdooSettings, monkeypatch: pytes
     key = "api_key" if odoo.api_key else "password"
     (root / "crm2odoo.toml").write_text(
         f"{source}\n[odoo]\nurl = \"{odoo.url}\"\ndatabase = \"{odoo.database}\"\nlogin = \"{odoo.login}\"\n"
-        f'{key} = "${{E2E_ODOO_SECRET}}"\n\n[migration]\nfallback_owner = "{odoo.login}"\nbatch_size = 40\n{extra}',
+        f'{key} = "${{E2E_ODOO_SECRET}}"\n\n[migration]\nfallback_owner = "{odoo.login}"\nbatch_size = 40\n'
+        f'namespace = "{uuid.uuid4().hex[:10]}"\n{extra}',
         encoding="utf-8")
 
 
@@ -177,3 +179,44 @@ def test_planports_workbook_end_to_end(tmp_path: Path, odoo: OdooClient, odoo_se
     phones = [r[f] for r in rows for f in fields if r[f]]
     assert phones and all(p.startswith("+90") or p.startswith("+") for p in phones), "phones in E.164"
 
+
+
+def test_invoices_posted_and_orders_confirmed_as_in_the_source_then_rolled_back(
+        tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings, account: OntraportAccount,
+        ontraport_api: OntraportSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "actions"
+    api.init_project(root, "ontraport")
+    write_config(root, f'[source]\nkind = "ontraport"\nbase_url = "{ontraport_api.url}"\napp_id = "${{E2E_OP_APP}}"\n'
+                       'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch)
+    info = flow(root)
+    assert info.state == "done"
+    invoices = odoo_ids(root, "invoice")
+    rows = {r["id"]: r for r in odoo.read("account.move", list(invoices.values()), ["state", "name"])}
+    for sid, raw in account.records[46].items():
+        state = rows[invoices[str(sid)]]["state"]
+        unposted = raw["status"] in ("4", "5", "7") or raw["status"].lower() in ("void", "declined", "pending")
+        assert state == ("draft" if unposted else "posted"), f"invoice {sid} ({raw['status']}) is {state}"
+
+    pp = tmp_path / "orders"
+    api.init_project(pp, "planports-xlsx")
+    generate_workbook(pp / "export.xlsx", seed=4, language="en")
+    write_config(pp, '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n', odoo_settings, monkeypatch,
+                 extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
+    flow(pp)
+    orders = odoo_ids(pp, "order")
+    ledger = Ledger(pp / ".crm2odoo" / "ledger.sqlite")
+    try:
+        written = {r.source_id: (r.written or {}).get("date_order") for r in ledger.records("order")}
+    finally:
+        ledger.close()
+    confirmed = odoo.read("sale.order", list(orders.values()), ["state", "date_order"])
+    assert confirmed and {o["state"] for o in confirmed} == {"sale"}
+    by_id = {v: k for k, v in orders.items()}
+    for order in confirmed:
+        assert order["date_order"] == written[by_id[order["id"]]], "the original order date survives confirmation"
+
+    for project in (pp, root):
+        result = api.rollback(project, all_runs=True)
+        assert result.verified, result.problems
+    assert odoo.search_count("account.move", [["id", "in", list(invoices.values())]]) == 0
+    assert odoo.search_count("sale.order", [["id", "in", list(orders.values())]]) == 0

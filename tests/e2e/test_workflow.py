@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def project(tmp_path: Path, odoo_settings: OdooSettings, monkeypatch: pytest.Mon
     (root / "crm2odoo.toml").write_text(
         f'[source]\nkind = "ontraport-csv"\npath = "exports/"\n\n[odoo]\nurl = "{odoo_settings.url}"\n'
         f'database = "{odoo_settings.database}"\nlogin = "{odoo_settings.login}"\n{key} = "${{TEST_ODOO_SECRET}}"\n'
-        '\n[migration]\nfallback_owner = "admin"\nbatch_size = 25\n', encoding="utf-8")
+        f'\n[migration]\nfallback_owner = "admin"\nbatch_size = 25\nnamespace = "{uuid.uuid4().hex[:10]}"\n',
+        encoding="utf-8")
     return root
 
 
