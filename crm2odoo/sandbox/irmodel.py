@@ -102,7 +102,9 @@ def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
         sub = env.sudo_call()
         sub.create("ir.model.fields", [{"model_id": rid, "model": row["model"], "name": name, "ttype": ttype,
                                         "field_description": label, "relation": relation or False,
-                                        "state": "base", "store": name != "display_name"}
+                                        "state": "base", "store": name != "display_name",
+                                        # the ORM fills these itself: read-only, as fields_get shows on real Odoo
+                                        "readonly": True}
                                        for name, ttype, label, relation in MAGIC])
     rebuild(env)
 
