@@ -121,11 +121,30 @@ class DiscoveryInfo:
             "grade": self.grade,
             "reasons": self.reasons,
             "objects": [{"name": o.name, "label": o.label, "count": o.count, "fields": len(o.fields),
-                         "custom_fields": sum(1 for f in o.fields if f.custom), "custom_object": o.custom}
+                         "custom_fields": sum(1 for f in o.fields if f.custom), "custom_object": o.custom,
+                         "fit": object_fit(o.name, o.custom)}
                         for o in self.catalog.objects],
             "inventory": [{"kind": i.kind, "name": i.name} for i in self.catalog.inventory],
             "warnings": list(self.catalog.warnings),
         }
+
+
+#: source objects that become something of another shape in Odoo (information is condensed)
+LOSSY_OBJECTS = {"engagement": "opens, clicks and form submissions become chatter notes",
+                 "campaign_enrollment": "membership becomes a tag on the contact",
+                 "task": "completed tasks become chatter messages", "activity": "calls and emails become chatter messages",
+                 "payment": "not loaded yet: invoices are posted, payments are not registered"}
+
+
+def object_fit(name: str, custom: bool) -> str:
+    """'1:1' (a standard Odoo home), 'needs a mapping' (custom: a new x_ model), or 'lossy: why'."""
+    from crm2odoo.mapping.defaults import OBJECT_DEFAULTS
+
+    if name in LOSSY_OBJECTS:
+        return "lossy: " + LOSSY_OBJECTS[name]
+    if custom or name not in OBJECT_DEFAULTS:
+        return "needs a mapping"
+    return "1:1"
 
 
 def grade(catalog: Catalog) -> tuple[str, list[str]]:

@@ -55,10 +55,11 @@ def write_report(directory: Path, name: str, data: dict[str, Any], markdown: str
 
 def discovery_markdown(data: dict[str, Any]) -> str:
     rows = [[o["name"], o["label"], o["count"] if o["count"] is not None else "?", o["fields"], o["custom_fields"],
-             "yes" if o["custom_object"] else ""] for o in data["objects"]]
+             "yes" if o["custom_object"] else "", o.get("fit", "")] for o in data["objects"]]
     parts = [f"# Discovery: {data['source_kind']}", "", f"Complexity: **{data['grade']}**", ""]
     parts += [f"- {r}" for r in data["reasons"]] + ["", table(["object", "source name", "records", "fields",
-                                                                "custom fields", "custom object"], rows)]
+                                                                "custom fields", "custom object", "fit in Odoo"],
+                                                               rows)]
     if data["warnings"]:
         parts += ["", "## What the connector did not understand", ""] + [f"- {_cell(w)}" for w in data["warnings"]]
     if data["inventory"]:
