@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ WRITE_OVERWRITES: dict[str, tuple[str, ...]] = {"crm.lead": ("date_closed",)}
 #: state changes the map may ask for after loading -> the loaded fields the method overwrites, written back after
 ACTIONS: dict[str, tuple[str, ...]] = {
     "action_confirm": ("date_order",),  # sale.order: confirm sets date_order to now
-    "action_post": ("date", "invoice_date"),  # account.move
+    "action_post": (),  # account.move: posting keeps invoice_date, and a posted move refuses changes to it
 }
 #: how rollback undoes each of them before deleting
 UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
@@ -329,6 +330,20 @@ class Loader:
             by_tags.setdefault(tuple(sorted(partner_tags)), []).append(partner)
         for tag_ids, group in by_tags.items():
             self.client.write(obj.model, group, {"category_id": [[4, t] for t in tag_ids]}, context=self.context)
+        # the tool's own change: what it wrote on those partners now includes the tags, so rollback and three-way
+        # updates do not take them for a user's edit
+        for partner_row in self.ledger.query(
+                f"SELECT object, source_id, odoo_id, state, written FROM records WHERE model=? AND odoo_id IN "
+                f"({','.join('?' * len(partners))}) AND written IS NOT NULL AND object != ?",
+                [obj.model, *partners, obj.name]):
+            written = json.loads(partner_row["written"] or "{}")
+            if "category_id" not in written:
+                continue
+            tagged = {int(i) for i in str(written["category_id"]).split(",") if i}
+            tagged |= per_partner[int(partner_row["odoo_id"])]
+            written["category_id"] = ",".join(str(i) for i in sorted(tagged))
+            self.ledger.mark_landed(self.run_id, [(partner_row["object"], partner_row["source_id"],
+                                                   int(partner_row["odoo_id"]), partner_row["state"], written)])
         for target, partner in landed:
             self.ledger.mark_matched(self.run_id, obj.name, target.source_id, obj.model, "", partner, target.locator)
             self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, partner, "updated",
@@ -746,6 +761,14 @@ class Loader:
                 self._landed(obj, group, [int(i) for i in ids], result)
             return
         errors = [m for m in messages if m.get("type") == "error"] or [{"message": "Odoo rejected the batch"}]
+        if len(group) == 1 and not count:
+            # a follow-up write (address, date written back) of a record that landed: report it, keep its state
+            p = group[0]
+            reason = "; ".join(str(m.get("message", "")) for m in errors)[:500]
+            self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "warning", ", ".join(names), None,
+                                                  f"loaded, but Odoo refused the follow-up write: {reason}",
+                                                  p.target.locator)])
+            return
         if len(group) == 1:
             reason = "; ".join(str(m.get("message", "")) for m in errors)[:500]
             p = group[0]

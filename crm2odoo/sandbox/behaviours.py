@@ -397,6 +397,11 @@ def before_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
         vals.pop("res_model", None)
     if name in ("utm.source", "utm.medium", "utm.campaign") and vals.get("name"):
         vals["name"] = _unique_utm_names(env, name, [vals["name"]], skip=rid)[0]
+    if name == "account.move" and row.get("state") == "posted":
+        # account_move.py _check_fiscal_lock / write: these fields are locked once posted
+        locked = sorted(set(vals) & {"invoice_date", "date", "partner_id", "journal_id", "currency_id", "move_type"})
+        if locked:
+            raise UserError("You cannot modify the following readonly fields on a posted move: " + ", ".join(locked))
     if name == "crm.lead":
         # crm.lead.write (addons/crm/models/crm_lead.py): won stage forces 100 %, closing sets date_closed
         now = _now()
