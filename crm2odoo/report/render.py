@@ -99,7 +99,7 @@ def reconcile_markdown(data: dict[str, Any]) -> str:
 
 
 def inventory_markdown(data: dict[str, Any]) -> str:
-    parts = ["# What cannot be migrated: handoff for the Odoo admin", ""]
+    parts = ["# What cannot be migrated: handoff for the Odoo administrator", ""]
     if not data["items"]:
         parts.append("Nothing found.")
     for item in data["items"]:
