@@ -81,3 +81,12 @@ def test_missing_file_says_how_to_start(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path, env={})
     assert "crm2odoo init" in str(info.value)
+
+
+def test_namespace_goes_into_the_external_ids_and_is_checked(tmp_path: Path) -> None:
+    env = {"OP_APP": "1", "OP_KEY": "k", "ODOO_KEY": "x"}
+    cfg = load_config(write(tmp_path, GOOD + 'namespace = "acme-2"\n'), env=env)
+    assert cfg.system == "ontraport-acme-2"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD + 'namespace = "Acme Inc"\n'), env=env)
+    assert info.value.problems[0][0] == "migration.namespace"
