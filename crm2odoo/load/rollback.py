@@ -101,7 +101,9 @@ class Rollback:
                                                                    context={"active_test": False})}
             if undo and alive:
                 try:
-                    self.client.execute(model, undo, sorted(alive), context=self.context)
+                    # disable_cancel_warning: cancel confirmed orders directly, not through the one-order wizard
+                    self.client.execute(model, undo, sorted(alive),
+                                        context={**self.context, "disable_cancel_warning": True})
                 except OdooRecordError as exc:
                     result.problems.append(f"{model} {sorted(alive)[:5]}: {undo} refused: {exc}")
                     continue

@@ -496,6 +496,11 @@ def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
             raise UserError("You cannot delete an entry which has been posted once.")
         if model.name == "sale.order" and row.get("state") == "sale":
             raise UserError("You can not delete a sent quotation or a confirmed sales order. You must first cancel it.")
+        if model.name == "sale.order.line" and row.get("order_id"):
+            order = env.store.get("sale.order", int(row["order_id"])) or {}
+            if order.get("state") == "sale" and not row.get("display_type"):
+                raise UserError("Once a sales order is confirmed, you can't remove one of its lines (we need to track "
+                                "if something gets invoiced or delivered).\nSet the quantity to 0 instead.")
     if model.name in SCHEMA_MODELS:
         irmodel.before_unlink(env, model, ids)
 

@@ -182,6 +182,12 @@ def _confirm(env: Env, model: str, ids: list[int] | None) -> bool:
 
 
 def _cancel(env: Env, model: str, ids: list[int] | None) -> bool:
+    """sale_order.py action_cancel: a non-draft order goes through a one-order wizard unless
+    ``disable_cancel_warning`` is in the context (_show_cancel_wizard, then ensure_one)."""
+    rows = [env.store.get(model, i) or {} for i in ids or []]
+    if not env.context.get("disable_cancel_warning") and any(r.get("state") != "draft" for r in rows) \
+            and len(ids or []) > 1:
+        raise PyValueError(f"Expected singleton: {model}({', '.join(str(i) for i in ids or [])})")
     env.write(model, ids or [], {"state": "cancel"})
     return True
 

@@ -275,6 +275,19 @@ class SandboxServer:
                     return rid
         return None
 
+    def set_credentials(self, login: str, *, password: str | None = None, api_key: str | None = None) -> None:
+        """Give ``login`` a new password and/or one more API key, as a person does in Odoo's preferences."""
+        uid = self._uid_for_login(login)
+        if uid is None:
+            raise ValueError(f"no active user {login!r}")
+        with self._lock:
+            self.store.begin()
+            if password is not None:
+                self.store.set_meta(f"password:{uid}", password)
+            if api_key is not None:
+                self.store.set_meta(f"apikey:{api_key}", str(uid))
+            self.store.commit()
+
     def uid_for_key(self, key: str) -> int | None:
         with self._lock:
             found = self.store.get_meta(f"apikey:{key}")

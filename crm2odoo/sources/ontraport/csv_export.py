@@ -33,6 +33,10 @@ from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS, CSV_N
 from crm2odoo.textnorm import fold
 
 _CHUNK = 1 << 20
+_FIELD_LIMIT = 1 << 27  # 128 MiB per cell
+#: bytes that are Turkish letters in cp1254 (İ ı Ş ş Ğ ğ) and Icelandic ones in cp1252 (Ý ý Þ þ Ð ð): a Windows export
+#: holding them is far more likely a Turkish Excel's than an Icelandic one
+_TURKISH_1254 = (b"\xdd", b"\xfd", b"\xde", b"\xfe", b"\xd0", b"\xf0")
 
 
 @dataclass
@@ -47,7 +51,9 @@ class _CsvFile:
 
 
 def sniff_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes, else cp1252, else latin-1. Streams the file."""
+    """UTF-8 (with or without BOM) if the whole file decodes; else cp1254 when Turkish letters show, cp1252, latin-1.
+
+    Streams the file."""
     with path.open("rb") as fh:
         head = fh.read(3)
         bom = head == codecs.BOM_UTF8
@@ -62,10 +68,12 @@ def sniff_encoding(path: Path) -> str:
             pass
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("cp1252")()
+        turkish = 0
         try:
             while chunk := fh.read(_CHUNK):
                 decoder.decode(chunk)
-            return "cp1252"
+                turkish += sum(chunk.count(b) for b in _TURKISH_1254)
+            return "cp1254" if turkish else "cp1252"
         except UnicodeDecodeError:
             return "latin-1"
 
@@ -183,13 +191,13 @@ class OntraportCsvSource:
     def _records(self, object_name: str) -> Iterator[SourceRecord]:
         files = self._scan()
         if object_name in ("company", "contact", "deal", "product"):
-            seen: set[str] = set()  # ids only: the contacts-with-notes file repeats each contact per note
+            # id -> (where it was first read, digest of its columns): the contacts-with-notes file repeats each
+            # contact once per note; a repeat that differs is another record under a used id, and is reported
+            seen: dict[str, tuple[str, str]] = {}
             for f in files:
                 if f.object != object_name:
                     continue
-                for record in self._file_records(f, seen):
-                    seen.add(record.id)
-                    yield record
+                yield from self._file_records(f, seen)
         elif object_name == "note":
             yield from self._notes(files)
         elif object_name in ("tag", "user", "stage", "pipeline"):
@@ -201,6 +209,9 @@ class OntraportCsvSource:
     def _rows(self, f: _CsvFile) -> Iterator[tuple[int, dict[str, str], list[FieldProblem]]]:
         """(row number as a spreadsheet shows it, header -> text, row problems)."""
         width = len(f.header)
+        # the csv module refuses fields over 128 KiB, and one such cell would end the file there; notes and
+        # descriptions in real exports are larger. Odoo's own limits apply later, record by record.
+        csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
         with f.path.open(encoding=f.encoding, newline="", errors="replace") as fh:
             reader = csv.reader(fh)
             next(reader, None)
@@ -224,11 +235,23 @@ class OntraportCsvSource:
                         ",".join(row)[:200]))
                 yield n, dict(zip(f.header, row, strict=False)), problems
 
-    def _file_records(self, f: _CsvFile, skip: Collection[str] = ()) -> Iterator[SourceRecord]:
+    def _file_records(self, f: _CsvFile, seen: dict[str, tuple[str, str]] | None = None) -> Iterator[SourceRecord]:
+        seen = {} if seen is None else seen
         id_header = next((h for h, info in f.columns if info.name == "id"), None)
         for n, raw, row_problems in self._rows(f):
-            if id_header is not None and (raw.get(id_header) or "").strip() in skip:
-                continue  # a repeat of a contact already read (one row per note): nothing new to decode
+            key = (raw.get(id_header) or "").strip() if id_header is not None else ""
+            digest = hashlib.sha1("\x1f".join(raw.get(h) or "" for h, _ in f.columns).encode()).hexdigest()
+            if key and key in seen:
+                where, first = seen[key]
+                if first == digest:
+                    continue  # a repeat of a contact already read (one row per note): nothing new to decode
+                # the same id with other values: not loaded over the first one, but reported, not dropped
+                dup_id = f"{key}-dup-row{n}"
+                yield SourceRecord(object=f.object, id=dup_id, values={"id": dup_id}, locator=f"{f.path.name} row {n}",
+                                   problems=[*row_problems, FieldProblem(
+                                       None, f"{f.path.name} row {n}: duplicate ID {key} with other values than "
+                                             f"{where}; row not loaded", key)])
+                continue
             values: dict[str, Any] = {}
             problems = list(row_problems)
             for header, info in f.columns:
@@ -246,6 +269,8 @@ class OntraportCsvSource:
                 rid = f"row-{n}"
                 problems.append(FieldProblem(None, f"{f.path.name} row {n}: no ID", ""))
             values["id"] = rid
+            if key:
+                seen[key] = (f"{f.path.name} row {n}", digest)
             modified = values.get("dlm")
             yield SourceRecord(object=f.object, id=str(rid), values=values, locator=f"{f.path.name} row {n}",
                                modified_at=modified if isinstance(modified, dt.datetime) else None,

@@ -49,17 +49,19 @@ class RatePacer:
             now = self._clock()
             self._forget(now)
             at = now
+            if self._others > 0 and self._reset_at is not None:
+                if self._remaining is not None and self._remaining <= 0 and self._reset_at > now:
+                    at = self._reset_at  # the budget is spent: wait for the server's reset
+                if at >= self._reset_at:
+                    # Past the reset the others' share is unknown until the next response re-estimates it; kept, a
+                    # spent budget would hold us at one call per window long after the server freed it.
+                    self._others = 0
             # other integrations' share of the window shrinks ours; it is re-estimated on every response
             cap = max(1, self.cap - self._others)
             if self._sent:
                 at = max(at, self._sent[-1] + self.window / cap)
             if len(self._sent) >= cap:
                 at = max(at, self._sent[len(self._sent) - cap] + self.window)
-            if (
-                self._others > 0 and self._remaining is not None and self._remaining <= 0
-                and self._reset_at is not None and self._reset_at > now
-            ):
-                at = max(at, self._reset_at)
             delay = at - now
             if delay > 0:
                 self.waited += delay
