@@ -609,9 +609,11 @@ class Loader:
             return {}
         # Every stored writable field, not only the ones we send: Odoo recomputes others as a side effect (e.g.
         # peppol_eas follows the country) and rollback must put those back too.
+        # Many2many fields only when we write them: others are often the reverse side of links other records own
+        # (a tag's partner_ids), which no snapshot of this record can restore.
         names = sorted(({n for p in targets for n in p.cells} | {
             n for n, m in fields_meta.items() if m.get("store") and not m.get("readonly")
-            and m.get("type") not in ("one2many", "binary", "properties", "properties_definition")
+            and m.get("type") not in ("one2many", "many2many", "binary", "properties", "properties_definition")
             and not n.startswith("__") and n not in LOG_ACCESS}) & set(fields_meta))
         rows = self.client.read(obj.model, [int(p.existing_id or 0) for p in targets], names,
                                 context={"active_test": False})

@@ -126,8 +126,9 @@ class Rollback:
             kept: set[int] = set()
             if not force:
                 changed = self._changed_since_written(model, [r for r in rows if int(r.odoo_id or 0) in existing])
-                for record in changed:
-                    result.changed_in_odoo.append(f"{obj} {record.source_id} ({model} {record.odoo_id})")
+                for record, fields in changed:
+                    result.changed_in_odoo.append(f"{obj} {record.source_id} ({model} {record.odoo_id}): "
+                                                  f"{', '.join(fields[:4])} changed")
                     kept.add(int(record.odoo_id or 0))
             doomed = sorted(existing - kept)
             deleted = self._unlink(model, doomed, obj, result)
@@ -140,9 +141,9 @@ class Rollback:
                     and (r.state == "merged" or not r.odoo_id)]
             self.ledger.forget(obj, gone)
 
-    def _changed_since_written(self, model: str, rows: list[RecordRow]) -> list[RecordRow]:
+    def _changed_since_written(self, model: str, rows: list[RecordRow]) -> list[tuple[RecordRow, list[str]]]:
         meta = self.schema.fields(model)
-        changed: list[RecordRow] = []
+        changed: list[tuple[RecordRow, list[str]]] = []
         with_written = [r for r in rows if r.written]
         names = sorted({n for r in with_written for n in (r.written or {}) if n in meta
                         and meta[n].get("type") in _COMPARABLE})
@@ -155,10 +156,10 @@ class Rollback:
             if now is None:
                 continue
             cells = read_cells(now, names, meta)
-            for name, value in (record.written or {}).items():
-                if name in cells and not same_cell(str(value), cells[name], meta[name]):
-                    changed.append(record)
-                    break
+            differ = [name for name, value in (record.written or {}).items()
+                      if name in cells and not same_cell(str(value), cells[name], meta[name])]
+            if differ:
+                changed.append((record, differ))
         return changed
 
     def _unlink(self, model: str, ids: list[int], obj: str, result: RollbackResult) -> int:
@@ -302,7 +303,7 @@ class Rollback:
                 if record.created_run == run_id and record.origin == "created" and record.odoo_id:
                     still = self.client.search_count(record.model, [["id", "=", record.odoo_id]],
                                                      context={"active_test": False})
-                    if still and not any(str(record.odoo_id) in a for a in result.archived + result.changed_in_odoo):
+                    if still and not any(f"{record.model} {record.odoo_id})" in a for a in result.archived + result.changed_in_odoo):
                         leftovers += 1
             for model, odoo_id, vals, _ in self.ledger.priors(run_id):
                 meta = self.schema.fields(model)

@@ -243,8 +243,9 @@ class OntraportCsvSource:
             digest = hashlib.sha1("\x1f".join(raw.get(h) or "" for h, _ in f.columns).encode()).hexdigest()
             if key and key in seen:
                 where, first = seen[key]
-                if first == digest:
-                    continue  # a repeat of a contact already read (one row per note): nothing new to decode
+                has_note = any((raw.get(f.note_columns.get(k, "")) or "").strip() for k in ("data", "date"))
+                if first == digest or has_note:
+                    continue  # a repeat of a contact already read (one row per note): the row is its note
                 # the same id with other values: not loaded over the first one, but reported, not dropped
                 dup_id = f"{key}-dup-row{n}"
                 yield SourceRecord(object=f.object, id=dup_id, values={"id": dup_id}, locator=f"{f.path.name} row {n}",

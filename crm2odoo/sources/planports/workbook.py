@@ -310,7 +310,9 @@ class PlanportsWorkbookSource:
         try:
             value, currency = dec.decode(decode_type, cell, plan.styles.get(i))
         except ValueError as exc:
-            problems.append(_problem(key, f"{plan.headers[i]!r}: {exc}", cell))
+            # the message carries the cell's text: the raw value does not survive every stage to the report
+            shown = str(cell)[:60] + ("…" if len(str(cell)) > 60 else "")
+            problems.append(_problem(key, f"{plan.headers[i]!r}: {shown!r}: {exc}", cell))
             value, currency = None, None
         values[key] = value
         if type_ == "money":
