@@ -568,8 +568,11 @@ class Loader:
         domain: list[Any] = ["|"] * (len(values) - 1) + [[field_name, "=ilike", v] for v in values]
         domain = [*domain, *[[k, "=", v] for k, v in obj.constants.items() if isinstance(v, bool | str | int)]]
         rows = self.client.search_read_all(obj.model, domain, obj.dedupe_fields, context={"active_test": False})
+        found_ids = sorted({int(r["id"]) for r in rows})
+        # only the candidates Odoo returned (never the whole ledger: that made large runs quadratic)
         claimed = {int(r[0]) for r in self.ledger.query(
-            "SELECT odoo_id FROM records WHERE model=? AND odoo_id IS NOT NULL", (obj.model,))}
+            f"SELECT odoo_id FROM records WHERE model=? AND odoo_id IN ({','.join('?' * len(found_ids))})",
+            (obj.model, *found_ids))} if found_ids else set()
         index: dict[str, int] = {}
         for row in rows:
             key = "\x1f".join(fold(str(row.get(f) or "")) for f in obj.dedupe_fields)

@@ -58,10 +58,18 @@ class Provisioner:
         existing = self._ir_model_id(model)
         if existing:
             result.already_present += 1
+            self._settle("model", model, model, existing)
+            model_id = existing
+        else:
+            self.ledger.schema_intent(self.run_id, "model", model, model, {"label": label})
+            model_id = self.client.create("ir.model", [{"name": label, "model": model, "state": "manual"}])[0]
+            self.ledger.schema_done("model", model, model, model_id)
+            result.models_created.append(model)
+        # the access rule goes with the model; a crash or lost reply between the two is repaired here
+        rules = self.client.search_read("ir.model.access", [["model_id", "=", model_id]], ["id"], limit=1)
+        if rules:
+            self._settle("access", model, f"access_{model}", int(rules[0]["id"]))
             return
-        self.ledger.schema_intent(self.run_id, "model", model, model, {"label": label})
-        model_id = self.client.create("ir.model", [{"name": label, "model": model, "state": "manual"}])[0]
-        self.ledger.schema_done("model", model, model, model_id)
         group = self.client.search_read("ir.model.data", [["module", "=", "base"], ["name", "=", "group_user"]],
                                         ["res_id"], limit=1)
         self.ledger.schema_intent(self.run_id, "access", model, f"access_{model}", {})
@@ -74,7 +82,12 @@ class Provisioner:
         # it again without the new rule; a no-op write clears it once the row exists.
         self.client.write("ir.model.access", [access_id], {"active": True})
         self.ledger.schema_done("access", model, f"access_{model}", access_id)
-        result.models_created.append(model)
+
+    def _settle(self, kind: str, model: str, name: str, odoo_id: int) -> None:
+        """An intent whose reply was lost: the object exists in Odoo, so the intent is done."""
+        for change in self.ledger.schema_changes():
+            if (change["kind"], change["model"], change["name"]) == (kind, model, name) and change["state"] == "sending":
+                self.ledger.schema_done(kind, model, name, odoo_id)
 
     def _field(self, obj: ObjectMap, line: FieldMap, result: ProvisionResult) -> None:
         assert line.new_field is not None and line.target is not None
@@ -92,6 +105,10 @@ class Provisioner:
                     hint="map to the existing field (drop new_field) or choose another x_ name",
                 )
             result.already_present += 1
+            found = self.client.search_read("ir.model.fields", [["model", "=", obj.model], ["name", "=", name]],
+                                            ["id"], limit=1)
+            if found:
+                self._settle("field", obj.model, name, int(found[0]["id"]))
             return
         model_id = self._ir_model_id(obj.model)
         if not model_id:

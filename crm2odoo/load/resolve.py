@@ -101,7 +101,9 @@ class Resolver:
             row.append(str(within[1]))
         assert self.run_id is not None
         self.ledger.mark_sending(self.run_id, [(obj, source_id, item.model, xmlid, "", "")])
-        answer = self.client.load(item.model, columns, [row], context=quiet_context())
+        # load with our external ID is idempotent: safe to send again after a lost reply
+        answer = dict(self.client.execute(item.model, "load", fields=columns, data=[row], context=quiet_context(),
+                                           retry_writes=True))
         if not answer.get("ids"):
             self.ledger.mark_state(self.run_id, obj, source_id, "quarantined",
                                    "; ".join(str(m.get("message")) for m in answer.get("messages") or []))

@@ -11,7 +11,7 @@ from crm2odoo.errors import SourceError
 from crm2odoo.redact import Secret
 from crm2odoo.sources import SourceSettings, open_source
 from crm2odoo.sources.ontraport.api import OntraportApiSource
-from crm2odoo.sources.ontraport.csv_export import OntraportCsvSource
+from crm2odoo.sources.ontraport.csv_export import OntraportCsvSource, sniff_encoding
 from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator, generate_account
 
 
@@ -166,3 +166,26 @@ def test_large_export_streams(tmp_path: Path) -> None:
     assert count == rows // 2 + 1 and notes == rows
     size = (folder / "contacts.csv").stat().st_size
     assert peak < size / 2  # only ids are kept, never the rows
+
+
+def test_a_turkish_windows_export_is_read_as_cp1254(tmp_path: Path) -> None:
+    turkish, western = tmp_path / "tr.csv", tmp_path / "de.csv"
+    turkish.write_bytes("Company ID,Company Name\r\n1,Şahin Ağaç İşleri Ltd. Şti.\r\n".encode("cp1254"))
+    western.write_bytes("Company ID,Company Name\r\n1,Müller Straße Café\r\n".encode("cp1252"))
+    assert sniff_encoding(turkish) == "cp1254"
+    assert sniff_encoding(western) == "cp1252"
+
+
+def test_a_huge_cell_and_a_conflicting_duplicate_id_lose_no_row(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    rows = [["Company ID", "Company Name", "Industry"], ["1", "Acme", "x" * (1 << 20)], ["2", "Beta", "Retail"],
+            ["2", "Beta Impostor", "Retail"], ["3", "Gamma", "Retail"]]
+    with (folder / "companies.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    records = list(make_source(folder).read("company"))
+    assert [r.locator for r in records] == [f"companies.csv row {n}" for n in (2, 3, 4, 5)]
+    assert len(records[0].values["industry"]) == 1 << 20 and not records[0].problems
+    duplicate = records[2]
+    assert duplicate.id == "2-dup-row4" and "duplicate ID 2" in duplicate.problems[0].message
+    assert "companies.csv row 3" in duplicate.problems[0].message

@@ -46,6 +46,18 @@ def test_pacer_yields_when_others_spend_the_budget() -> None:
     assert clock.now - before >= 1.5
 
 
+def test_pacer_resumes_its_pace_once_the_server_resets_the_budget() -> None:
+    """A budget spent by someone else costs the wait until the server's reset, not one call per window after it."""
+    clock = FakeClock()
+    pacer = RatePacer(limit=180, window=60.0, clock=clock, sleep=clock.sleep)
+    pacer.acquire()
+    pacer.observe({"X-Rate-Limit-Limit": "180", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "2"})
+    before = clock.now
+    for _ in range(10):
+        pacer.acquire()
+    assert 2.0 <= clock.now - before <= 2.0 + 10 * 60.0 / 170
+
+
 def test_sustained_extraction_under_a_short_window_has_no_429() -> None:
     account = generate_account(seed=5, contacts=1000, companies=5, deals=5, notes_per_contact=0)
     window, limit = 1.0, 20
