@@ -85,6 +85,12 @@ class Resolver:
         found = self._search(item, within)
         if found is None and item.create and self.run_id is not None:
             found = self._create(item, within)
+        elif found is not None and item.create and self.run_id is not None:
+            # created by a run that was killed before the ledger heard back: settle that intent now
+            pending = self.ledger.get(f"auto:{item.model}", fold(item.value))
+            if pending is not None and pending.state == "sending":
+                self.ledger.mark_landed(self.run_id, [(pending.object, pending.source_id, found, "created",
+                                                       {"name": item.value})])
         with self._lock:
             self._lookups[key] = found
         return found
