@@ -92,7 +92,8 @@ def assert_exactly_once(root: Path, client: OdooClient, baseline: dict[str, int]
     the ledger holds, each with one crm2odoo external ID; nothing is still 'sending'."""
     rows = ledger_rows(root)
     states = {r["state"] for r in rows}
-    assert states <= set(FINAL), f"unsettled ledger states: {states - set(FINAL)}"
+    unsettled = sorted({(r["object"], r["source_id"], r["state"]) for r in rows if r["state"] not in FINAL})[:10]
+    assert states <= set(FINAL), f"unsettled ledger states: {states - set(FINAL)}: {unsettled}"
     expected: dict[str, set[int]] = {}
     for r in rows:
         if r["state"] in ("created", "updated", "unchanged", "merged") and r["model"] != "res.users":
