@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from crm2odoo.config import Config, config_template, load_config
 from crm2odoo.errors import ApprovalRequired, MappingError, ProjectError
@@ -212,10 +214,6 @@ class PlanInfo:
     kept: int  # lines kept from an earlier map (edited or confirmed)
 
 
-def _target_models(spec_or_defaults: Iterable[str]) -> list[str]:
-    return sorted(set(spec_or_defaults))
-
-
 def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Events = _quiet) -> PlanInfo:
     from crm2odoo.mapping.propose import ProposeOptions, propose
     from crm2odoo.mapping.review import render_review
@@ -244,7 +242,7 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         previous = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
         if previous:
             candidates += [o.model for o in previous.objects.values()]
-        odoo_fields = schema.all_fields(_target_models(candidates))
+        odoo_fields = schema.all_fields(sorted(set(candidates)))
         options = ProposeOptions(default_country=ctx.config.migration.default_country)
         spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,
                        previous=previous, options=options)
@@ -300,7 +298,7 @@ def approve(root: Path, *, confirm: Callable[[list[str]], bool], login: str | No
         Engine(spec)  # refuses unknown transforms before anything is approved
         spec_order(spec)  # and reference loops
         state, last = approval_state(ledger, spec)
-        previous = spec_from_data(__import__("yaml").safe_load(last["mapping"])) if last is not None else None
+        previous = spec_from_data(yaml.safe_load(last["mapping"])) if last is not None else None
         changes = diff_specs(previous, spec)
         who = login or getpass.getuser()
         if state == "approved":
@@ -402,10 +400,8 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
                             workers=ctx.config.migration.workers, fallback_owner=ctx.config.migration.fallback_owner,
                             events=events, delta=delta, conflicts=ctx.config.migration.conflicts,
                             delta_deletes=ctx.config.migration.delta_deletes)
+            # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
             results = loader.run(only=set(only) if only else None, ids=ids)
-        except BaseException:
-            # The run stays 'running' so the next `migrate` resumes it; the ledger already holds every intent.
-            raise
         finally:
             source.close()
         state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.errors import OdooRecordError, OdooTransientError, UserFacingError
+from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.order import LoadStep, spec_order
 from crm2odoo.load.resolve import (
@@ -42,7 +42,6 @@ from crm2odoo.textnorm import fold
 log = logging.getLogger("crm2odoo.load")
 
 Events = Callable[..., None]
-LANDED = ("created", "updated", "matched", "unchanged", "merged")
 #: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
 #: set by Odoo on every write, never ours to snapshot or restore
 LOG_ACCESS = frozenset({"create_date", "create_uid", "write_date", "write_uid"})
@@ -690,9 +689,7 @@ class Loader:
                 state = "updated" if p.relink else "unchanged"
                 self.ledger.mark_landed(self.run_id, [(obj.name, p.target.source_id, int(p.existing_id or 0),
                                                        state, p.full)])
-                with self.ledger.tx() as db:
-                    db.execute("UPDATE records SET content_hash=? WHERE object=? AND source_id=?",
-                               (p.target.content_hash, obj.name, p.target.source_id))
+                self.ledger.set_hash(obj.name, p.target.source_id, p.target.content_hash)
                 if p.relink:
                     result.updated += 1
                 else:
@@ -865,9 +862,6 @@ class Loader:
             self.ledger.mark_landed(self.run_id, rows)
             self.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in rows})
 
-
-def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, OdooTransientError)
 
 
 SINCE_OVERLAP_SECONDS = 60

@@ -227,9 +227,7 @@ class Rollback:
                 # the next migrate re-sends it: what it holds in Odoo is the earlier run's version again
                 self.ledger.mark_landed(run_id, [(record.object, record.source_id, int(record.odoo_id or 0),
                                                   "updated", {})])
-                with self.ledger.tx() as db:
-                    db.execute("UPDATE records SET content_hash=NULL WHERE object=? AND source_id=?",
-                               (record.object, record.source_id))
+                self.ledger.set_hash(record.object, record.source_id, None)
 
     def _still_existing(self, vals: dict[str, Any], meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
         """Prior values may point to records deleted since (a tag a user removed): restore without those."""
