@@ -16,6 +16,8 @@ import yaml
 from crm2odoo.config import Config, config_template, load_config
 from crm2odoo.errors import ApprovalRequired, MappingError, ProjectError
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.addon import AddonInfo, plan_addon
+from crm2odoo.load.addon import write_addon as write_addon_files
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
@@ -243,7 +245,9 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         if previous:
             candidates += [o.model for o in previous.objects.values()]
         odoo_fields = schema.all_fields(sorted(set(candidates)))
-        options = ProposeOptions(default_country=ctx.config.migration.default_country)
+        settings = ctx.config.migration
+        options = ProposeOptions(default_country=settings.default_country, task_target=settings.tasks,
+                                 campaign_as=settings.campaigns, engagement=settings.engagement)
         spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,
                        previous=previous, options=options)
         if ctx.config.migration.fallback_owner and not spec.fallback_owner_login:
@@ -610,3 +614,26 @@ def status(root: Path) -> StatusInfo:
         return StatusInfo(runs, counts, approval, owners, pending)
     finally:
         ledger.close()
+
+
+# -- addon ---------------------------------------------------------------------------------------------------------
+def write_addon(root: Path, out_dir: Path, *, module: str | None = None,
+                odoo_version: str | None = None) -> AddonInfo:
+    """Write the approved map's custom fields and models as an installable Odoo addon under ``out_dir``.
+
+    Nothing is sent to Odoo; once the addon is installed, ``migrate`` finds the fields and creates none of them
+    over the API.
+    """
+    project = Project(root)
+    if not project.mapping_path.exists():
+        raise ProjectError("there is no mapping.yaml yet", hint="run `crm2odoo plan` first")
+    project.ensure()
+    ledger = Ledger(project.ledger_path)
+    try:
+        spec = load_spec(project.mapping_path)
+        # the addon fixes the schema the data will be loaded into: only an approved map may shape it
+        require_approval(ledger, spec)
+    finally:
+        ledger.close()
+    plan = plan_addon(spec, module=module, odoo_version=odoo_version)
+    return write_addon_files(plan, out_dir, source_label=spec.system or spec.source_kind or "crm2odoo")

@@ -14,14 +14,15 @@ from typing import Any, TypeVar
 import click
 
 from crm2odoo import __version__, api
-from crm2odoo.errors import UserFacingError
+from crm2odoo.errors import OdooTransientError, SourceTransientError, UserFacingError
 from crm2odoo.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _friendly(fn: F) -> F:
-    """Known user errors print message + hint and exit 2; anything else keeps its traceback (for bug reports)."""
+    """Known user errors and outages print message + hint and exit 2; anything else keeps its traceback (for bug
+    reports)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -31,6 +32,12 @@ def _friendly(fn: F) -> F:
             click.secho(f"error: {redact(exc.message)}", fg="red", err=True)
             if exc.hint:
                 click.echo(f"hint: {redact(exc.hint)}", err=True)
+            sys.exit(2)
+        except (OdooTransientError, SourceTransientError) as exc:
+            # retried already and still failing: an outage, not a bug; the ledger keeps what was done
+            click.secho(f"error: {redact(exc.message)} (still failing after retries)", fg="red", err=True)
+            click.echo("hint: check that the server is up, then run the same command again: it resumes where it "
+                       "stopped and sends nothing twice", err=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -191,6 +198,9 @@ def reconcile(project: Path, spot_check: int) -> None:
                    f"expected {obj['expected']:>7}  in Odoo {obj['present_in_odoo']:>7}  merged {obj['merged']:>5}  "
                    f"quarantined {obj['quarantined']:>5}  spot {obj['spot_checked'] - obj['spot_mismatches']}/"
                    f"{obj['spot_checked']}  {mark}")
+        if obj["content_checked"]:
+            click.echo(f"  {'':<20} files verified by checksum: {obj['content_checked'] - obj['content_mismatches']}/"
+                       f"{obj['content_checked']}")
     click.echo("report: reports/reconcile.md")
     if not info.ok:
         sys.exit(1)
@@ -289,3 +299,22 @@ def sandbox(port: int, odoo_version: str, db_file: Path | None) -> None:
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
+
+
+@main.command()
+@project_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="folder that receives the module folder (e.g. a directory on the Odoo addons path)")
+@click.option("--module", default=None, help="technical name of the module (default: crm2odoo_<source>_fields)")
+@click.option("--odoo-version", default=None, type=click.Choice(["17.0", "18.0", "19.0"]),
+              help="target Odoo series (default: the version the map was planned against)")
+@_friendly
+def addon(project: Path, out_dir: Path, module: str | None, odoo_version: str | None) -> None:
+    """Write the approved map's custom fields and models as an installable Odoo addon."""
+    info = api.write_addon(project, out_dir, module=module, odoo_version=odoo_version)
+    click.echo(f"wrote {info.path} (Odoo {info.series}): {info.fields} fields, {info.models} custom models; "
+               f"depends on {', '.join(info.depends)}")
+    for model in info.without_form:
+        click.echo(f"  {model}: fields declared, no form view to show them on")
+    click.echo("install it (Apps > Update Apps List, or odoo-bin -i " + info.module + "), then run `crm2odoo migrate`: "
+               "fields that exist are reused, none is created over the API")

@@ -47,6 +47,10 @@ class MigrationSettings:
     delta_deletes: str = "archive"  # archive | ignore
     conflicts: str = "stop"  # source_wins | odoo_wins | stop
     namespace: str | None = None  # in every external ID: two source accounts of one kind into one Odoo
+    # what `plan` proposes where the issue leaves a choice
+    tasks: str = "activity"  # activity (open -> mail.activity, done -> chatter message) | project_task
+    campaigns: str = "tag"  # tag (a partner tag per campaign) | field (an x_campaigns field on the contact)
+    engagement: str = "notes"  # notes (one chatter note each) | aggregate (totals on the contact)
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,10 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
         problems.append(("migration.namespace", "lower-case letters, digits and '-', at most 30", 'namespace = "acme"'))
     if migration.delta_deletes not in ("archive", "ignore"):
         problems.append(("migration.delta_deletes", "must be archive or ignore", 'delta_deletes = "archive"'))
+    for key, choices in (("tasks", ("activity", "project_task")), ("campaigns", ("tag", "field")),
+                         ("engagement", ("notes", "aggregate"))):
+        if getattr(migration, key) not in choices:
+            problems.append((f"migration.{key}", f"must be {' or '.join(choices)}", f'{key} = "{choices[0]}"'))
 
     if problems:
         first_per_key: dict[str, tuple[str, str, str]] = {}
@@ -230,6 +238,9 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 # delta_deletes = "archive"           # records deleted in the source: archive | ignore
 # conflicts = "stop"                  # a field changed in both systems: source_wins | odoo_wins | stop
 # namespace = "acme"                  # only to move two accounts of the same source into one Odoo
+# tasks = "activity"                  # open tasks -> activities, done -> chatter; or "project_task" (then re-plan)
+# campaigns = "tag"                   # a contact tag per campaign; or "field" (an x_campaigns field)
+# engagement = "notes"                # one chatter note per open/click/form; or "aggregate" (totals on the contact)
 '''
 
 

@@ -148,6 +148,18 @@ FINAL_STATES = ("created", "updated", "matched", "unchanged", "merged", "conflic
                 "quarantined")
 
 
+#: a record that is in Odoo (its id resolves references)
+_LANDED = ("odoo_id IS NOT NULL AND state IN ('created','updated','matched','unchanged','merged','conflict',"
+           "'archived')")
+#: bound parameters per statement, under SQLite's default limit
+_CHUNK = 900
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -317,10 +329,33 @@ class Ledger:
 
     def id_map(self, obj: str) -> dict[str, int]:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""
-        rows = self.query(
-            "SELECT source_id, odoo_id FROM records WHERE object=? AND odoo_id IS NOT NULL "
-            "AND state IN ('created','updated','matched','unchanged','merged','conflict','archived')", (obj,))
+        rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND {_LANDED}", (obj,))
         return {r[0]: int(r[1]) for r in rows}
+
+    def landed_ids(self, obj: str, source_ids: Iterable[str]) -> dict[str, int]:
+        """source id -> Odoo id for those of ``source_ids`` that landed: indexed reads, a chunk per statement."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(source_ids))):
+            rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND source_id IN "
+                              f"({','.join('?' * len(chunk))}) AND {_LANDED}", (obj, *chunk))
+            out.update((r[0], int(r[1])) for r in rows)
+        return out
+
+    def landed_count(self, obj: str) -> int:
+        return int(self.query(f"SELECT COUNT(*) FROM records WHERE object=? AND {_LANDED}", (obj,))[0][0])
+
+    def landed_source_ids(self, obj: str) -> list[str]:
+        return [str(r[0]) for r in self.query(f"SELECT source_id FROM records WHERE object=? AND {_LANDED} "
+                                              "ORDER BY rowid", (obj,))]
+
+    def fates(self, obj: str, source_ids: Iterable[str]) -> dict[str, tuple[str, str | None, int | None]]:
+        """source id -> (state, content hash, Odoo id) of those of ``source_ids`` the ledger knows."""
+        out: dict[str, tuple[str, str | None, int | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(source_ids))):
+            rows = self.query(f"SELECT source_id, state, content_hash, odoo_id FROM records WHERE object=? AND "
+                              f"source_id IN ({','.join('?' * len(chunk))})", (obj, *chunk))
+            out.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        return out
 
     def mark_sending(self, run_id: int, rows: list[tuple[str, str, str, str, str, str]]) -> None:
         """Record the intent to write: (object, source_id, model, xmlid, content_hash, locator) per record."""
@@ -337,8 +372,14 @@ class Ledger:
                 [(o, s, m, x, h, run_id, run_id, loc, stamp) for o, s, m, x, h, loc in rows],
             )
 
-    def mark_landed(self, run_id: int, rows: list[tuple[str, str, int, str, dict[str, Any]]]) -> None:
-        """(object, source_id, odoo_id, state, written values) after Odoo confirmed the write."""
+    def mark_landed(self, run_id: int, rows: list[tuple[str, str, int, str, dict[str, Any]]], *,
+                    unsettled: Iterable[str] = ()) -> None:
+        """(object, source_id, odoo_id, state, written values) after Odoo confirmed the write.
+
+        ``unsettled``: source ids (of the rows' object) still waiting for a follow-up write; their content hash is
+        cleared in the same transaction, so a run killed before the follow-up sends them again instead of taking
+        them for unchanged. :meth:`settle` completes them.
+        """
         stamp = now()
         with self.tx() as db:
             db.executemany(
@@ -347,6 +388,22 @@ class Ledger:
                 [(oid, state, json.dumps(written, sort_keys=True, default=str), run_id, stamp, state, o, s)
                  for o, s, oid, state, written in rows],
             )
+            pending = set(unsettled)
+            if pending:
+                db.executemany("UPDATE records SET content_hash=NULL WHERE object=? AND source_id=?",
+                               [(o, s) for o, s, *_ in rows if s in pending])
+
+    def settle(self, obj: str, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """(source_id, content_hash, values the follow-up wrote): the record's write is complete."""
+        with self.tx() as db:
+            for source_id, content_hash, extra in rows:
+                found = db.execute("SELECT written FROM records WHERE object=? AND source_id=?",
+                                   (obj, source_id)).fetchone()
+                if found is None:
+                    continue
+                written = {**json.loads(found[0] or "{}"), **extra}
+                db.execute("UPDATE records SET content_hash=?, written=? WHERE object=? AND source_id=?",
+                           (content_hash, json.dumps(written, sort_keys=True, default=str), obj, source_id))
 
     def mark_matched(self, run_id: int, obj: str, source_id: str, model: str, xmlid: str, odoo_id: int,
                      locator: str) -> None:

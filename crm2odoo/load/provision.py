@@ -7,6 +7,7 @@ created, so a crash in between is repaired by running again. Rollback removes th
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,33 @@ class ProvisionResult:
     already_present: int = 0
 
 
-def _relation_table(model: str, name: str) -> str:
+def relation_table(model: str, name: str) -> str:
+    """The many2many table of a new field; the addon writer uses the same name so both paths share the data."""
     digest = hashlib.sha1(f"{model}.{name}".encode()).hexdigest()[:8]
     return f"x_crm2odoo_{digest}_rel"
+
+
+#: the link columns of every many2many table the tool plans (API and addon alike)
+RELATION_COLUMNS = ("x_src_id", "x_dst_id")
+
+
+def planned_models(spec: MappingSpec, model_exists: Callable[[str], bool]) -> list[ObjectMap]:
+    """Object maps whose x_ model the tool creates (the map asks for it, or it is an x_ model Odoo lacks)."""
+    return [obj for obj in spec.enabled_objects()
+            if obj.new_model or (obj.model.startswith("x_") and not model_exists(obj.model))]
+
+
+def planned_fields(spec: MappingSpec) -> list[tuple[ObjectMap, FieldMap]]:
+    """Every (object map, line) that asks for a new x_ field, in map order (the first line of a name wins)."""
+    return [(obj, line) for obj in spec.enabled_objects() for line in obj.fields
+            if not line.ignore and line.new_field is not None and line.target]
+
+
+def field_type(wanted: str, model_fields: Mapping[str, Any]) -> str:
+    """The type Odoo will accept: a monetary field needs a currency field on the same model, else it is a float."""
+    if wanted == "monetary" and "currency_id" not in model_fields:
+        return "float"
+    return wanted
 
 
 class Provisioner:
@@ -35,13 +60,10 @@ class Provisioner:
 
     def provision(self, spec: MappingSpec) -> ProvisionResult:
         result = ProvisionResult()
-        for obj in spec.enabled_objects():
-            if obj.new_model or (obj.model.startswith("x_") and not self.schema.has_model(obj.model)):
-                self._model(obj, result)
-        for obj in spec.enabled_objects():
-            for line in obj.fields:
-                if not line.ignore and line.new_field is not None and line.target:
-                    self._field(obj, line, result)
+        for obj in planned_models(spec, self.schema.has_model):
+            self._model(obj, result)
+        for obj, line in planned_fields(spec):
+            self._field(obj, line, result)
         if result.models_created or result.fields_created:
             self.schema.forget()
         return result
@@ -128,7 +150,8 @@ class Provisioner:
             if ttype == "many2one":
                 vals["on_delete"] = "set null"
             else:
-                vals.update(relation_table=_relation_table(obj.model, name), column1="x_src_id", column2="x_dst_id")
+                vals.update(relation_table=relation_table(obj.model, name), column1=RELATION_COLUMNS[0],
+                            column2=RELATION_COLUMNS[1])
         self.ledger.schema_intent(self.run_id, "field", obj.model, name, {"ttype": ttype, "label": spec.label})
         field_id = self.client.create("ir.model.fields", [vals])[0]
         self.ledger.schema_done("field", obj.model, name, field_id)
@@ -136,7 +159,4 @@ class Provisioner:
 
     @staticmethod
     def _ttype(model: str, wanted: str, fields: dict[str, dict[str, Any]]) -> str:
-        # A monetary field needs a currency field on the same model; without one Odoo refuses it.
-        if wanted == "monetary" and "currency_id" not in fields:
-            return "float"
-        return wanted
+        return field_type(wanted, fields)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +16,7 @@ from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
-from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
+from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
 from crm2odoo.textnorm import fold
@@ -30,12 +30,68 @@ class Unresolved(Exception):
         self.problem = problem
 
 
+#: recently landed ids kept in memory per object; the ledger answers for the others (flat memory on any size)
+ID_CACHE = 50_000
+
+
+class IdMap(Mapping[str, int]):
+    """source id -> Odoo id of one object's landed records.
+
+    The ledger holds them all (indexed); memory keeps only a bounded cache of the ones landed or looked up
+    recently, so a run over millions of records does not hold an entry per record.
+    """
+
+    def __init__(self, ledger: Ledger, obj: str) -> None:
+        self._ledger, self._obj = ledger, obj
+        self._cache: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> int:
+        with self._lock:
+            found = self._cache.get(key)
+        if found is None:
+            found = self._ledger.landed_ids(self._obj, [key]).get(key)
+            if found is None:
+                raise KeyError(key)
+            self.remember({key: found})
+        return found
+
+    def many(self, keys: Iterable[str]) -> dict[str, int]:
+        """The landed ones of ``keys``, in one indexed read for those not cached."""
+        out: dict[str, int] = {}
+        missing: list[str] = []
+        with self._lock:
+            for key in keys:
+                found = self._cache.get(key)
+                if found is None:
+                    missing.append(key)
+                else:
+                    out[key] = found
+        if missing:
+            fetched = self._ledger.landed_ids(self._obj, missing)
+            self.remember(fetched)
+            out.update(fetched)
+        return out
+
+    def remember(self, pairs: Mapping[str, int]) -> None:
+        with self._lock:
+            if len(self._cache) + len(pairs) > ID_CACHE:
+                self._cache.clear()  # a fresh generation; evicted ids are still one indexed read away
+            self._cache.update(pairs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ledger.landed_source_ids(self._obj))
+
+    def __len__(self) -> int:
+        return self._ledger.landed_count(self._obj)
+
+
 class Resolver:
     """Shared by worker threads; caches are guarded by one lock."""
 
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
-        self._ids: dict[str, dict[str, int]] = {}
+        self._ids: dict[str, IdMap] = {}
         self._lookups: dict[tuple[str, tuple[str, ...], str, Any], int | None] = {}
         self._via: dict[tuple[str, int, str], int | None] = {}
         self._ir_model: dict[str, int] = {}
@@ -44,15 +100,36 @@ class Resolver:
         self.run_id: int | None = None  # set by the loader: lookups may create records only inside a run
 
     # -- ids ---------------------------------------------------------------------------------------------------
-    def ids(self, map_name: str) -> dict[str, int]:
+    def ids(self, map_name: str) -> IdMap:
         with self._lock:
             if map_name not in self._ids:
-                self._ids[map_name] = self.ledger.id_map(map_name)
+                self._ids[map_name] = IdMap(self.ledger, map_name)
             return self._ids[map_name]
 
+    def ids_of(self, map_name: str, source_ids: Iterable[str]) -> dict[str, int]:
+        """The landed ones of ``source_ids`` (a batch at once)."""
+        return self.ids(map_name).many(source_ids)
+
     def register(self, map_name: str, pairs: Mapping[str, int]) -> None:
-        with self._lock:
-            self.ids(map_name).update(pairs)
+        """Ids just landed; the ledger already holds them (mark_landed comes first), this keeps them at hand."""
+        self.ids(map_name).remember(pairs)
+
+    def prefetch(self, targets: Iterable[TargetRecord]) -> None:
+        """Read the ids a batch's references need in one query per object instead of one per reference."""
+        wanted: dict[str, set[str]] = {}
+        for target in targets:
+            for value in target.vals.values():
+                refs: Iterable[Ref] = ()
+                if isinstance(value, Ref):
+                    refs = (value,)
+                elif isinstance(value, Refs):
+                    refs = (Ref(value.object, sid) for sid in value.source_ids)
+                elif isinstance(value, RecordRef):
+                    refs = value.candidates
+                for ref in refs:
+                    wanted.setdefault(ref.object, set()).add(ref.source_id)
+        for map_name, sids in wanted.items():
+            self.ids_of(map_name, sids)
 
     def id_of(self, ref: Ref) -> int | None:
         odoo_id = self.ids(ref.object).get(ref.source_id)
@@ -71,6 +148,24 @@ class Resolver:
         return found
 
     # -- lookups -----------------------------------------------------------------------------------------------
+    def taxes(self, rate: TaxRate) -> list[int] | None:
+        """[] for 0 %; the first active percentage tax of that rate and use; None when Odoo has none."""
+        if not rate.percent:
+            return []
+        key = ("account.tax", ("amount",), f"{rate.use}:{rate.percent}", None)
+        with self._lock:
+            if key in self._lookups:
+                found = self._lookups[key]
+                return [found] if found else None
+        rows = self.client.search_read("account.tax", [["type_tax_use", "=", rate.use],
+                                                       ["amount_type", "=", "percent"],
+                                                       ["amount", "=", rate.percent]], ["id"], limit=1,
+                                       order="sequence, id")
+        tax = int(rows[0]["id"]) if rows else None
+        with self._lock:
+            self._lookups[key] = tax
+        return [tax] if tax else None
+
     def lookup(self, item: Lookup, siblings: Mapping[str, Any] | None = None) -> int | None:
         within = None
         if item.within is not None:
@@ -217,6 +312,13 @@ class Resolver:
                 out[name] = found
             elif isinstance(value, RecordRef):
                 self._resolve_record_ref(name, value, out, problems)
+            elif isinstance(value, TaxRate):
+                taxes = self.taxes(value)
+                if taxes is None:
+                    problems.append(RecordProblem(name, str(value.percent), f"no {value.use} tax of {value.percent:g} % "
+                                                  "in Odoo: loaded without tax, so Odoo's total is the untaxed amount "
+                                                  "(create the tax and migrate again)", "warning"))
+                out[name] = taxes or []
             else:
                 out[name] = value
         for name, value in target.vals.items():
@@ -314,11 +416,12 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
     siblings): a child with an address of its own becomes ``type=other``, which is never synced; a child without
     one keeps ``type=contact`` and shows its parent's, so no (empty) address is sent. 17/18 need no change here:
     the loader sends the address in a second load (see executor._split_partner_address).
-    In every version the commercial fields (VAT, registry, industry) of a child are its company's: not sent.
+    In every version the commercial fields (VAT, registry, industry) of a child are its company's: not sent; nor
+    is ``company_name``, which Odoo clears whenever ``parent_id`` is set (res_partner.py create and write).
     """
     if not cells.get("parent_id"):
         return cells
-    out = {k: v for k, v in cells.items() if k not in PARTNER_COMMERCIAL}
+    out = {k: v for k, v in cells.items() if k not in PARTNER_COMMERCIAL and k != "company_name"}
     if major < 19 or not any(f in out for f in PARTNER_ADDRESS):
         return out
     if any(out.get(f) for f in PARTNER_ADDRESS):

@@ -24,6 +24,7 @@ from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger, RecordRow
 from crm2odoo.load.executor import LOG_ACCESS, UNDO_ACTIONS
 from crm2odoo.load.order import PHASE_RANK, rank
+from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import MappingSpec
@@ -34,6 +35,9 @@ Events = Callable[..., None]
 #: types whose value round-trips exactly, so a difference means someone changed it
 _COMPARABLE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
                "many2many"}
+#: what must happen before Odoo lets a record go: a registered payment is reset to draft (unlinking it posted fails
+#: with "A payment with an outstanding account cannot be confirmed without having a journal entry", seen on 18)
+PRE_UNLINK: dict[str, str] = {"account.payment": "action_draft"}
 
 
 @dataclass
@@ -167,6 +171,11 @@ class Rollback:
         if not ids:
             return 0
         try:
+            before = PRE_UNLINK.get(model)
+            if before:
+                self.client.execute(model, before, ids, context=self.context)
+            if model == "res.partner" and self.schema.has_model(WIZARD_MODEL):
+                self._release_payment_wizards(ids)
             self.client.unlink(model, ids, context=self.context)
             return len(ids)
         except OdooRecordError as exc:
@@ -179,6 +188,14 @@ class Rollback:
             else:
                 result.problems.append(f"{obj} ({model} {ids[0]}) could not be deleted: {exc}")
             return 0
+
+    def _release_payment_wizards(self, partner_ids: list[int]) -> None:
+        # finished register-payment wizards hold their partner with ondelete=restrict until Odoo's vacuum; the
+        # loader clears them, this catches one a killed run left behind
+        wizards = self.client.search_read(WIZARD_MODEL, [["partner_id", "in", partner_ids]], ["id"])
+        if wizards:
+            self.client.write(WIZARD_MODEL, [int(w["id"]) for w in wizards], {"partner_id": False},
+                              context=self.context)
 
     # -- 2. values the run overwrote -----------------------------------------------------------------------------
     def _restore_priors(self, run_id: int, result: RollbackResult) -> None:

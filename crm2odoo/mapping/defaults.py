@@ -180,6 +180,7 @@ MODEL_CONCEPTS: dict[str, dict[str, list[Target]]] = {
         "list_price": [_t("price_unit", "number", "money", weight=0.95)],
         "discount": [_t("discount", "number", "percent")],
         "sequence": [_t("sequence", "number", "number", integer=True)],
+        "tax_rate": [_t("tax_id", "taxes", "percent"), _t("tax_ids", "taxes", "percent")],  # tax_ids from 19
     },
     "account.move": {
         "order_date": [_t("invoice_date", "date", "date")],
@@ -196,11 +197,12 @@ MODEL_CONCEPTS: dict[str, dict[str, list[Target]]] = {
         "price_unit": [_t("price_unit", "number", "money")],
         "list_price": [_t("price_unit", "number", "money", weight=0.95)],
         "discount": [_t("discount", "number", "percent")],
+        "tax_rate": [_t("tax_ids", "taxes", "percent")],
     },
     "account.payment": {
         "amount": [_t("amount", "number", "money")],
         "created": [_t("date", "date", "date")],
-        "reference": [_t("memo")],
+        "reference": [_t("memo"), _t("ref")],  # the memo is ``ref`` on 17
     },
     "project.project": {"full_name": [_t("name")], "pipeline": [_t("name")], "notes": [_t("description", "html",
                                                                                           "longtext")]},
@@ -241,7 +243,8 @@ REF_TARGETS: dict[str, dict[str, str]] = {
     "sale.order.line": {"quote": "order_id", "order": "order_id", "product": "product_id"},
     "account.move": {"contact": "partner_id", "company": "partner_id", "user": "invoice_user_id"},
     "account.move.line": {"invoice": "move_id", "product": "product_id"},
-    "account.payment": {"contact": "partner_id", "company": "partner_id", "invoice": "x_invoice_ref"},
+    # no partner: the register-payment wizard pays the invoice's commercial partner (a contact's company)
+    "account.payment": {"invoice": "reconciled_invoice_ids"},
     "project.project": {"contact": "partner_id", "company": "partner_id", "user": "user_id"},
     "project.task.type": {"board": "project_ids"},
     "project.task": {"board": "project_id", "board_column": "stage_id", "contact": "partner_id",
@@ -285,7 +288,8 @@ OBJECT_DEFAULTS: dict[str, ObjectDefault] = {
     "order_line": ObjectDefault("sale.order.line", {}),
     "invoice": ObjectDefault("account.move", {"move_type": "out_invoice"}),
     "invoice_line": ObjectDefault("account.move.line", {}),
-    "payment": ObjectDefault("account.payment", {"payment_type": "inbound", "partner_type": "customer"}),
+    # registered through Odoo's wizard against the invoice (load/payments.py), which sets type and journal itself
+    "payment": ObjectDefault("account.payment", {}, (), False, {"register_payments": True}),
     "board": ObjectDefault("project.project", {}, ("name",), True),
     "board_column": ObjectDefault("project.task.type", {}),
     "card": ObjectDefault("project.task", {}),
@@ -357,7 +361,7 @@ ODOO_DEFAULTED = frozenset({
 MODEL_DEFAULTED = frozenset({("sale.order", "name"), ("account.move", "name"), ("account.payment", "name")})
 
 _TOTALS = "totals are computed by Odoo from the lines"
-_TAXES = "taxes are chosen per product/line in Odoo; map by hand to the tax field once taxes exist"
+_TAXES = "taxes are chosen per product in Odoo; a line's tax rate maps to the line's taxes"
 #: concepts that have a meaning on a model but no place to go: ignored, with the reason shown in the review
 MODEL_IGNORES: dict[str, dict[str, str]] = {
     "crm.lead": {"weighted_amount": "Odoo computes the prorated revenue from amount and probability"},
@@ -366,10 +370,10 @@ MODEL_IGNORES: dict[str, dict[str, str]] = {
                    "currency": "the order currency comes from its pricelist"},
     "account.move": {"amount": _TOTALS, "subtotal": _TOTALS, "tax_amount": _TOTALS, "fx_rate": _TOTALS,
                      "currency": "the invoice currency is set on the invoice journal/pricelist"},
-    "sale.order.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS, "tax_rate": _TAXES,
+    "sale.order.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS,
                         "price_include": _TAXES, "currency": "lines use the order's currency",
                         "uom": "units of measure must exist in Odoo; map by hand to the unit field"},
-    "account.move.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS, "tax_rate": _TAXES,
+    "account.move.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS,
                           "currency": "lines use the invoice's currency"},
     "product.product": {"qty_on_hand": "stock levels need an inventory adjustment in Odoo, not a field write",
                         "tax_rate": _TAXES, "currency": "product prices are in the company currency"},

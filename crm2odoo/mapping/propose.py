@@ -228,12 +228,9 @@ class _Planner:
         if name == "activity":
             return self._activities(obj)
         if name == "engagement":
-            omap = self._standard(obj, name, OBJECT_DEFAULTS["engagement"], "mail.message", body_template=True)
             if self.options.engagement == "aggregate":
-                omap.enabled = False
-                omap.options["aggregate"] = True
-                omap.reason = "engagement=aggregate: the loader counts opens/clicks onto each contact instead"
-            return [omap]
+                return [self._engagement_totals(obj)]
+            return [self._standard(obj, name, OBJECT_DEFAULTS["engagement"], "mail.message", body_template=True)]
         if name == "campaign_enrollment":
             return [self._enrollment(obj)]
         default = OBJECT_DEFAULTS.get(name)
@@ -248,10 +245,6 @@ class _Planner:
             omap.enabled = False
             omap.reason = "Accounting not installed (no account.move in this Odoo)" \
                 if default.model.startswith("account.move") else "Accounting not installed (no account.payment)"
-        elif name == "payment":
-            omap.enabled = False
-            omap.reason = ("payments need Odoo's register-payment wizard against posted invoices; "
-                           "enable it (the loader option register_payments) once invoices are loaded")
         elif default.model not in self.odoo:
             omap.enabled = False
             omap.reason = f"{default.model} is not installed in this Odoo"
@@ -329,8 +322,48 @@ class _Planner:
                                       reason="enrolment detail with no place on the contact"))
         omap.fields = lines
         if self.options.campaign_as == "field":
-            omap.enabled = False
-            omap.reason = "campaign_as=field: the loader keeps campaign membership in an x_ field on the contact"
+            omap.options = {"aggregate": True}
+            omap.reason = ("campaigns = field: each contact's campaigns are listed in one x_ field on the contact; "
+                           "no partner is created")
+            for line in omap.fields:
+                if line.target == "category_id":
+                    line.target, line.transform = "x_campaigns", "template"
+                    line.params = {"format": line.params.get("format", "{0}"), "aggregate": "join"}
+                    line.new_field = NewField(type="char", label="Campaigns")
+                    line.reason = "the contact's campaigns, comma-separated, in the new field x_campaigns"
+        return omap
+
+    def _engagement_totals(self, obj: ObjectInfo) -> ObjectMap:
+        """engagement = aggregate: per contact, how many, of which kind, and the latest, in three x_ fields."""
+        omap = ObjectMap(name=obj.name, source_object=obj.name, model="res.partner", options={"aggregate": True},
+                         confidence=0.8, reason="engagement = aggregate: totals on each contact (count, kinds, "
+                                                "latest) instead of one note per open or click")
+        kind = max((fi for fi in obj.fields if fi.type in ("select", "text") and not fi.ref_object),
+                   key=lambda fi: ("type" in fold(f"{fi.name} {_label(fi)}"), fi.type == "select"), default=None)
+        when = next((fi for fi in obj.fields if fi.type in ("datetime", "date")), None)
+        lines: list[FieldMap] = []
+        for fi in obj.fields:
+            if fi.type == "ref" and fi.ref_object in ("contact", "company") and not any(
+                    line.target == "id" for line in lines):
+                lines.append(FieldMap(source=fi.name, target="id", transform="ref", params={"object": fi.ref_object},
+                                      confidence=0.85, reason=f"'{_label(fi)}' names the {fi.ref_object} the "
+                                                              "totals go to"))
+            elif fi.name == "id":
+                lines.append(FieldMap(source=fi.name, target="x_engagement_count", transform="copy",
+                                      params={"aggregate": "count"}, new_field=NewField("integer", "Engagements"),
+                                      confidence=0.8, reason="how many engagement records the contact has"))
+            elif kind is not None and fi.name == kind.name:
+                lines.append(FieldMap(source=fi.name, target="x_engagement_kinds", transform="text",
+                                      params={"aggregate": "tally"}, new_field=NewField("char", "Engagement by kind"),
+                                      confidence=0.8, reason=f"counts per '{_label(fi)}', e.g. 'Email Open: 12'"))
+            elif when is not None and fi.name == when.name:
+                lines.append(FieldMap(source=fi.name, target="x_last_engagement", transform="datetime",
+                                      params={"aggregate": "max"}, new_field=NewField("datetime", "Last engagement"),
+                                      confidence=0.8, reason=f"the latest '{_label(fi)}'"))
+            else:
+                lines.append(FieldMap(source=fi.name, ignore=True, confidence=0.7,
+                                      reason="a detail of one engagement; only totals are kept"))
+        omap.fields = lines
         return omap
 
     def _status_field(self, obj: ObjectInfo, concept: str = "deal_status") -> FieldInfo | None:

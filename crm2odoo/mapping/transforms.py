@@ -85,6 +85,18 @@ class RecordRef:
 
 
 @dataclass(frozen=True)
+class TaxRate:
+    """The sales taxes of a line, by percentage, found in the target Odoo.
+
+    Sent explicitly even when 0: otherwise Odoo puts the product's or company's default tax on the line and the
+    invoice total no longer matches the source's.
+    """
+
+    percent: float
+    use: str = "sale"
+
+
+@dataclass(frozen=True)
 class Merge:
     """Several Odoo fields set at once (value maps such as Won -> {stage, probability})."""
 
@@ -418,6 +430,23 @@ def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformCon
     )
 
 
+def t_taxes(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    """A tax percentage (20, '20 %', '0,18' read as 18 % when params.fraction) -> TaxRate."""
+    value = _first(values)
+    if _empty(value):
+        return None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    else:
+        try:
+            number = parse_number(str(value).replace("%", ""), str(params.get("decimal", ".")))
+        except ValueError:
+            raise TransformError("not a tax percentage", value=str(value)) from None
+    if params.get("fraction") and abs(number) < 1:
+        number *= 100
+    return TaxRate(percent=float(round(number, 4)), use=str(params.get("use", "sale")))
+
+
 def t_constant(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     return params.get("value")
 
@@ -451,6 +480,7 @@ TRANSFORMS: dict[str, TransformFn] = {
     "owner": t_owner,
     "record_ref": t_record_ref,
     "constant": t_constant,
+    "taxes": t_taxes,
     "template": t_template,
 }
 

@@ -19,7 +19,7 @@ import random
 import threading
 import time
 import xmlrpc.client
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -305,14 +305,14 @@ class OdooClient:
             if not s.api_key:
                 raise OdooFatalError("JSON-2 needs an API key", hint="set odoo.api_key (Preferences > Account Security)")
             transport2 = Json2Transport(self._http, s.url, s.database, s.api_key)
-            ctx = transport2.execute_kw("res.users", "context_get", [], {})
+            ctx = self._retrying(lambda: transport2.execute_kw("res.users", "context_get", [], {}))
             uid = int(ctx.get("uid") or 0) if isinstance(ctx, dict) else 0
             if not uid:
                 uid = self._uid_by_login(transport2)
             return uid, transport2
         boot = self._bootstrap()
         try:
-            uid = boot.rpc("common", "authenticate", [s.database, s.login, s.secret.reveal(), {}])
+            uid = self._retrying(lambda: boot.rpc("common", "authenticate", [s.database, s.login, s.secret.reveal(), {}]))
         except OdooError as exc:
             raise OdooFatalError(f"cannot log in to database {s.database!r}: {exc}",
                                  hint="check odoo.database and odoo.login") from None
@@ -326,6 +326,20 @@ class OdooClient:
         if self.server.major >= 19:
             log.warning("Odoo %s: JSON-RPC is deprecated; configure odoo.api_key to use JSON-2", self.server.version)
         return int(uid), JsonRpcTransport(self._http, s.url, s.database, int(uid), s.secret)
+
+    def _retrying(self, call: Callable[[], Any]) -> Any:
+        """A read made before the client is ready (logging in): retried on transient failures like any read."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except OdooTransientError as exc:
+                attempt += 1
+                if attempt > self.settings.max_retries:
+                    raise
+                delay = min(30.0, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random())
+                log.info("retrying login after %s (attempt %d, %.1fs)", exc, attempt, delay)
+                time.sleep(delay)
 
     def _uid_by_login(self, transport: Transport) -> int:
         rows = transport.execute_kw("res.users", "search_read", [],

@@ -85,11 +85,14 @@ def migrate_markdown(data: dict[str, Any]) -> str:
 def reconcile_markdown(data: dict[str, Any]) -> str:
     rows = [[o["name"], o["model"], "?" if o["in_source"] is None else o["in_source"], o["expected"], o["landed"],
              o["present_in_odoo"], o["merged"], o["skipped"], o["quarantined"],
-             f"{o['spot_checked'] - o['spot_mismatches']}/{o['spot_checked']}", "ok" if o["ok"] else "MISMATCH"]
+             f"{o['spot_checked'] - o['spot_mismatches']}/{o['spot_checked']}",
+             f"{o.get('content_checked', 0) - o.get('content_mismatches', 0)}/{o.get('content_checked', 0)}"
+             if o.get("content_checked") else "",
+             "ok" if o["ok"] else "MISMATCH"]
             for o in data["objects"]]
     parts = ["## Reconciliation: " + ("everything adds up" if data["ok"] else "differences found"), "",
              table(["object", "model", "in source", "expected", "landed", "in Odoo", "merged", "skipped", "quarantined",
-                    "spot check", "result"], rows)]
+                    "spot check", "files verified", "result"], rows)]
     for o in data["objects"]:
         if o["differences"]:
             parts += ["", f"### {o['name']}: {o['differences_total']} record(s) explained", "",

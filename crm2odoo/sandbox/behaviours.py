@@ -6,10 +6,13 @@ partner names/addresses, lead won/lost dates, activity models, unique names, seq
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import irmodel
+from . import irmodel, payments
 from .exceptions import UserError, ValidationError
 from .schema import Model
 
@@ -221,12 +224,44 @@ def after_create_batch(env: Env, model: Model, ids: list[int]) -> None:
     return None
 
 
+#: ir_attachment.py create/write drop these from the values: Odoo derives them from the content
+ATTACHMENT_DERIVED = ("file_size", "checksum", "store_fname")
+
+
+def _attachment_content(vals: dict[str, Any], *, writing: bool) -> bytes | None:
+    """The bytes behind ``raw`` or ``datas`` (base64), as ir_attachment.py create / _inverse_datas decode them.
+
+    create only stores content it was given; a write of datas or raw, even an empty one, recomputes it.
+    """
+    raw, datas = vals.get("raw"), vals.get("datas")
+    if raw:
+        return raw.encode() if isinstance(raw, str) else bytes(raw)
+    if datas:
+        return base64.b64decode(datas)
+    if writing and ("datas" in vals or "raw" in vals):
+        return b""
+    return None
+
+
+def _attachment_values(row: Row, vals: dict[str, Any], *, writing: bool) -> None:
+    """ir_attachment.py _get_datas_related_values: size and sha1 checksum of the raw bytes."""
+    content = _attachment_content(vals, writing=writing)
+    if content is not None:
+        row["file_size"] = len(content)
+        row["checksum"] = hashlib.sha1(content).hexdigest()
+
+
 def before_create(env: Env, model: Model, vals: dict[str, Any]) -> dict[str, Any]:
     name = model.name
     if name in SCHEMA_MODELS:
         return irmodel.before_create(env, model, vals)
+    if name == "ir.attachment":
+        for derived in ATTACHMENT_DERIVED:
+            vals.pop(derived, None)
     if name in ("res.partner", "crm.lead") and vals.get("website"):
         vals["website"] = _clean_website(vals["website"])
+    if name == "res.partner" and vals.get("parent_id"):
+        vals["company_name"] = False  # res_partner.py create / write
     if name == "mail.activity":
         # res_model is related + readonly + precompute: Odoo drops it and derives it from res_model_id.
         vals.pop("res_model", None)
@@ -247,8 +282,23 @@ def before_create(env: Env, model: Model, vals: dict[str, Any]) -> dict[str, Any
     return vals
 
 
+_ADDRESS_IN_TEXT = re.compile(r"[^\s@<>,;\"']+@[^\s@<>,;\"']+")
+
+
+def email_normalized(text: Any) -> str | None:
+    """mail.thread.blacklist _compute_email_normalized (odoo/tools/mail.py email_normalize): one address, its
+    domain lower-cased and its local part too when ASCII; anything else (none, several) is empty."""
+    found: list[str] = _ADDRESS_IN_TEXT.findall(str(text or ""))
+    if len(found) != 1:
+        return None
+    local, _, domain = found[0].rpartition("@")
+    return (local.lower() if local.isascii() else local) + "@" + domain.lower()
+
+
 def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) -> None:
     name = model.name
+    if "email_normalized" in model.fields and "email" in model.fields:
+        row["email_normalized"] = email_normalized(row.get("email"))
     if name == "res.users":
         _drop_related_user_fields(model, row)
     if name == "res.partner":
@@ -306,12 +356,23 @@ def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) ->
         if not row.get("currency_id"):
             company = env.store.get("res.company", int(row.get("company_id") or 1)) or {}
             row["currency_id"] = company.get("currency_id")
+        _move_commercial_partner(env, row)
+    elif name == "ir.attachment":
+        _attachment_values(row, vals, writing=False)
+    elif name == "account.payment.register":
+        payments.wizard_defaults(env, row, vals)
     elif name == "utm.campaign" and not row.get("title"):
         row["title"] = row.get("name")
         if not row.get("stage_id"):
             row["stage_id"] = xmlid_id(env, "utm.default_utm_stage")
     elif name in SCHEMA_MODELS:
         irmodel.compute_on_create(env, model, row)
+
+
+def _move_commercial_partner(env: Env, row: Row) -> None:
+    """account_move.py: commercial_partner_id = partner_id.commercial_partner_id (stored)."""
+    partner = env.store.get("res.partner", int(row["partner_id"])) if row.get("partner_id") else None
+    row["commercial_partner_id"] = (partner or {}).get("commercial_partner_id") or row.get("partner_id")
 
 
 def _first_stage(env: Env, team_id: Any) -> int | None:
@@ -389,12 +450,19 @@ def check_unique(env: Env, model: Model, row: Row, rid: int | None) -> None:
 
 def before_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> dict[str, Any]:
     name = model.name
+    if "email" in vals and "email_normalized" in model.fields:
+        vals["email_normalized"] = email_normalized(vals["email"])
     if name in SCHEMA_MODELS:
         irmodel.before_write(env, model, rid, row, vals)
     if name in ("res.partner", "crm.lead") and vals.get("website"):
         vals["website"] = _clean_website(vals["website"])
+    if name == "res.partner" and vals.get("parent_id"):
+        vals["company_name"] = False  # res_partner.py create / write
     if name == "mail.activity":
         vals.pop("res_model", None)
+    if name == "ir.attachment":
+        for derived in ATTACHMENT_DERIVED:
+            vals.pop(derived, None)
     if name in ("utm.source", "utm.medium", "utm.campaign") and vals.get("name"):
         vals["name"] = _unique_utm_names(env, name, [vals["name"]], skip=rid)[0]
     if name == "account.move" and row.get("state") == "posted":
@@ -432,6 +500,8 @@ def _drop_related_user_fields(model: Model, row: Row) -> None:
 def compute_on_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
     if model.name == "res.users":
         _drop_related_user_fields(model, row)
+    if model.name == "account.move" and "partner_id" in vals:
+        _move_commercial_partner(env, row)
     if model.name == "res.partner":
         # res_partner.py _fields_sync: upstream sync when parent_id is written or type becomes 'contact'
         if "parent_id" in vals or vals.get("type") == "contact":
@@ -449,6 +519,8 @@ def compute_on_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str,
     elif model.name == "mail.activity" and "res_model_id" in vals:
         ir_model = env.store.get("ir.model", int(row.get("res_model_id") or 0)) or {}
         row["res_model"] = ir_model.get("model")
+    elif model.name == "ir.attachment":
+        _attachment_values(row, vals, writing=True)
 
 
 def after_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
@@ -501,6 +573,7 @@ def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
             if order.get("state") == "sale" and not row.get("display_type"):
                 raise UserError("Once a sales order is confirmed, you can't remove one of its lines (we need to track "
                                 "if something gets invoiced or delivered).\nSet the quantity to 0 instead.")
+    payments.before_unlink(env, model.name, ids)
     if model.name in SCHEMA_MODELS:
         irmodel.before_unlink(env, model, ids)
 

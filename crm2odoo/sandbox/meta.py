@@ -40,6 +40,7 @@ ONDELETE: dict[str, dict[str, str]] = {
         "partner_bank_id": "restrict",
         "partner_id": "restrict",
     },
+    "account.payment.register": {"partner_id": "restrict"},
     "account.tax": {"company_id": "restrict", "country_id": "restrict", "tax_group_id": "restrict"},
     "calendar.event": {"res_model_id": "cascade"},
     "crm.lead": {"lost_reason_id": "restrict", "stage_id": "restrict"},
@@ -102,6 +103,7 @@ MODEL_DESCRIPTIONS: dict[str, str] = {
     "account.move": "Journal Entry",
     "account.move.line": "Journal Item",
     "account.payment": "Payments",
+    "account.payment.register": "Pay",
     "account.tax": "Tax",
     "calendar.event": "Calendar Event",
     "crm.lead": "Lead/Opportunity",
@@ -659,3 +661,6 @@ DE|DE-ST|Sachsen-Anhalt|state_de_st
 DE|DE-SH|Schleswig-Holstein|state_de_sh
 DE|DE-TH|Thüringen|state_de_th
 """
+
+#: wizards (TransientModel): reflected with transient=True
+TRANSIENT_MODELS = frozenset({"account.payment.register"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import behaviours
+from . import behaviours, payments
 from .exceptions import AccessError, HttpError, OdooFault, PyAttributeError, PyTypeError, PyValueError, UserError
 from .loader import load
 from .orm import Env
@@ -182,6 +182,12 @@ def _confirm(env: Env, model: str, ids: list[int] | None) -> bool:
 
 
 def _cancel(env: Env, model: str, ids: list[int] | None) -> bool:
+    if model == payments.PAYMENT:
+        return payments.payment_cancel(env, model, ids)
+    return _cancel_order(env, model, ids)
+
+
+def _cancel_order(env: Env, model: str, ids: list[int] | None) -> bool:
     """sale_order.py action_cancel: a non-draft order goes through a one-order wizard unless
     ``disable_cancel_warning`` is in the context (_show_cancel_wizard, then ensure_one)."""
     rows = [env.store.get(model, i) or {} for i in ids or []]
@@ -207,11 +213,13 @@ def _post(env: Env, model: str, ids: list[int] | None) -> bool:
             count = len(env.search_ids(model, [("name", "like", f"INV/{year}/")], active_test=False))
             name = f"INV/{year}/{count + 1:05d}"
         env.write(model, [rid], {"state": "posted", "name": name})
+        payments.refresh_invoice(env, rid)
     return True
 
 
 def _draft(env: Env, model: str, ids: list[int] | None) -> bool:
     env.write(model, ids or [], {"state": "draft"})
+    payments.invoice_reset(env, ids or [])
     return True
 
 
@@ -246,7 +254,9 @@ METHODS: dict[str, Method] = {
     "set_param": (False, [("key", REQUIRED), ("value", REQUIRED)], _set_param, ("ir.config_parameter",)),
     "action_set_won": (True, [], _won, ("crm.lead",)),
     "action_confirm": (True, [], _confirm, ("sale.order",)),
-    "action_cancel": (True, [], _cancel, ("sale.order",)),
+    "action_cancel": (True, [], _cancel, ("sale.order", "account.payment")),
+    "action_draft": (True, [], payments.payment_draft, ("account.payment",)),
+    "action_create_payments": (True, [], payments.create_payments, ("account.payment.register",)),
     "action_post": (True, [], _post, ("account.move",)),
     "button_draft": (True, [], _draft, ("account.move",)),
     "action_set_lost": (True, [("**", None)], _lost, ("crm.lead",)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .meta import COUNTRIES, STATES
+from .meta import COUNTRIES, STATES, TRANSIENT_MODELS
 from .schema import Registry
 from .store import Store
 
@@ -158,6 +158,9 @@ class Seeder:
             self.add("account.journal", {"name": "Miscellaneous Operations", "code": "MISC", "type": "general",
                                          "company_id": 1, "invoice_reference_model": "odoo",
                                          "invoice_reference_type": "invoice"}, "account.1_general")
+            self.add("account.journal", {"name": "Bank", "code": "BNK1", "type": "bank", "company_id": 1,
+                                         "invoice_reference_model": "odoo", "invoice_reference_type": "invoice"},
+                     "account.1_bank")
         for name in MODULES:
             self.add("ir.module.module", {"name": name, "shortdesc": name.replace("_", " ").title(),
                                           "state": "installed", "latest_version": f"{v}.1.0",
@@ -181,7 +184,7 @@ class Seeder:
             model = self.registry.base[name]
             module = "sales_team" if name == "crm.team" else _MODULE_OF.get(name.split(".")[0], "base")
             mid = self.add("ir.model", {"name": model.description, "model": name, "state": "base", "order":
-                                        model.order, "transient": False, "info": False},
+                                        model.order, "transient": name in TRANSIENT_MODELS, "info": False},
                            f"{module}.model_{model.table}")
             for fname, f in model.fields.items():
                 self.add("ir.model.fields", {

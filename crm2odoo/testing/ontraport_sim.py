@@ -132,6 +132,9 @@ def _schema() -> dict[int, dict[str, Any]]:
                                                      "6": "Written Off", "7": "Pending"}),
             "subtotal": _f("Subtotal", "price"), "tax": _f("Tax", "price"), "shipping": _f("Shipping", "price"),
             "total": _f("Total", "price"), "offer_data": _f("Offer Data", "longtext"), **_STAMPS}},
+        138: {"name": "Tag subscriber", "plural": "TagSubscribers", "fields": {
+            "object_id": _f("Record", "numeric"), "tag_id": _f("Tag", "parent", parent_object="14"),
+            "object_type_id": _f("Object Type", "numeric")}},
         140: {"name": "Campaign", "plural": "CampaignBuilderItems", "fields": {
             "name": _f("Name", "text"), "subscribers": _f("Subscribers", "numeric"), "pause": _f("Paused", "check"),
             **_STAMPS}},
@@ -223,6 +226,8 @@ _CITIES = [("İstanbul", "TR"), ("Ankara", "TR"), ("München", "DE"), ("Köln", 
            ("Zürich", "CH"), ("Izmir", "TR"), ("Düsseldorf", "DE")]
 _INDUSTRIES = ["Software", "Real Estate", "Manufacturing", "Retail", "Consulting", "Tekstil"]
 _TAGS = ["Customer", "Prospect", "Newsletter", "VIP 🌟", "Webinar 2024", "Müşteri", "Partner"]
+#: tags of deals (object_type_id 149): Ontraport keeps them in the same Tag table, joined through Tag Subscribers
+_DEAL_TAGS = ["Hot", "Renewal", "Upsell 🚀", "Partner"]
 _NOTE_TEXTS = [
     "Called, left a voicemail.",
     "<p>Met at the <b>trade fair</b>; wants a quote.</p>",
@@ -248,6 +253,7 @@ def generate_account(
 ) -> OntraportAccount:
     """A deterministic, realistic account: same seed, same data."""
     rnd = random.Random(seed)
+    tag_rnd = random.Random(seed * 7919 + 1)  # deal tags draw apart, so adding them changed no other record
     account = OntraportAccount(account_id=50 + seed, schema=_schema())
     rec = account.records
 
@@ -269,6 +275,16 @@ def generate_account(
         put(2, {"id": uid, "firstname": first, "lastname": last, "email": email, "date": _BASE})
     for i, name in enumerate(_TAGS, start=1):
         put(14, {"tag_id": i, "tag_name": name, "object_type_id": 0})
+    deal_tag_ids = list(range(len(_TAGS) + 1, len(_TAGS) + len(_DEAL_TAGS) + 1))
+    for i, name in zip(deal_tag_ids, _DEAL_TAGS, strict=True):
+        put(14, {"tag_id": i, "tag_name": name, "object_type_id": 149})
+    subscription_id = 0
+
+    def subscribe(object_type: int, record_id: int, tag_ids: list[int]) -> None:
+        nonlocal subscription_id
+        for tag in tag_ids:
+            subscription_id += 1
+            put(138, {"id": subscription_id, "object_id": record_id, "tag_id": tag, "object_type_id": object_type})
     for cid in range(1, companies + 1):
         city, country = rnd.choice(_CITIES)
         created = stamp(0, 400)
@@ -306,6 +322,7 @@ def generate_account(
             "f1560": str(rnd.randint(0, 100)) if n % 6 else f"{rnd.randint(0, 100)}.5",
             "f1561": f"REF-{n:05d}" if n % 2 else "", "f1562": "1" if n % 9 == 0 else "0",
         })
+        subscribe(0, n, tags)
     note_id = task_id = log_id = sub_id = 0
     for n in range(1, contacts + 1):
         for k in range(rnd.randint(0, notes_per_contact)):
@@ -343,6 +360,7 @@ def generate_account(
                   "company": rnd.randint(1, companies) if companies and d % 4 else 0,
                   "sales_stage": stage, "owner": rnd.randint(1, 3), "date": created, "dlm": created + 3 * _DAY,
                   "f2101": "701" if d % 3 else "702", "f2102": rnd.choice(["Web", "Referral", "Messe", ""])})
+        subscribe(149, d, tag_rnd.sample(deal_tag_ids, tag_rnd.randint(0, 2)))
     for p in range(1, products + 1):
         put(16, {"id": p, "name": f"Product {p}{' ✓' if p == 2 else ''}", "price": f"{p * 25}.00",
                  "sku": f"SKU-{p:03d}", "description": "", "taxable": str(p % 2), "date": _BASE, "dlm": _BASE})
@@ -780,8 +798,12 @@ def _ui_value(account: OntraportAccount, meta: dict[str, Any], key: str, raw: st
     return raw
 
 
+#: columns the UI's export leaves out (the transactions screen shows no offer detail)
+_NOT_EXPORTED = {46: {"offer_data"}}
+
+
 def _export(account: OntraportAccount, oid: int, id_label: str) -> Iterator[tuple[list[str], dict[str, str]]]:
-    fields = account.schema[oid]["fields"]
+    fields = {k: m for k, m in account.schema[oid]["fields"].items() if k not in _NOT_EXPORTED.get(oid, set())}
     header = [id_label] + [m["alias"] for m in fields.values()]
     for row in account.rows(oid):
         yield header, {id_label: row["id"], **{m["alias"]: _ui_value(account, m, k, row.get(k, ""))
@@ -802,7 +824,8 @@ def write_csv_exports(account: OntraportAccount, folder: Path, *, encoding: str 
         for note in account.rows(12):
             notes_by_contact.setdefault(note["contact_id"], []).append(note)
     users = {r["id"]: f"{r['firstname']} {r['lastname']}" for r in account.rows(2)}
-    plan = [(0, "Contact ID"), (150, "Company ID"), (149, "Deal ID"), (16, "Product ID")]
+    plan = [(0, "Contact ID"), (150, "Company ID"), (149, "Deal ID"), (16, "Product ID"), (1, "Task ID"),
+            (46, "Transaction ID")]
     for n, (oid, id_label) in enumerate(plan, start=1):
         path = folder / f"export-{n}.csv"
         with path.open("w", encoding=encoding, newline="", errors="replace") as fh:

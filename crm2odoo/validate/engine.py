@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm2odoo.load.aggregate import AGGREGATES
 from crm2odoo.load.executor import ACTIONS
+from crm2odoo.load.payments import INVOICE_FIELD, wizard_target_fields
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
@@ -46,7 +48,7 @@ DEFAULTED: dict[str, set[str]] = {
     "utm.campaign": {"stage_id", "title", "user_id"},
 }
 #: object options the loader implements
-SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions"}
+SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions", "register_payments", "aggregate"}
 #: required by a constraint rather than by the field definition
 EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
 
@@ -120,6 +122,31 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
                                 f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
         if obj.options.get("apply_tags"):
             continue  # updates existing partners: no required fields of its own
+        if obj.options.get("aggregate"):
+            if "id" not in filled_by(obj):
+                problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
+                                "record the totals go to (transform ref)")
+            for line in obj.fields:
+                if line.ignore or not line.target or line.target == "id":
+                    continue
+                if str(line.params.get("aggregate", "join")) not in AGGREGATES:
+                    problems.append(f"objects.{obj.name}: {line.key()}: params.aggregate must be one of "
+                                    f"{', '.join(AGGREGATES)}")
+                if line.new_field is None and line.target not in fields:
+                    problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                                    f"{line.target} (plan it as new_field)")
+            continue
+        if obj.options.get("register_payments"):
+            # Odoo's wizard fills journal, type and method; only what it takes can be mapped
+            allowed = wizard_target_fields()
+            for line in obj.fields:
+                if not line.ignore and line.target and line.target not in allowed:
+                    problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: payments are registered "
+                                    f"through Odoo's wizard, which takes only {', '.join(sorted(allowed))}")
+            if INVOICE_FIELD not in filled_by(obj):
+                problems.append(f"objects.{obj.name}: no line names the invoice each payment pays "
+                                f"(target {INVOICE_FIELD}, transform ref to the invoice object)")
+            continue
         for line in obj.fields:
             if line.ignore or not line.target:
                 continue
@@ -224,7 +251,8 @@ class Validator:
             self._check_value(obj, name, value, meta or {}, planned.get(name), add)
         present = {n for n, v in target.vals.items() if v not in (None, "", [])}
         present |= {v.model_field for v in target.vals.values() if isinstance(v, RecordRef)}
-        required = set() if obj.options.get("match_only") or obj.options.get("apply_tags") else self._required(obj)
+        required = set() if obj.options.get("match_only") or obj.options.get("apply_tags") \
+            or obj.options.get("aggregate") else self._required(obj)
         for name in sorted(required - present):
             add(name, None, "error", "required", f"Odoo requires {name} and this record has no value for it",
                 "fill it in the source, map another field to it, or add a constant in mapping.yaml")
@@ -240,6 +268,8 @@ class Validator:
         return out
 
     def _required(self, obj: ObjectMap) -> set[str]:
+        if obj.options.get("register_payments"):
+            return {INVOICE_FIELD}
         fields = self.odoo_fields.get(obj.model, {})
         needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
                   and not m.get("readonly")} - DEFAULTED.get(obj.model, set())

@@ -4,10 +4,15 @@ Per object: records in the source; expected in Odoo (source minus merged duplica
 landed according to the ledger; present in Odoo by external ID. Then N random landed records per object are
 read back and every mapped field compared with what the map produces from the source today; references
 (contact -> company, deal -> partner/stage/team/owner, note -> its record) are part of that comparison.
+Every migrated attachment's content is verified, not a sample: the sha1 of the source bytes against the
+``checksum`` Odoo computed when it stored the file (the content itself is never read back).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +27,9 @@ from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
 
 LANDED = ("created", "updated", "matched", "unchanged", "conflict", "archived")
+#: targets that carry a file's content on ir.attachment
+CONTENT_FIELDS = ("datas", "raw")
+CHECKSUM_BATCH = 500
 _COMPARE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
             "many2many", "many2one_reference"}
 
@@ -30,6 +38,7 @@ _COMPARE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime
 class Difference:
     source_id: str
     what: str  # not_processed | missing_in_odoo | wrong_record | quarantined | skipped | field_mismatch
+    #          | content_mismatch
     detail: str
 
 
@@ -46,12 +55,14 @@ class ObjectReconcile:
     quarantined: int = 0
     spot_checked: int = 0
     spot_mismatches: int = 0
+    content_checked: int = 0  # attachments whose stored bytes were compared with the source's (by checksum)
+    content_mismatches: int = 0
     differences: list[Difference] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not any(d.what in ("not_processed", "missing_in_odoo", "wrong_record", "field_mismatch")
-                       for d in self.differences)
+        return not any(d.what in ("not_processed", "missing_in_odoo", "wrong_record", "field_mismatch",
+                                  "content_mismatch") for d in self.differences)
 
     def asdict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "differences"}
@@ -120,9 +131,11 @@ class Reconciler:
             elif found != r.odoo_id:
                 out.differences.append(Difference(sid, "wrong_record", f"{r.xmlid} points to {obj.model} {found}, "
                                                   f"the ledger says {r.odoo_id}"))
+        if self.source is not None and obj.model == "ir.attachment" and present:
+            self._verify_contents(obj, {sid: oid for sid, oid in present.items() if sid in landed}, out)
         # owners are matched users and enrolments are tags on contacts: neither is a record of its own to compare
         if spot_check and self.source is not None and landed and not obj.options.get("match_only") \
-                and not obj.options.get("apply_tags"):
+                and not obj.options.get("apply_tags") and not obj.options.get("aggregate"):
             self._spot_check(obj, landed, spot_check, out)
         return out
 
@@ -185,3 +198,52 @@ class Reconciler:
                 out.spot_mismatches += 1
                 detail = "; ".join(f"{n}: expected {expected[n][:40]!r}, Odoo has {actual[n][:40]!r}" for n in wrong)
                 out.differences.append(Difference(record.id, "field_mismatch", detail))
+
+    def _verify_contents(self, obj: ObjectMap, present: Mapping[str, int], out: ObjectReconcile) -> None:
+        """Every landed attachment: sha1 of the bytes the map sends from the source == Odoo's ``checksum``."""
+        assert self.source is not None
+        content_fields = [line.target for line in obj.fields
+                          if not line.ignore and line.target in CONTENT_FIELDS]
+        if not content_fields:
+            return  # the map sends links (url), not files: there is no content to verify
+        expected: dict[str, tuple[str, str]] = {}  # source id -> (sha1, file name)
+        for record in self.source.read(obj.source_object, ids=set(present)):
+            if record.id not in present or not self.engine.applies(obj, record):
+                continue
+            target = self.engine.transform(obj, record)
+            sent = next(((n, target.vals[n]) for n in content_fields if target.vals.get(n)), None)
+            if sent is None:
+                continue  # a link or an empty file record: nothing was stored to compare
+            digest = _sha1_of(*sent)
+            expected[record.id] = (digest, str(target.vals.get("name") or record.values.get("file_name") or ""))
+        by_odoo_id = {present[sid]: sid for sid in expected}
+        ids = sorted(by_odoo_id)
+        stored: dict[int, tuple[str, int]] = {}
+        for start in range(0, len(ids), CHECKSUM_BATCH):
+            for row in self.client.read(obj.model, ids[start:start + CHECKSUM_BATCH], ["checksum", "file_size"]):
+                stored[int(row["id"])] = (str(row.get("checksum") or ""), int(row.get("file_size") or 0))
+        for odoo_id in ids:
+            sid = by_odoo_id[odoo_id]
+            digest, file_name = expected[sid]
+            checksum, size = stored.get(odoo_id, ("", 0))
+            out.content_checked += 1
+            if checksum != digest:
+                out.content_mismatches += 1
+                out.differences.append(Difference(
+                    sid, "content_mismatch",
+                    f"file {file_name!r} ({obj.model} {odoo_id}): the source's bytes have sha1 {digest}, Odoo "
+                    f"stores {size} bytes with checksum {checksum or '(none)'}"))
+
+
+def _sha1_of(field_name: str, content: object) -> str:
+    """sha1 hex of the bytes Odoo stores for a value the map sends: bytes as they are, ``datas`` text as base64
+    (decoded by Odoo), ``raw`` text as its UTF-8 bytes."""
+    if isinstance(content, bytes | bytearray):
+        return hashlib.sha1(bytes(content)).hexdigest()
+    text = str(content)
+    if field_name == "datas":
+        try:
+            return hashlib.sha1(base64.b64decode(text, validate=True)).hexdigest()
+        except (binascii.Error, ValueError):
+            return ""  # not base64: Odoo could not have stored it as sent, so no checksum can match
+    return hashlib.sha1(text.encode()).hexdigest()

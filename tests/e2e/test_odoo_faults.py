@@ -20,7 +20,7 @@ import yaml
 
 from crm2odoo import api
 from crm2odoo.sandbox import FaultPlan, SandboxServer
-from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator
+from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator, generate_account
 
 from .world import (
     API_KEY,
@@ -241,3 +241,44 @@ def test_rejected_records_are_isolated_and_quarantined_with_odoos_message(
 def _rows(root: Path, obj: str) -> list[tuple[str, str, str, str]]:
     with sqlite3.connect(root / ".crm2odoo" / "ledger.sqlite") as db:
         return list(db.execute("SELECT object, source_id, state, reason FROM records WHERE object=?", (obj,)))
+
+
+def test_a_lost_reply_on_registering_a_payment_pays_the_invoice_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Odoo registers the first payment and the reply is lost: the wizard call is not sent twice (it is not
+    idempotent), migrate stops; running it again adopts that payment instead of paying the invoice a second time."""
+    paying = generate_account(seed=5, contacts=12, companies=3, deals=0, notes_per_contact=0, transactions=8,
+                              products=3, properties=0)
+    paid = {str(i): r for i, r in paying.records[46].items() if r["status"] in ("1", "2", "3")}
+    assert len(paid) >= 2
+    with start(tmp_path / "p", paying, monkeypatch) as world:
+        migrate_under(world, FaultPlan(share=1.0, kinds=("drop",), drop_after_commit=True,
+                                       methods={"action_create_payments"}, limit=1), attempts=2)
+        assert world.injected == 1
+        client = admin(world.server)
+        try:
+            payments = client.search_read("account.payment", [], ["amount", "partner_id"])
+            assert len(payments) == len(paid), "one payment per paid transaction, none twice"
+            invoices = {r["source_id"]: int(r["odoo_id"]) for r in _ledger(world.root, "invoice")}
+            states = {r["id"]: r["payment_state"] for r in client.read("account.move", list(invoices.values()),
+                                                                        ["payment_state"])}
+            assert {sid for sid, oid in invoices.items() if states[oid] == "paid"} == set(paid)
+        finally:
+            client.close()
+
+
+def _ledger(root: Path, obj: str) -> list[sqlite3.Row]:
+    with sqlite3.connect(root / ".crm2odoo" / "ledger.sqlite") as db:
+        db.row_factory = sqlite3.Row
+        return list(db.execute("SELECT * FROM records WHERE object=?", (obj,)))
+
+
+def test_a_load_odoo_fails_inside_is_sent_again_not_blamed_on_the_records(
+        tmp_path: Path, account: OntraportAccount, clean: Outcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """load() answers 'Unknown error during import: <class 'KeyError'>' twice in a row (as a real 18 did while its
+    registry reloaded after a schema change): the batch is sent again whole and no record is quarantined."""
+    with start(tmp_path / "p", account, monkeypatch) as world:
+        info = migrate_under(world, FaultPlan(share=1.0, kinds=("load_internal",), methods={"load"}, limit=2))
+        assert world.injected == 2
+        assert all(o.quarantined == 0 for o in info.objects), [o.asdict() for o in info.objects if o.quarantined]
+        same_as_clean(world, clean)

@@ -75,7 +75,7 @@ def test_ontraport_api_every_object_record_by_record(tmp_path: Path, odoo: OdooC
     assert info.state == "done" and info.reconcile is not None and info.reconcile.ok
     landed = {o.name: o.created + o.updated + o.matched + o.unchanged for o in info.objects}
     for obj in ("company", "contact", "deal", "note", "task", "task_done", "product", "engagement", "stage",
-                "pipeline", "tag", "custom_properties"):
+                "pipeline", "tag", "deal_tag", "custom_properties"):
         assert landed.get(obj), f"{obj} loaded nothing"
 
     contacts, companies, tags = odoo_ids(root, "contact"), odoo_ids(root, "company"), odoo_ids(root, "tag")
@@ -110,6 +110,20 @@ def test_ontraport_api_every_object_record_by_record(tmp_path: Path, odoo: OdooC
     won_stages = {s["id"] for s in odoo.search_read("crm.stage", [["is_won", "=", True]], ["id"])}
     assert all(lead["stage_id"][0] in won_stages for lead in leads if lead["probability"] == 100)
 
+    # deal tags come from the Tag table (object type 149) through Tag Subscribers, onto crm.tag
+    tag_names = {str(t["tag_id"]): t["tag_name"] for t in account.records[14].values()}
+    wanted_tags: dict[str, set[str]] = {}
+    for sub in account.records[138].values():
+        if sub["object_type_id"] == "149":
+            wanted_tags.setdefault(sub["object_id"], set()).add(tag_names[sub["tag_id"]])
+    assert wanted_tags, "the account has tagged deals"
+    lead_tags = {lead["id"]: lead["tag_ids"] for lead in odoo.read("crm.lead", list(deals.values()), ["tag_ids"],
+                                                                     context={"active_test": False})}
+    crm_tags = {t["id"]: t["name"] for t in odoo.search_read("crm.tag", [], ["name"])}
+    for sid, oid in deals.items():
+        assert {crm_tags[t] for t in lead_tags[oid]} == wanted_tags.get(sid, set()), f"deal {sid}: tags"
+    assert not set(crm_tags.values()) & {"Customer", "Newsletter"}, "contact tags stay on partners"
+
     properties = odoo_ids(root, "custom_properties")
     assert len(properties) == len(account.records[10000])
 
@@ -130,6 +144,18 @@ def test_ontraport_csv_gives_the_same_contacts(tmp_path: Path, odoo: OdooClient,
     assert len(notes) == len(account.records[12]), "the contacts-with-notes export becomes one note per row"
     rows = odoo.read("res.partner", list(contacts.values()), ["email"])
     assert {r["email"] or "" for r in rows} == {c["email"].lower() for c in account.records[0].values()}
+
+    # tasks and transactions have exports of their own; lines and payments are derived from the transactions
+    landed = {o.name: o.created + o.matched for o in info.objects}
+    assert landed.get("task", 0) + landed.get("task_done", 0) == len(account.records[1])
+    invoices, payments = odoo_ids(root, "invoice"), odoo_ids(root, "payment")
+    assert len(invoices) == len(account.records[46])
+    assert len(odoo_ids(root, "invoice_line")) == len(account.records[46]), "one line per transaction (no offer data)"
+    paid = {str(i) for i, r in account.records[46].items() if r["status"] in ("1", "2", "3")}
+    assert set(payments) == paid
+    states = {r["id"]: r["payment_state"] for r in odoo.read("account.move", list(invoices.values()),
+                                                              ["payment_state"])}
+    assert {sid for sid, oid in invoices.items() if states[oid] in ("paid", "in_payment")} == paid
 
 
 def test_sample_loads_n_records_with_their_parents(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings,
@@ -174,6 +200,17 @@ def test_planports_workbook_end_to_end(tmp_path: Path, odoo: OdooClient, odoo_se
     finally:
         ledger.close()
     assert dataset is not None
+    # attribution, lead by lead: the source's platform and campaign names, as utm records
+    leads = odoo_ids(root, "lead")
+    rows = {r["id"]: r for r in odoo.read("crm.lead", list(leads.values()), ["source_id", "campaign_id"],
+                                          context={"active_test": False})}
+    for sid, truth in dataset.records["lead"].items():
+        row = rows[leads[sid]]
+        assert row["source_id"] and row["source_id"][1] == truth["source"], (sid, row["source_id"])
+        assert row["campaign_id"] and row["campaign_id"][1] == truth["campaign"], (sid, row["campaign_id"])
+    files = sum(1 for truth in dataset.records["attachment"].values() if truth["data"])
+    attachments = next(o for o in info.reconcile.objects if o.name == "attachment")
+    assert (attachments.content_checked, attachments.content_mismatches) == (files, 0), "every file, by checksum"
     # on 19 there is no mobile field: the proposer keeps mobile numbers in an x_ field
     fields = [f for f in odoo.fields_get("res.partner", ["type"]) if f in ("phone", "mobile") or
               (f.startswith("x_") and ("mobile" in f or "cep" in f))]
@@ -199,6 +236,24 @@ def test_invoices_posted_and_orders_confirmed_as_in_the_source_then_rolled_back(
         unposted = raw["status"] in ("4", "5", "7") or raw["status"].lower() in ("void", "declined", "pending")
         assert state == ("draft" if unposted else "posted"), f"invoice {sid} ({raw['status']}) is {state}"
 
+    # money received in the source is a payment registered against its invoice, through Odoo's own wizard
+    payments = odoo_ids(root, "payment")
+    paid = {str(sid): raw for sid, raw in account.records[46].items() if raw["status"] in ("1", "2", "3")}
+    assert paid and set(payments) == set(paid)
+    registered = {p["id"]: p for p in odoo.read("account.payment", list(payments.values()),
+                                                 ["amount", "date", "partner_id", "state"])}
+    settled = {r["id"]: r for r in odoo.read("account.move", [invoices[sid] for sid in paid],
+                                              ["payment_state", "commercial_partner_id", "amount_residual"])}
+    for sid, raw in paid.items():
+        payment, invoice = registered[payments[sid]], settled[invoices[sid]]
+        assert payment["amount"] == float(raw["total"])
+        assert payment["date"] == dt.datetime.fromtimestamp(int(raw["date"]), dt.UTC).strftime("%Y-%m-%d")
+        assert payment["partner_id"][0] == invoice["commercial_partner_id"][0]
+        assert invoice["payment_state"] in ("paid", "in_payment") and invoice["amount_residual"] == 0, (sid, invoice)
+    again = api.migrate(root)
+    assert {o.name: o.created for o in again.objects}.get("payment") == 0, "payments are registered once"
+    assert odoo.search_count("account.payment", [["id", "in", list(payments.values())]]) == len(paid)
+
     pp = tmp_path / "orders"
     api.init_project(pp, "planports-xlsx")
     generate_workbook(pp / "export.xlsx", seed=4, language="en")
@@ -221,4 +276,54 @@ def test_invoices_posted_and_orders_confirmed_as_in_the_source_then_rolled_back(
         result = api.rollback(project, all_runs=True)
         assert result.verified, result.problems
     assert odoo.search_count("account.move", [["id", "in", list(invoices.values())]]) == 0
+    assert odoo.search_count("account.payment", [["id", "in", list(payments.values())]]) == 0
     assert odoo.search_count("sale.order", [["id", "in", list(orders.values())]]) == 0
+
+
+def test_ontraport_choices_tasks_as_project_tasks_campaigns_and_engagement_as_totals(
+        tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings, account: OntraportAccount,
+        ontraport_api: OntraportSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map's options a person picks in crm2odoo.toml before `plan`: every task a project.task, each contact's
+    campaigns in one field, engagement as totals on the contact instead of a note each."""
+    root = tmp_path / "choices"
+    existed = "x_engagement_count" in odoo.fields_get("res.partner")  # a shared real Odoo may have it already
+    api.init_project(root, "ontraport")
+    write_config(root, f'[source]\nkind = "ontraport"\nbase_url = "{ontraport_api.url}"\napp_id = "${{E2E_OP_APP}}"\n'
+                       'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch,
+                 extra='tasks = "project_task"\ncampaigns = "field"\nengagement = "aggregate"\n')
+    info = flow(root)
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok, info.asdict()
+    contacts = odoo_ids(root, "contact")
+    partners = {r["id"]: r for r in odoo.read("res.partner", list(contacts.values()),
+                                               ["x_engagement_count", "x_engagement_kinds", "x_last_engagement",
+                                                "x_campaigns"])}
+    kinds = {"1": "Email Open", "2": "Link Click", "3": "Form Submission"}
+    for sid, oid in contacts.items():
+        logs = [r for r in account.records[4].values() if r["contact_id"] == sid]
+        row = partners[oid]
+        assert row["x_engagement_count"] == len(logs), f"contact {sid}"
+        if logs:
+            latest = max(int(r["date"]) for r in logs)
+            assert row["x_last_engagement"] == dt.datetime.fromtimestamp(latest, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+            for code, label in kinds.items():
+                n = sum(1 for r in logs if r["type"] == code)
+                assert (f"{label}: {n}" in (row["x_engagement_kinds"] or "")) == bool(n), (sid, row)
+        campaigns = sorted({f"Sequence {r['drip_id']}" for r in account.records[8].values() if r["contact_id"] == sid})
+        assert (row["x_campaigns"] or "") == ", ".join(campaigns), f"contact {sid}: campaigns"
+    engagement = odoo_ids(root, "engagement")
+    assert len(engagement) == len(account.records[4]) and set(engagement.values()) <= set(contacts.values()), \
+        "every engagement record is accounted for on its contact; none became a note"
+
+    tasks = odoo_ids(root, "task")
+    assert len(tasks) == len(account.records[1])
+    rows = {r["id"]: r for r in odoo.read("project.task", list(tasks.values()), ["name", "partner_id"],
+                                          context={"active_test": False})}
+    for sid, raw in account.records[1].items():
+        assert rows[tasks[str(sid)]]["name"] == raw["subject"]
+        assert rows[tasks[str(sid)]]["partner_id"][0] == contacts[raw["contact_id"]]
+
+    again = api.migrate(root)
+    assert all(o.created == 0 and o.updated == 0 for o in again.objects), [o.asdict() for o in again.objects]
+    result = api.rollback(root, all_runs=True)
+    assert result.verified, result.problems
+    assert ("x_engagement_count" in odoo.fields_get("res.partner")) == existed, "a field the run made goes with it"

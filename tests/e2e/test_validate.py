@@ -55,3 +55,25 @@ def test_map_problems_are_found_before_reading_records(odoo: OdooClient, tag: st
     assert "res.partner has no field no_such_field_here" in text
     assert "'High' maps to '7', which is not a choice of priority" in text
     assert "requires res.partner.category.name" in text
+
+
+def test_payment_and_aggregate_maps_are_checked_for_what_their_loaders_can_do(odoo: OdooClient, tag: str) -> None:
+    """A register-payments map takes only what Odoo's wizard takes and must name the invoice; an aggregate map must
+    name the record its totals go to and say how each line combines."""
+    data = yaml.safe_load(MAP.replace("SYSTEM", f"t{tag}"))
+    data["objects"]["payment"] = {
+        "source_object": "payment", "model": "account.payment", "options": {"register_payments": True},
+        "fields": [{"source": "amount", "target": "amount", "transform": "number"},
+                   {"source": "contact_id", "target": "partner_id", "transform": "ref", "params": {"object": "contact"}}]}
+    data["objects"]["engagement"] = {
+        "source_object": "engagement", "model": "res.partner", "options": {"aggregate": True},
+        "fields": [{"source": "id", "target": "x_engagement_count", "transform": "copy",
+                    "params": {"aggregate": "average"}, "new_field": {"type": "integer", "label": "Engagements"}}]}
+    spec = spec_from_data(data)
+    schema = Schema(odoo)
+    models = {o.model for o in spec.enabled_objects()}
+    text = "\n".join(check_map(spec, schema.all_fields(sorted(models)), schema.models()))
+    assert "payments are registered through Odoo's wizard, which takes only" in text and "-> partner_id" in text
+    assert "no line names the invoice each payment pays" in text
+    assert "options.aggregate needs a line with target id" in text
+    assert "params.aggregate must be one of count, max, join, tally" in text

@@ -116,8 +116,10 @@ def odoo_picture(client: OdooClient) -> dict[str, Any]:
         by_model.setdefault(r["model"], {})[int(r["res_id"])] = r["name"]
     out: dict[str, Any] = {}
     for model, ids in by_model.items():
-        names = {int(x["id"]): x["display_name"] for x in client.read(model, sorted(ids), ["display_name"],
-                                                                       context={"active_test": False})}
+        # partners also by their own address: a person's is written after linking it to its company (17/18)
+        extra = ["street", "city", "zip"] if model == "res.partner" else []
+        names = {int(x["id"]): (x["display_name"], *(x[f] for f in extra))
+                 for x in client.read(model, sorted(ids), ["display_name", *extra], context={"active_test": False})}
         for odoo_id, xmlid in ids.items():
             out[xmlid] = (model, names.get(odoo_id))
     return out

@@ -12,8 +12,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import httpx
@@ -25,7 +24,6 @@ from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, I
 from crm2odoo.sources.ontraport.decode import (
     META_TYPES,
     FieldCodec,
-    decode_decimal,
     decode_row,
     decode_timestamp,
     is_custom_key,
@@ -35,18 +33,27 @@ from crm2odoo.sources.ontraport.decode import (
 from crm2odoo.sources.ontraport.objects import (
     CANONICAL_OF_ID,
     CUSTOM_OBJECT_MIN_ID,
+    DEAL_OBJECT_ID,
     INVENTORY_TYPES,
     STANDARD_TYPES,
+    TAG_SUBSCRIBER_ID,
     InventoryType,
     ObjectType,
 )
 from crm2odoo.sources.ontraport.ratelimit import RatePacer
+from crm2odoo.sources.ontraport.transactions import (
+    LINE_FIELDS,
+    PAYMENT_FIELDS,
+    line_records,
+    payment_record,
+    received_money,
+    tax_rate,
+)
 from crm2odoo.textnorm import fold, slug
 
 DEFAULT_BASE_URL = "https://api.ontraport.com/1"
 PAGE_SIZE = 50  # documented maximum and default of `range`
 _TRANSIENT = {500, 502, 503, 504}
-_PAID = {"1", "2", "3"}  # paid, refunded, partially refunded: money was received at some point
 _WON = ("won",)
 _LOST = ("lost",)
 
@@ -61,7 +68,7 @@ class OntraportHttpError(SourceError):
         self.status = status
 
 
-PlanKind = Literal["direct", "tag", "stage", "pipeline", "lines_from_offers", "payments_from_invoices"]
+PlanKind = Literal["direct", "tag", "deal_tag", "stage", "pipeline", "lines_from_offers", "payments_from_invoices"]
 
 
 @dataclass
@@ -109,6 +116,8 @@ class OntraportApiSource:
         self._authenticated = False
         self._condition_style: Literal["json", "legacy", "none"] = "json"
         self._plans: dict[str, _Plan] | None = None
+        self._tax_rates: dict[str, float | None] | None = None  # transaction id -> its tax as % of the subtotal
+        self._deal_tags: dict[str, list[str]] | None = None  # deal id -> its tag ids (Tag Subscribers)
         self._account: dict[str, Any] = {}
         self.stats = {"requests": 0, "retries": 0, "rate_limited": 0}
 
@@ -194,7 +203,7 @@ class OntraportApiSource:
         objects: list[ObjectInfo] = []
         for plan in plans.values():
             count: int | None = None
-            if plan.kind in ("direct", "tag") and plan.object_id is not None:
+            if plan.kind in ("direct", "tag", "deal_tag") and plan.object_id is not None:
                 count = self._count(plan.object_id, warnings)
             elif plan.kind in ("stage", "pipeline"):
                 count = len(plan.options)
@@ -257,11 +266,16 @@ class OntraportApiSource:
         deal = plans.get("deal")
         if deal is not None:
             self._stage_plans(deal, plans)
+            self._deal_tag_plan(deal, plans, meta_all, warnings)
         invoice = plans.get("invoice")
         if invoice is not None and "invoice_line" not in plans:
             plans["invoice_line"] = _derived_lines_plan()
             warnings.append("Purchases (17) are not available: invoice lines are derived from transactions' "
                             "offer_data")
+        elif invoice is not None and plans["invoice_line"].kind == "direct":
+            # Purchases carry no tax: each line gets its transaction's rate (read with the lines)
+            plans["invoice_line"].fields = (*plans["invoice_line"].fields,
+                                            FieldInfo("tax_rate", "Tax rate", "percent"))
         if invoice is not None and "payment" not in plans:
             plans["payment"] = _derived_payments_plan()
         for object_id, meta in sorted(customs):
@@ -319,6 +333,35 @@ class OntraportApiSource:
             codecs[key] = FieldCodec(info, options)
         return _Plan(name=name, kind="direct", object_id=object_id, label=label, plural=plural, id_key=id_key,
                      codecs=codecs, fields=tuple(infos), has_dlm="dlm" in fields_meta)
+
+    def _deal_tag_plan(self, deal: _Plan, plans: dict[str, _Plan], meta_all: Mapping[str, Any],
+                       warnings: list[str]) -> None:
+        """Deal tags live in the Tag table (object_type_id 149) and reach deals through Tag Subscribers (138)."""
+        tag = plans.get("tag")
+        if tag is None:
+            return
+        try:
+            self._meta_of(TAG_SUBSCRIBER_ID, meta_all)
+        except OntraportHttpError as err:
+            warnings.append(f"Tag Subscribers (objectID {TAG_SUBSCRIBER_ID}) are not available to this key "
+                            f"(HTTP {err.status}): deals are read without their tags")
+            return
+        plans["deal_tag"] = replace(tag, name="deal_tag", kind="deal_tag", label="Deal tag", plural="Tags (of deals)")
+        deal.fields = (*deal.fields, FieldInfo("tags", "Deal tags", "refs", ref_object="deal_tag"))
+
+    def _deal_tag_ids(self) -> dict[str, list[str]]:
+        if self._deal_tags is None:
+            plan = _Plan(name="tag_subscriber", kind="direct", object_id=TAG_SUBSCRIBER_ID, label="Tag subscriber",
+                         plural="TagSubscribers")
+            tags: dict[str, list[str]] = {}
+            for row in self._raw_rows(plan, [("object_type_id", "=", str(DEAL_OBJECT_ID))]):
+                if str(row.get("object_type_id")) != str(DEAL_OBJECT_ID):
+                    continue  # an API that ignored the condition
+                record, tag_id = str(row.get("object_id") or ""), str(row.get("tag_id") or "")
+                if record and tag_id:
+                    tags.setdefault(record, []).append(tag_id)
+            self._deal_tags = tags
+        return self._deal_tags
 
     def _stage_plans(self, deal: _Plan, plans: dict[str, _Plan]) -> None:
         stage_codec = deal.codecs.get("sales_stage")
@@ -385,20 +428,39 @@ class OntraportApiSource:
         if plan.kind == "payments_from_invoices":
             yield from self._derived_payments(since, ids)
             return
-        if plan.kind == "tag":
+        if plan.kind in ("tag", "deal_tag"):
             # type 14 holds tags of every object type; contact tags are the ones without another type
             for row in self._filtered_rows(plan, None, ids):
-                if _is_contact_tag(row):
+                if _tag_kind(row) == plan.kind:
                     yield self._record(plan, row)
             return
+        with_deal_tags = plan.name == "deal" and any(f.name == "tags" and f.ref_object == "deal_tag"
+                                                     for f in plan.fields)
+        with_tax = plan.name == "invoice_line" and any(f.name == "tax_rate" for f in plan.fields)
         for row in self._filtered_rows(plan, since, ids):
-            yield self._record(plan, row)
+            record = self._record(plan, row)
+            if with_tax:
+                record.values["tax_rate"] = self._transaction_tax_rates().get(str(row.get("invoice_id") or ""))
+            if with_deal_tags:
+                record.values["tags"] = self._deal_tag_ids().get(record.id, [])
+            yield record
+
+    def _transaction_tax_rates(self) -> dict[str, float | None]:
+        if self._tax_rates is None:
+            invoice = self._plan("invoice")
+            rates: dict[str, float | None] = {}
+            for row in self._raw_rows(invoice, [], list_fields=["id", "subtotal", "tax"]):
+                tid = _row_id(row, invoice.id_key)
+                if tid:
+                    rates[tid] = tax_rate(row)
+            self._tax_rates = rates
+        return self._tax_rates
 
     def list_ids(self, object_name: str) -> Iterator[str]:
         plan = self._plan(object_name)
-        if plan.kind == "direct" or plan.kind == "tag":
+        if plan.kind in ("direct", "tag", "deal_tag"):
             for row in self._raw_rows(plan, [], list_fields=["id"] if plan.kind == "direct" else None):
-                if plan.kind == "tag" and not _is_contact_tag(row):
+                if plan.kind != "direct" and _tag_kind(row) != plan.kind:
                     continue
                 rid = _row_id(row, plan.id_key)
                 if rid:
@@ -513,42 +575,19 @@ class OntraportApiSource:
         wanted = {str(i) for i in ids} if ids is not None else None
         for row in self._invoice_rows(since, ids):
             txn = _row_id(row, invoice.id_key) or ""
-            modified = _safe_stamp(row.get("dlm"))
-            try:
-                offer = json.loads(str(row.get("offer_data") or "{}"))
-                products = offer.get("products") or [] if isinstance(offer, dict) else []
-            except ValueError:
-                yield SourceRecord("invoice_line", f"{txn}-0", {"id": f"{txn}-0", "invoice_id": txn},
-                                   locator=f"GET /Transactions id={txn} offer_data", modified_at=modified,
-                                   problems=[FieldProblem("offer_data", "offer_data is not JSON",
-                                                          str(row.get("offer_data"))[:200])])
-                continue
-            for n, product in enumerate(products, start=1):
-                lid = f"{txn}-{n}"
-                if wanted is not None and lid not in wanted:
-                    continue
-                yield _line_record(lid, txn, row, product, modified)
+            yield from line_records(txn, row, when=_safe_stamp(row.get("date")), modified=_safe_stamp(row.get("dlm")),
+                                    locator=f"GET /Transactions id={txn}", wanted=wanted)
 
     def _derived_payments(self, since: dt.datetime | None, ids: Collection[str] | None) -> Iterator[SourceRecord]:
         invoice = self._plan("invoice")
         status_codec = invoice.codecs.get("status")
         for row in self._invoice_rows(since, ids):
-            if str(row.get("status")) not in _PAID:
+            if not received_money(row.get("status")):
                 continue
             txn = _row_id(row, invoice.id_key) or ""
-            problems: list[FieldProblem] = []
-            try:
-                amount = decode_decimal(row.get("total"))
-            except ValueError as err:
-                amount = None
-                problems.append(FieldProblem("amount", str(err), str(row.get("total"))[:200]))
-            values: dict[str, Any] = {
-                "id": txn, "invoice_id": txn, "contact_id": _ref(row.get("contact_id")), "amount": amount,
-                "date": _safe_stamp(row.get("date")),
-                "status": status_codec.option_labels.get(str(row.get("status"))) if status_codec else None,
-            }
-            yield SourceRecord("payment", txn, values, locator=f"GET /Transactions id={txn} (payment)",
-                               modified_at=_safe_stamp(row.get("dlm")), problems=problems)
+            label = status_codec.option_labels.get(str(row.get("status"))) if status_codec else None
+            yield payment_record(txn, row, when=_safe_stamp(row.get("date")), modified=_safe_stamp(row.get("dlm")),
+                                 status_label=label, locator=f"GET /Transactions id={txn}")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -566,53 +605,13 @@ def _plural(name: str) -> str:
 
 
 def _derived_lines_plan() -> _Plan:
-    return _Plan(
-        name="invoice_line", kind="lines_from_offers", object_id=None, label="Transaction line",
-        plural="Transactions offer_data",
-        fields=(FieldInfo("id", "ID", "id", required=True),
-                FieldInfo("invoice_id", "Invoice", "ref", ref_object="invoice"),
-                FieldInfo("product_id", "Product", "ref", ref_object="product"),
-                FieldInfo("contact_id", "Contact", "ref", ref_object="contact"),
-                FieldInfo("name", "Name", "text"), FieldInfo("quantity", "Quantity", "float"),
-                FieldInfo("price", "Price", "money"), FieldInfo("total_price", "Total", "money"),
-                FieldInfo("date", "Date", "datetime")),
-        has_dlm=True,
-    )
+    return _Plan(name="invoice_line", kind="lines_from_offers", object_id=None, label="Transaction line",
+                 plural="Transactions offer_data", fields=LINE_FIELDS, has_dlm=True)
 
 
 def _derived_payments_plan() -> _Plan:
-    return _Plan(
-        name="payment", kind="payments_from_invoices", object_id=None, label="Payment",
-        plural="Transactions (paid)",
-        fields=(FieldInfo("id", "ID", "id", required=True),
-                FieldInfo("invoice_id", "Invoice", "ref", ref_object="invoice"),
-                FieldInfo("contact_id", "Contact", "ref", ref_object="contact"),
-                FieldInfo("amount", "Amount", "money"), FieldInfo("date", "Date", "datetime"),
-                FieldInfo("status", "Invoice status", "text")),
-        has_dlm=True,
-    )
-
-
-def _line_record(lid: str, txn: str, row: Mapping[str, Any], product: Any,
-                 modified: dt.datetime | None) -> SourceRecord:
-    problems: list[FieldProblem] = []
-    p = product if isinstance(product, Mapping) else {}
-    prices = p.get("price")
-    unit_raw = prices[0].get("price") if isinstance(prices, list) and prices and isinstance(prices[0], Mapping) \
-        else prices
-    values: dict[str, Any] = {"id": lid, "invoice_id": txn, "product_id": _ref(p.get("id")),
-                              "contact_id": _ref(row.get("contact_id")), "name": p.get("name") or None,
-                              "date": _safe_stamp(row.get("date"))}
-    for key, raw, conv in (("quantity", p.get("quantity"), "float"), ("price", unit_raw, "money"),
-                           ("total_price", p.get("total"), "money")):
-        try:
-            number: Decimal | None = decode_decimal(raw)
-            values[key] = float(number) if conv == "float" and number is not None else number
-        except ValueError as err:
-            values[key] = None
-            problems.append(FieldProblem(key, str(err), str(raw)[:200]))
-    return SourceRecord("invoice_line", lid, values, locator=f"GET /Transactions id={txn} offer_data line {lid}",
-                        modified_at=modified, problems=problems)
+    return _Plan(name="payment", kind="payments_from_invoices", object_id=None, label="Payment",
+                 plural="Transactions (paid)", fields=PAYMENT_FIELDS, has_dlm=True)
 
 
 def _inventory_item(inv: InventoryType, row: Mapping[str, Any], enrolled: Mapping[str, int]) -> InventoryItem:
@@ -659,8 +658,10 @@ def _row_id(row: Mapping[str, Any], id_key: str) -> str | None:
     return None
 
 
-def _is_contact_tag(row: Mapping[str, Any]) -> bool:
-    return str(row.get("object_type_id") or "0") == "0"
+def _tag_kind(row: Mapping[str, Any]) -> str:
+    """'tag' for contact tags (no object type), 'deal_tag' for deals' (149), '' for other objects' tags."""
+    kind = str(row.get("object_type_id") or "0")
+    return "tag" if kind == "0" else ("deal_tag" if kind == str(DEAL_OBJECT_ID) else "")
 
 
 def _as_rows(data: Any) -> list[dict[str, Any]]:

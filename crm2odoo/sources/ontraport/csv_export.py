@@ -30,8 +30,18 @@ from crm2odoo.sources.ontraport.decode import (
     parse_ui_datetime,
 )
 from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS, CSV_NOTE_COLUMNS
+from crm2odoo.sources.ontraport.transactions import (
+    LINE_FIELDS,
+    PAYMENT_FIELDS,
+    line_records,
+    payment_record,
+    received_money,
+)
+from crm2odoo.spill import SpillMap
 from crm2odoo.textnorm import fold
 
+#: objects read row by row from their own export file (the rest are derived from these)
+DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice")
 _CHUNK = 1 << 20
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
 #: bytes that are Turkish letters in cp1254 (İ ı Ş ş Ğ ğ) and Icelandic ones in cp1252 (Ý ý Þ þ Ð ð): a Windows export
@@ -130,7 +140,7 @@ class OntraportCsvSource:
         by_object: dict[str, list[_CsvFile]] = {}
         for f in files:
             by_object.setdefault(f.object, []).append(f)
-        for name in ("company", "contact", "deal", "product"):
+        for name in DIRECT_OBJECTS:
             group = by_object.get(name)
             if not group:
                 continue
@@ -140,6 +150,15 @@ class OntraportCsvSource:
                 depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
                 origin=", ".join(f.path.name for f in group), supports_delta=False,
             ))
+        invoice_files = by_object.get("invoice", [])
+        if invoice_files:
+            origin = ", ".join(f.path.name for f in invoice_files)
+            objects.append(ObjectInfo(name="invoice_line", label="Transaction lines", fields=LINE_FIELDS,
+                                      origin=f"derived: {origin} (offer data, or one line per transaction)",
+                                      depends_on=("contact", "invoice", "product")))
+            objects.append(ObjectInfo(name="payment", label="Payments", fields=PAYMENT_FIELDS,
+                                      origin=f"derived: {origin} (transactions with money received)",
+                                      depends_on=("contact", "invoice")))
         contact_files = by_object.get("contact", [])
         if any(f.note_columns for f in contact_files):
             objects.append(ObjectInfo(
@@ -190,16 +209,19 @@ class OntraportCsvSource:
 
     def _records(self, object_name: str) -> Iterator[SourceRecord]:
         files = self._scan()
-        if object_name in ("company", "contact", "deal", "product"):
+        if object_name in DIRECT_OBJECTS:
             # id -> (where it was first read, digest of its columns): the contacts-with-notes file repeats each
             # contact once per note; a repeat that differs is another record under a used id, and is reported
-            seen: dict[str, tuple[str, str]] = {}
-            for f in files:
-                if f.object != object_name:
-                    continue
-                yield from self._file_records(f, seen)
+            # kept on disk (SpillMap): one entry per record must not grow memory over millions of rows
+            with SpillMap() as seen:
+                for f in files:
+                    if f.object != object_name:
+                        continue
+                    yield from self._file_records(f, seen)
         elif object_name == "note":
             yield from self._notes(files)
+        elif object_name in ("invoice_line", "payment"):
+            yield from self._from_transactions(files, object_name)
         elif object_name in ("tag", "user", "stage", "pipeline"):
             yield from self._derived(files, object_name)
         else:
@@ -235,14 +257,14 @@ class OntraportCsvSource:
                         ",".join(row)[:200]))
                 yield n, dict(zip(f.header, row, strict=False)), problems
 
-    def _file_records(self, f: _CsvFile, seen: dict[str, tuple[str, str]] | None = None) -> Iterator[SourceRecord]:
-        seen = {} if seen is None else seen
+    def _file_records(self, f: _CsvFile, seen: SpillMap) -> Iterator[SourceRecord]:
         id_header = next((h for h, info in f.columns if info.name == "id"), None)
         for n, raw, row_problems in self._rows(f):
             key = (raw.get(id_header) or "").strip() if id_header is not None else ""
             digest = hashlib.sha1("\x1f".join(raw.get(h) or "" for h, _ in f.columns).encode()).hexdigest()
-            if key and key in seen:
-                where, first = seen[key]
+            earlier = seen.get(key) if key else None
+            if earlier is not None:
+                where, _, first = earlier.rpartition("\x1f")
                 has_note = any((raw.get(f.note_columns.get(k, "")) or "").strip() for k in ("data", "date"))
                 if first == digest or has_note:
                     continue  # a repeat of a contact already read (one row per note): the row is its note
@@ -271,7 +293,7 @@ class OntraportCsvSource:
                 problems.append(FieldProblem(None, f"{f.path.name} row {n}: no ID", ""))
             values["id"] = rid
             if key:
-                seen[key] = (f"{f.path.name} row {n}", digest)
+                seen[key] = f"{f.path.name} row {n}\x1f{digest}"
             modified = values.get("dlm")
             yield SourceRecord(object=f.object, id=str(rid), values=values, locator=f"{f.path.name} row {n}",
                                modified_at=modified if isinstance(modified, dt.datetime) else None,
@@ -300,6 +322,33 @@ class OntraportCsvSource:
         if kind == "ref" and info.ref_object in ("user", "stage", "pipeline"):
             return _name_id(text)  # the export shows names; the folded name is the id
         return text
+
+    def _from_transactions(self, files: list[_CsvFile], object_name: str) -> Iterator[SourceRecord]:
+        """Lines and payments out of the transactions export, as the API connector derives them."""
+        for f in files:
+            if f.object != "invoice":
+                continue
+            keys = {header: info.name for header, info in f.columns}
+            seen: set[str] = set()
+            for n, raw, _problems in self._rows(f):
+                row = {keys[h]: text for h, text in raw.items() if h in keys}
+                txn = (row.get("id") or "").strip()
+                if not txn or txn in seen:
+                    continue  # rows without an id are reported on the transaction itself
+                seen.add(txn)
+                when, modified = self._stamp(row.get("date")), self._stamp(row.get("dlm"))
+                locator = f"{f.path.name} row {n}"
+                if object_name == "invoice_line":
+                    yield from line_records(txn, row, when=when, modified=modified, locator=locator)
+                elif received_money(row.get("status")):
+                    yield payment_record(txn, row, when=when, modified=modified, locator=locator,
+                                         status_label=(row.get("status") or "").strip() or None)
+
+    def _stamp(self, text: str | None) -> dt.datetime | None:
+        try:
+            return parse_ui_datetime(text or "", tz=self.tz, dayfirst=self.dayfirst) if (text or "").strip() else None
+        except ValueError:
+            return None
 
     def _notes(self, files: list[_CsvFile]) -> Iterator[SourceRecord]:
         for f in files:
@@ -432,7 +481,7 @@ def _describe(path: Path, obj: str, encoding: str, header: list[str], warnings: 
 
 def _ref_target(obj: str, key: str) -> str | None:
     targets: dict[str, str] = {"owner": "user", "contact_cat": "tag", "company_id": "company",
-                               "primary_contact": "contact", "sales_stage": "stage"}
+                               "primary_contact": "contact", "sales_stage": "stage", "contact_id": "contact"}
     if obj == "deal" and key == "company":
         return "company"
     return targets.get(key)

@@ -103,6 +103,9 @@ for _i in INVENTORY_TYPES:
     ALIASES[_i.plural] = _i.object_id
 
 CUSTOM_OBJECT_MIN_ID = 10000
+DEAL_OBJECT_ID = 149
+#: the record <-> tag join; the only place deals' tags are kept (contacts' are also in contact_cat)
+TAG_SUBSCRIBER_ID = 138
 
 #: Labels of standard fields as the Ontraport UI shows them (used to read UI CSV exports, whose headers are
 #: labels). key -> (label, type). Labels follow the import template on the support site.
@@ -177,6 +180,35 @@ CSV_FIELDS: dict[str, dict[str, tuple[str, FieldType]]] = {
     },
 }
 
+CSV_FIELDS.update({
+    "task": {
+        "id": ("Task ID", "id"),
+        "subject": ("Subject", "text"),
+        "details": ("Details", "longtext"),
+        "owner": ("Owner", "ref"),
+        "contact_id": ("Contact", "ref"),
+        "date_assigned": ("Date Assigned", "datetime"),
+        "date_due": ("Due Date", "datetime"),
+        "date_complete": ("Date Completed", "datetime"),
+        "status": ("Status", "select"),
+        "date": ("Date Added", "datetime"),
+        "dlm": ("Date Modified", "datetime"),
+    },
+    "invoice": {
+        "id": ("Transaction ID", "id"),
+        "contact_id": ("Contact", "ref"),
+        "status": ("Status", "select"),
+        "subtotal": ("Subtotal", "money"),
+        "tax": ("Tax", "money"),
+        "shipping": ("Shipping", "money"),
+        "total": ("Total", "money"),
+        "offer_data": ("Offer Data", "longtext"),
+        "owner": ("Owner", "ref"),
+        "date": ("Date Added", "datetime"),
+        "dlm": ("Date Modified", "datetime"),
+    },
+})
+
 #: Columns of the contacts-with-notes export that describe the note, not the contact.
 CSV_NOTE_COLUMNS: dict[str, tuple[str, FieldType]] = {
     "data": ("Note", "html"),
@@ -191,4 +223,8 @@ CSV_ALT_LABELS: dict[str, dict[str, str]] = {
     "company": {"name": "name", "id": "id", "zip": "zipcode", "date created": "date"},
     "deal": {"company": "company", "name": "name", "stage": "sales_stage", "value": "value", "id": "id"},
     "product": {"name": "name", "id": "id"},
+    "task": {"id": "id", "contact id": "contact_id", "due": "date_due", "completed": "date_complete",
+             "assignee": "owner"},
+    "invoice": {"id": "id", "contact id": "contact_id", "amount": "total", "transaction date": "date",
+                "date": "date"},
 }

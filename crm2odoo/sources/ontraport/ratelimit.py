@@ -34,13 +34,13 @@ class RatePacer:
         self._lock = threading.Lock()
         self._remaining: int | None = None
         self._reset_at: float | None = None
-        self._others = 0
+        self._others_seen: deque[tuple[float, int]] = deque()  # (when, calls of others in the server's window)
         self.waited = 0.0  # total seconds slept, for reports and benchmarks
 
     @property
     def cap(self) -> int:
         """Our own ceiling per window: leave a sliver so clock skew and jitter never tip us over."""
-        margin = max(1, math.ceil(self.limit * 0.03))
+        margin = max(1, math.ceil(self.limit * 0.02))
         return max(1, self.limit - margin)
 
     def acquire(self) -> None:
@@ -49,15 +49,20 @@ class RatePacer:
             now = self._clock()
             self._forget(now)
             at = now
-            if self._others > 0 and self._reset_at is not None:
-                if self._remaining is not None and self._remaining <= 0 and self._reset_at > now:
+            spent = self._remaining is not None and self._remaining <= 0
+            if spent and self._reset_at is not None:
+                if self._reset_at > now:
                     at = self._reset_at  # the budget is spent: wait for the server's reset
-                if at >= self._reset_at:
-                    # Past the reset the others' share is unknown until the next response re-estimates it; kept, a
-                    # spent budget would hold us at one call per window long after the server freed it.
-                    self._others = 0
-            # other integrations' share of the window shrinks ours; it is re-estimated on every response
-            cap = max(1, self.cap - self._others)
+                # Past that reset the others' share is unknown until the next response re-estimates it; kept, a
+                # spent budget would hold us at one call per window long after the server freed it. (Only then: in
+                # a busy rolling window "reset" is merely when the oldest call ages out, every few moments.)
+                self._others_seen.clear()
+                self._remaining = None
+            # other integrations' share of the window shrinks ours: the most they were seen using within the last
+            # window, so a burst that has just aged out of the server's window does not invite ours into its place
+            self._forget_others(now)
+            others = max((n for _, n in self._others_seen), default=0)
+            cap = max(1, self.cap - others)
             if self._sent:
                 at = max(at, self._sent[-1] + self.window / cap)
             if len(self._sent) >= cap:
@@ -83,9 +88,8 @@ class RatePacer:
             self._remaining = remaining
             self._reset_at = now + reset if reset is not None else None
             if remaining is not None:
-                # the server counts everyone; what it counts beyond our own calls is someone else's.
-                # One call of slack absorbs the edge of the window falling between our clocks.
-                self._others = max(0, self.limit - remaining - len(self._sent) - 1)
+                # the server counts everyone; what it counts beyond our own calls is someone else's
+                self._others_seen.append((now, max(0, self.limit - remaining - len(self._sent))))
 
     def backoff_429(self, headers: Mapping[str, str]) -> float:
         """Seconds to wait after a 429: the server's reset if given, else one request slot of the window."""
@@ -96,6 +100,10 @@ class RatePacer:
             self.waited += wait
         self._sleep(wait)
         return wait
+
+    def _forget_others(self, now: float) -> None:
+        while self._others_seen and self._others_seen[0][0] <= now - self.window:
+            self._others_seen.popleft()
 
     def _forget(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - self.window:

@@ -26,7 +26,7 @@ from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, O
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import values as v
-from crm2odoo.textnorm import slug
+from crm2odoo.textnorm import fold, slug
 
 log = logging.getLogger(__name__)
 
@@ -432,9 +432,17 @@ class PlanportsApiSource:
 
     def _users(self) -> Iterator[SourceRecord]:
         try:
-            yield from self._items("user")
+            listed = list(self._items("user"))
         except _Missing:
             yield from self._owners()  # no users endpoint: owners named on the records become the users
+            return
+        yield from listed
+        # An owner named on records but absent from the users list (a removed user) is still an owner: as a user
+        # of its own it is matched, or given the fallback owner, instead of quarantining every record it owns.
+        known = {fold(str(key)) for r in listed for key in (r.id, r.values.get("email"), r.values.get("name")) if key}
+        for owner in self._owners():
+            if fold(owner.id) not in known:
+                yield owner
 
     def _owners(self) -> Iterator[SourceRecord]:
         seen: set[str] = set()

@@ -383,7 +383,12 @@ def test_options_task_target_and_engagement() -> None:
     body = next(ln for ln in spec.objects["engagement"].fields if ln.target == "body")
     assert body.source == ["type", "subject"] and body.params == {"format": "{0}: {1}"}
     spec = plan(Catalog("ontraport", (eng,)), {}, options=ProposeOptions(engagement="aggregate"))
-    assert not spec.objects["engagement"].enabled
+    totals = spec.objects["engagement"]
+    assert totals.enabled and totals.model == "res.partner" and totals.options == {"aggregate": True}
+    lines = {ln.target: ln for ln in totals.fields if not ln.ignore}
+    assert lines["id"].params == {"object": "contact"}
+    assert lines["x_engagement_kinds"].source == "type" and lines["x_engagement_kinds"].params == {"aggregate": "tally"}
+    assert lines["x_engagement_kinds"].new_field is not None
 
 
 def test_benchmark_meets_its_targets() -> None:

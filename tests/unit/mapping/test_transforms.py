@@ -16,6 +16,7 @@ from crm2odoo.mapping.transforms import (
     RecordRef,
     Ref,
     Refs,
+    TaxRate,
     TransformContext,
     parse_number,
     sanitise_html,
@@ -105,8 +106,22 @@ def test_errors(name: str, values: list[Any], params: dict[str, Any], message: s
 def test_every_transform_is_covered_and_lossy_ones_are_known() -> None:
     assert set(TRANSFORMS) == {"copy", "text", "join", "split", "date", "datetime", "number", "boolean", "phone",
                                "email", "html", "value_map", "lookup", "ref", "refs", "owner", "record_ref",
-                               "constant", "template"}
+                               "constant", "template", "taxes"}
     assert set(TRANSFORMS) >= LOSSY_TRANSFORMS
+
+
+@pytest.mark.parametrize(("value", "params", "percent"), [
+    (20, {}, 20.0), ("18 %", {}, 18.0), ("0,18", {"decimal": ",", "fraction": True}, 18.0), ("0", {}, 0.0),
+    (7.25, {}, 7.25),
+])
+def test_taxes_reads_a_percentage(value: Any, params: dict[str, Any], percent: float) -> None:
+    assert run("taxes", [value], **params) == TaxRate(percent)
+
+
+def test_taxes_empty_is_no_opinion_and_garbage_is_an_error() -> None:
+    assert run("taxes", [""]) is None
+    with pytest.raises(TransformError, match="not a tax percentage"):
+        run("taxes", ["twenty"])
 
 
 def test_parse_number_and_sanitiser_edges() -> None:

@@ -1,0 +1,194 @@
+"""Payments registered against the invoices they pay, through Odoo's own register-payment wizard.
+
+A payment is not a plain record: Odoo must post it on a bank journal and reconcile it with the invoice's receivable
+line, and the rules for that differ between 17, 18 and 19 (outstanding accounts, payments without entries). The
+wizard ``account.payment.register`` knows them, so the tool drives it: one wizard per payment, opened on the invoice
+(``active_model``/``active_ids``), with the source's amount, date and memo. Partial payments stay partial.
+
+The wizard gives no external ID, so the tool adds one (``ir.model.data``) right after. Intent is recorded first; a
+run killed between the wizard and the external ID leaves a payment without it, and the next run adopts that payment
+(same invoice, amount and date, not claimed by any other external ID) instead of paying the invoice twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from crm2odoo.errors import OdooRecordError
+from crm2odoo.load.resolve import read_cells
+from crm2odoo.mapping.engine import RecordProblem, TargetRecord
+from crm2odoo.mapping.spec import ObjectMap
+
+if TYPE_CHECKING:
+    from crm2odoo.load.executor import Loader, ObjectResult
+
+log = logging.getLogger("crm2odoo.load")
+
+PAYMENT_MODEL = "account.payment"
+WIZARD_MODEL = "account.payment.register"
+#: the map's target on account.payment that names the invoice a payment settles (exists on 17, 18 and 19)
+INVOICE_FIELD = "reconciled_invoice_ids"
+#: account.payment field -> wizard field (the memo is ``ref`` on 17, ``memo`` from 18)
+WIZARD_FIELDS = {"amount": "amount", "date": "payment_date", "memo": "communication", "ref": "communication",
+                 "journal_id": "journal_id", "payment_method_line_id": "payment_method_line_id"}
+
+
+def wizard_target_fields() -> frozenset[str]:
+    """Targets a register-payments map may use (everything else would be silently ignored, so validation says so)."""
+    return frozenset({*WIZARD_FIELDS, INVOICE_FIELD})
+
+
+class PaymentRegistrar:
+    """Registers one map's payments; shares the loader's client, ledger, resolver and run."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.client, self.ledger, self.run_id = loader.client, loader.ledger, loader.run_id
+
+    def register(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
+        known = {r.source_id: r for r in self.ledger.records(obj.name)}
+        for record in self.loader._records(obj, ids):
+            if not self.loader.engine.applies(obj, record):
+                continue
+            result.read += 1
+            target = self.loader.engine.transform(obj, record)
+            if target.outcome != "ok":
+                self.loader._record_problem_outcome(target, result)
+                continue
+            row = known.get(target.source_id)
+            if row is not None and row.odoo_id and row.state in ("created", "matched", "unchanged", "updated"):
+                if row.content_hash != target.content_hash:
+                    # a registered payment is an accounting entry: changing it is the accountant's call
+                    self.ledger.add_issues(self.run_id, [(
+                        obj.name, target.source_id, "warning", None, None,
+                        f"changed in the source since it was registered as {PAYMENT_MODEL} {row.odoo_id}; "
+                        "payments are not re-registered: adjust it in Odoo if needed", target.locator)])
+                result.unchanged += 1
+                continue
+            self._one(obj, target, resumed=row is not None and row.state == "sending", result=result)
+        return result
+
+    # -- one payment ---------------------------------------------------------------------------------------------
+    def _one(self, obj: ObjectMap, target: TargetRecord, *, resumed: bool, result: ObjectResult) -> None:
+        vals, problems, _ = self.loader.resolver.resolve(target)
+        hard = [p for p in problems if p.policy == "quarantine"]
+        if hard or not vals.get(INVOICE_FIELD):
+            if not hard:
+                hard = [RecordProblem(INVOICE_FIELD, None, "names no invoice to pay", "quarantine")]
+            target.problems.extend(hard)
+            target.outcome = "quarantine"
+            self.loader._record_problem_outcome(target, result)
+            return
+        invoice_id = _single_id(vals[INVOICE_FIELD])
+        wizard_vals = self._wizard_values(vals)
+        self.ledger.mark_sending(self.run_id, [(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
+                                                target.content_hash, target.locator)])
+        payment_id = self._already_there(target, invoice_id, wizard_vals) if resumed else None
+        if payment_id is None:
+            payment_id = self._run_wizard(target, invoice_id, wizard_vals, result)
+            if payment_id is None:
+                return
+        self._name(target, payment_id)
+        # what rollback and reconcile compare later: the payment as Odoo made it (the wizard pays the invoice's
+        # commercial partner, not always the contact the source names); not the invoice link, which resetting the
+        # invoice to draft (rollback's first step) legitimately clears
+        meta = self.loader.schema.fields(PAYMENT_MODEL)
+        names = [k for k in vals if k in meta and k != INVOICE_FIELD]
+        rows = self.client.read(PAYMENT_MODEL, [payment_id], names) if names else []
+        written = read_cells(rows[0], names, meta) if rows else {}
+        self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, payment_id, "created", written)])
+        self.loader.resolver.register(obj.name, {target.source_id: payment_id})
+        result.created += 1
+
+    def _wizard_values(self, vals: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in vals.items():
+            wizard_field = WIZARD_FIELDS.get(name)
+            if wizard_field is None or value in (None, "", False):
+                continue
+            out[wizard_field] = _plain(value)
+        if "amount" in out:
+            out["amount"] = float(out["amount"])
+        if "payment_date" in out:
+            out["payment_date"] = str(out["payment_date"])[:10]
+        return out
+
+    def _run_wizard(self, target: TargetRecord, invoice_id: int, wizard_vals: dict[str, Any],
+                    result: ObjectResult) -> int | None:
+        context = {**self.loader.context, "active_model": "account.move", "active_ids": [invoice_id]}
+        try:
+            wizard = self.client.create(WIZARD_MODEL, [wizard_vals], context=context)
+            wizard_ids = wizard if isinstance(wizard, list) else [wizard]
+            action = self.client.execute(WIZARD_MODEL, "action_create_payments", wizard_ids, context=context)
+        except OdooRecordError as exc:
+            # an unposted invoice, one already paid in full, a missing bank journal: the record's reason, not a stop
+            target.problems.append(RecordProblem(INVOICE_FIELD, str(invoice_id),
+                                                 f"Odoo refused to register the payment: {exc}", "quarantine"))
+            target.outcome = "quarantine"
+            self.loader._record_problem_outcome(target, result)
+            return None
+        # the wizard keeps its partner with ondelete=restrict, which would block deleting that partner on rollback
+        # until Odoo's hourly vacuum; nothing else needs the finished wizard
+        self.client.write(WIZARD_MODEL, wizard_ids, {"partner_id": False}, context=context)
+        payment_id = action.get("res_id") if isinstance(action, dict) else None
+        if not payment_id:
+            found = self._already_there(target, invoice_id, wizard_vals)
+            if found is None:
+                raise OdooRecordError(f"{WIZARD_MODEL}.action_create_payments created no payment for "
+                                      f"account.move {invoice_id}")
+            payment_id = found
+        return int(payment_id)
+
+    def _already_there(self, target: TargetRecord, invoice_id: int, wizard_vals: dict[str, Any]) -> int | None:
+        """The payment a killed run registered for this invoice: ours by external ID, else one no ID claims."""
+        module, name = target.xmlid.split(".", 1)
+        named = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
+        if named:
+            return int(named[0]["res_id"])
+        domain: list[Any]
+        if "invoice_ids" in self.loader.schema.fields(PAYMENT_MODEL):
+            domain = [["invoice_ids", "in", [invoice_id]]]  # 18+: the payment names its invoices
+        else:
+            invoice = self.client.read("account.move", [invoice_id], ["commercial_partner_id"])
+            if not invoice:
+                return None
+            # the wizard pays the invoice's commercial partner (a contact's company)
+            partner = invoice[0]["commercial_partner_id"]
+            domain = [["partner_id", "=", partner[0] if isinstance(partner, list) else partner]]
+        if "amount" in wizard_vals:
+            domain.append(["amount", "=", wizard_vals["amount"]])
+        if "payment_date" in wizard_vals:
+            domain.append(["date", "=", wizard_vals["payment_date"]])
+        candidates = [int(r["id"]) for r in self.client.search_read(PAYMENT_MODEL, domain, ["id"], order="id")]
+        if not candidates:
+            return None
+        claimed = {int(r["res_id"]) for r in self.client.search_read(
+            "ir.model.data", [["model", "=", PAYMENT_MODEL], ["res_id", "in", candidates]], ["res_id"])}
+        free = [c for c in candidates if c not in claimed]
+        return free[0] if free else None
+
+    def _name(self, target: TargetRecord, payment_id: int) -> None:
+        module, name = target.xmlid.split(".", 1)
+        if self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["id"]):
+            return
+        self.client.create("ir.model.data", [{"module": module, "name": name, "model": PAYMENT_MODEL,
+                                              "res_id": payment_id, "noupdate": True}], context=self.loader.context)
+
+
+def _single_id(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return int(value[0])
+    return int(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

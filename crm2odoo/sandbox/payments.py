@@ -1,0 +1,177 @@
+"""Registering payments: ``account.payment.register`` and what it does to invoices, as Odoo 17-19 do it.
+
+What the tool meets, reproduced from ``addons/account/wizard/account_payment_register.py`` and
+``models/account_payment.py`` (18.0) and checked on a live 18: the wizard is opened on invoices through the context
+(``active_model``/``active_ids``) and defaults amount, date, memo and journal from them; ``action_create_payments``
+creates one payment per invoice and returns an act_window with ``res_id``; the invoice becomes ``partial`` or
+``paid``; a payment that is not draft refuses ``unlink``; ``action_draft`` reverts it and its invoice; the finished
+wizard keeps its partner with ondelete=restrict and nobody may delete wizards.
+
+The sandbox keeps no journal entries: an invoice's total is the sum of its lines (no taxes), and a payment remembers
+the invoices it settles in a private key of its row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .exceptions import AccessError, UserError, ValidationError
+
+if TYPE_CHECKING:
+    from .orm import Env
+
+WIZARD = "account.payment.register"
+PAYMENT = "account.payment"
+PAID_MOVES = "_sandbox_invoice_ids"
+
+
+def invoice_total(env: Env, invoice_id: int) -> float:
+    total = 0.0
+    for _, line in env.store.scan("account.move.line", [("json_extract(data, '$.move_id') = ?", [invoice_id])]):
+        if line.get("display_type") not in (None, "product"):
+            continue
+        quantity = float(line.get("quantity") or 0)
+        price = float(line.get("price_unit") or 0)
+        total += quantity * price * (1 - float(line.get("discount") or 0) / 100)
+    return round(total, 2)
+
+
+def invoice_paid(env: Env, invoice_id: int) -> float:
+    paid = 0.0
+    for _, payment in env.store.scan(PAYMENT):
+        if invoice_id in (payment.get(PAID_MOVES) or []) and payment.get("state") not in ("draft", "canceled", "cancel"):
+            paid += float(payment.get("amount") or 0)
+    return round(paid, 2)
+
+
+def refresh_invoice(env: Env, invoice_id: int) -> None:
+    row = env.store.get("account.move", invoice_id)
+    if row is None:
+        return
+    total, paid = invoice_total(env, invoice_id), invoice_paid(env, invoice_id)
+    residual = round(max(total - paid, 0.0), 2)
+    row["amount_total"] = total
+    row["amount_residual"] = residual
+    row["payment_state"] = "not_paid" if paid <= 0 else ("paid" if residual <= 0 else "partial")
+    env.store.update("account.move", invoice_id, row)
+
+
+def wizard_defaults(env: Env, row: dict[str, Any], vals: dict[str, Any]) -> None:
+    """default_get of the wizard: the invoices come from the context."""
+    if env.context.get("active_model") != "account.move":
+        raise UserError("The register payment wizard should only be called on account.move or account.move.line "
+                        "records.")
+    moves = [int(i) for i in env.context.get("active_ids") or []]
+    open_moves = []
+    for mid in moves:
+        move = env.store.get("account.move", mid)
+        if move is None or move.get("state") == "cancel":
+            continue
+        if invoice_total(env, mid) - invoice_paid(env, mid) > 0.005:
+            open_moves.append(mid)
+    if not open_moves:
+        raise UserError("You can't register a payment because there is nothing left to pay on the selected journal "
+                        "items.")
+    first = env.store.get("account.move", open_moves[0]) or {}
+    row[PAID_MOVES] = open_moves
+    if not row.get("partner_id"):
+        row["partner_id"] = first.get("partner_id")
+    if "amount" not in vals:
+        row["amount"] = round(sum(invoice_total(env, m) - invoice_paid(env, m) for m in open_moves), 2)
+    if not row.get("payment_date"):
+        row["payment_date"] = str(first.get("invoice_date") or "")[:10] or None
+    if not vals.get("communication"):
+        row["communication"] = first.get("name")
+    if not row.get("journal_id"):
+        banks = env.search_ids("account.journal", [("type", "in", ["bank", "cash"])], active_test=True)
+        row["journal_id"] = banks[0] if banks else None
+    if not row.get("currency_id"):
+        row["currency_id"] = first.get("currency_id")
+
+
+def create_payments(env: Env, model: str, ids: list[int] | None) -> Any:
+    created: list[int] = []
+    for wid in ids or []:
+        wizard = env.store.get(WIZARD, wid) or {}
+        if not wizard.get("journal_id"):
+            raise UserError("Please define a payment method line on your payment.")
+        moves = [int(m) for m in wizard.get(PAID_MOVES) or []]
+        for mid in moves:
+            amount = float(wizard.get("amount") or 0) if len(moves) == 1 else \
+                invoice_total(env, mid) - invoice_paid(env, mid)
+            move = env.store.get("account.move", mid) or {}
+            partner = env.store.get("res.partner", int(move["partner_id"])) if move.get("partner_id") else None
+            # the payment goes to the invoice's commercial partner (the company of a contact), as on 18
+            commercial = (partner or {}).get("commercial_partner_id") or move.get("partner_id")
+            vals: dict[str, Any] = {"amount": round(amount, 2), "date": wizard.get("payment_date"),
+                                    "partner_id": commercial, "journal_id": wizard.get("journal_id"),
+                                    "payment_type": "inbound", "partner_type": "customer"}
+            memo = "memo" if "memo" in env.model(PAYMENT).fields else "ref"
+            vals[memo] = wizard.get("communication")
+            settled = invoice_total(env, mid) - invoice_paid(env, mid) - amount <= 0.005
+            pid = env.sudo_call().create(PAYMENT, [vals])[0]
+            payment = env.store.get(PAYMENT, pid) or {}
+            payment[PAID_MOVES] = [mid]
+            # 18 and 19: a payment that settles its invoice is paid, a partial one stays in process (seen on 18)
+            payment["state"] = ("paid" if settled else "in_process") if env.registry.major >= 18 else "posted"
+            env.store.update(PAYMENT, pid, payment)
+            if "invoice_ids" in env.model(PAYMENT).fields:
+                env.sudo_call().apply_x2many(env.model(PAYMENT), pid, "invoice_ids", [[4, mid]])
+            refresh_invoice(env, mid)
+            created.append(pid)
+    action: dict[str, Any] = {"name": "Payments", "type": "ir.actions.act_window", "res_model": PAYMENT,
+                              "context": {"create": False}}
+    if env.context.get("dont_redirect_to_payments"):
+        return True
+    if len(created) == 1:
+        action.update({"view_mode": "form", "res_id": created[0]})
+    else:
+        action.update({"view_mode": "list,form", "domain": [["id", "in", created]]})
+    return action
+
+
+def payment_draft(env: Env, model: str, ids: list[int] | None) -> bool:
+    for pid in ids or []:
+        row = env.store.get(PAYMENT, pid)
+        if row is None:
+            continue
+        row["state"] = "draft"
+        env.store.update(PAYMENT, pid, row)
+        for mid in row.get(PAID_MOVES) or []:
+            refresh_invoice(env, int(mid))
+    return True
+
+
+def payment_cancel(env: Env, model: str, ids: list[int] | None) -> bool:
+    payment_draft(env, model, ids)
+    for pid in ids or []:
+        row = env.store.get(PAYMENT, pid)
+        if row is not None:
+            row["state"] = "canceled" if env.registry.major >= 18 else "cancel"
+            env.store.update(PAYMENT, pid, row)
+    return True
+
+
+def before_unlink(env: Env, model_name: str, ids: list[int]) -> None:
+    if model_name == WIZARD:
+        raise AccessError("You are not allowed to delete 'Pay' (account.payment.register) records.\n\n"
+                          "No group currently allows this operation.\n\n"
+                          "Contact your administrator to request access if necessary.")
+    if model_name == PAYMENT:
+        for pid in ids:
+            row = env.store.get(PAYMENT, pid) or {}
+            if row.get("state") not in ("draft", "canceled", "cancel", None):
+                raise ValidationError("A payment with an outstanding account cannot be confirmed without having a "
+                                      "journal entry.")
+
+
+def invoice_reset(env: Env, invoice_ids: list[int]) -> None:
+    """button_draft on an invoice removes its reconciliation: the payments stay, settling nothing."""
+    gone = set(invoice_ids)
+    for pid, payment in env.store.scan(PAYMENT):
+        moves = payment.get(PAID_MOVES) or []
+        if gone & set(moves):
+            payment[PAID_MOVES] = [m for m in moves if m not in gone]
+            env.store.update(PAYMENT, pid, payment)
+    for mid in invoice_ids:
+        refresh_invoice(env, mid)
