@@ -8,7 +8,9 @@ One command, one run, the same generated data for all three, measured object by 
 
 (a) crm2odoo: the real Loader over the real OdooClient, spec from a small YAML map, MemorySource, a ledger
     file; (b) the limit: one connection, batched ``create`` of the same values and nothing else; (c) the peer
-    ``odoo-import-export-client`` (``odoo_csv_tools.import_threaded.import_data``, ``load`` with xmlid columns).
+    ``odoo-import-export-client`` (``odoo_csv_tools.import_threaded.import_data``, ``load`` with xmlid columns),
+    with the same batch size and the connections its README recommends: up to 80 % of the server's workers
+    (``--odoo-workers``; at least one), or ``--peer-workers N`` to compare at equal settings.
 Objects are interleaved (company a, b, c; contact a, b, c; ...) so table growth hits all three alike.
 Every record is created under a fresh prefix and deleted at the end (``--keep`` to leave them).
 """
@@ -339,11 +341,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=2000, help="records in all (split over the five objects)")
     parser.add_argument("--batch-size", type=int, default=200, help="rows per call for all three (crm2odoo's default)")
     parser.add_argument("--workers", type=int, default=2,
-                        help="connections for crm2odoo and the peer (crm2odoo's default); the limit uses one")
+                        help="connections for crm2odoo (its default); the limit uses one")
+    parser.add_argument("--odoo-workers", type=int, default=0,
+                        help="the server's `workers` setting (0: threaded, as odoo-up.sh runs it); the peer's README "
+                             "sizes its threads at up to 80%% of it")
+    parser.add_argument("--peer-workers", type=int, default=None,
+                        help="connections for the peer (default: its README's rule, max(1, 80%% of --odoo-workers); "
+                             "give --workers to compare at equal settings)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the records in Odoo")
     args = parser.parse_args(argv)
 
+    peer_workers = args.peer_workers if args.peer_workers is not None else max(1, int(0.8 * args.odoo_workers))
     tag = uuid.uuid4().hex[:8]
     data = generate(args.records, tag)
     with odoo_target(args) as settings, tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -354,14 +363,15 @@ def main(argv: list[str] | None = None) -> int:
               f", transport {probe.transport.name}; run tag {tag}")
         print(f"records: {sum(len(v) for v in data.values())} ("
               + ", ".join(f"{k} {len(v)}" for k, v in data.items())
-              + f"); batch size {args.batch_size}; workers: crm2odoo {args.workers}, peer {args.workers}, limit 1")
+              + f"); batch size {args.batch_size}; connections: crm2odoo {args.workers}, peer {peer_workers}"
+              + f" (server workers={args.odoo_workers}), limit 1")
         crm = Crm2odooRun(settings, data, f"bench{tag}", folder, args.batch_size, args.workers)
         limit = LimitRun(settings, data, args.batch_size)
         peer: PeerRun | None = None
         peer_problem = "skipped (--no-peer)" if args.no_peer else ""
         if not args.no_peer:
             try:
-                peer = PeerRun(settings, data, args.batch_size, args.workers, folder, f"benchpeer_{tag}", probe.uid,
+                peer = PeerRun(settings, data, args.batch_size, peer_workers, folder, f"benchpeer_{tag}", probe.uid,
                                major)
             except Exception as exc:  # noqa: BLE001 - reported, the rest is still measured
                 peer_problem = f"cannot run: {type(exc).__name__}: {exc}"
