@@ -287,9 +287,20 @@ class Rollback:
     # -- 3. schema the run created -------------------------------------------------------------------------------
     def _remove_schema(self, run_id: int, result: RollbackResult) -> None:
         changes = [c for c in self.ledger.schema_changes(run_id) if c["state"] != "removed"]
+        # decided before anything goes: once its access rule is removed, nobody (admin included) may count a custom
+        # model's records any more. A model holding records made outside this run keeps its fields and rule too.
+        kept: set[str] = set()
+        for change in changes:
+            model = change["model"]
+            if change["kind"] == "model" and self.client.search_count("ir.model", [["model", "=", model]]) \
+                    and self.client.search_count(model, [], context={"active_test": False}):
+                result.problems.append(f"model {model} still has records created outside this run; kept")
+                kept.add(model)
         order = {"field": 0, "access": 1, "model": 2}
         for change in sorted(changes, key=lambda c: (order.get(c["kind"], 3), -int(c["id"]))):
             kind, model, name = change["kind"], change["model"], change["name"]
+            if model in kept:
+                continue
             if kind == "field":
                 rows = self.client.search_read("ir.model.fields", [["model", "=", model], ["name", "=", name]], ["id"])
                 target = "ir.model.fields"
@@ -297,10 +308,6 @@ class Rollback:
                 rows = self.client.search_read("ir.model.access", [["id", "=", change["odoo_id"] or 0]], ["id"])
                 target = "ir.model.access"
             else:
-                if self.client.search_count("ir.model", [["model", "=", model]]) and self.client.search_count(
-                        model, [], context={"active_test": False}):
-                    result.problems.append(f"model {model} still has records created outside this run; kept")
-                    continue
                 rows = self.client.search_read("ir.model", [["model", "=", model]], ["id"])
                 target = "ir.model"
             if rows:

@@ -44,6 +44,7 @@ def _create(env: Env, model: str, ids: list[int] | None, vals_list: Any) -> Any:
 
 def _search(env: Env, model: str, ids: list[int] | None, domain: Any, offset: Any = 0, limit: Any = None,
             order: Any = None) -> list[int]:
+    env.check_access(model, "read")  # models.py _search: reading ids needs read access, even a count
     return env.search_ids(model, domain or [], offset=int(offset or 0), limit=int(limit) if limit else None,
                           order=order or None)
 
