@@ -378,8 +378,10 @@ def generate_account(
         offer = {"products": [{"id": str(pid), "name": f"Product {pid}", "quantity": str(q),
                                "price": [{"price": price, "payment_count": "1", "unit": "month"}],
                                "total": f"{q * pid * 25}.00"} for pid, q, price in lines]}
+        shipping = tag_rnd.choice([0, 0, 990])  # cents: some orders were shipped
         put(46, {"id": t, "contact_id": contact, "status": status, "subtotal": f"{subtotal}.00", "tax": "0.00",
-                 "shipping": "0.00", "total": f"{subtotal}.00", "offer_data": json.dumps(offer),
+                 "shipping": f"{shipping // 100}.{shipping % 100:02d}",
+                 "total": f"{subtotal + shipping // 100}.{shipping % 100:02d}", "offer_data": json.dumps(offer),
                  "date": when, "dlm": when})
         for pid, q, price in lines:
             purchase_id += 1

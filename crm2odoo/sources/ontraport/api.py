@@ -47,6 +47,7 @@ from crm2odoo.sources.ontraport.transactions import (
     line_records,
     payment_record,
     received_money,
+    shipping_line,
     tax_rate,
 )
 from crm2odoo.textnorm import fold, slug
@@ -444,6 +445,21 @@ class OntraportApiSource:
             if with_deal_tags:
                 record.values["tags"] = self._deal_tag_ids().get(record.id, [])
             yield record
+        if with_tax:
+            # Purchases hold the products only: a shipped transaction's shipping is a line of its own
+            wanted = {str(i) for i in ids} if ids is not None else None
+            for line in self._shipping_lines(since):
+                if wanted is None or line.id in wanted:
+                    yield line
+
+    def _shipping_lines(self, since: dt.datetime | None) -> Iterator[SourceRecord]:
+        invoice = self._plan("invoice")
+        for row in self._filtered_rows(invoice, since, None):
+            txn = _row_id(row, invoice.id_key) or ""
+            line = shipping_line(txn, row, when=_safe_stamp(row.get("date")), modified=_safe_stamp(row.get("dlm")),
+                                 locator=f"GET /Transactions id={txn}")
+            if line is not None:
+                yield line
 
     def _transaction_tax_rates(self) -> dict[str, float | None]:
         if self._tax_rates is None:
@@ -465,6 +481,8 @@ class OntraportApiSource:
                 rid = _row_id(row, plan.id_key)
                 if rid:
                     yield rid
+            if plan.name == "invoice_line" and any(f.name == "tax_rate" for f in plan.fields):
+                yield from (line.id for line in self._shipping_lines(None))
             return
         for record in self.read(object_name):
             yield record.id

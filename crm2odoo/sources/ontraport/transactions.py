@@ -69,18 +69,28 @@ def line_records(txn: str, row: Mapping[str, Any], *, when: dt.datetime | None, 
     if not products:
         # no product detail (an export without offer data): one line for the subtotal keeps the source's total
         products = [{"name": f"Transaction {txn}", "quantity": "1", "price": row.get("subtotal")}]
-    try:
-        shipping = _decimal(row.get("shipping"))
-    except ValueError:
-        shipping = None  # the transaction itself reports the unreadable amount
-    if shipping:
-        # shipping is part of the total the customer paid: a line of its own keeps the invoice equal to it
-        products = [*products, {"name": "Shipping", "quantity": "1", "price": str(shipping), "shipping": True}]
     for n, product in enumerate(products, start=1):
         lid = f"{txn}-{n}"
         if wanted is not None and lid not in wanted:
             continue
         yield _line(lid, txn, row, product, when=when, modified=modified, locator=f"{locator} line {lid}")
+    shipping = shipping_line(txn, row, when=when, modified=modified, locator=locator)
+    if shipping is not None and (wanted is None or shipping.id in wanted):
+        yield shipping
+
+
+def shipping_line(txn: str, row: Mapping[str, Any], *, when: dt.datetime | None, modified: dt.datetime | None,
+                  locator: str) -> SourceRecord | None:
+    """Shipping is part of the total the customer paid: a line of its own keeps the invoice equal to it."""
+    try:
+        shipping = _decimal(row.get("shipping"))
+    except ValueError:
+        return None  # the transaction itself reports the unreadable amount
+    if not shipping:
+        return None
+    lid = f"{txn}-shipping"
+    return _line(lid, txn, row, {"name": "Shipping", "quantity": "1", "price": str(shipping), "shipping": True},
+                 when=when, modified=modified, locator=f"{locator} shipping")
 
 
 def payment_record(txn: str, row: Mapping[str, Any], *, when: dt.datetime | None, modified: dt.datetime | None,

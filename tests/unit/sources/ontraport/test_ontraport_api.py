@@ -168,7 +168,12 @@ def test_absent_objects_are_warnings_and_lines_come_from_offers(account: Ontrapo
         assert any("403" in w for w in catalog.warnings)
         lines = list(src.read("invoice_line"))
         products = {str(pid) for pid in account.records[16]}
-        assert lines and all(line.values["product_id"] in products for line in lines)
+        products_lines = [line for line in lines if not line.id.endswith("-shipping")]
+        assert products_lines and all(line.values["product_id"] in products for line in products_lines)
+        shipped = {str(t) for t, r in account.records[46].items() if float(r["shipping"])}
+        shipping = {line.values["invoice_id"]: line for line in lines if line.id.endswith("-shipping")}
+        assert set(shipping) == shipped, "a shipped transaction has a shipping line"
+        assert all(line.values["product_id"] is None and line.values["tax_rate"] == 0.0 for line in shipping.values())
         first = lines[0]
         assert first.id.startswith(first.values["invoice_id"] + "-") and isinstance(first.values["price"], Decimal)
         src.close()
