@@ -134,10 +134,9 @@ class DiscoveryInfo:
 
 
 #: source objects that become something of another shape in Odoo (information is condensed)
-LOSSY_OBJECTS = {"engagement": "opens, clicks and form submissions become chatter notes",
-                 "campaign_enrollment": "membership becomes a tag on the contact",
-                 "task": "completed tasks become chatter messages", "activity": "calls and emails become chatter messages",
-                 "payment": "not loaded yet: invoices are posted, payments are not registered"}
+LOSSY_OBJECTS = {"engagement": "opens, clicks and form submissions become chatter notes (or totals on the contact)",
+                 "campaign_enrollment": "membership becomes a tag (or a field) on the contact",
+                 "task": "completed tasks become chatter messages", "activity": "calls and emails become chatter messages"}
 
 
 def object_fit(name: str, custom: bool) -> str:

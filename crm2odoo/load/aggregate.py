@@ -54,23 +54,12 @@ class Aggregator:
             return result
         totals: dict[int, _Totals] = {}
         members: dict[int, list[tuple[str, str, str]]] = {}  # partner -> (source id, content hash, locator)
-        for record in self.loader._records(obj, ids):
-            if not self.loader.engine.applies(obj, record):
-                continue
-            result.read += 1
-            target = self.loader.engine.transform(obj, record)
-            if target.outcome != "ok":
-                self.loader._record_problem_outcome(target, result)
-                continue
+        for target in self.loader.transformed(obj, ids, result):
             vals, problems, _ = self.loader.resolver.resolve(target)
             partner = vals.get("id")
             if not isinstance(partner, int):
                 reason = "; ".join(p.message for p in problems) or "names no record to add it to"
-                self.ledger.mark_state(self.run_id, obj.name, record.id, "quarantined", reason, model=obj.model,
-                                       locator=record.locator)
-                self.ledger.add_issues(self.run_id, [(obj.name, record.id, "quarantine", None, None, reason,
-                                                      record.locator)])
-                result.quarantined += 1
+                self.loader.quarantine(obj, target.source_id, reason, target.locator, result)
                 continue
             sums = totals.setdefault(partner, _Totals())
             for name, kind in how.items():
@@ -86,7 +75,7 @@ class Aggregator:
                     sums.tallies.setdefault(name, Counter())[shown] += 1
                 else:
                     sums.joined.setdefault(name, set()).add(shown)
-            members.setdefault(partner, []).append((record.id, target.content_hash, record.locator))
+            members.setdefault(partner, []).append((target.source_id, target.content_hash, target.locator))
         if totals:
             self._write(obj, how, meta, totals, members, result)
         return result
@@ -98,17 +87,16 @@ class Aggregator:
         partners = sorted(totals)
         for start in range(0, len(partners), BATCH):
             chunk = partners[start:start + BATCH]
-            current = {int(r["id"]): read_cells(r, names, meta)
-                       for r in self.client.read(obj.model, chunk, names)}
+            rows = {int(r["id"]): r for r in self.client.read(obj.model, chunk, names)}
+            current = {pid: read_cells(row, names, meta) for pid, row in rows.items()}
             wanted = {pid: self._cells(totals[pid], how, meta) for pid in chunk}
             changed = [pid for pid in chunk if pid in current and any(
                 current[pid].get(n, "") != wanted[pid][n] for n in names)]
             if changed:
-                self.ledger.save_prior(self.run_id, obj.model, {
-                    pid: {n: row.get(n) for n in names}
-                    for pid, row in ((int(r["id"]), r) for r in self.client.read(obj.model, changed, names))})
-                rows = [[str(pid), *(wanted[pid][n] for n in names)] for pid in changed]
-                answer = self.client.load(obj.model, [".id", *names], rows, context=self.loader.context)
+                self.ledger.save_prior(self.run_id, obj.model, {pid: {n: rows[pid].get(n) for n in names}
+                                                                for pid in changed})
+                data = [[str(pid), *(wanted[pid][n] for n in names)] for pid in changed]
+                answer = self.client.load(obj.model, [".id", *names], data, context=self.loader.context)
                 errors = [m for m in answer.get("messages") or [] if m.get("type") == "error"]
                 if errors or not answer.get("ids"):
                     # load is all or nothing: the chunk's records are kept aside with Odoo's reason

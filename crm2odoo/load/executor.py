@@ -266,6 +266,27 @@ class Loader:
         for row in rows:
             self.ledger.set_action(row["object"], row["source_id"], action, "done")
 
+    def transformed(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> Iterator[TargetRecord]:
+        """The object's records that apply to the map, transformed; counted as read, and the ones the transform
+        refused already settled as skipped or quarantined (for loaders that write other than by ``load``)."""
+        for record in self._records(obj, ids):
+            if not self.engine.applies(obj, record):
+                continue
+            result.read += 1
+            target = self.engine.transform(obj, record)
+            if target.outcome != "ok":
+                self._record_problem_outcome(target, result)
+                continue
+            yield target
+
+    def quarantine(self, obj: ObjectMap, source_id: str, reason: str, locator: str, result: ObjectResult, *,
+                   xmlid: str = "", field_name: str | None = None) -> None:
+        """Keep a record aside with its reason: its ledger state and an issue naming it."""
+        self.ledger.mark_state(self.run_id, obj.name, source_id, "quarantined", reason, model=obj.model, xmlid=xmlid,
+                               locator=locator)
+        self.ledger.add_issues(self.run_id, [(obj.name, source_id, "quarantine", field_name, None, reason, locator)])
+        result.quarantined += 1
+
     def _records(self, obj: ObjectMap, ids: set[str] | None) -> Iterator[SourceRecord]:
         if ids is not None and not ids:
             return iter(())
@@ -339,15 +360,8 @@ class Loader:
         known = {r.source_id: r for r in self.ledger.records(obj.name)}
         per_partner: dict[int, set[int]] = {}
         landed: list[tuple[TargetRecord, int]] = []
-        for record in self._records(obj, ids):
-            if not self.engine.applies(obj, record):
-                continue
-            result.read += 1
-            target = self.engine.transform(obj, record)
-            if target.outcome != "ok":
-                self._record_problem_outcome(target, result)
-                continue
-            row = known.get(record.id)
+        for target in self.transformed(obj, ids, result):
+            row = known.get(target.source_id)
             if row is not None and row.state in ("updated", "unchanged") and row.content_hash == target.content_hash:
                 result.unchanged += 1
                 continue
@@ -355,11 +369,7 @@ class Loader:
             partner, tag = vals.get("id"), vals.get("category_id")
             if not isinstance(partner, int) or not isinstance(tag, int):
                 reason = "; ".join(p.message for p in problems) or "no contact or no campaign to tag it with"
-                self.ledger.mark_state(self.run_id, obj.name, record.id, "quarantined", reason, model=obj.model,
-                                       locator=record.locator)
-                self.ledger.add_issues(self.run_id, [(obj.name, record.id, "quarantine", None, None, reason,
-                                                      record.locator)])
-                result.quarantined += 1
+                self.quarantine(obj, target.source_id, reason, target.locator, result)
                 continue
             per_partner.setdefault(partner, set()).add(tag)
             landed.append((target, partner))
@@ -944,11 +954,8 @@ class Loader:
         if len(group) == 1:
             reason = "; ".join(str(m.get("message", "")) for m in errors)[:500]
             p = group[0]
-            self.ledger.mark_state(self.run_id, obj.name, p.target.source_id, "quarantined", f"Odoo: {reason}",
-                                   model=obj.model, xmlid=p.target.xmlid, locator=p.target.locator)
-            self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "quarantine",
-                                                  errors[0].get("field"), None, f"Odoo: {reason}", p.target.locator)])
-            result.quarantined += 1
+            self.quarantine(obj, p.target.source_id, f"Odoo: {reason}", p.target.locator, result,
+                            xmlid=p.target.xmlid, field_name=errors[0].get("field"))
             return
         bad = {int(m["record"]) for m in errors if isinstance(m.get("record"), int) and 0 <= m["record"] < len(group)}
         if bad and len(bad) < len(group):

@@ -50,14 +50,7 @@ class PaymentRegistrar:
 
     def register(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
         known = {r.source_id: r for r in self.ledger.records(obj.name)}
-        for record in self.loader._records(obj, ids):
-            if not self.loader.engine.applies(obj, record):
-                continue
-            result.read += 1
-            target = self.loader.engine.transform(obj, record)
-            if target.outcome != "ok":
-                self.loader._record_problem_outcome(target, result)
-                continue
+        for target in self.loader.transformed(obj, ids, result):
             row = known.get(target.source_id)
             if row is not None and row.odoo_id and row.state in ("created", "matched", "unchanged", "updated"):
                 if row.content_hash != target.content_hash:
@@ -86,12 +79,15 @@ class PaymentRegistrar:
         wizard_vals = self._wizard_values(vals)
         self.ledger.mark_sending(self.run_id, [(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
                                                 target.content_hash, target.locator)])
-        payment_id = self._already_there(target, invoice_id, wizard_vals) if resumed else None
+        named = self._named(target) if resumed else None
+        payment_id = named if named is not None else (
+            self._unclaimed(invoice_id, wizard_vals) if resumed else None)
         if payment_id is None:
             payment_id = self._run_wizard(target, invoice_id, wizard_vals, result)
             if payment_id is None:
                 return
-        self._name(target, payment_id)
+        if named is None:
+            self._name(target, payment_id)
         # what rollback and reconcile compare later: the payment as Odoo made it (the wizard pays the invoice's
         # commercial partner, not always the contact the source names); not the invoice link, which resetting the
         # invoice to draft (rollback's first step) legitimately clears
@@ -135,19 +131,22 @@ class PaymentRegistrar:
         self.client.write(WIZARD_MODEL, wizard_ids, {"partner_id": False}, context=context)
         payment_id = action.get("res_id") if isinstance(action, dict) else None
         if not payment_id:
-            found = self._already_there(target, invoice_id, wizard_vals)
+            found = self._unclaimed(invoice_id, wizard_vals)
             if found is None:
                 raise OdooRecordError(f"{WIZARD_MODEL}.action_create_payments created no payment for "
                                       f"account.move {invoice_id}")
             payment_id = found
         return int(payment_id)
 
-    def _already_there(self, target: TargetRecord, invoice_id: int, wizard_vals: dict[str, Any]) -> int | None:
-        """The payment a killed run registered for this invoice: ours by external ID, else one no ID claims."""
+    def _named(self, target: TargetRecord) -> int | None:
+        """The payment our external ID names (a killed run got that far)."""
         module, name = target.xmlid.split(".", 1)
-        named = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
-        if named:
-            return int(named[0]["res_id"])
+        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
+        return int(rows[0]["res_id"]) if rows else None
+
+    def _unclaimed(self, invoice_id: int, wizard_vals: dict[str, Any]) -> int | None:
+        """A payment of this invoice, amount and date that no external ID claims: registered by a run killed before
+        it could name it."""
         domain: list[Any]
         if "invoice_ids" in self.loader.schema.fields(PAYMENT_MODEL):
             domain = [["invoice_ids", "in", [invoice_id]]]  # 18+: the payment names its invoices
@@ -172,8 +171,6 @@ class PaymentRegistrar:
 
     def _name(self, target: TargetRecord, payment_id: int) -> None:
         module, name = target.xmlid.split(".", 1)
-        if self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["id"]):
-            return
         self.client.create("ir.model.data", [{"module": module, "name": name, "model": PAYMENT_MODEL,
                                               "res_id": payment_id, "noupdate": True}], context=self.loader.context)
 

@@ -656,11 +656,6 @@ def _int_or_none(raw: Any) -> int | None:
         return None
 
 
-def _ref(raw: Any) -> str | None:
-    text = "" if raw is None else str(raw).strip()
-    return None if text in ("", "0") else text
-
-
 def _safe_stamp(raw: Any) -> dt.datetime | None:
     try:
         return decode_timestamp(raw)
