@@ -120,8 +120,3 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
-
-def ratio(a: float | None, b: float | None) -> str:
-    if not a or not b:
-        return "n/a"
-    return f"{a / b:.2f}"

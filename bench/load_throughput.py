@@ -1,6 +1,7 @@
 """Load throughput (issue 7): crm2odoo end to end vs "the limit" (batched create) vs odoo-import-export-client.
 
-One command, one run, the same generated data for all three, measured object by object side by side:
+One command, one run, the same generated data for all three, measured object by object side by side (``--rounds N``
+repeats it on fresh data and reports the median of the per-round ratios):
 
     python bench/load_throughput.py                                   # a SandboxServer started in-process
     python bench/load_throughput.py --odoo-url http://127.0.0.1:8069 --db crm --login admin --password admin
@@ -22,11 +23,13 @@ import configparser
 import datetime as dt
 import logging
 import random
+import statistics
 import sys
 import tempfile
 import time
 import traceback
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +38,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CallStats, add_odoo_arguments, count_calls, odoo_target, ratio, table, timed_methods
+from _common import CallStats, add_odoo_arguments, count_calls, odoo_target, table, timed_methods
 
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
@@ -335,10 +338,82 @@ def delete(client: OdooClient, model: str, ids: list[int]) -> int:
 
 
 # -- the run -------------------------------------------------------------------------------------------------------
+@dataclass
+class Round:
+    rates: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)
+    peer_problem: str = ""
+
+
+def one_round(settings: OdooSettings, probe: OdooClient, args: argparse.Namespace, peer_workers: int, folder: Path,
+              number: int) -> Round:
+    """a, b and c on fresh data (a new tag), object by object; everything created is deleted at the end."""
+    tag = uuid.uuid4().hex[:8]
+    data = generate(args.records, tag, seed=7 + number)
+    out = Round()
+    crm = Crm2odooRun(settings, data, f"bench{tag}", folder / f"round{number}", args.batch_size, args.workers)
+    limit = LimitRun(settings, data, args.batch_size)
+    peer: PeerRun | None = None
+    out.peer_problem = "skipped (--no-peer)" if args.no_peer else ""
+    if not args.no_peer:
+        try:
+            peer = PeerRun(settings, data, args.batch_size, peer_workers, folder, f"benchpeer_{tag}", probe.uid,
+                           probe.server.major)
+        except Exception as exc:  # noqa: BLE001 - reported, the rest is still measured
+            out.peer_problem = f"cannot run: {type(exc).__name__}: {exc}"
+    try:
+        for obj in OBJECTS:
+            took_a, result, calls, ledger_time = crm.load(obj)
+            landed_a = result.created + result.updated + result.matched
+            took_b, landed_b, calls_b = limit.load(obj)
+            rate_c: float | None = None
+            landed_c, took_c, fails_c = 0, 0.0, 0
+            if peer is not None:
+                try:
+                    took_c, landed_c, _ = peer.load(obj)
+                    fails_c = peer.failed.get(obj, 0)
+                    rate_c = landed_c / took_c if took_c else None
+                except Exception as exc:  # noqa: BLE001
+                    out.peer_problem = f"{obj}: {type(exc).__name__}: {exc}"
+                    traceback.print_exc()
+            rate_a = landed_a / took_a if took_a else None
+            rate_b = landed_b / took_b if took_b else None
+            out.rates[obj] = {"a": rate_a, "b": rate_b, "c": rate_c}
+            out.cells[obj] = [f"{landed_a}/{took_a:.2f}s", f"{landed_b}/{took_b:.2f}s",
+                              f"{landed_c}/{took_c:.2f}s" + (f" ({fails_c} failed)" if fails_c else "")
+                              if peer is not None else "-"]
+            out.profiles.append(profile(obj, result, took_a, calls, ledger_time, took_b, calls_b))
+            print(f"  round {number}: {obj} done", file=sys.stderr, flush=True)
+    finally:
+        if not args.keep:
+            deleted = cleanup(probe, crm, limit, peer)
+            print(f"  round {number}: cleanup deleted {deleted} records", file=sys.stderr, flush=True)
+        crm.close()
+        limit.close()
+        if peer is not None:
+            peer.close()
+    return out
+
+
+def median_of(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    middle = statistics.median(values)
+    return f"{middle:.2f}" if len(values) == 1 else f"{middle:.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_odoo_arguments(parser)
     parser.add_argument("--records", type=int, default=2000, help="records in all (split over the five objects)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat on fresh data; the table shows the median of each round's side-by-side ratio "
+                             "(a shared server is noisy: 3 or more for figures to quote)")
     parser.add_argument("--batch-size", type=int, default=200, help="rows per call for all three (crm2odoo's default)")
     parser.add_argument("--workers", type=int, default=2,
                         help="connections for crm2odoo (its default); the limit uses one")
@@ -350,92 +425,75 @@ def main(argv: list[str] | None = None) -> int:
                              "give --workers to compare at equal settings)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--keep", action="store_true", help="leave the records in Odoo")
+    parser.add_argument("--profile", action="store_true", help="print crm2odoo's calls per object for every round")
     args = parser.parse_args(argv)
 
     peer_workers = args.peer_workers if args.peer_workers is not None else max(1, int(0.8 * args.odoo_workers))
-    tag = uuid.uuid4().hex[:8]
-    data = generate(args.records, tag)
+    sizes = {k: len(v) for k, v in generate(args.records, "x").items()}
     with odoo_target(args) as settings, tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         folder = Path(tmp)
         probe = OdooClient(settings)
-        major, version = probe.server.major, probe.server.version
-        print(f"target: {settings.url} db={settings.database} Odoo {version} ({'sandbox' if not args.odoo_url else 'real'})"
-              f", transport {probe.transport.name}; run tag {tag}")
-        print(f"records: {sum(len(v) for v in data.values())} ("
-              + ", ".join(f"{k} {len(v)}" for k, v in data.items())
-              + f"); batch size {args.batch_size}; connections: crm2odoo {args.workers}, peer {peer_workers}"
-              + f" (server workers={args.odoo_workers}), limit 1")
-        crm = Crm2odooRun(settings, data, f"bench{tag}", folder, args.batch_size, args.workers)
-        limit = LimitRun(settings, data, args.batch_size)
-        peer: PeerRun | None = None
-        peer_problem = "skipped (--no-peer)" if args.no_peer else ""
-        if not args.no_peer:
-            try:
-                peer = PeerRun(settings, data, args.batch_size, peer_workers, folder, f"benchpeer_{tag}", probe.uid,
-                               major)
-            except Exception as exc:  # noqa: BLE001 - reported, the rest is still measured
-                peer_problem = f"cannot run: {type(exc).__name__}: {exc}"
-        rates: dict[str, dict[str, float | None]] = {}
-        profiles: list[str] = []
-        rows: list[list[Any]] = []
+        print(f"target: {settings.url} db={settings.database} Odoo {probe.server.version} "
+              f"({'sandbox' if not args.odoo_url else 'real'}), transport {probe.transport.name}")
+        print(f"records per round: {sum(sizes.values())} (" + ", ".join(f"{k} {n}" for k, n in sizes.items())
+              + f"); rounds {args.rounds}; batch size {args.batch_size}; connections: crm2odoo {args.workers}, "
+              f"peer {peer_workers} (server workers={args.odoo_workers}), limit 1")
+        rounds: list[Round] = []
         try:
-            for obj in OBJECTS:
-                took_a, result, calls, ledger_time = crm.load(obj)
-                landed_a = result.created + result.updated + result.matched
-                took_b, landed_b, calls_b = limit.load(obj)
-                rate_c: float | None = None
-                landed_c, took_c, fails_c = 0, 0.0, 0
-                if peer is not None:
-                    try:
-                        took_c, landed_c, _ = peer.load(obj)
-                        fails_c = peer.failed.get(obj, 0)
-                        rate_c = landed_c / took_c if took_c else None
-                    except Exception as exc:  # noqa: BLE001
-                        peer_problem = f"{obj}: {type(exc).__name__}: {exc}"
-                        traceback.print_exc()
-                rate_a = landed_a / took_a if took_a else None
-                rate_b = landed_b / took_b if took_b else None
-                rates[obj] = {"a": rate_a, "b": rate_b, "c": rate_c}
-                rows.append([LABELS[obj], len(data[obj]), f"{landed_a}/{took_a:.2f}s", f"{rate_a or 0:.0f}",
-                             f"{landed_b}/{took_b:.2f}s", f"{rate_b or 0:.0f}",
-                             f"{landed_c}/{took_c:.2f}s" + (f" ({fails_c} failed)" if fails_c else "")
-                             if peer is not None else "-", f"{rate_c:.0f}" if rate_c else "-",
-                             ratio(rate_a, rate_b), ratio(rate_a, rate_c)])
-                profiles.append(profile(obj, result, took_a, calls, ledger_time, took_b, calls_b))
-                print(f"  {obj}: done", file=sys.stderr, flush=True)
+            for number in range(1, args.rounds + 1):
+                (folder / f"round{number}").mkdir()
+                rounds.append(one_round(settings, probe, args, peer_workers, folder, number))
         finally:
-            print()
-            print(table(["object", "n", "a crm2odoo", "a rec/s", "b limit", "b rec/s", "c peer", "c rec/s", "a/b",
-                         "a/c"], rows))
-            print()
-            if peer_problem:
-                print(f"peer odoo-import-export-client: {peer_problem}")
-            verdicts = []
-            for obj, target in TARGETS.items():
-                r = rates.get(obj)
-                if r and r["a"] and r["b"]:
-                    got = r["a"] / r["b"]
-                    verdicts.append(f"a/b {obj} {got:.2f} (target >= {target}): {'met' if got >= target else 'MISSED'}")
-            for obj, r in rates.items():
-                if r["a"] and r["c"]:
-                    got = r["a"] / r["c"]
-                    verdicts.append(f"a/c {obj} {got:.2f} (target >= {PEER_TARGET}): "
-                                    f"{'met' if got >= PEER_TARGET else 'MISSED'}")
-            if not args.odoo_url:
-                verdicts.append("(sandbox: the issue's targets are for a real Odoo; these are indicative)")
-            print("\n".join(verdicts))
-            print()
-            print("crm2odoo profile per object (Odoo calls at the transport seam; ledger calls; the rest is Python):")
-            print("\n".join(profiles))
-            if not args.keep:
-                deleted = cleanup(probe, crm, limit, peer)
-                print(f"\ncleanup: deleted {deleted} records")
-            crm.close()
-            limit.close()
-            if peer is not None:
-                peer.close()
+            report(rounds, args)
             probe.close()
     return 0
+
+
+def report(rounds: list[Round], args: argparse.Namespace) -> None:
+    if not rounds:
+        return
+    rows: list[list[Any]] = []
+    ab: dict[str, list[float]] = {}
+    ac: dict[str, list[float]] = {}
+    for obj in OBJECTS:
+        measured = [r.rates[obj] for r in rounds if obj in r.rates]
+        if not measured:
+            continue
+        rate = {k: median_of([float(m[k] or 0) for m in measured if m[k]]) for k in "abc"}
+        ab[obj] = [float(m["a"] or 0) / float(m["b"]) for m in measured if m["a"] and m["b"]]
+        ac[obj] = [float(m["a"] or 0) / float(m["c"]) for m in measured if m["a"] and m["c"]]
+        last = rounds[-1].cells.get(obj, ["-", "-", "-"])
+        rows.append([LABELS[obj], len(generate(args.records, "x")[obj]), last[0], f"{rate['a'] or 0:.0f}", last[1],
+                     f"{rate['b'] or 0:.0f}", last[2], f"{rate['c']:.0f}" if rate["c"] else "-", spread(ab[obj]),
+                     spread(ac[obj])])
+    print()
+    print(table(["object", "n", "a crm2odoo (last)", "a rec/s", "b limit (last)", "b rec/s", "c peer (last)",
+                 "c rec/s", "a/b", "a/c"], rows))
+    if len(rounds) > 1:
+        print(f"(rec/s and ratios: the median over {len(rounds)} rounds, each ratio measured within its round; "
+              "the range in brackets)")
+    print()
+    for problem in sorted({r.peer_problem for r in rounds if r.peer_problem}):
+        print(f"peer odoo-import-export-client: {problem}")
+    verdicts = []
+    for obj, target in TARGETS.items():
+        if ab.get(obj):
+            got = statistics.median(ab[obj])
+            verdicts.append(f"a/b {obj} {got:.2f} (target >= {target}): {'met' if got >= target else 'MISSED'}")
+    for obj, values in ac.items():
+        if values:
+            got = statistics.median(values)
+            verdicts.append(f"a/c {obj} {got:.2f} (target >= {PEER_TARGET}): "
+                            f"{'met' if got >= PEER_TARGET else 'MISSED'}")
+    if not args.odoo_url:
+        verdicts.append("(sandbox: the issue's targets are for a real Odoo; these are indicative)")
+    print("\n".join(verdicts))
+    print()
+    shown = rounds if args.profile else rounds[-1:]
+    for r in shown:
+        print(f"crm2odoo profile per object, round {rounds.index(r) + 1} (Odoo calls at the transport seam; "
+              "ledger calls; the rest is Python):")
+        print("\n".join(r.profiles))
 
 
 def profile(obj: str, result: ObjectResult, took: float, calls: dict[tuple[str, str], tuple[int, float, list[int]]],

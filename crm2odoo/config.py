@@ -231,7 +231,7 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 
 [migration]
 # batch_size = 200
-# workers = 2
+# workers = 2                         # parallel connections; up to the server's `workers` on a prefork Odoo
 # default_country = "US"              # for phone numbers without a country code
 # source_timezone = "UTC"             # for source dates without a timezone
 # fallback_owner = "admin"            # login that receives records whose owner has no Odoo user

@@ -11,7 +11,6 @@ and its external ID in one transaction and, for an external ID that exists, upda
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import json
 import logging
@@ -25,6 +24,7 @@ from typing import Any
 from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.aggregate import Aggregator
+from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.order import LoadStep, spec_order
 from crm2odoo.load.payments import PaymentRegistrar
 from crm2odoo.load.resolve import (
@@ -39,6 +39,7 @@ from crm2odoo.load.resolve import (
 )
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.mapping.transforms import RecordRef
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source, SourceRecord
@@ -416,7 +417,6 @@ class Loader:
         survivors = SpillMap()
         merged: list[tuple[str, str, str]] = []  # (duplicate id, survivor id, reason)
         ordered = obj.model == "mail.message"
-        pending: list[TargetRecord] = []
         waiting: list[TargetRecord] = []  # read, not yet checked against the ledger (one read per batch)
         deferred_all: list[tuple[int | None, TargetRecord, dict[str, Any]]] = []
 
@@ -445,21 +445,25 @@ class Loader:
         # file content makes batches heavy: they are cut by size as well as by count
         binary_fields = sorted({line.target for line in obj.fields if line.target and not line.ignore
                                 and fields_meta.get(line.target, {}).get("type") == "binary"})
-        pending_bytes = waiting_bytes = 0
-        with survivors, cf.ThreadPoolExecutor(max_workers=1 if ordered else self.workers) as pool:
-            futures: list[cf.Future[None]] = []
+        waiting_bytes = 0
 
-            def queue(changed: list[TargetRecord]) -> None:
-                nonlocal pending, pending_bytes
-                for item in changed:
-                    pending.append(item)
-                    if binary_fields:
-                        pending_bytes += encoded_size(item, binary_fields)
-                    if len(pending) >= self.batch_size or pending_bytes >= MAX_BATCH_BYTES:
-                        futures.append(pool.submit(self._batch, step, pending, fields_meta, result, deferred_all))
-                        pending, pending_bytes = [], 0
-                        self._drain(futures, limit=self.workers * 2)
+        def size_of(target: TargetRecord) -> int:
+            return encoded_size(target, binary_fields)
 
+        def send(batch: list[TargetRecord]) -> None:
+            self._batch(step, batch, fields_meta, result, deferred_all)
+
+        dispatcher = BatchDispatcher(send, workers=self.workers, batch_size=self.batch_size,
+                                     max_bytes=MAX_BATCH_BYTES, lanes=ordered,
+                                     size_of=size_of if binary_fields else None)
+
+        def queue(changed: list[TargetRecord]) -> None:
+            if ordered and changed:
+                self.resolver.prefetch(changed)
+            for item in changed:
+                dispatcher.add(item, self._document_of(item) if ordered else None)
+
+        with survivors, dispatcher:
             for target in stream:
                 if target.outcome != "ok":
                     self._record_problem_outcome(target, result)
@@ -478,9 +482,7 @@ class Loader:
                     queue(self._changed(obj, waiting, result))
                     waiting, waiting_bytes = [], 0
             queue(self._changed(obj, waiting, result))
-            if pending:
-                futures.append(pool.submit(self._batch, step, pending, fields_meta, result, deferred_all))
-            self._drain(futures, limit=0)
+            dispatcher.finish()
         if deferred_all:
             self._second_pass(obj, fields_meta, deferred_all, result)
         if merged:
@@ -539,10 +541,16 @@ class Loader:
             out.append(target)
         return out
 
-    @staticmethod
-    def _drain(futures: list[cf.Future[None]], *, limit: int) -> None:
-        while len(futures) > limit:
-            futures.pop(0).result()
+    def _document_of(self, target: TargetRecord) -> tuple[str, int] | str:
+        """The record whose chatter a message goes to (its lane): the first candidate of its owner that landed."""
+        for value in target.vals.values():
+            if isinstance(value, RecordRef):
+                for candidate in value.candidates:
+                    found = self.resolver.id_of(candidate)
+                    obj = self.spec.objects.get(candidate.object)
+                    if found is not None and obj is not None:
+                        return obj.model, found
+        return target.source_id  # no owner in Odoo: it is quarantined, in any lane
 
     def _dedupe_key(self, obj: ObjectMap, target: TargetRecord) -> str | None:
         if not obj.dedupe_fields:

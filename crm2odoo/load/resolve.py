@@ -30,6 +30,9 @@ class Unresolved(Exception):
         self.problem = problem
 
 
+#: reference tables small enough to read whole once instead of searching value by value (about 250 countries)
+WHOLE_TABLES = frozenset({"res.country"})
+
 #: recently landed ids kept in memory per object; the ledger answers for the others (flat memory on any size)
 ID_CACHE = 50_000
 
@@ -93,6 +96,8 @@ class Resolver:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self._ids: dict[str, IdMap] = {}
         self._lookups: dict[tuple[str, tuple[str, ...], str, Any], int | None] = {}
+        self._gates: dict[Any, threading.Lock] = {}
+        self._tables: dict[tuple[str, str], dict[str, list[int]]] = {}
         self._via: dict[tuple[str, int, str], int | None] = {}
         self._ir_model: dict[str, int] = {}
         self._won_stage: dict[int | None, int | None] = {}
@@ -177,6 +182,15 @@ class Resolver:
         with self._lock:
             if key in self._lookups:
                 return self._lookups[key]
+            gate = self._gates.setdefault(key, threading.Lock())
+        with gate:  # workers asking for the same value wait for one search (and at most one creation)
+            with self._lock:
+                if key in self._lookups:
+                    return self._lookups[key]
+            return self._lookup_once(item, within, key)
+
+    def _lookup_once(self, item: Lookup, within: tuple[str, Any] | None,
+                     key: tuple[str, tuple[str, ...], str, Any]) -> int | None:
         found = self._search(item, within)
         if found is None and item.create and self.run_id is not None:
             found = self._create(item, within)
@@ -218,6 +232,13 @@ class Resolver:
         for by in item.by:
             if by != "xmlid" and (by not in meta or not meta[by].get("store", True)):
                 continue  # a computed, unstored field cannot be searched reliably
+            if item.model in WHOLE_TABLES and by != "xmlid" and within is None:
+                exact = self._table(item.model, by).get(fold(item.value), [])
+                if len(exact) == 1:
+                    return exact[0]
+                if len(exact) > 1:
+                    return None
+                continue
             if by == "xmlid":
                 module, _, name = item.value.partition(".")
                 rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]],
@@ -242,6 +263,21 @@ class Resolver:
             if len(exact) > 1:
                 return None  # 'CA' is a state of several countries: without the country, no guess
         return None
+
+    def _table(self, model: str, by: str) -> dict[str, list[int]]:
+        """A small reference table read whole once: folded value of ``by`` -> ids (in id order)."""
+        with self._lock:
+            gate = self._gates.setdefault((model, by), threading.Lock())
+        with gate:
+            with self._lock:
+                if (model, by) in self._tables:
+                    return self._tables[(model, by)]
+            table: dict[str, list[int]] = {}
+            for row in self.client.search_read_all(model, [], ["id", by], context={"active_test": False}):
+                table.setdefault(fold(str(row.get(by) or "")), []).append(int(row["id"]))
+            with self._lock:
+                self._tables[(model, by)] = table
+            return table
 
     def ir_model_id(self, model: str) -> int | None:
         with self._lock:

@@ -66,12 +66,17 @@ class Schema:
         self._modules: set[str] | None = None
         self._models: set[str] | None = None
         self._lock = threading.Lock()
+        self._fetching = threading.Lock()
 
     def models(self) -> set[str]:
-        if self._models is None:
-            rows = self.client.search_read_all("ir.model", [], ["model"])
-            self._models = {r["model"] for r in rows}
-        return self._models
+        models = self._models
+        if models is None:
+            with self._fetching:
+                models = self._models
+                if models is None:
+                    models = {r["model"] for r in self.client.search_read_all("ir.model", [], ["model"])}
+                    self._models = models
+        return models
 
     def has_model(self, model: str) -> bool:
         return model in self.models()
@@ -86,9 +91,13 @@ class Schema:
         with self._lock:
             cached = self._fields.get(model)
         if cached is None:
-            cached = self.client.fields_get(model, FIELD_ATTRIBUTES)
-            with self._lock:
-                self._fields[model] = cached
+            with self._fetching:  # worker threads asking for the same model wait for one call, not one each
+                with self._lock:
+                    cached = self._fields.get(model)
+                if cached is None:
+                    cached = self.client.fields_get(model, FIELD_ATTRIBUTES)
+                    with self._lock:
+                        self._fields[model] = cached
         return cached
 
     def forget(self, model: str | None = None) -> None:

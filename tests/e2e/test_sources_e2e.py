@@ -96,6 +96,13 @@ def test_ontraport_api_every_object_record_by_record(tmp_path: Path, odoo: OdooC
                                  if n["contact_id"] == "1")
     ids = [notes[str(nid)] for _, nid in first_contact_notes]
     assert ids == sorted(ids), "a record's notes are inserted oldest first, so the chatter reads in order"
+    by_contact: dict[str, list[tuple[int, int]]] = {}
+    for nid, note in account.records[12].items():
+        if str(nid) in notes:
+            by_contact.setdefault(note["contact_id"], []).append((int(note["date"]), notes[str(nid)]))
+    for contact_id, dated in by_contact.items():  # notes run in parallel lanes, a record's always in one
+        in_date_order = [odoo_id for _, odoo_id in sorted(dated)]
+        assert in_date_order == sorted(in_date_order), f"contact {contact_id}: chatter out of order"
     messages = {m["id"]: m for m in odoo.read("mail.message", ids, ["date", "model", "res_id", "body"])}
     for when, nid in first_contact_notes:
         message = messages[notes[str(nid)]]

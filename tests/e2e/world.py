@@ -115,7 +115,17 @@ def odoo_picture(client: OdooClient) -> dict[str, Any]:
     for r in rows:
         by_model.setdefault(r["model"], {})[int(r["res_id"])] = r["name"]
     out: dict[str, Any] = {}
+    xmlid_of = {(model, odoo_id): xmlid for model, ids in by_model.items() for odoo_id, xmlid in ids.items()}
     for model, ids in by_model.items():
+        if model == "mail.message":
+            # a message's name is its id, which depends on which lane inserted it first: it is pictured by the
+            # record it belongs to and its text instead (not its date: one without a source date gets the time)
+            names = {int(x["id"]): (xmlid_of.get((x["model"], x["res_id"]), f"{x['model']},{x['res_id']}"),
+                                    x["body"])
+                     for x in client.read(model, sorted(ids), ["model", "res_id", "body"])}
+            for odoo_id, xmlid in ids.items():
+                out[xmlid] = (model, names.get(odoo_id))
+            continue
         # partners also by their own address: a person's is written after linking it to its company (17/18)
         extra = ["street", "city", "zip"] if model == "res.partner" else []
         names = {int(x["id"]): (x["display_name"], *(x[f] for f in extra))
