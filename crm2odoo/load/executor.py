@@ -1,7 +1,9 @@
 """Loading: object by object in dependency order, batched, parallel, idempotent through external IDs.
 
 The write primitive is Odoo's ``load`` with an ``id`` column holding our external ID. It creates the record
-and its external ID in one transaction and, for an external ID that exists, updates instead of creating. So:
+and its external ID in one transaction and, for an external ID that exists, updates instead of creating. New
+records of a few models go by ``create`` and then their external IDs, which is faster (see load/create.py,
+which also finds a record again whose external ID a kill or a lost reply kept from landing). So:
 
 * intent first: each batch is written to the ledger as ``sending`` before it is sent;
 * a lost reply, a crash or a kill is repaired by sending the batch again: nothing is duplicated;
@@ -24,6 +26,7 @@ from typing import Any
 from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.aggregate import Aggregator
+from crm2odoo.load.create import IDENTITY, Creator
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.order import LoadStep, spec_order
 from crm2odoo.load.payments import PaymentRegistrar
@@ -97,6 +100,10 @@ ADDRESS_GROUP_RATIO = 4
 _PLAIN_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
+#: a map that matches Odoo's own records reads them all once when there are at most this many; beyond, each batch
+#: searches for its values (a search per batch costs ~45 ms on 18 for 200 names, a page of 2,000 rows about as much)
+MATCH_SNAPSHOT_LIMIT = 20_000
+
 #: base64 bytes per load call: a batch of large attachments is cut here, well below proxies' and Odoo's request limits
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 
@@ -166,6 +173,9 @@ class Loader:
         self.delta, self.conflicts, self.delta_deletes = delta, conflicts, delta_deletes
         self._map_has_xmlids: dict[str, bool] = {}
         self._xmlid_lock = threading.Lock()
+        self._match_index: dict[str, dict[str, int] | None] = {}
+        self._match_lock = threading.Lock()
+        self.creator = Creator(self)
 
     # -- the run -----------------------------------------------------------------------------------------------
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
@@ -413,6 +423,8 @@ class Loader:
         result = ObjectResult(obj.name, obj.model)
         fields_meta = self.schema.fields(obj.model)
         self._map_has_xmlids.pop(obj.name, None)
+        self._match_index.pop(obj.name, None)
+        self.creator.start_object(obj)
         # dedupe key -> first source id: on disk, as one entry per record would grow memory with the run's size
         survivors = SpillMap()
         merged: list[tuple[str, str, str]] = []  # (duplicate id, survivor id, reason)
@@ -494,6 +506,7 @@ class Loader:
                                                   for call in calls])
         if self.delta and ids is None and self.delta_deletes == "archive":
             self._archive_deleted(obj, fields_meta, result)
+        self.creator.finish_object(obj)
         if newest and ids is None:
             self.ledger.set_cursor(obj.name, newest[0].isoformat(), self.run_id)
         return result
@@ -659,29 +672,72 @@ class Loader:
                         and ledger_row.origin == "created"
                     found.matched = not found.resent
             fresh = [p for p in fresh if not p.existing_id]
+            if obj.model in IDENTITY:
+                # sent before without landing and not under our external ID: created by create, perhaps, and
+                # its external ID lost with a reply or a kill (an orphan): adopted, never created twice
+                sending = self.ledger.fates(obj.name, [p.target.source_id for p in fresh])
+                lost = [p for p in fresh if sending.get(p.target.source_id, ("",))[0] == "sending"]
+                if lost:
+                    self.creator.adopt(obj, lost, self.schema.fields(obj.model))
+                    fresh = [p for p in fresh if not p.existing_id]
         if not (obj.match_existing and obj.dedupe_fields and fresh):
             return
         field_name = obj.dedupe_fields[0]
-        values = sorted({p.cells.get(field_name, "") for p in fresh} - {""})
-        if not values:
+        fresh = [p for p in fresh if p.cells.get(field_name, "")]
+        if not fresh:
             return
-        domain = self._candidates_domain(obj, field_name, values)
-        domain = [*domain, *[[k, "=", v] for k, v in obj.constants.items() if isinstance(v, bool | str | int)]]
+        snapshot = self._existing_index(obj)
+        if snapshot is not None:
+            with self._match_lock:
+                for p in fresh:
+                    key = "\x1f".join(fold(p.cells.get(f, "")) for f in obj.dedupe_fields)
+                    if key in snapshot:
+                        p.existing_id, p.matched = snapshot.pop(key), True
+            return
+        values = sorted({p.cells.get(field_name, "") for p in fresh})
+        domain = [*self._candidates_domain(obj, field_name, values), *self._constants_domain(obj)]
         rows = self.client.search_read_all(obj.model, domain, obj.dedupe_fields, context={"active_test": False})
-        found_ids = sorted({int(r["id"]) for r in rows})
-        # only the candidates Odoo returned (never the whole ledger: that made large runs quadratic)
-        claimed = {int(r[0]) for r in self.ledger.query(
-            f"SELECT odoo_id FROM records WHERE model=? AND odoo_id IN ({','.join('?' * len(found_ids))})",
-            (obj.model, *found_ids))} if found_ids else set()
-        index: dict[str, int] = {}
-        for row in rows:
-            key = "\x1f".join(fold(str(row.get(f) or "")) for f in obj.dedupe_fields)
-            if int(row["id"]) not in claimed:
-                index.setdefault(key, int(row["id"]))
+        index = self._unclaimed_index(obj, rows)
         for p in fresh:
             key = "\x1f".join(fold(p.cells.get(f, "")) for f in obj.dedupe_fields)
             if key in index:
                 p.existing_id, p.matched = index.pop(key), True
+
+    @staticmethod
+    def _constants_domain(obj: ObjectMap) -> list[Any]:
+        return [[k, "=", v] for k, v in obj.constants.items() if isinstance(v, bool | str | int)]
+
+    def _unclaimed_index(self, obj: ObjectMap, rows: list[dict[str, Any]]) -> dict[str, int]:
+        """Dedupe key -> the first of ``rows`` that no ledger record holds (a record is matched once)."""
+        found_ids = sorted({int(r["id"]) for r in rows})
+        claimed: set[int] = set()
+        # only the candidates Odoo returned (never the whole ledger: that made large runs quadratic)
+        for start in range(0, len(found_ids), 500):
+            chunk = found_ids[start:start + 500]
+            claimed |= {int(r[0]) for r in self.ledger.query(
+                f"SELECT odoo_id FROM records WHERE model=? AND odoo_id IN ({','.join('?' * len(chunk))})",
+                (obj.model, *chunk))}
+        index: dict[str, int] = {}
+        for row in rows:
+            if not row.get(obj.dedupe_fields[0]) or int(row["id"]) in claimed:
+                continue
+            index.setdefault("\x1f".join(fold(str(row.get(f) or "")) for f in obj.dedupe_fields), int(row["id"]))
+        return index
+
+    def _existing_index(self, obj: ObjectMap) -> dict[str, int] | None:
+        """Odoo's own records a map may match, read once per object when there are few (an Odoo being set up);
+        None when there are too many to hold, and each batch searches for its own values instead."""
+        with self._match_lock:
+            if obj.name in self._match_index:
+                return self._match_index[obj.name]
+            domain = [[obj.dedupe_fields[0], "!=", False], *self._constants_domain(obj)]
+            index: dict[str, int] | None = None
+            if self.client.search_count(obj.model, domain, context={"active_test": False}) <= MATCH_SNAPSHOT_LIMIT:
+                rows = self.client.search_read_all(obj.model, domain, obj.dedupe_fields,
+                                                   context={"active_test": False})
+                index = self._unclaimed_index(obj, rows)
+            self._match_index[obj.name] = index
+            return index
 
     def _xmlids_of_map_exist(self, obj: ObjectMap) -> bool:
         """Does Odoo hold any external ID of this map (asked once per object and run of load_object)?"""
@@ -845,7 +901,19 @@ class Loader:
                 names = list(signature[1:])
             else:
                 names = sorted({n for p in group for n in p.cells if n not in DEFAULT_SENSITIVE or n in signature})
-            self._load(obj, group, names, fields_meta, result)
+            new = [p for p in group if not p.existing_id and p.full is None] \
+                if self.creator.applies(obj, names, fields_meta) else []
+            if new:
+                taken = {id(p) for p in new}
+                old = [p for p in group if id(p) not in taken]
+                def by_load(rows: list[Prepared], names: list[str] = names) -> None:
+                    self._load(obj, rows, names, fields_meta, result)
+
+                self.creator.send(obj, new, names, fields_meta, result, by_load)
+                if old:
+                    self._load(obj, old, names, fields_meta, result)
+            else:
+                self._load(obj, group, names, fields_meta, result)
             again = [n for n in WRITE_OVERWRITES.get(obj.model, ()) if n in names]
             updates = [p for p in group if p.existing_id and any(p.cells.get(n) for n in again)]
             if again and updates:
@@ -939,7 +1007,7 @@ class Loader:
             ids, messages = None, [{"type": "error", "message": str(exc)}]
         if ids and len(ids) == len(group):
             if count:
-                self._landed(obj, group, [int(i) for i in ids], result)
+                self.landed(obj, group, [int(i) for i in ids], result)
             return
         errors = [m for m in messages if m.get("type") == "error"] or [{"message": "Odoo rejected the batch"}]
         if attempt < SERVER_FAULT_RETRIES and all(_server_fault(m) for m in errors):
@@ -976,7 +1044,7 @@ class Loader:
         self._load(obj, group[:middle], names, fields_meta, result, count=count, refused=refused)
         self._load(obj, group[middle:], names, fields_meta, result, count=count, refused=refused)
 
-    def _landed(self, obj: ObjectMap, group: list[Prepared], ids: list[int], result: ObjectResult) -> None:
+    def landed(self, obj: ObjectMap, group: list[Prepared], ids: list[int], result: ObjectResult) -> None:
         rows: list[tuple[str, str, int, str, dict[str, Any]]] = []
         for p, odoo_id in zip(group, ids, strict=True):
             if p.matched:

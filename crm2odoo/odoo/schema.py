@@ -67,6 +67,7 @@ class Schema:
         self._models: set[str] | None = None
         self._lock = threading.Lock()
         self._fetching = threading.Lock()
+        self._present: dict[str, bool] = {}
 
     def models(self) -> set[str]:
         models = self._models
@@ -79,7 +80,19 @@ class Schema:
         return models
 
     def has_model(self, model: str) -> bool:
-        return model in self.models()
+        """One indexed count per model asked about, unless the whole list is at hand (reading ir.model whole
+        took 0.35 s on a real 18 worker, on the way of a run's first batch)."""
+        with self._lock:
+            if self._models is not None:
+                return model in self._models
+            if model in self._fields:
+                return True
+            known = self._present.get(model)
+        if known is None:
+            known = self.client.search_count("ir.model", [["model", "=", model]]) > 0
+            with self._lock:
+                self._present[model] = known
+        return known
 
     def installed_modules(self) -> set[str]:
         if self._modules is None:
@@ -103,6 +116,7 @@ class Schema:
     def forget(self, model: str | None = None) -> None:
         """Drop cached fields after custom fields were created."""
         with self._lock:
+            self._present.clear()
             if model is None:
                 self._fields.clear()
                 self._models = None

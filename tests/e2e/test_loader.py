@@ -10,9 +10,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load import executor
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.provision import Provisioner
 from crm2odoo.mapping.engine import Engine
@@ -247,3 +249,75 @@ def test_state_is_found_within_the_records_country(odoo: OdooClient) -> None:
     ca = odoo.search_count("res.country.state", [["code", "=", "CA"]])
     if ca > 1:
         assert vals["state_id"] is None and "no single res.country.state" in problems[0].message
+
+
+@pytest.mark.parametrize("snapshot_limit", [20_000, 0], ids=["read-once", "search-per-batch"])
+def test_odoos_own_records_are_matched_not_duplicated(odoo: OdooClient, tmp_path: Path, tag: str, cleanup: Any,
+                                                      monkeypatch: pytest.MonkeyPatch, snapshot_limit: int) -> None:
+    """A company and a person already in Odoo (other case) are matched once, both when the map reads Odoo's
+    records once (an Odoo being set up) and when there are too many and each batch searches for its own."""
+    monkeypatch.setattr(executor, "MATCH_SNAPSHOT_LIMIT", snapshot_limit)
+    company = odoo.create("res.partner", [{"name": f"ACME {tag}", "is_company": True}])[0]
+    person = odoo.create("res.partner", [{"name": "Ada (theirs)", "email": f"ada.{tag}@EXAMPLE.com",
+                                          "is_company": False, "type": "contact"}])[0]
+    cleanup.insert(0, ("res.partner", [person, company]))
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    results = run(odoo, ledger, make_spec(tag), dataset(tag))
+    _track(cleanup, ledger, odoo, tag)
+    assert ledger.id_map("company")["1"] == company and ledger.id_map("contact")["10"] == person
+    assert results["company"].matched == 1 and results["company"].created == 2
+    assert results["contact"].matched == 1 and results["contact"].created == 1
+    assert odoo.search_count("res.partner", [["email", "=ilike", f"ada.{tag}@example.com"]],
+                             context={"active_test": False}) == 1, "matched, not created beside it"
+
+
+class Killed(BaseException):
+    """The process dies (no except Exception catches it)."""
+
+
+def test_a_kill_between_create_and_its_external_ids_is_adopted_not_duplicated(odoo: OdooClient, tmp_path: Path,
+                                                                             tag: str, cleanup: Any) -> None:
+    """New deals go by create, then their external IDs by a second call. Killed between the two, the deals exist
+    unnamed; the next run finds them (above the floor, created by us, same identity) instead of creating them
+    again, and names them."""
+    spec = make_spec(tag)
+    data = dataset(tag)
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    inner = odoo.transport.execute_kw
+    kills = {"left": 1}
+
+    def dying(model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        rows = kwargs.get("vals_list") or (args[0] if args else [])
+        if model == "ir.model.data" and method == "create" and kills["left"] and any(
+                str(row.get("name", "")).startswith(f"t{tag}_deal_") for row in rows):
+            kills["left"] -= 1
+            raise Killed()
+        return inner(model, method, args, kwargs)
+
+    odoo.transport.execute_kw = dying  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Killed):
+            run(odoo, ledger, spec, data)
+    finally:
+        odoo.transport.execute_kw = inner  # type: ignore[method-assign]
+    titles = [f"Big {tag}", f"Lost {tag}", f"Open {tag}"]
+    created = [int(r["id"]) for r in odoo.search_read("crm.lead", [["name", "in", titles]], ["id"],
+                                                      context={"active_test": False})]
+    _track(cleanup, ledger, odoo, tag)
+    cleanup.insert(0, ("crm.lead", created))
+    assert created, "the kill came after Odoo created deals"
+    named = odoo.search_read("ir.model.data", [["model", "=", "crm.lead"], ["res_id", "in", created]], ["name"])
+    assert len(named) < len(created), "some deals were left without their external ID"
+
+    results = run(odoo, ledger, spec, data)
+    _track(cleanup, ledger, odoo, tag)
+    deals = ledger.id_map("deal")
+    assert set(created) <= set(deals.values()), "the unnamed deals were adopted, not created again"
+    assert odoo.search_count("crm.lead", [["name", "in", titles]], context={"active_test": False}) == 3
+    assert results["deal"].created + results["deal"].unchanged == 3 and results["deal"].quarantined == 0
+    xmlids = {r["res_id"]: r["name"] for r in odoo.search_read(
+        "ir.model.data", [["model", "=", "crm.lead"], ["res_id", "in", list(deals.values())]], ["name", "res_id"])}
+    assert {xmlids[deals[sid]] for sid in ("100", "101", "102")} == {f"t{tag}_deal_{sid}" for sid in
+                                                                      ("100", "101", "102")}
+    won = odoo.read("crm.lead", [deals["100"]], ["probability", "expected_revenue"])[0]
+    assert won["probability"] == 100 and won["expected_revenue"] == 1500.5, "the adopted deal holds its values"

@@ -282,3 +282,16 @@ def test_a_load_odoo_fails_inside_is_sent_again_not_blamed_on_the_records(
         assert world.injected == 2
         assert all(o.quarantined == 0 for o in info.objects), [o.asdict() for o in info.objects if o.quarantined]
         same_as_clean(world, clean)
+
+
+def test_lost_replies_on_record_creates_adopt_what_odoo_created(tmp_path: Path, account: OntraportAccount,
+                                                                clean: Outcome,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """New contacts, deals and notes go by create; Odoo commits and the reply is lost. Those records are found
+    without their external IDs and adopted, the rest sent again: nothing twice, nothing missing. (A create of
+    provisioning lost the same way stops migrate, which is run again.)"""
+    with start(tmp_path / "p", account, monkeypatch, workers=2) as world:
+        migrate_under(world, FaultPlan(share=0.2, kinds=("drop",), seed=4, drop_after_commit=True,
+                                       methods={"create"}), attempts=8)
+        assert world.injected >= 3
+        same_as_clean(world, clean)
