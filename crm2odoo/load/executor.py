@@ -104,6 +104,9 @@ _PLAIN_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 #: searches for its values (a search per batch costs ~45 ms on 18 for 200 names, a page of 2,000 rows about as much)
 MATCH_SNAPSHOT_LIMIT = 20_000
 
+#: contacts are grouped by company within a window of this many batches per connection (memory stays bounded)
+PARENT_WINDOW_BATCHES = 4
+
 #: base64 bytes per load call: a batch of large attachments is cut here, well below proxies' and Odoo's request limits
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 
@@ -469,9 +472,26 @@ class Loader:
                                      max_bytes=MAX_BATCH_BYTES, lanes=ordered,
                                      size_of=size_of if binary_fields else None)
 
+        # children of one company are sent together: Odoo's load writes a company's values onto its new contacts
+        # in one write per company in the batch, and two connections never update the same company at once
+        parent_field = "parent_id" if obj.model == "res.partner" and any(
+            line.target == "parent_id" and line.transform == "ref" for line in obj.fields) else None
+        window: list[TargetRecord] = []
+
+        def send_window() -> None:
+            window.sort(key=lambda t: str(getattr(t.vals.get("parent_id"), "source_id", "")))
+            for item in window:
+                dispatcher.add(item)
+            window.clear()
+
         def queue(changed: list[TargetRecord]) -> None:
             if ordered and changed:
                 self.resolver.prefetch(changed)
+            if parent_field:
+                window.extend(changed)
+                if len(window) >= self.batch_size * self.workers * PARENT_WINDOW_BATCHES:
+                    send_window()
+                return
             for item in changed:
                 dispatcher.add(item, self._document_of(item) if ordered else None)
 
@@ -494,6 +514,7 @@ class Loader:
                     queue(self._changed(obj, waiting, result))
                     waiting, waiting_bytes = [], 0
             queue(self._changed(obj, waiting, result))
+            send_window()
             dispatcher.finish()
         if deferred_all:
             self._second_pass(obj, fields_meta, deferred_all, result)
