@@ -154,6 +154,12 @@ class NullOdoo:
                 if len(kwargs.get("fields") or []) > 2:  # not an address-only or single-column follow-up
                     self.rows += len(rows)
                 return {"ids": [next(self.ids) for _ in rows], "messages": [], "nextrow": 0}
+        if method == "create":  # new contacts go by create, then their external IDs (ir.model.data)
+            vals_list = kwargs.get("vals_list") or (args[0] if args else [])
+            with self.lock:
+                if model != "ir.model.data":
+                    self.rows += len(vals_list)
+                return [next(self.ids) for _ in vals_list]
         if method == "search_read":
             domain = kwargs.get("domain") or []
             if model == "ir.model":
@@ -165,9 +171,16 @@ class NullOdoo:
                     if isinstance(clause, list) and clause[0] == "code":
                         code = str(clause[2]).upper()
                         return [{"id": COUNTRY_IDS[code], "code": code}] if code in COUNTRY_IDS else []
-                return []
+                    if isinstance(clause, list) and clause[:2] == ["id", ">"] and clause[2] > 0:
+                        return []  # the whole table was one page
+                fields = kwargs.get("fields") or []
+                return [{"id": i, "code": c, "name": c} if "name" in fields else {"id": i, "code": c}
+                        for c, i in COUNTRY_IDS.items()]
             return []  # res.partner matches, ir.model.data, mail.message: nothing there yet
         if method in ("search_count",):
+            domain = kwargs.get("domain") or (args[0] if args else [])
+            if model == "ir.model":  # has_model: the models this null Odoo describes
+                return int(any(isinstance(c, list) and c[0] == "model" and c[2] in self.FIELDS for c in domain))
             return 0
         if method in ("read", "search", "name_search"):
             return []
