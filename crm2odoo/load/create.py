@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooFatalError, OdooRecordError, OdooTransientError
 from crm2odoo.load.resolve import read_cells, same_cell
+from crm2odoo.load.xmlids import existing_names, named_ids
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import ObjectMap
 
@@ -186,11 +187,7 @@ class Creator:
                                            identity, context={"active_test": False})
         if not rows:
             return []
-        named: set[int] = set()
-        ids = [int(r["id"]) for r in rows]
-        for start in range(0, len(ids), 1000):
-            named |= {int(r["res_id"]) for r in self.client.search_read(
-                "ir.model.data", [["model", "=", obj.model], ["res_id", "in", ids[start:start + 1000]]], ["res_id"])}
+        named = named_ids(self.client, obj.model, [int(r["id"]) for r in rows])
         orphans = [(int(r["id"]), read_cells(r, identity, fields_meta)) for r in rows if int(r["id"]) not in named]
         adopted: list[tuple[Prepared, int]] = []
         for p in group:
@@ -218,9 +215,7 @@ class Creator:
             except OdooTransientError:
                 if attempt == LOST_REPLY_ATTEMPTS - 1:
                     raise
-                present = {r["name"] for r in self.client.search_read(
-                    "ir.model.data", [["module", "=", XMLID_MODULE], ["name", "in", [r["name"] for r in rows]]],
-                    ["name"])}
+                present = existing_names(self.client, [str(r["name"]) for r in rows])
                 rows = [r for r in rows if r["name"] not in present]
                 if not rows:
                     return

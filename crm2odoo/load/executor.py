@@ -40,6 +40,7 @@ from crm2odoo.load.resolve import (
     read_cells,
     same_cell,
 )
+from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import RecordRef
@@ -670,10 +671,14 @@ class Loader:
             else:
                 fresh.append(p)
         unsure = fresh
-        if fresh and not self._xmlids_of_map_exist(obj):
+        may_be_orphans = obj.model in IDENTITY
+        names_exist = self._xmlids_of_map_exist(obj) if fresh else True
+        # what the ledger knows of them (one read serves both questions below)
+        seen = self.ledger.fates(obj.name, [p.target.source_id for p in fresh]) \
+            if fresh and (may_be_orphans or not names_exist) else {}
+        if not names_exist:
             # none of this map's external IDs was in Odoo when the object started, so only records this ledger has
             # sent before (a crash, a lost reply) can have one now
-            seen = self.ledger.fates(obj.name, [p.target.source_id for p in fresh])
             unsure = [p for p in fresh if p.target.source_id in seen]
         if unsure:
             # Not in the ledger but already in Odoo under our external ID (a lost ledger, a reply lost in a crash):
@@ -693,11 +698,10 @@ class Loader:
                         and ledger_row.origin == "created"
                     found.matched = not found.resent
             fresh = [p for p in fresh if not p.existing_id]
-            if obj.model in IDENTITY:
+            if may_be_orphans:
                 # sent before without landing and not under our external ID: created by create, perhaps, and
                 # its external ID lost with a reply or a kill (an orphan): adopted, never created twice
-                sending = self.ledger.fates(obj.name, [p.target.source_id for p in fresh])
-                lost = [p for p in fresh if sending.get(p.target.source_id, ("",))[0] == "sending"]
+                lost = [p for p in fresh if seen.get(p.target.source_id, ("",))[0] == "sending"]
                 if lost:
                     self.creator.adopt(obj, lost, self.schema.fields(obj.model))
                     fresh = [p for p in fresh if not p.existing_id]
@@ -799,8 +803,7 @@ class Loader:
             self.ledger.mark_matched(self.run_id, obj.name, p.target.source_id, obj.model, p.target.xmlid,
                                      int(p.existing_id or 0), p.target.locator)
         names = [p.target.xmlid.split(".", 1)[1] for p in matches]
-        present = {r["name"] for r in self.client.search_read(
-            "ir.model.data", [["module", "=", XMLID_MODULE], ["name", "in", names]], ["name"])}
+        present = existing_names(self.client, names)
         missing = [p for p in matches if p.target.xmlid.split(".", 1)[1] not in present]
         self._save_priors(obj, matches, fields_meta, force=True)
         if missing:

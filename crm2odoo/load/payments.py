@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.load.resolve import read_cells
+from crm2odoo.load.xmlids import named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
 
@@ -164,8 +165,7 @@ class PaymentRegistrar:
         candidates = [int(r["id"]) for r in self.client.search_read(PAYMENT_MODEL, domain, ["id"], order="id")]
         if not candidates:
             return None
-        claimed = {int(r["res_id"]) for r in self.client.search_read(
-            "ir.model.data", [["model", "=", PAYMENT_MODEL], ["res_id", "in", candidates]], ["res_id"])}
+        claimed = named_ids(self.client, PAYMENT_MODEL, candidates)
         free = [c for c in candidates if c not in claimed]
         return free[0] if free else None
 

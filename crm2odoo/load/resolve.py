@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Ledger
@@ -22,6 +22,7 @@ from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
 from crm2odoo.textnorm import fold
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+V = TypeVar("V")
 
 
 class Unresolved(Exception):
@@ -157,18 +158,14 @@ class Resolver:
         """[] for 0 %; the first active percentage tax of that rate and use; None when Odoo has none."""
         if not rate.percent:
             return []
-        key = ("account.tax", ("amount",), f"{rate.use}:{rate.percent}", None)
-        with self._lock:
-            if key in self._lookups:
-                found = self._lookups[key]
-                return [found] if found else None
-        rows = self.client.search_read("account.tax", [["type_tax_use", "=", rate.use],
-                                                       ["amount_type", "=", "percent"],
-                                                       ["amount", "=", rate.percent]], ["id"], limit=1,
-                                       order="sequence, id")
-        tax = int(rows[0]["id"]) if rows else None
-        with self._lock:
-            self._lookups[key] = tax
+        def search() -> int | None:
+            rows = self.client.search_read("account.tax", [["type_tax_use", "=", rate.use],
+                                                           ["amount_type", "=", "percent"],
+                                                           ["amount", "=", rate.percent]], ["id"], limit=1,
+                                           order="sequence, id")
+            return int(rows[0]["id"]) if rows else None
+
+        tax = self._once(self._lookups, ("account.tax", ("amount",), f"{rate.use}:{rate.percent}", None), search)
         return [tax] if tax else None
 
     def lookup(self, item: Lookup, siblings: Mapping[str, Any] | None = None) -> int | None:
@@ -179,18 +176,25 @@ class Resolver:
                 parent = siblings.get(field_name)
             within = (field_name, self.lookup(parent) if isinstance(parent, Lookup) else parent)
         key = (item.model, item.by, fold(item.value), within)  # within holds the resolved id, so it is hashable
-        with self._lock:
-            if key in self._lookups:
-                return self._lookups[key]
-            gate = self._gates.setdefault(key, threading.Lock())
-        with gate:  # workers asking for the same value wait for one search (and at most one creation)
-            with self._lock:
-                if key in self._lookups:
-                    return self._lookups[key]
-            return self._lookup_once(item, within, key)
+        return self._once(self._lookups, key, lambda: self._lookup_once(item, within))
 
-    def _lookup_once(self, item: Lookup, within: tuple[str, Any] | None,
-                     key: tuple[str, tuple[str, ...], str, Any]) -> int | None:
+    def _once(self, store: dict[Any, V], key: Any, compute: Callable[[], V]) -> V:
+        """``store[key]``, computed by one worker while the others asking for the same key wait for it (one search,
+        at most one creation)."""
+        with self._lock:
+            if key in store:
+                return store[key]
+            gate = self._gates.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in store:
+                    return store[key]
+            value = compute()
+            with self._lock:
+                store[key] = value
+            return value
+
+    def _lookup_once(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
         found = self._search(item, within)
         if found is None and item.create and self.run_id is not None:
             found = self._create(item, within)
@@ -200,8 +204,6 @@ class Resolver:
             if pending is not None and pending.state == "sending":
                 self.ledger.mark_landed(self.run_id, [(pending.object, pending.source_id, found, "created",
                                                        {"name": item.value})])
-        with self._lock:
-            self._lookups[key] = found
         return found
 
     def _create(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
@@ -266,18 +268,13 @@ class Resolver:
 
     def _table(self, model: str, by: str) -> dict[str, list[int]]:
         """A small reference table read whole once: folded value of ``by`` -> ids (in id order)."""
-        with self._lock:
-            gate = self._gates.setdefault((model, by), threading.Lock())
-        with gate:
-            with self._lock:
-                if (model, by) in self._tables:
-                    return self._tables[(model, by)]
+        def read() -> dict[str, list[int]]:
             table: dict[str, list[int]] = {}
             for row in self.client.search_read_all(model, [], ["id", by], context={"active_test": False}):
                 table.setdefault(fold(str(row.get(by) or "")), []).append(int(row["id"]))
-            with self._lock:
-                self._tables[(model, by)] = table
             return table
+
+        return self._once(self._tables, (model, by), read)
 
     def ir_model_id(self, model: str) -> int | None:
         with self._lock:
