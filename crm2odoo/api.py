@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from crm2odoo.config import Config, config_template, load_config
-from crm2odoo.errors import ApprovalRequired, MappingError, ProjectError
+from crm2odoo.errors import ApprovalRequired, Interrupted, MappingError, ProjectError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.addon import AddonInfo, plan_addon
 from crm2odoo.load.addon import write_addon as write_addon_files
@@ -23,6 +24,7 @@ from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.load.rollback import Rollback, RollbackResult
+from crm2odoo.lock import current_holder, project_lock
 from crm2odoo.mapping.engine import Engine
 from crm2odoo.mapping.spec import MappingSpec, dump_spec, load_spec, save_spec, spec_from_data
 from crm2odoo.mapping.transforms import TransformContext
@@ -35,6 +37,7 @@ from crm2odoo.sources.base import Catalog
 from crm2odoo.sources.catalog import load_catalog, save_catalog
 from crm2odoo.validate.engine import ValidationInfo, Validator, check_map
 from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
+from crm2odoo.verdict import Shortfall, Tolerance, top_reasons
 
 Events = Callable[..., None]
 
@@ -289,10 +292,15 @@ def require_approval(ledger: Ledger, spec: MappingSpec) -> None:
 
 
 def approve(root: Path, *, confirm: Callable[[list[str]], bool], login: str | None = None) -> ApproveInfo:
-    from crm2odoo.mapping.review import diff_specs
-
     project = Project(root)
     project.ensure()
+    with project_lock(project.state_dir, "approve"):
+        return _approve(project, confirm=confirm, login=login)
+
+
+def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: str | None) -> ApproveInfo:
+    from crm2odoo.mapping.review import diff_specs
+
     ledger = Ledger(project.ledger_path)
     try:
         if not project.mapping_path.exists():
@@ -323,16 +331,48 @@ class MigrateInfo:
     objects: list[ObjectResult]
     provisioned: ProvisionResult
     report: Path
-    state: str
+    state: str  # done | blocked | conflicts | interrupted | dry-run | would stop
     elapsed_seconds: float
     reconcile: ReconcileInfo | None = None
+    shortfall: Shortfall = field(default_factory=Shortfall)
+    tolerance: Tolerance = field(default_factory=Tolerance)
+
+    @property
+    def ok(self) -> bool:
+        """Every record read ended created, updated, matched, unchanged, merged or skipped by a rule (or the
+        quarantines stay within migration.max_quarantine), nothing is blocked or unsettled, and it reconciles."""
+        return (self.state in ("done", "dry-run") and self.shortfall.within(self.tolerance)
+                and (self.reconcile is None or self.reconcile.ok))
+
+    @property
+    def retried(self) -> tuple[int, int, int]:
+        """(quarantined records of earlier runs tried again, of which now in Odoo, of which gone from the source)."""
+        return (sum(o.retried for o in self.objects), sum(o.retried_landed for o in self.objects),
+                sum(o.retried_gone for o in self.objects))
 
     def asdict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "kind": self.kind, "resumed": self.resumed, "state": self.state,
-                "elapsed_seconds": round(self.elapsed_seconds, 2),
+                "ok": self.ok, "elapsed_seconds": round(self.elapsed_seconds, 2),
                 "provisioned": {"models": self.provisioned.models_created, "fields": self.provisioned.fields_created},
                 "objects": [o.asdict() for o in self.objects],
+                "shortfall": self.shortfall.asdict(), "max_quarantine": self.tolerance.describe(),
+                "verdict": self.shortfall.lines(self.tolerance),
                 "reconcile": self.reconcile.asdict() if self.reconcile else None}
+
+
+def run_shortfall(ledger: Ledger, run_id: int, results: list[ObjectResult], *, conflicts_stop: bool) -> Shortfall:
+    """What kept this run from full success: its own counts, what is still unsettled, and the top reasons."""
+    names = {r.name for r in results}
+    counts = ledger.counts()
+    reasons = [(f"{row['field']}: " if row["field"] else "") + str(row["reason"])
+               for row in ledger.issues(run_id, kinds=("quarantine",))]
+    return Shortfall(read=sum(r.read for r in results),
+                     quarantined={r.name: r.quarantined for r in results if r.quarantined},
+                     unsettled={n: counts.get(n, {}).get("sending", 0) for n in sorted(names)
+                                if counts.get(n, {}).get("sending", 0)},
+                     blocked={r.name: r.blocked for r in results if r.blocked},
+                     conflicts=sum(r.conflicts for r in results), conflicts_stop=conflicts_stop,
+                     reasons=top_reasons(reasons))
 
 
 def sample_ids(source: Source, engine: Engine, spec: MappingSpec, size: int) -> dict[str, set[str]]:
@@ -364,62 +404,90 @@ def sample_ids(source: Source, engine: Engine, spec: MappingSpec, size: int) -> 
 
 
 def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = None, delta: bool = False,
-            dry_run: bool = False, events: Events = _quiet) -> MigrateInfo:
+            dry_run: bool = False, events: Events = _quiet, stop: threading.Event | None = None) -> MigrateInfo:
+    """Load into Odoo. ``stop``: set it (from a signal handler) to end the run between records, once the batches in
+    flight are settled; the run is then marked interrupted and the next migrate resumes it."""
     if dry_run:
         return _dry_run(root, only=only, events=events)
     started = dt.datetime.now(dt.UTC)
     ctx = open_context(root)
     try:
-        spec = _spec(ctx)
-        require_approval(ctx.ledger, spec)
-        engine = Engine(spec, _transform_context(ctx.config))
-        client = ctx.client
-        _preflight(ctx, spec)
-        unfinished = ctx.ledger.unfinished_run()
-        kind = "delta" if delta else "sample" if sample else "migrate"
-        if delta and sample:
-            raise ProjectError("--delta and --sample do not go together", hint="use one of them")
-        if delta and not any(r["state"] == "done" and r["kind"] == "migrate" for r in ctx.ledger.runs()):
-            raise ProjectError("a delta run needs a completed full migration first",
-                               hint="run `crm2odoo migrate` once; afterwards `migrate --delta` reads only changes")
-        resumed = unfinished is not None
-        if unfinished is not None:
-            run_id = int(unfinished["id"])
-            options = json.loads(unfinished["options"])
-            sample = options.get("sample") or sample
-            only = options.get("only") or only
-            kind = unfinished["kind"]
-            delta = kind == "delta"
-            events("resume", run_id=run_id)
-        else:
-            run_id = ctx.ledger.start_run(kind, mapping_hash=spec.content_hash(),
-                                          options={"sample": sample, "only": only})
-        source = ctx.source()
-        try:
-            provisioned = Provisioner(client, ctx.schema, ctx.ledger, run_id).provision(spec)
-            ids = sample_ids(source, engine, spec, sample) if sample else None
-            loader = Loader(client=client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
-                            source=source, run_id=run_id, batch_size=ctx.config.migration.batch_size,
-                            workers=ctx.config.migration.workers, fallback_owner=ctx.config.migration.fallback_owner,
-                            events=events, delta=delta, conflicts=ctx.config.migration.conflicts,
-                            delta_deletes=ctx.config.migration.delta_deletes)
-            # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
-            results = loader.run(only=set(only) if only else None, ids=ids)
-        finally:
-            source.close()
-        state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
-            r.conflicts for r in results) and ctx.config.migration.conflicts == "stop" else "done"
+        with project_lock(ctx.project.state_dir, "migrate") as lock:
+            if lock.stale is not None:
+                events("stale_lock", holder=lock.stale.describe())
+            return _migrate(ctx, started, sample=sample, only=only, delta=delta, events=events, stop=stop)
+    finally:
+        ctx.close()
+
+
+def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: list[str] | None, delta: bool,
+             events: Events, stop: threading.Event | None) -> MigrateInfo:
+    spec = _spec(ctx)
+    require_approval(ctx.ledger, spec)
+    engine = Engine(spec, _transform_context(ctx.config))
+    client = ctx.client
+    _preflight(ctx, spec)
+    unfinished = ctx.ledger.unfinished_run()
+    kind = "delta" if delta else "sample" if sample else "migrate"
+    if delta and sample:
+        raise ProjectError("--delta and --sample do not go together", hint="use one of them")
+    if delta and not any(r["state"] == "done" and r["kind"] == "migrate" for r in ctx.ledger.runs()):
+        raise ProjectError("a delta run needs a completed full migration first",
+                           hint="run `crm2odoo migrate` once; afterwards `migrate --delta` reads only changes")
+    resumed = unfinished is not None
+    if unfinished is not None:
+        run_id = int(unfinished["id"])
+        options = json.loads(unfinished["options"])
+        sample = options.get("sample") or sample
+        only = options.get("only") or only
+        kind = unfinished["kind"]
+        delta = kind == "delta"
+        ctx.ledger.finish_run(run_id, "running", json.loads(unfinished["summary"] or "{}"))
+        events("resume", run_id=run_id, state=unfinished["state"])
+    else:
+        run_id = ctx.ledger.start_run(kind, mapping_hash=spec.content_hash(),
+                                      options={"sample": sample, "only": only})
+    settings = ctx.config.migration
+    results: list[ObjectResult] = []
+    source = ctx.source()
+    ids: dict[str, set[str]] | None = None
+    loader: Loader | None = None
+    provisioned = ProvisionResult()
+    try:
+        provisioned = Provisioner(client, ctx.schema, ctx.ledger, run_id).provision(spec)
+        ids = sample_ids(source, engine, spec, sample) if sample else None
+        loader = Loader(client=client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
+                        source=source, run_id=run_id, batch_size=settings.batch_size,
+                        workers=settings.workers, fallback_owner=settings.fallback_owner,
+                        events=events, delta=delta, conflicts=settings.conflicts,
+                        delta_deletes=settings.delta_deletes, stop=stop)
+        # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
+        results = loader.run(only=set(only) if only else None, ids=ids)
+    except Interrupted:
         elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
-        info = MigrateInfo(run_id, kind, resumed, results, provisioned,
-                           ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed)
-        info.reconcile = _reconcile(ctx, spec, spot_check=0, only_ids=ids)
-        # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
-        ctx.ledger.finish_run(run_id, "running" if state == "blocked" else "done", info.asdict())
+        info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
+                           ctx.project.reports_dir / f"migrate-run{run_id}.md", "interrupted", elapsed,
+                           tolerance=settings.tolerance)
+        info.shortfall = run_shortfall(ctx.ledger, run_id, info.objects, conflicts_stop=settings.conflicts == "stop")
+        ctx.ledger.finish_run(run_id, "interrupted", info.asdict())
         render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
                             render.migrate_markdown(info.asdict()))
         return info
     finally:
-        ctx.close()
+        source.close()
+    state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
+        r.conflicts for r in results) and settings.conflicts == "stop" else "done"
+    elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    info = MigrateInfo(run_id, kind, resumed, results, provisioned,
+                       ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed,
+                       tolerance=settings.tolerance)
+    info.shortfall = run_shortfall(ctx.ledger, run_id, results, conflicts_stop=settings.conflicts == "stop")
+    info.reconcile = _reconcile(ctx, spec, spot_check=0, only_ids=ids)
+    # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
+    ctx.ledger.finish_run(run_id, "running" if state == "blocked" else "done", info.asdict())
+    render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
+                        render.migrate_markdown(info.asdict()))
+    return info
 
 
 def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateInfo:
@@ -471,7 +539,7 @@ def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateIn
         finally:
             source.close()
         elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
-        state = "would stop" if validation.stops else "dry-run"
+        state = "would stop" if not validation.ok else "dry-run"
         return MigrateInfo(0, "dry-run", False, results, ProvisionResult(), plan_path, state, elapsed)
     finally:
         ctx.close()
@@ -484,8 +552,10 @@ def _reconcile(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Sour
     own = source is None
     src = ctx.source() if own else source
     try:
-        return Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src,
+        info = Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src,
                           only_ids=only_ids).run(spot_check=spot_check)
+        info.tolerance = ctx.config.migration.tolerance
+        return info
     finally:
         if own and src is not None:
             src.close()
@@ -549,6 +619,7 @@ def validate(root: Path, *, events: Events = _quiet) -> ValidationInfo:
                 ctx.schema.models(), events=events)
         finally:
             source.close()
+        info.tolerance = ctx.config.migration.tolerance
         render.write_report(ctx.project.reports_dir, "validation", info.asdict(),
                             render.validation_markdown(info.asdict()))
         return info
@@ -585,9 +656,24 @@ class StatusInfo:
     approval: str
     owners_unmatched: list[dict[str, Any]]
     pending: int
+    active: str | None = None  # the writing command running in this project now, if any
 
     def asdict(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+
+def run_state(run: Any, phases: list[dict[str, Any]], writer_active: bool) -> str:
+    """What a person should read for a run: the ledger says 'running' for a run that was killed, too."""
+    state = str(run["state"])
+    if state == "interrupted":
+        return "interrupted (`crm2odoo migrate` resumes it)"
+    if state != "running":
+        return state
+    if any(p["state"] == "blocked" for p in phases):
+        return "blocked (`crm2odoo migrate` resumes it once the owners have Odoo users)"
+    if writer_active:
+        return "running"
+    return "stopped before it finished (killed or crashed; `crm2odoo migrate` resumes it)"
 
 
 def status(root: Path) -> StatusInfo:
@@ -600,17 +686,18 @@ def status(root: Path) -> StatusInfo:
         approval = "no mapping.yaml yet"
         if project.mapping_path.exists():
             approval, _ = approval_state(ledger, load_spec(project.mapping_path))
+        holder = current_holder(project.state_dir)
         runs = []
         for run in ledger.runs():
-            runs.append({"id": run["id"], "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
-                         "finished_at": run["finished_at"],
-                         "phases": [{"name": p["name"], "state": p["state"], "counts": json.loads(p["counts"]),
-                                     "message": p["message"]} for p in ledger.phases(run["id"])]})
+            phases = [{"name": p["name"], "state": p["state"], "counts": json.loads(p["counts"]),
+                       "message": p["message"]} for p in ledger.phases(run["id"])]
+            runs.append({"id": run["id"], "kind": run["kind"], "state": run_state(run, phases, holder is not None and holder.command == "migrate"),
+                         "started_at": run["started_at"], "finished_at": run["finished_at"], "phases": phases})
         owners = [{"source_id": o["source_id"], "name": o["name"], "email": o["email"]}
                   for o in ledger.owners() if o["state"] == "unmatched"]
         counts = ledger.counts()
         pending = sum(c.get("sending", 0) for c in counts.values())
-        return StatusInfo(runs, counts, approval, owners, pending)
+        return StatusInfo(runs, counts, approval, owners, pending, holder.describe() if holder else None)
     finally:
         ledger.close()
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +23,10 @@ from crm2odoo.redact import redact
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: exit code of a command a person stopped (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130
+
+
 def _friendly(fn: F) -> F:
     """Known user errors and outages print message + hint and exit 2; anything else keeps its traceback (for bug
     reports)."""
@@ -28,6 +35,11 @@ def _friendly(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            command = click.get_current_context().info_name or "the command"
+            click.secho(f"interrupted: run `crm2odoo {command}` again to resume; it sends nothing twice",
+                        fg="yellow", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except UserFacingError as exc:
             click.secho(f"error: {redact(exc.message)}", fg="red", err=True)
             if exc.hint:
@@ -57,7 +69,11 @@ def _events(kind: str, **data: Any) -> None:
                        + (f", archived {r.archived}" if r.archived else ""),
                        err=True)
     elif kind == "resume":
-        click.secho(f"resuming unfinished run {data['run_id']}", fg="yellow", err=True)
+        how = "interrupted" if data.get("state") == "interrupted" else "unfinished"
+        click.secho(f"resuming {how} run {data['run_id']}", fg="yellow", err=True)
+    elif kind == "stale_lock":
+        click.secho(f"note: {data['holder']} ended without releasing the project lock (killed or crashed); "
+                    "taking it over", fg="yellow", err=True)
     elif kind == "step":
         click.secho(f"== {data['title']}", bold=True, err=True)
 
@@ -144,7 +160,8 @@ def approve(project: Path, yes: bool, login: str | None) -> None:
 @project_option
 @_friendly
 def validate(project: Path) -> None:
-    """Check every transformed record against the live Odoo schema; exit 1 when migrate would stop."""
+    """Check every transformed record against the live Odoo schema; exit 1 when migrate would stop, or would
+    quarantine more records than migration.max_quarantine allows."""
     info = api.validate(project)
     data = info.asdict()
     for problem in data["schema_problems"]:
@@ -154,8 +171,21 @@ def validate(project: Path) -> None:
                    f"{obj['with_errors']:>5} with errors ({obj['policy']})  {obj['with_warnings']:>5} with warnings")
     for kind, count in sorted(data["errors_by_kind"].items()):
         click.echo(f"  errors of kind {kind}: {count}")
-    click.echo("report: reports/validation.md" + ("  -- migrate would STOP" if info.stops else ""))
+    quarantined = info.would_quarantine
+    if quarantined:
+        per_object = ", ".join(f"{name} {n}" for name, n in sorted(quarantined.items(), key=lambda kv: -kv[1]))
+        click.secho(f"a run would quarantine {sum(quarantined.values())} of {info.records} records ({per_object}); "
+                    f"{'over' if info.over_tolerance else 'within'} migration.max_quarantine "
+                    f"({info.tolerance.describe()})", fg="red" if info.over_tolerance else "yellow")
     if info.stops:
+        click.secho("migrate would STOP: see the errors above", fg="red")
+    if info.ok:
+        click.echo("ready to migrate" + (" (the quarantines above are within the tolerance)" if quarantined else ""))
+    else:
+        click.echo("not ready: fix the records (or the map) named in the report, or raise migration.max_quarantine "
+                   "if losing them is acceptable")
+    click.echo("report: reports/validation.md")
+    if not info.ok:
         sys.exit(1)
 
 
@@ -168,9 +198,15 @@ def validate(project: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the run summary as JSON")
 @_friendly
 def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: bool, dry_run: bool, as_json: bool) -> None:
-    """Load into Odoo, phase by phase; resumes an interrupted run first."""
-    info = api.migrate(project, sample=sample, only=list(only) or None, delta=delta, dry_run=dry_run,
-                       events=_events)
+    """Load into Odoo, phase by phase; resumes an interrupted run first.
+
+    Exit 0 only when every record read ended created, updated, matched, unchanged, merged or skipped by a rule;
+    1 when records were quarantined (beyond migration.max_quarantine), an object is blocked or reconciliation
+    differs; 130 when interrupted (run it again to resume).
+    """
+    with _stop_on_signals() as stop:
+        info = api.migrate(project, sample=sample, only=list(only) or None, delta=delta, dry_run=dry_run,
+                           events=_events, stop=stop)
     if as_json:
         click.echo(json.dumps(info.asdict(), indent=1, default=str))
     elif info.kind == "dry-run":
@@ -178,11 +214,66 @@ def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: boo
                    "validation findings in reports/validation.md")
         sys.exit(1 if info.state == "would stop" else 0)
     else:
-        click.echo(f"run {info.run_id} ({info.kind}): {info.state} in {info.elapsed_seconds:.1f}s; report {info.report}")
-        if info.reconcile is not None and not info.reconcile.ok:
-            click.secho("reconciliation found differences: see the report", fg="red")
-    if info.state != "done" or (info.reconcile is not None and not info.reconcile.ok):
+        _migrate_verdict(info)
+    if info.state == "interrupted":
+        sys.exit(EXIT_INTERRUPTED)
+    if not info.ok:
         sys.exit(1)
+
+
+def _migrate_verdict(info: api.MigrateInfo) -> None:
+    """The last lines: what happened, what is wrong (how many, of which objects, why), where the report is."""
+    retried, landed, gone = info.retried
+    if retried:
+        click.echo(f"retried {retried} records quarantined by an earlier run: {landed} now in Odoo, "
+                   + (f"{gone} no longer in the source (skipped), " if gone else "")
+                   + f"{retried - landed - gone} still quarantined")
+    if info.state == "interrupted":
+        click.secho(f"run {info.run_id} ({info.kind}) interrupted after {info.elapsed_seconds:.1f}s; what was in "
+                    "flight was settled", fg="yellow")
+    elif info.ok:
+        click.secho(f"run {info.run_id} ({info.kind}): done in {info.elapsed_seconds:.1f}s; every record read is in "
+                    "Odoo or was skipped by a rule of the map", fg="green")
+    else:
+        click.secho(f"run {info.run_id} ({info.kind}): finished in {info.elapsed_seconds:.1f}s, NOT complete:",
+                    fg="red")
+    for line in info.shortfall.lines(info.tolerance):
+        click.secho(f"  {line}", fg="red" if not info.ok else "yellow")
+    if info.reconcile is not None and not info.reconcile.adds_up:
+        click.secho("  reconciliation found differences beyond the quarantines", fg="red")
+    if info.reconcile is not None and not info.reconcile.within_tolerance and info.shortfall.within(info.tolerance):
+        # this run's own records are fine; records earlier runs quarantined still are not in Odoo
+        click.secho(f"  {info.reconcile.quarantined} records of this project are quarantined, not in Odoo: over "
+                    f"migration.max_quarantine ({info.tolerance.describe()})", fg="red")
+    click.echo(f"report: {info.report}")
+    if info.state == "interrupted":
+        click.echo("interrupted: run `crm2odoo migrate` again to resume")
+    elif info.shortfall.quarantined_total and not info.ok:
+        click.echo("fix the causes (in the source, mapping.yaml or Odoo) and run `crm2odoo migrate` again: "
+                   "quarantined records are tried again")
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C or SIGTERM asks the run to stop once the batches in flight are settled; a second one stops at once."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def ask(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.secho("\nstopping after the batches in flight are settled (press Ctrl-C again to stop at once)",
+                    fg="yellow", err=True)
+
+    previous = {sig: signal.signal(sig, ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @main.command()
@@ -193,7 +284,7 @@ def reconcile(project: Path, spot_check: int) -> None:
     """Prove what landed: counts per object, presence in Odoo. Exit 1 when anything does not add up."""
     info = api.reconcile(project, spot_check=spot_check)
     for obj in info.asdict()["objects"]:
-        mark = "ok" if obj["ok"] else "MISMATCH"
+        mark = "ok" if obj["ok"] and not (obj["quarantined"] and not info.within_tolerance) else "MISMATCH" if not obj["ok"] else "QUARANTINED"
         click.echo(f"  {obj['name']:<20} source {obj['in_source'] if obj['in_source'] is not None else '?':>7}  "
                    f"expected {obj['expected']:>7}  in Odoo {obj['present_in_odoo']:>7}  merged {obj['merged']:>5}  "
                    f"quarantined {obj['quarantined']:>5}  spot {obj['spot_checked'] - obj['spot_mismatches']}/"
@@ -201,7 +292,11 @@ def reconcile(project: Path, spot_check: int) -> None:
         if obj["content_checked"]:
             click.echo(f"  {'':<20} files verified by checksum: {obj['content_checked'] - obj['content_mismatches']}/"
                        f"{obj['content_checked']}")
-    click.echo("report: reports/reconcile.md")
+    if not info.within_tolerance:
+        click.secho(f"{info.quarantined} records are quarantined, not in Odoo: over migration.max_quarantine "
+                    f"({info.tolerance.describe()})", fg="red")
+    click.echo(("everything adds up" if info.ok else "NOT reconciled: see the differences in the report")
+               + "; report: reports/reconcile.md")
     if not info.ok:
         sys.exit(1)
 
@@ -249,6 +344,8 @@ def status(project: Path, as_json: bool) -> None:
         click.echo(json.dumps(info.asdict(), indent=1, default=str))
         return
     click.echo(f"map: {info.approval}")
+    if info.active:
+        click.echo(f"now running: {info.active}")
     if not info.runs:
         click.echo("no runs yet")
     for run in info.runs:

@@ -18,6 +18,7 @@ from crm2odoo.errors import ConfigError
 from crm2odoo.odoo.client import DEFAULT_TIMEOUT, OdooSettings
 from crm2odoo.redact import Secret
 from crm2odoo.sources import CONNECTORS, SYSTEM_OF_KIND, SourceSettings
+from crm2odoo.verdict import Tolerance, parse_tolerance
 
 CONFIG_NAME = "crm2odoo.toml"
 SECRET_KEYS = frozenset({"api_key", "password", "token"})
@@ -51,6 +52,12 @@ class MigrationSettings:
     tasks: str = "activity"  # activity (open -> mail.activity, done -> chatter message) | project_task
     campaigns: str = "tag"  # tag (a partner tag per campaign) | field (an x_campaigns field on the contact)
     engagement: str = "notes"  # notes (one chatter note each) | aggregate (totals on the contact)
+    # quarantined records a run may leave and still exit 0: a count (5) or a share ("2%"); default none
+    max_quarantine: int | float | str = 0
+
+    @property
+    def tolerance(self) -> Tolerance:
+        return parse_tolerance(self.max_quarantine)
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,11 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
         if getattr(migration, key) not in choices:
             problems.append((f"migration.{key}", f"must be {' or '.join(choices)}", f'{key} = "{choices[0]}"'))
 
+    try:
+        parse_tolerance(migration.max_quarantine)
+    except ValueError as exc:
+        problems.append(("migration.max_quarantine", str(exc), 'max_quarantine = 0   # or 5, or "2%"'))
+
     if problems:
         first_per_key: dict[str, tuple[str, str, str]] = {}
         for problem in problems:
@@ -241,6 +253,7 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 # tasks = "activity"                  # open tasks -> activities, done -> chatter; or "project_task" (then re-plan)
 # campaigns = "tag"                   # a contact tag per campaign; or "field" (an x_campaigns field)
 # engagement = "notes"                # one chatter note per open/click/form; or "aggregate" (totals on the contact)
+# max_quarantine = 0                  # quarantined records a run may leave and still exit 0: 5, or "2%"
 '''
 
 

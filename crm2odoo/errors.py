@@ -86,6 +86,14 @@ class LedgerMismatch(UserFacingError, Fatal):
     """The ledger was made against another Odoo URL or database."""
 
 
+class ProjectBusy(UserFacingError, Fatal):
+    """Another crm2odoo command is writing in this project folder right now."""
+
+
+class Interrupted(Crm2OdooError, Fatal):
+    """A person asked the run to stop (Ctrl-C, SIGTERM); what was in flight was settled first."""
+
+
 class NotBuiltYet(UserFacingError, Fatal):
     """A command or option that a later release completes; says so instead of pretending."""
 

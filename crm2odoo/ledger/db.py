@@ -41,7 +41,7 @@ _MIGRATIONS: list[tuple[int, str]] = [
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         kind TEXT NOT NULL,                -- migrate | sample | delta | dry-run | rollback
-        state TEXT NOT NULL,               -- running | done | failed | rolled_back
+        state TEXT NOT NULL,               -- running | interrupted | done | failed | rolled_back
         started_at TEXT NOT NULL,
         finished_at TEXT,
         mapping_hash TEXT,
@@ -283,7 +283,7 @@ class Ledger:
 
     def unfinished_run(self, kinds: tuple[str, ...] = ("migrate", "sample", "delta")) -> sqlite3.Row | None:
         marks = ",".join("?" * len(kinds))
-        rows = self.query(f"SELECT * FROM runs WHERE state='running' AND kind IN ({marks}) ORDER BY id DESC LIMIT 1",
+        rows = self.query(f"SELECT * FROM runs WHERE state IN ('running', 'interrupted') AND kind IN ({marks}) ORDER BY id DESC LIMIT 1",
                           kinds)
         return rows[0] if rows else None
 
@@ -355,6 +355,21 @@ class Ledger:
             rows = self.query(f"SELECT source_id, state, content_hash, odoo_id FROM records WHERE object=? AND "
                               f"source_id IN ({','.join('?' * len(chunk))})", (obj, *chunk))
             out.update((r[0], (r[1], r[2], r[3])) for r in rows)
+        return out
+
+    def source_ids_in(self, obj: str, states: Iterable[str]) -> list[str]:
+        wanted = list(states)
+        rows = self.query(f"SELECT source_id FROM records WHERE object=? AND state IN ({','.join('?' * len(wanted))}) "
+                          "ORDER BY rowid", (obj, *wanted))
+        return [str(r[0]) for r in rows]
+
+    def states_after(self, obj: str, source_ids: Iterable[str]) -> dict[str, tuple[str, int | None]]:
+        """source id -> (state, last run that settled it) of those of ``source_ids`` the ledger knows."""
+        out: dict[str, tuple[str, int | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(source_ids))):
+            rows = self.query(f"SELECT source_id, state, last_run FROM records WHERE object=? AND "
+                              f"source_id IN ({','.join('?' * len(chunk))})", (obj, *chunk))
+            out.update((r[0], (r[1], r[2])) for r in rows)
         return out
 
     def mark_sending(self, run_id: int, rows: list[tuple[str, str, str, str, str, str]]) -> None:

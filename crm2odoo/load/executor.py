@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.errors import OdooRecordError, UserFacingError
+from crm2odoo.errors import Interrupted, OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.aggregate import Aggregator
 from crm2odoo.load.create import IDENTITY, Creator
@@ -68,6 +68,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 #: how rollback undoes each of them before deleting
 UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
 ACTION_BATCH = 50
+#: a record in one of these states is in Odoo as the source wants it
+LANDED_STATES = frozenset({"created", "updated", "matched", "unchanged", "merged"})
 
 
 #: a batch whose every error is Odoo failing inside (not a value it refused) is sent again this many times
@@ -139,6 +141,9 @@ class ObjectResult:
     conflicts: int = 0
     archived: int = 0
     blocked: str = ""
+    retried: int = 0  # quarantined by an earlier run and tried again by this one
+    retried_landed: int = 0  # of those, now in Odoo
+    retried_gone: int = 0  # of those, no longer in the source: skipped
 
     def asdict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -165,7 +170,8 @@ class Loader:
     def __init__(self, *, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source, run_id: int, batch_size: int = 200, workers: int = 2,
                  fallback_owner: str | None = None, events: Events | None = None, delta: bool = False,
-                 conflicts: str = "stop", delta_deletes: str = "archive") -> None:
+                 conflicts: str = "stop", delta_deletes: str = "archive",
+                 stop: threading.Event | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source, self.run_id = engine, source, run_id
         self.batch_size, self.workers = batch_size, max(1, workers)
@@ -180,10 +186,18 @@ class Loader:
         self._match_index: dict[str, dict[str, int] | None] = {}
         self._match_lock = threading.Lock()
         self.creator = Creator(self)
+        # set by a signal handler: the run stops between records, after the batches in flight are settled
+        self.stop = stop or threading.Event()
+        self._retry: dict[str, list[str]] = {}  # object -> source ids an earlier run quarantined
+        self.results: list[ObjectResult] = []  # objects finished so far (what an interrupted run did)
+
+    def check_stop(self) -> None:
+        if self.stop.is_set():
+            raise Interrupted("the run was interrupted; what was in flight has been settled")
 
     # -- the run -----------------------------------------------------------------------------------------------
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
-        results: list[ObjectResult] = []
+        results = self.results = []
         mark_key = f"run{self.run_id}_message_mark"
         if self.ledger.meta(mark_key) is None:
             # Odoo posts some messages despite the quiet context (peppol_eas tracking on partners); rollback removes
@@ -203,9 +217,14 @@ class Loader:
                 results.append(result)
                 self.events("object_blocked", result=result)
                 continue
+            self.check_stop()
             self.ledger.phase(self.run_id, obj.name, "running")
             self.events("object_start", name=obj.name, model=obj.model)
             wanted = ids.get(obj.name) if ids is not None else None
+            # quarantine is not final: the cause may have been fixed in the source, the map or Odoo
+            retry = [sid for sid in self.ledger.source_ids_in(obj.name, ("quarantined",))
+                     if wanted is None or sid in wanted]
+            self._retry[obj.name] = retry
             if obj.options.get("match_only"):
                 result = self.match_users(obj, wanted)
                 if result.blocked:
@@ -220,6 +239,8 @@ class Loader:
                 result = PaymentRegistrar(self).register(obj, wanted, ObjectResult(obj.name, obj.model))
             else:
                 result = self.load_object(step, wanted)
+            if retry and not result.blocked:
+                self._settle_retried(obj, retry, result)
             state = "blocked" if result.blocked else "done"
             self.ledger.phase(self.run_id, obj.name, state, result.asdict(), result.blocked)
             self.events("object_done", result=result)
@@ -227,6 +248,21 @@ class Loader:
         if not blocked_maps:
             self.run_actions(results)
         return results
+
+    def _settle_retried(self, obj: ObjectMap, retry: list[str], result: ObjectResult) -> None:
+        """Count what became of the records earlier runs quarantined. One this run did not meet is no longer in
+        the source (an export whose ids changed once its ID column came back, a deleted row) or no longer selected
+        by the map: it is skipped with that reason, so it does not stay quarantined for ever."""
+        after = self.ledger.states_after(obj.name, retry)
+        tried = [after[sid][0] for sid in retry if sid in after and after[sid][1] == self.run_id]
+        gone = [sid for sid in retry if sid in after and after[sid][1] != self.run_id]
+        for sid in gone:
+            self.ledger.mark_state(self.run_id, obj.name, sid, "skipped",
+                                   "no longer in the source (or no longer selected by the map); an earlier run had "
+                                   "quarantined it")
+        result.retried = len(tried) + len(gone)
+        result.retried_landed = sum(1 for state in tried if state in LANDED_STATES)
+        result.retried_gone = len(gone)
 
     # -- state changes after loading (confirm orders, post invoices) -----------------------------------------
     def run_actions(self, results: list[ObjectResult]) -> None:
@@ -285,6 +321,7 @@ class Loader:
         """The object's records that apply to the map, transformed; counted as read, and the ones the transform
         refused already settled as skipped or quarantined (for loaders that write other than by ``load``)."""
         for record in self._records(obj, ids):
+            self.check_stop()
             if not self.engine.applies(obj, record):
                 continue
             result.read += 1
@@ -441,9 +478,23 @@ class Loader:
 
         wanted_actions: dict[str, list[str]] = {}
 
+        retry = set(self._retry.get(obj.name, ()))
+
+        def source_records() -> Iterator[SourceRecord]:
+            if since is None:
+                yield from self._records(obj, ids)
+                return
+            seen: set[str] = set()
+            for record in self.source.read(obj.source_object, since=since):
+                if record.id in retry:
+                    seen.add(record.id)
+                yield record
+            # quarantined records unchanged in the source are tried again too (the map or Odoo may have changed)
+            if retry - seen:
+                yield from self.source.read(obj.source_object, ids=retry - seen)
+
         def targets() -> Iterator[TargetRecord]:
-            records = self._records(obj, ids) if since is None else self.source.read(obj.source_object, since=since)
-            for record in records:
+            for record in source_records():
                 if record.modified_at is not None and (not newest or record.modified_at > newest[0]):
                     newest[:] = [record.modified_at]
                 if not self.engine.applies(obj, record):
@@ -498,6 +549,7 @@ class Loader:
 
         with survivors, dispatcher:
             for target in stream:
+                self.check_stop()
                 if target.outcome != "ok":
                     self._record_problem_outcome(target, result)
                     continue

@@ -22,6 +22,7 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
+from crm2odoo.verdict import Tolerance
 
 #: fields Odoo marks required but fills itself (defaults, computes, sequences) on create
 DEFAULTED: dict[str, set[str]] = {
@@ -88,15 +89,42 @@ class ValidationInfo:
     objects: list[ObjectValidation]
     findings: list[Finding] = field(default_factory=list)
     schema_problems: list[str] = field(default_factory=list)
+    tolerance: Tolerance = field(default_factory=Tolerance)
 
     @property
     def stops(self) -> bool:
         """True when migrate would stop: a schema problem, or an error in an object whose policy is stop."""
         return bool(self.schema_problems) or any(f.severity == "error" and f.action == "stop" for f in self.findings)
 
+    @property
+    def would_quarantine(self) -> dict[str, int]:
+        """object -> records migrate would quarantine (errors under the object's quarantine policy)."""
+        out: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
+        for f in self.findings:
+            if f.severity == "error" and f.action == "quarantine" and (f.object, f.source_id) not in seen:
+                seen.add((f.object, f.source_id))
+                out[f.object] += 1
+        return dict(out)
+
+    @property
+    def records(self) -> int:
+        return sum(o.records for o in self.objects)
+
+    @property
+    def over_tolerance(self) -> bool:
+        """A run would leave more quarantined records than migration.max_quarantine allows."""
+        return not self.tolerance.allows(sum(self.would_quarantine.values()), self.records)
+
+    @property
+    def ok(self) -> bool:
+        return not self.stops and not self.over_tolerance
+
     def asdict(self) -> dict[str, Any]:
         kinds = Counter(f.kind for f in self.findings if f.severity == "error")
-        return {"stops": self.stops, "schema_problems": self.schema_problems,
+        return {"stops": self.stops, "ok": self.ok, "would_quarantine": self.would_quarantine,
+                "records": self.records, "over_tolerance": self.over_tolerance,
+                "max_quarantine": self.tolerance.describe(), "schema_problems": self.schema_problems,
                 "objects": [o.__dict__ for o in self.objects], "errors_by_kind": dict(kinds),
                 "findings": [f.asdict() for f in self.findings[:5000]], "findings_total": len(self.findings)}
 

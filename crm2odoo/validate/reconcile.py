@@ -25,6 +25,7 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
+from crm2odoo.verdict import Tolerance
 
 LANDED = ("created", "updated", "matched", "unchanged", "conflict", "archived")
 #: targets that carry a file's content on ir.attachment
@@ -75,13 +76,30 @@ class ObjectReconcile:
 @dataclass
 class ReconcileInfo:
     objects: list[ObjectReconcile]
+    tolerance: Tolerance = field(default_factory=Tolerance)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(o.quarantined for o in self.objects)
+
+    @property
+    def within_tolerance(self) -> bool:
+        """Quarantined records are explained, yet not in Odoo: beyond migration.max_quarantine they are a failure."""
+        in_source = sum(o.in_source if o.in_source is not None else o.expected + o.quarantined for o in self.objects)
+        return self.tolerance.allows(self.quarantined, in_source)
+
+    @property
+    def adds_up(self) -> bool:
+        """Every count adds up, every difference is explained and every spot check matches (quarantines aside)."""
+        return all(o.ok for o in self.objects)
 
     @property
     def ok(self) -> bool:
-        return all(o.ok for o in self.objects)
+        return self.adds_up and self.within_tolerance
 
     def asdict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "objects": [o.asdict() for o in self.objects]}
+        return {"ok": self.ok, "quarantined": self.quarantined, "within_tolerance": self.within_tolerance,
+                "max_quarantine": self.tolerance.describe(), "objects": [o.asdict() for o in self.objects]}
 
 
 class Reconciler:

@@ -103,7 +103,7 @@ def migrate_under(world: World, plan: FaultPlan | None, *, attempts: int = 1,
     finally:
         world.injected = world.server.faults_injected
         world.server.set_faults(None)
-    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok, info.asdict()
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.adds_up, info.asdict()
     assert_exactly_once(world.root, client, before)
     client.close()
     return info

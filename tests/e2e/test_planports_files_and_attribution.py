@@ -103,7 +103,7 @@ def test_fields_an_addon_created_are_reused_and_provisioning_creates_nothing(
     before = {m: set(odoo.fields_get(m, ["type"])) for m in ("res.partner", "crm.lead", "sale.order")}
 
     info = api.migrate(root)
-    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.adds_up
     assert info.provisioned.fields_created == [] and info.provisioned.models_created == []
     ledger = Ledger(root / ".crm2odoo" / "ledger.sqlite")
     try:
@@ -136,7 +136,7 @@ def test_every_attachment_is_verified_by_checksum_and_a_corrupted_one_is_reporte
     # each file closes its batch at once; the file-less record (its file was not found) goes with the next one
     assert server.call_log.count(("ir.attachment", "load")) == len(files) + 1
 
-    assert info.reconcile is not None and info.reconcile.ok
+    assert info.reconcile is not None and info.reconcile.adds_up
     attachment = next(o for o in info.reconcile.objects if o.name == "attachment")
     assert (attachment.content_checked, attachment.content_mismatches) == (len(files), 0)
 
@@ -214,7 +214,7 @@ def test_lead_source_and_campaign_record_by_record_rerun_and_rollback(
 
     def migrate_twice(sim: PlanportsSimulator | None) -> None:
         first = run(sim)
-        assert first.state == "done" and first.reconcile is not None and first.reconcile.ok
+        assert first.state == "done" and first.reconcile is not None and first.reconcile.adds_up
         attribution = check_leads()
         assert {s for s, _ in attribution.values()} >= {kept_source}
         assert {c for _, c in attribution.values()} >= {kept_campaign}

@@ -72,7 +72,7 @@ def test_ontraport_api_every_object_record_by_record(tmp_path: Path, odoo: OdooC
     write_config(root, f'[source]\nkind = "ontraport"\nbase_url = "{ontraport_api.url}"\napp_id = "${{E2E_OP_APP}}"\n'
                        'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch)
     info = flow(root)
-    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.adds_up
     landed = {o.name: o.created + o.updated + o.matched + o.unchanged for o in info.objects}
     for obj in ("company", "contact", "deal", "note", "task", "task_done", "product", "engagement", "stage",
                 "pipeline", "tag", "deal_tag", "custom_properties"):
@@ -145,7 +145,7 @@ def test_ontraport_csv_gives_the_same_contacts(tmp_path: Path, odoo: OdooClient,
     write_csv_exports(account, root / "exports")
     write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', odoo_settings, monkeypatch)
     info = flow(root)
-    assert info.reconcile is not None and info.reconcile.ok
+    assert info.reconcile is not None and info.reconcile.adds_up
     contacts, notes = odoo_ids(root, "contact"), odoo_ids(root, "note")
     assert len(contacts) == len(account.records[0])
     assert len(notes) == len(account.records[12]), "the contacts-with-notes export becomes one note per row"
@@ -179,7 +179,7 @@ def test_sample_loads_n_records_with_their_parents(tmp_path: Path, odoo: OdooCli
     api.plan(root)
     api.approve(root, confirm=lambda changes: True, login="e2e")
     info = api.migrate(root, sample=3)
-    assert info.kind == "sample" and info.reconcile is not None and info.reconcile.ok
+    assert info.kind == "sample" and info.reconcile is not None and info.reconcile.adds_up
     deals, contacts = odoo_ids(root, "deal"), odoo_ids(root, "contact")
     assert len(deals) == 3
     partners = {r["partner_id"][0] for r in odoo.read("crm.lead", list(deals.values()), ["partner_id"]) if r["partner_id"]}
@@ -196,7 +196,7 @@ def test_planports_workbook_end_to_end(tmp_path: Path, odoo: OdooClient, odoo_se
     write_config(root, '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n', odoo_settings, monkeypatch,
                  extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
     info = flow(root)
-    assert info.reconcile is not None and info.reconcile.ok
+    assert info.reconcile is not None and info.reconcile.adds_up
     loaded = {o.name: o for o in info.objects}
     for obj in ("company", "contact", "lead", "deal", "stage", "note", "quote", "order", "board", "card"):
         assert loaded[obj].created + loaded[obj].updated + loaded[obj].matched > 0, obj
@@ -302,7 +302,7 @@ def test_ontraport_choices_tasks_as_project_tasks_campaigns_and_engagement_as_to
                        'api_key = "${E2E_OP_KEY}"\n', odoo_settings, monkeypatch,
                  extra='tasks = "project_task"\ncampaigns = "field"\nengagement = "aggregate"\n')
     info = flow(root)
-    assert info.state == "done" and info.reconcile is not None and info.reconcile.ok, info.asdict()
+    assert info.state == "done" and info.reconcile is not None and info.reconcile.adds_up, info.asdict()
     contacts = odoo_ids(root, "contact")
     partners = {r["id"]: r for r in odoo.read("res.partner", list(contacts.values()),
                                                ["x_engagement_count", "x_engagement_kinds", "x_last_engagement",
