@@ -241,7 +241,7 @@ def test_two_migrates_at_once_load_everything_exactly_once(tmp_path: Path, serve
             time.sleep(0.2)
         second = cli(tmp_path, "migrate")
         assert second.returncode == 2 and "is writing in this project" in second.stderr, last_lines(second)
-        out, err = first.communicate(timeout=300)
+        _out, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
             first.kill()
