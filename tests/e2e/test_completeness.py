@@ -7,15 +7,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crm2odoo import api
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.executor import Loader, ObjectResult
+from crm2odoo.mapping.engine import Engine
 from crm2odoo.odoo.client import OdooClient, OdooSettings
-from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator, generate_account
+from crm2odoo.odoo.schema import Schema
+from crm2odoo.sources.base import Catalog
+from crm2odoo.testing.memory import MemorySource
+from crm2odoo.testing.ontraport_sim import (
+    OntraportAccount,
+    OntraportSimulator,
+    generate_account,
+    write_csv_exports,
+)
 from crm2odoo.testing.planports_workbook import generate_workbook
 
+from .test_delta import stamped
+from .test_loader import _track, make_spec, run
 from .test_sources_e2e import API_KEY, APP_ID, write_config
 
 
@@ -110,3 +123,89 @@ def test_sample_brings_every_line_of_its_orders_and_every_column_of_its_boards(
     boards = set(landed["board"].values())
     assert all(set(projects) & boards for projects in columns.values())
     assert len(landed["card"]) < len(truth["card"]), "still a sample"
+
+
+def test_csv_delta_catches_a_row_changed_without_a_new_date_modified_and_ignores_unmapped_columns(
+        tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings, account: OntraportAccount,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "csv"
+    api.init_project(root, "ontraport-csv")
+    write_csv_exports(account, root / "exports")
+    write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', odoo_settings, monkeypatch)
+    planned(root)
+    spec = api.load_spec(root / "mapping.yaml")
+    assert any(line.sources == ["unique_id"] and line.ignore for line in spec.objects["contact"].fields), \
+        "Unique ID is a column the map leaves out"
+    first = api.migrate(root)
+    assert first.state == "done"
+    contacts = account.records[0]
+    later = str(max(int(c["dlm"]) for c in contacts.values()) + 86400)  # after the cursor
+    contacts[1]["city"] = "Basel"  # edited, and the export's Date Modified did not move
+    contacts[2]["unique_id"], contacts[2]["dlm"] = "U-CHANGED-2", later
+    contacts[3]["unique_id"] = "U-CHANGED-3"  # an unmapped column, same date
+    contacts[4]["city"], contacts[4]["dlm"] = "Bern", later  # an ordinary change
+    write_csv_exports(account, root / "exports")
+
+    info = api.migrate(root, delta=True)
+    result = next(o for o in info.objects if o.name == "contact")
+    assert result.updated == 2, result.asdict()
+    assert result.changed_undated == 1, result.asdict()
+    ids = odoo_ids(root, "contact")
+    cities = {r["id"]: r["city"] for r in odoo.read("res.partner", [ids["1"], ids["4"]], ["city"])}
+    assert cities == {ids["1"]: "Basel", ids["4"]: "Bern"}
+    assert all(o.changed_undated == 0 for o in info.objects if o.name != "contact")
+    ledger = ledger_of(root)
+    try:
+        warnings = [(i["object"], i["source_id"]) for i in ledger.issues(run_id=info.run_id, kinds=["warning"])
+                    if "changed without a new modified date" in i["reason"]]
+    finally:
+        ledger.close()
+    assert warnings == [("contact", "1")]
+    report = info.report.read_text(encoding="utf-8").lower()
+    assert "changed without a new modified date" in report and "| contact | 1 | 1 |" in report
+
+    again = api.migrate(root, delta=True)
+    assert all(o.created == o.updated == o.changed_undated == 0 for o in again.objects), \
+        [o.asdict() for o in again.objects]
+
+
+def odoo_ids(root: Path, obj: str) -> dict[str, int]:
+    ledger = ledger_of(root)
+    try:
+        return ledger.id_map(obj)
+    finally:
+        ledger.close()
+
+
+def test_delta_over_an_api_asks_for_changes_since_and_over_files_reads_all(
+        odoo: OdooClient, tmp_path: Path, tag: str, cleanup: Any) -> None:
+    """The same edit without a new modified date: a source that reads cheaply (files) finds it by content; an API
+    source is asked only for what changed since the cursor, and does not see it (the README says so)."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    spec = make_spec(tag)
+    data = stamped(tag)
+    run(odoo, ledger, spec, data)
+    _track(cleanup, ledger, odoo, tag)
+    ayse = next(r for r in data["contact"] if r.id == "11")
+    ayse.values["city"] = "Ankara"  # its modified date, a day before the newest, stays as it was
+
+    def delta(files: bool) -> ObjectResult:
+        run_id = ledger.start_run("delta", mapping_hash=spec.content_hash(), options={})
+        source = MemorySource(Catalog("memory", ()), data, full_read_is_cheap=files)
+        loader = Loader(client=odoo, schema=Schema(odoo), ledger=ledger, spec=spec, engine=Engine(spec),
+                        source=source, run_id=run_id, batch_size=2, workers=1, delta=True)
+        results = {r.name: r for r in loader.run()}
+        ledger.finish_run(run_id, "done")
+        return results["contact"]
+
+    over_api = delta(files=False)
+    assert (over_api.updated, over_api.changed_undated) == (0, 0), "not asked for, not seen"
+    assert over_api.read < len(data["contact"])
+    from_files = delta(files=True)
+    assert (from_files.updated, from_files.changed_undated, from_files.changed_undated_ids) == (1, 1, ["11"])
+    assert from_files.read == len(data["contact"]), "files are read whole"
+    assert odoo.read("res.partner", [ledger.id_map("contact")["11"]], ["city"])[0]["city"] == "Ankara"
+    warnings = [i["source_id"] for i in ledger.issues(kinds=["warning"])
+                if i["reason"].startswith("changed without a new modified date")]
+    assert warnings == ["11"]
+    ledger.close()
