@@ -138,7 +138,7 @@ class ObjectResult:
     quarantined: int = 0
     conflicts: int = 0
     archived: int = 0
-    changed_undated: int = 0  # content changed, modified date not newer than the last run's (files only)
+    changed_undated: int = 0  # content changed, modified date older than the cursor (sources read whole on delta)
     changed_undated_ids: list[str] = field(default_factory=list)  # the first UNDATED_SHOWN of them, for the report
     blocked: str = ""
 
@@ -452,10 +452,10 @@ class Loader:
             for record in records:
                 if record.modified_at is not None and (not newest or record.modified_at > newest[0]):
                     newest[:] = [record.modified_at]
-                if since is not None and record.modified_at is not None and record.modified_at < since:
-                    undated.add(record.id)
                 if not self.engine.applies(obj, record):
                     continue
+                if since is not None and record.modified_at is not None and record.modified_at < since:
+                    undated.add(record.id)
                 result.read += 1
                 calls = actions_for(obj, record)
                 if calls:
@@ -578,8 +578,9 @@ class Loader:
         """Those of ``targets`` not already in Odoo as they are now (one indexed ledger read for them all).
 
         The hash is of the transformed record: a change of a column the map leaves out is no change, an edit of
-        the map is. A landed record of ``undated`` (its modified date not newer than the last run's) whose hash
-        moved is counted and listed as 'changed without a new modified date'."""
+        the map is. A landed record of ``undated`` (its modified date older than the delta's since, so a read of
+        what changed since would have left it out) whose hash moved is counted and listed as 'changed without a
+        new modified date'."""
         if not targets:
             return []
         fates = self.ledger.fates(obj.name, [t.source_id for t in targets])
