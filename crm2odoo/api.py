@@ -20,14 +20,14 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.addon import AddonInfo, plan_addon
 from crm2odoo.load.addon import write_addon as write_addon_files
 from crm2odoo.load.executor import Loader, ObjectResult
-from crm2odoo.load.order import spec_order
+from crm2odoo.load.order import parts, spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.load.rollback import Rollback, RollbackResult
 from crm2odoo.lock import current_holder, project_lock
-from crm2odoo.mapping.engine import Engine
-from crm2odoo.mapping.spec import MappingSpec, dump_spec, load_spec, save_spec, spec_from_data
-from crm2odoo.mapping.transforms import TransformContext
+from crm2odoo.mapping.engine import Engine, TargetRecord
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap, dump_spec, load_spec, save_spec, spec_from_data
+from crm2odoo.mapping.transforms import Ref, Refs, TransformContext
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.project import Project
@@ -376,31 +376,62 @@ def run_shortfall(ledger: Ledger, run_id: int, results: list[ObjectResult], *, c
 
 
 def sample_ids(source: Source, engine: Engine, spec: MappingSpec, size: int) -> dict[str, set[str]]:
-    """N records per object plus every record they link to (parents of parents included)."""
+    """N records per object plus every record they link to (parents of parents included), and every part of a
+    whole that comes (all lines of an invoice or an order, all columns of a board): a sample of whole records,
+    whose invoices add up and whose payments have something to settle."""
     steps = spec_order(spec)
     needed: dict[str, set[str]] = {}
-    chosen: dict[str, set[str]] = {}
-    for step in reversed(steps):
-        obj = step.map
-        picked: set[str] = set()
+    chosen: dict[str, set[str]] = {step.map.name: set() for step in steps}
 
-        def note(record: Any, obj: Any = obj, picked: set[str] = picked) -> None:
-            picked.add(record.id)
-            for ref in engine.transform(obj, record).refs():
-                needed.setdefault(ref.object, set()).add(ref.source_id)
+    def note(obj: ObjectMap, record: Any, target: TargetRecord | None = None) -> None:
+        chosen[obj.name].add(record.id)
+        for ref in (target or engine.transform(obj, record)).refs():
+            needed.setdefault(ref.object, set()).add(ref.source_id)
 
-        for record in source.read(obj.source_object):
-            if len(picked) >= size:
-                break
-            if engine.applies(obj, record):
-                note(record)
-        extra = needed.get(obj.name, set()) - picked
+    def linked(obj: ObjectMap) -> None:
+        extra = needed.get(obj.name, set()) - chosen[obj.name]
         if extra:
             for record in source.read(obj.source_object, ids=extra):
                 if engine.applies(obj, record):
-                    note(record)
-        chosen[obj.name] = picked
-    return chosen
+                    note(obj, record)
+
+    # dependents come before the maps they link to in this order, so one pass reaches every parent's parent
+    for step in reversed(steps):
+        for record in source.read(step.map.source_object):
+            if len(chosen[step.map.name]) >= size:
+                break
+            if engine.applies(step.map, record):
+                note(step.map, record)
+        linked(step.map)
+    # a part brought in may link to a new whole (a line's other order) or a new parent: repeat until nothing moves
+    scanned: dict[tuple[str, str], int] = {}
+    while True:
+        grew = False
+        for part in parts(spec):
+            key = (part.part.name, part.whole)
+            wholes = chosen[part.whole]
+            if scanned.get(key) == len(wholes) or not wholes:
+                continue
+            scanned[key] = len(wholes)
+            for record in source.read(part.part.source_object):
+                if record.id in chosen[part.part.name] or not engine.applies(part.part, record):
+                    continue
+                target = engine.transform(part.part, record)
+                if _points_into(target.vals.get(part.field), wholes):
+                    note(part.part, record, target)
+                    grew = True
+        if not grew:
+            return chosen
+        for step in reversed(steps):
+            linked(step.map)
+
+
+def _points_into(value: Any, source_ids: set[str]) -> bool:
+    if isinstance(value, Ref):
+        return value.source_id in source_ids
+    if isinstance(value, Refs):
+        return any(sid in source_ids for sid in value.source_ids)
+    return False
 
 
 def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = None, delta: bool = False,

@@ -66,7 +66,8 @@ def _events(kind: str, **data: Any) -> None:
             click.echo(f"  {r.name:<20} read {r.read}, created {r.created}, updated {r.updated}, matched {r.matched}, "
                        f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}"
                        + (f", conflicts {r.conflicts}" if r.conflicts else "")
-                       + (f", archived {r.archived}" if r.archived else ""),
+                       + (f", archived {r.archived}" if r.archived else "")
+                       + (f", changed without a new modified date {r.changed_undated}" if r.changed_undated else ""),
                        err=True)
     elif kind == "resume":
         how = "interrupted" if data.get("state") == "interrupted" else "unfinished"

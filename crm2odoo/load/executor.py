@@ -19,7 +19,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +140,8 @@ class ObjectResult:
     quarantined: int = 0
     conflicts: int = 0
     archived: int = 0
+    changed_undated: int = 0  # content changed, modified date older than the cursor (sources read whole on delta)
+    changed_undated_ids: list[str] = field(default_factory=list)  # the first UNDATED_SHOWN of them, for the report
     blocked: str = ""
     retried: int = 0  # quarantined by an earlier run and tried again by this one
     retried_landed: int = 0  # of those, now in Odoo
@@ -475,17 +477,20 @@ class Loader:
 
         newest: list[dt.datetime] = []
         since = self._since(obj) if self.delta and ids is None else None
+        # files are read whole and the content hash decides; an API is asked only for what changed since the cursor
+        read_since = None if self.source.full_read_is_cheap else since
+        undated: set[str] = set()  # read, though a since-filtered read would have left them out
 
         wanted_actions: dict[str, list[str]] = {}
 
         retry = set(self._retry.get(obj.name, ()))
 
         def source_records() -> Iterator[SourceRecord]:
-            if since is None:
+            if read_since is None:
                 yield from self._records(obj, ids)
                 return
             seen: set[str] = set()
-            for record in self.source.read(obj.source_object, since=since):
+            for record in self.source.read(obj.source_object, since=read_since):
                 if record.id in retry:
                     seen.add(record.id)
                 yield record
@@ -499,6 +504,8 @@ class Loader:
                     newest[:] = [record.modified_at]
                 if not self.engine.applies(obj, record):
                     continue
+                if since is not None and record.modified_at is not None and record.modified_at < since:
+                    undated.add(record.id)
                 result.read += 1
                 calls = actions_for(obj, record)
                 if calls:
@@ -547,9 +554,13 @@ class Loader:
             for item in changed:
                 dispatcher.add(item, self._document_of(item) if ordered else None)
 
+        batch_undated: set[str] = set()
         with survivors, dispatcher:
             for target in stream:
                 self.check_stop()
+                if target.source_id in undated:
+                    undated.discard(target.source_id)
+                    batch_undated.add(target.source_id)
                 if target.outcome != "ok":
                     self._record_problem_outcome(target, result)
                     continue
@@ -564,9 +575,9 @@ class Loader:
                 if binary_fields:
                     waiting_bytes += encoded_size(target, binary_fields)
                 if len(waiting) >= self.batch_size or waiting_bytes >= MAX_BATCH_BYTES:
-                    queue(self._changed(obj, waiting, result))
-                    waiting, waiting_bytes = [], 0
-            queue(self._changed(obj, waiting, result))
+                    queue(self._changed(obj, waiting, result, batch_undated))
+                    waiting, waiting_bytes, batch_undated = [], 0, set()
+            queue(self._changed(obj, waiting, result, batch_undated))
             send_window()
             dispatcher.finish()
         if deferred_all:
@@ -613,19 +624,36 @@ class Loader:
                                               "deleted in the source: archived in Odoo", r.locator) for r in gone])
         result.archived += len(gone)
 
-    def _changed(self, obj: ObjectMap, targets: list[TargetRecord], result: ObjectResult) -> list[TargetRecord]:
-        """Those of ``targets`` not already in Odoo as they are now (one indexed ledger read for them all)."""
+    def _changed(self, obj: ObjectMap, targets: list[TargetRecord], result: ObjectResult,
+                 undated: Collection[str] = ()) -> list[TargetRecord]:
+        """Those of ``targets`` not already in Odoo as they are now (one indexed ledger read for them all).
+
+        The hash is of the transformed record: a change of a column the map leaves out is no change, an edit of
+        the map is. A landed record of ``undated`` (its modified date older than the delta's since, so a read of
+        what changed since would have left it out) whose hash moved is counted and listed as 'changed without a
+        new modified date'."""
         if not targets:
             return []
         fates = self.ledger.fates(obj.name, [t.source_id for t in targets])
         out: list[TargetRecord] = []
+        unnoticed: list[TargetRecord] = []
         for target in targets:
-            fate = fates.get(target.source_id)
-            if fate is not None and fate[0] in ("created", "updated", "matched", "unchanged") \
-                    and fate[1] == target.content_hash and fate[2]:
+            state, known_hash, odoo_id = fates.get(target.source_id) or ("", None, None)
+            landed = state in ("created", "updated", "matched", "unchanged") and bool(odoo_id)
+            if landed and known_hash == target.content_hash:
                 result.unchanged += 1
                 continue
+            if landed and known_hash is not None and target.source_id in undated:
+                unnoticed.append(target)
             out.append(target)
+        if unnoticed:
+            result.changed_undated += len(unnoticed)
+            room = UNDATED_SHOWN - len(result.changed_undated_ids)
+            result.changed_undated_ids.extend(t.source_id for t in unnoticed[:max(room, 0)])
+            self.ledger.add_issues(self.run_id, [
+                (obj.name, t.source_id, "warning", None, None,
+                 "changed without a new modified date: its content differs from what was loaded, though its "
+                 "modified date is not newer than the last run's", t.locator) for t in unnoticed])
         return out
 
     def _document_of(self, target: TargetRecord) -> tuple[str, int] | str:
@@ -1195,5 +1223,6 @@ class Loader:
 
 
 SINCE_OVERLAP_SECONDS = 60
+UNDATED_SHOWN = 20  # records 'changed without a new modified date' named in the report; all are in the ledger
 
 

@@ -29,6 +29,18 @@ PHASE_RANK: dict[str, int] = {
 }
 CUSTOM_RANK = 90
 
+#: Odoo models whose records are parts of a whole: the field that names the whole and the whole's model. A whole
+#: without all its parts is not the record the source has (an invoice's total is the sum of its lines, a board
+#: shows its columns, a pipeline its stages), so a sample that brings a whole brings every part of it. Decided by
+#: the target models, so it holds whatever the maps are called.
+PART_OF: dict[str, tuple[str, str]] = {
+    "account.move.line": ("move_id", "account.move"),
+    "sale.order.line": ("order_id", "sale.order"),
+    "purchase.order.line": ("order_id", "purchase.order"),
+    "project.task.type": ("project_ids", "project.project"),
+    "crm.stage": ("team_id", "crm.team"),
+}
+
 
 class CycleDetected(MappingError):
     """Maps reference each other in a loop that no deferred field can break."""
@@ -53,6 +65,32 @@ def references(obj: ObjectMap) -> set[str]:
             out.add(str(params.get("object", "user")))
         elif line.transform == "record_ref":
             out.update(str(o) for o in params.get("objects") or [])
+    return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """Records of map ``part`` belong to one record of map ``whole``, named by their ``field``."""
+
+    part: ObjectMap
+    whole: str
+    field: str
+
+
+def parts(spec: MappingSpec) -> list[Part]:
+    """Every (part map, whole map) pair of the enabled maps: a map whose model is a part of another model, with a
+    ref line from the field naming the whole to a map of the whole's model."""
+    enabled = {o.name: o for o in spec.enabled_objects()}
+    out: list[Part] = []
+    for obj in enabled.values():
+        if obj.model not in PART_OF:
+            continue
+        field_name, whole_model = PART_OF[obj.model]
+        for line in obj.fields:
+            whole = enabled.get(str(line.params.get("object") or ""))
+            if not line.ignore and line.target == field_name and line.transform in ("ref", "refs") \
+                    and whole is not None and whole.model == whole_model and whole.name != obj.name:
+                out.append(Part(obj, whole.name, field_name))
     return out
 
 

@@ -74,6 +74,15 @@ def migrate_markdown(data: dict[str, Any]) -> str:
              f"Elapsed: {data['elapsed_seconds']} s" + (" (resumed)" if data["resumed"] else ""), "",
              table(["object", "model", "read", "created", "updated", "matched", "merged", "unchanged", "skipped",
                     "quarantined", "conflicts", "archived (deleted in source)", "blocked"], rows)]
+    undated = [o for o in data["objects"] if o.get("changed_undated")]
+    if undated:
+        parts += ["", "## Changed without a new modified date", "",
+                  "Their content differs from what the last run loaded, though the source's modified date did not "
+                  "move: the delta found them by content and sent the change. Each is a warning in the ledger.", "",
+                  table(["object", "records", "source ids"],
+                        [[o["name"], o["changed_undated"], ", ".join(o.get("changed_undated_ids") or [])
+                          + (", ..." if o["changed_undated"] > len(o.get("changed_undated_ids") or []) else "")]
+                         for o in undated])]
     prov = data["provisioned"]
     if prov["models"] or prov["fields"]:
         parts += ["", "Created in Odoo: " + ", ".join(prov["models"] + prov["fields"])]

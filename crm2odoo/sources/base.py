@@ -160,6 +160,10 @@ class Source(Protocol):
     """A connector. Instances are made by :func:`crm2odoo.sources.open_source` from the [source] config."""
 
     kind: str
+    #: reading every record is cheap (local files): a delta reads them all and the content hash decides what
+    #: changed, so a row edited without a new modified date is not missed. False for APIs: a delta asks only for
+    #: records modified since the last run, and a change that did not move the modified date is not seen.
+    full_read_is_cheap: bool
 
     def discover(self) -> Catalog:
         """Learn objects, fields (with custom fields and options), counts and the non-migratable inventory."""

@@ -11,9 +11,12 @@ from crm2odoo.sources.base import Catalog, SourceRecord
 class MemorySource:
     kind = "memory"
 
-    def __init__(self, catalog: Catalog, records: dict[str, list[SourceRecord]]) -> None:
+    def __init__(self, catalog: Catalog, records: dict[str, list[SourceRecord]], *,
+                 full_read_is_cheap: bool = False) -> None:
         self.catalog = catalog
         self.data = records
+        # False by default: deltas ask for changes since the cursor, as over an API
+        self.full_read_is_cheap = full_read_is_cheap
 
     def discover(self) -> Catalog:
         return self.catalog

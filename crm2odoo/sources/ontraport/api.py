@@ -93,6 +93,7 @@ class OntraportApiSource:
     """The REST connector. Construct with the resolved ``[source]`` settings."""
 
     kind = "ontraport"
+    full_read_is_cheap = False
 
     def __init__(self, settings: SourceSettings) -> None:
         values = settings.values

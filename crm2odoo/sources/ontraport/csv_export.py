@@ -92,6 +92,7 @@ class OntraportCsvSource:
     """Reads a folder of Ontraport UI exports."""
 
     kind = "ontraport-csv"
+    full_read_is_cheap = True
 
     def __init__(self, settings: SourceSettings) -> None:
         self.folder = settings.path()

@@ -86,6 +86,7 @@ class PlanportsApiSource:
     """Source over Planports' REST API (bearer token from /api/token)."""
 
     kind = KIND
+    full_read_is_cheap = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings

@@ -144,6 +144,7 @@ class PlanportsWorkbookSource:
     """Source over Planports .xlsx exports."""
 
     kind = KIND
+    full_read_is_cheap = True
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from crm2odoo.errors import MappingError, TransformError
-from crm2odoo.load.order import CycleDetected, spec_order
+from crm2odoo.load.order import CycleDetected, parts, spec_order
 from crm2odoo.mapping.engine import Engine, safe_id, xmlid_for
 from crm2odoo.mapping.spec import spec_from_data
 from crm2odoo.mapping.transforms import Merge, RecordRef, Ref, Refs
@@ -145,3 +145,25 @@ def test_self_reference_is_deferred_not_a_cycle() -> None:
                                                  "params": {"object": "company"}})
     steps = {s.map.name: s for s in spec_order(spec_from_data(data))}
     assert steps["company"].deferred_self and not steps["contact"].deferred_self
+
+
+def test_parts_of_wholes_come_from_target_models_not_map_names() -> None:
+    def line(source: str, target: str, obj: str, transform: str = "ref") -> dict[str, object]:
+        return {"source": source, "target": target, "transform": transform, "params": {"object": obj}}
+
+    data = {"objects": {
+        "rechnung": {"source_object": "invoice", "model": "account.move", "fields": []},
+        "posten": {"source_object": "invoice_line", "model": "account.move.line",
+                   "fields": [line("rechnung_id", "move_id", "rechnung"), line("artikel", "product_id", "artikel")]},
+        "artikel": {"source_object": "product", "model": "product.product", "fields": []},
+        "tafel": {"source_object": "board", "model": "project.project", "fields": []},
+        "spalte": {"source_object": "board_column", "model": "project.task.type",
+                   "fields": [line("tafel", "project_ids", "tafel", "refs")]},
+        "karte": {"source_object": "card", "model": "project.task", "fields": [line("tafel", "project_id", "tafel")]},
+        # a line whose whole-field points at a map of another model is no part of it
+        "notiz": {"source_object": "note", "model": "sale.order.line", "fields": [line("k", "order_id", "karte")]},
+    }}
+    found = {(p.part.name, p.whole, p.field) for p in parts(spec_from_data(data))}
+    assert found == {("posten", "rechnung", "move_id"), ("spalte", "tafel", "project_ids")}
+    data["objects"]["posten"]["fields"][0]["ignore"] = True  # type: ignore[index]
+    assert {p.part.name for p in parts(spec_from_data(data))} == {"spalte"}

@@ -33,3 +33,22 @@ def test_markdown_subset() -> None:
     out = markdown_to_html("# Title\n\n- one **two**\n\n| a | b |\n|---|---|\n| 1 | `x` |\n")
     assert "<h1>Title</h1>" in out and "<li>one <strong>two</strong></li>" in out
     assert "<td><code>x</code></td>" in out
+
+
+def test_migrate_report_names_records_changed_without_a_new_modified_date() -> None:
+    def result(name: str, undated: int, ids: list[str]) -> dict[str, object]:
+        counts = dict.fromkeys(("read", "created", "updated", "matched", "merged", "unchanged", "skipped",
+                                "quarantined", "conflicts", "archived"), 0)
+        return {"name": name, "model": "res.partner", **counts, "blocked": "", "changed_undated": undated,
+                "changed_undated_ids": ids}
+
+    data: dict[str, object] = {"run_id": 2, "kind": "delta", "state": "done", "elapsed_seconds": 1.0,
+                               "resumed": False, "provisioned": {"models": [], "fields": []}, "reconcile": None,
+                               "objects": [result("company", 0, [])]}
+    assert "modified date" not in render.migrate_markdown(data)
+    data["objects"] = [result("company", 0, []), result("contact", 25, [f"c|{n}" for n in range(20)])]
+    text = render.migrate_markdown(data)
+    assert "## Changed without a new modified date" in text
+    row = next(line for line in text.splitlines() if line.startswith("| contact | 25 |"))
+    assert "c\\|0" in row and row.endswith(", ... |"), "ids escaped, and the rest said to exist"
+    assert "| company | 0 |" not in text.split("## Changed without")[1]
