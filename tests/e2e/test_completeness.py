@@ -97,7 +97,7 @@ def test_sample_brings_every_line_of_its_orders_and_every_column_of_its_boards(
                  extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
     planned(root)
     info = api.migrate(root, sample=2)
-    assert info.kind == "sample" and info.reconcile is not None and info.reconcile.ok, info.asdict()
+    assert info.kind == "sample" and info.reconcile is not None and info.reconcile.adds_up, info.asdict()
     truth = dataset.records
     ledger = ledger_of(root)
     try:
