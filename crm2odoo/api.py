@@ -371,6 +371,9 @@ def run_shortfall(ledger: Ledger, run_id: int, results: list[ObjectResult], *, c
                      unsettled={n: counts.get(n, {}).get("sending", 0) for n in sorted(names)
                                 if counts.get(n, {}).get("sending", 0)},
                      blocked={r.name: r.blocked for r in results if r.blocked},
+                     unexplained={r.name: r.read - settled for r in results
+                                  if (settled := r.created + r.updated + r.matched + r.unchanged + r.merged + r.skipped
+                                      + r.quarantined + r.conflicts) < r.read and not r.blocked},
                      conflicts=sum(r.conflicts for r in results), conflicts_stop=conflicts_stop,
                      reasons=top_reasons(reasons))
 

@@ -74,6 +74,7 @@ class Shortfall:
     quarantined: dict[str, int] = field(default_factory=dict)
     unsettled: dict[str, int] = field(default_factory=dict)  # still 'sending': a write whose answer never came
     blocked: dict[str, str] = field(default_factory=dict)  # object -> why
+    unexplained: dict[str, int] = field(default_factory=dict)  # read, yet no outcome was counted for them
     conflicts: int = 0
     conflicts_stop: bool = False  # migration.conflicts = "stop": conflicts wait for a person
     reasons: list[tuple[str, int]] = field(default_factory=list)
@@ -83,7 +84,7 @@ class Shortfall:
         return sum(self.quarantined.values())
 
     def within(self, tolerance: Tolerance) -> bool:
-        return (not self.blocked and not any(self.unsettled.values())
+        return (not self.blocked and not any(self.unsettled.values()) and not any(self.unexplained.values())
                 and not (self.conflicts and self.conflicts_stop)
                 and tolerance.allows(self.quarantined_total, self.read))
 
@@ -104,6 +105,10 @@ class Shortfall:
         if unsettled:
             out.append(f"{unsettled} records were sent without a confirmed answer "
                        f"({', '.join(f'{k} {v}' for k, v in self.unsettled.items() if v)}): run the command again")
+        unexplained = sum(self.unexplained.values())
+        if unexplained:
+            out.append(f"{unexplained} records were read but no outcome was recorded for them "
+                       f"({', '.join(f'{k} {v}' for k, v in self.unexplained.items() if v)}): please report this")
         if self.conflicts and self.conflicts_stop:
             out.append(f"{self.conflicts} conflicts (changed in Odoo and in the source) wait for a decision: "
                        "see the report, then set migration.conflicts or edit the records")
@@ -111,7 +116,7 @@ class Shortfall:
 
     def asdict(self) -> dict[str, Any]:
         return {"read": self.read, "quarantined": self.quarantined, "quarantined_total": self.quarantined_total,
-                "unsettled": self.unsettled, "blocked": self.blocked, "conflicts": self.conflicts,
+                "unsettled": self.unsettled, "unexplained": self.unexplained, "blocked": self.blocked, "conflicts": self.conflicts,
                 "reasons": [{"reason": r, "count": n} for r, n in self.reasons]}
 
 
