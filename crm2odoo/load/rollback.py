@@ -150,8 +150,9 @@ class Rollback:
         meta = self.schema.fields(model)
         changed: list[tuple[RecordRow, list[str]]] = []
         with_written = [r for r in rows if r.written]
+        # text and HTML too: the landed value is what Odoo stored (sanitised), so it compares exactly
         names = sorted({n for r in with_written for n in (r.written or {}) if n in meta
-                        and meta[n].get("type") in _COMPARABLE})
+                        and meta[n].get("type") in (*_COMPARABLE, "text", "html")})
         if not names or not with_written:
             return changed
         current = {int(r["id"]): r for r in self.client.read(model, [int(r.odoo_id or 0) for r in with_written], names,
