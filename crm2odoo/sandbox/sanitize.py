@@ -119,7 +119,7 @@ class _Sanitiser(HTMLParser):
             self.out.append(f"</{self.stack.pop()}>")
         self._close_implied()
         body = "".join(self.out).strip()
-        if self.top_nodes == 1 and not self.top_text or self.has_block:
+        if (self.top_nodes == 1 and not self.top_text) or self.has_block:
             return body
         return f"<span>{body}</span>"
 
