@@ -2,7 +2,9 @@
 
 Per object: records in the source; expected in Odoo (source minus merged duplicates, skips and quarantines);
 landed according to the ledger; present in Odoo by external ID. Then N random landed records per object are
-read back and every mapped field compared with what the map produces from the source today; references
+read back and every mapped field compared twice: with the landed value (what Odoo stored when the tool wrote it:
+someone or something changed it since?) and the landed value with what the map produces from the source today
+(a source change not migrated yet?), under the rules the loader follows (load/rules.py); references
 (contact -> company, deal -> partner/stage/team/owner, note -> its record) are part of that comparison.
 Every migrated attachment's content is verified, not a sample: the sha1 of the source bytes against the
 ``checksum`` Odoo computed when it stored the file (the content itself is never read back).
