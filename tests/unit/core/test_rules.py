@@ -111,3 +111,24 @@ def test_the_ledger_keeps_landed_values_tied_to_the_write_they_followed(tmp_path
     assert row is not None and row.landed_value("website") is None and row.landed_value("name") == "A"
     assert row.stored == {"website": "b.example.com", "name": "A"}
     assert row.landed_value("city") is None, "a field never written has no landed value"
+
+
+def test_a_ledger_from_before_landed_values_is_migrated_and_falls_back_to_the_values_sent(tmp_path: Path) -> None:
+    import sqlite3
+
+    from crm2odoo.ledger import db as ledger_db
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as old:
+        for version, script in ledger_db._MIGRATIONS:
+            if version <= 2:
+                old.executescript(script)
+        old.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+        old.execute("INSERT INTO records (object, source_id, model, xmlid, odoo_id, state, written, updated_at) "
+                    "VALUES ('contact', '1', 'res.partner', 'crm2odoo.x_1', 41, 'created', "
+                    "'{\"website\": \"a.example.com\"}', '2024-01-01 00:00:00')")
+    ledger = Ledger(path)
+    assert ledger.meta("schema_version") == str(ledger_db.SCHEMA_VERSION) == "3"
+    row = ledger.get("contact", "1")
+    assert row is not None and row.landed is None and row.landed_value("website") is None
+    assert row.stored == {"website": "a.example.com"}
