@@ -34,6 +34,7 @@ from crm2odoo.load.resolve import Resolver, cell, column, quiet_context, read_ce
 from crm2odoo.load.rules import (
     DEFAULT_SENSITIVE,
     PARTNER_ADDRESS,
+    changed_since_landed,
     odoo_fills,
     partner_cells_for_version,
     same_stored,
@@ -864,6 +865,7 @@ class Loader:
             if row is None or not written:
                 kept.append(p)
                 continue
+            sent_before = {k: str(v) for k, v in written.items()}
             now = read_cells(row, p.cells, fields_meta)
             send: dict[str, str] = {}
             clashes: list[str] = []
@@ -878,8 +880,9 @@ class Loader:
                     p.relink[name] = [[4, i] for i in sorted(new_ids - old_ids)] + [[3, i] for i in
                                                                                    sorted(old_ids - new_ids)]
                     continue
-                landed = stored.get(name)
-                if landed is not None and not same_cell(str(landed), now[name], fields_meta[name], name=name) \
+                if before is not None and ledger_row is not None and changed_since_landed(
+                        str(before), ledger_row.landed_value(name), now[name], fields_meta[name], name,
+                        model=obj.model, cells=sent_before) \
                         and not same_stored(value, now[name], fields_meta[name], name):
                     clashes.append(name)
                     continue
