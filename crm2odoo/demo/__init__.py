@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo import api
-from crm2odoo.errors import ProjectError
+from crm2odoo.errors import ProjectError, UserFacingError
 from crm2odoo.project import Project
 
 DEMO_SEED = 7
 PASSWORD_ENV = "CRM2ODOO_DEMO_ODOO_PASSWORD"
 SIZES = {"contacts": 400, "companies": 60, "deals": 150}
+#: records per object the demo's reconciliation reads back and compares field by field
+SPOT_CHECK = 25
 
 
 def _free_port() -> int:
@@ -86,6 +88,8 @@ def run_demo(directory: Path, *, fresh: bool = False, events: Any = None) -> str
         api.approve(directory, confirm=lambda changes: True, login="demo")
         step("migrate")
         info = api.migrate(directory, events=events or (lambda *a, **k: None))
+        step(f"reconcile: every record counted, {SPOT_CHECK} per object read back and compared with the source")
+        checked = api.reconcile(directory, spot_check=SPOT_CHECK)
         step("inventory of what cannot be migrated")
         inventory = api.inventory(directory)
     finally:
@@ -99,7 +103,16 @@ def run_demo(directory: Path, *, fresh: bool = False, events: Any = None) -> str
                      f"{r.merged:>7} {r.skipped:>8} {r.quarantined:>11}" + (f"  BLOCKED: {r.blocked}" if r.blocked else ""))
     if info.reconcile is not None:
         lines += ["", "reconciliation: " + ("every landed record is in Odoo" if info.reconcile.ok else "DIFFERENCES")]
+    spotted = sum(o.spot_checked for o in checked.objects)
+    mismatches = sum(o.spot_mismatches for o in checked.objects)
+    lines.append(f"spot check: {spotted} records read back field by field, {mismatches} differ from the source")
     lines += ["", "reports:", f"  {project.reports_dir / 'discovery.md'}", f"  {info.report}", f"  {inventory}",
               f"project: {directory} (mapping.yaml, crm2odoo.toml, .crm2odoo/ledger.sqlite)",
               f"try: crm2odoo status --project {directory}"]
+    if not checked.ok or not spotted:
+        # a demo whose own data does not reconcile is a failed demo, whatever the load said
+        shown = [f"{o.name} {d.source_id}: {d.detail}" for o in checked.objects for d in o.differences
+                 if d.what not in ("skipped", "quarantined")][:10]
+        raise UserFacingError("\n".join([*lines, "", "the demo's reconciliation found differences:", *shown]),
+                              hint=f"see {project.reports_dir / 'reconcile.md'}")
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from typing import Any
 
 from crm2odoo.errors import LedgerError, LedgerMismatch
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -141,6 +141,12 @@ _MIGRATIONS: list[tuple[int, str]] = [
         PRIMARY KEY (object, source_id, action)
     );
     """),
+    (3, """
+    -- JSON of what Odoo stored for the fields the tool last wrote, read back right after the write: Odoo
+    -- normalises values (a website gains its scheme, HTML is sanitised) and fills others (defaults, dates), so
+    -- reconcile, the delta's three-way merge and rollback compare Odoo with this, never with the values sent
+    ALTER TABLE records ADD COLUMN landed TEXT;
+    """),
 ]
 
 RecordState = str
@@ -179,6 +185,28 @@ class RecordRow:
     last_run: int | None
     reason: str
     locator: str
+    landed: dict[str, Any] | None = None
+
+    @property
+    def stored(self) -> dict[str, Any] | None:
+        """The fields the tool last wrote, each as Odoo stored it (read back after the write) where that is known,
+        else as sent (ledgers from before landed values, writes not read back)."""
+        if self.written is None:
+            return None
+        out: dict[str, Any] = {}
+        for name, value in self.written.items():
+            found = self.landed_value(name)
+            out[name] = value if found is None else found
+        return out
+
+    def landed_value(self, name: str) -> str | None:
+        """What Odoo stored for ``name`` when the tool last wrote it; None when that write was not read back.
+
+        A read-back counts only for the value it followed: a later write that was not read back wins."""
+        pair = (self.landed or {}).get(name)
+        if not (isinstance(pair, list) and len(pair) == 2) or self.written is None or name not in self.written:
+            return None
+        return str(pair[1]) if pair[0] == str(self.written[name]) else None
 
 
 def _record(row: sqlite3.Row) -> RecordRow:
@@ -187,6 +215,7 @@ def _record(row: sqlite3.Row) -> RecordRow:
         odoo_id=row["odoo_id"], state=row["state"], origin=row["origin"], content_hash=row["content_hash"],
         written=json.loads(row["written"]) if row["written"] else None, created_run=row["created_run"],
         last_run=row["last_run"], reason=row["reason"], locator=row["locator"],
+        landed=json.loads(row["landed"]) if row["landed"] else None,
     )
 
 
@@ -419,6 +448,19 @@ class Ledger:
                 written = {**json.loads(found[0] or "{}"), **extra}
                 db.execute("UPDATE records SET content_hash=?, written=? WHERE object=? AND source_id=?",
                            (content_hash, json.dumps(written, sort_keys=True, default=str), obj, source_id))
+
+    def set_landed(self, obj: str, rows: list[tuple[str, dict[str, tuple[str, str]]]]) -> None:
+        """(source_id, {field: (value sent, value Odoo stored)}) read back after a write; merged into what is
+        known. The value sent ties each read-back to the write it followed (see RecordRow.stored)."""
+        with self.tx() as db:
+            for source_id, values in rows:
+                found = db.execute("SELECT landed FROM records WHERE object=? AND source_id=?",
+                                   (obj, source_id)).fetchone()
+                if found is None:
+                    continue
+                landed = {**json.loads(found[0] or "{}"), **{k: list(v) for k, v in values.items()}}
+                db.execute("UPDATE records SET landed=? WHERE object=? AND source_id=?",
+                           (json.dumps(landed, sort_keys=True), obj, source_id))
 
     def mark_matched(self, run_id: int, obj: str, source_id: str, model: str, xmlid: str, odoo_id: int,
                      locator: str) -> None:

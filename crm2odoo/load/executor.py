@@ -30,15 +30,14 @@ from crm2odoo.load.create import IDENTITY, Creator
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.order import LoadStep, spec_order
 from crm2odoo.load.payments import PaymentRegistrar
-from crm2odoo.load.resolve import (
+from crm2odoo.load.resolve import Resolver, cell, column, quiet_context, read_cells, same_cell
+from crm2odoo.load.rules import (
+    DEFAULT_SENSITIVE,
     PARTNER_ADDRESS,
-    Resolver,
-    cell,
-    column,
+    changed_since_landed,
+    odoo_fills,
     partner_cells_for_version,
-    quiet_context,
-    read_cells,
-    same_cell,
+    same_stored,
 )
 from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
@@ -92,10 +91,11 @@ def actions_for(obj: ObjectMap, record: SourceRecord) -> list[str]:
     return out
 
 
+#: not read back after a write: file content is verified by its checksum (validate/reconcile.py), not re-read
+UNREAD_TYPES = frozenset({"binary", "one2many", "properties", "properties_definition"})
+
 #: values that keep Odoo from acting on migrated records (crm_iap_enrich would enrich new leads, spending credits)
 MODEL_DEFAULTS: dict[str, dict[str, Any]] = {"crm.lead": {"iap_enrich_done": True}}
-DEFAULT_SENSITIVE = {"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
-                     "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type"}
 #: persons' addresses are restored with one write per distinct address when there are at most 1/N as many
 #: addresses as persons (measured on 18: a grouped write ~2 ms a record plus ~40 ms a call, a load ~10 ms a record)
 ADDRESS_GROUP_RATIO = 4
@@ -162,6 +162,7 @@ class Prepared:
     full: dict[str, str] | None = None  # every mapped cell, when an update sends only part of them
     resent: bool = False  # created by this run before it was interrupted; sent again
     relink: dict[str, list[list[int]]] = field(default_factory=dict)  # many2many add/remove commands (updates)
+    landed_id: int | None = None  # the Odoo id once the write landed (its values are read back after the batch)
 
 
 class BlockedError(UserFacingError):
@@ -930,17 +931,21 @@ class Loader:
                    fields_meta: dict[str, dict[str, Any]], result: ObjectResult) -> list[Prepared]:
         """Updates send only what the source changed; a field changed in Odoo too is a conflict.
 
-        ``written`` (what the tool last sent), the source's value now and Odoo's value now: a field the source did
-        not change is not sent (an Odoo user's edit survives); a field both changed follows migration.conflicts.
+        ``written`` (what the tool last sent) against the source's value now tells whether the source changed;
+        the landed value (what Odoo stored after that write, see _read_back) against Odoo's value now tells whether
+        Odoo changed. A field the source did not change is not sent (an Odoo user's edit survives); a field both
+        changed follows migration.conflicts.
         """
         kept: list[Prepared] = []
         for p in prepared:
             row = current.get(int(p.existing_id or 0)) if p.existing_id and not p.matched else None
             ledger_row = self.ledger.get(obj.name, p.target.source_id) if row is not None else None
             written = ledger_row.written if ledger_row is not None else None
+            stored = (ledger_row.stored if ledger_row is not None else None) or {}
             if row is None or not written:
                 kept.append(p)
                 continue
+            sent_before = {k: str(v) for k, v in written.items()}
             now = read_cells(row, p.cells, fields_meta)
             send: dict[str, str] = {}
             clashes: list[str] = []
@@ -955,13 +960,15 @@ class Loader:
                     p.relink[name] = [[4, i] for i in sorted(new_ids - old_ids)] + [[3, i] for i in
                                                                                    sorted(old_ids - new_ids)]
                     continue
-                if before is not None and not same_cell(str(before), now[name], fields_meta[name]) \
-                        and not same_cell(now[name], value, fields_meta[name]):
+                if before is not None and ledger_row is not None and changed_since_landed(
+                        str(before), ledger_row.landed_value(name), now[name], fields_meta[name], name,
+                        model=obj.model, cells=sent_before) \
+                        and not same_stored(value, now[name], fields_meta[name], name):
                     clashes.append(name)
                     continue
                 send[name] = value
             if clashes:
-                detail = "; ".join(f"{n}: tool wrote {str(written.get(n))[:40]!r}, Odoo now has {now[n][:40]!r}, "
+                detail = "; ".join(f"{n}: tool wrote {str(stored.get(n))[:40]!r}, Odoo now has {now[n][:40]!r}, "
                                    f"source now says {p.cells[n][:40]!r}" for n in clashes)
                 self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "conflict", clashes[0],
                                                       None, f"{self.conflicts}: {detail}", p.target.locator)])
@@ -1023,14 +1030,55 @@ class Loader:
             if again and updates:
                 self._load(obj, [Prepared(p.target, {n: p.cells.get(n, "") for n in again}) for p in updates], again,
                            fields_meta, ObjectResult(obj.name, obj.model), count=False)
+        refused: list[str] = []
         if after:
             landed = self.resolver.ids_of(obj.name, [p.target.source_id for p in after])
             rows = [p for p in after if p.target.source_id in landed]
             if rows:
-                refused: list[str] = []
                 self._restore_addresses(obj, rows, landed, fields_meta, refused)
                 self.ledger.settle(obj.name, [(p.target.source_id, p.target.content_hash, p.cells) for p in rows
                                               if p.target.source_id not in refused])
+        self._read_back(obj, [p for p in prepared if p.landed_id and p.target.source_id not in refused], fields_meta)
+
+    def _read_back(self, obj: ObjectMap, landed: list[Prepared], fields_meta: dict[str, dict[str, Any]]) -> None:
+        """What Odoo stored for the fields just written, in one ``read`` for the batch, kept as the landed values.
+
+        Odoo normalises what it stores and fills what the loader leaves to it (see load/rules.py): reconcile,
+        the three-way merge and rollback compare Odoo with these, never with the values sent. A difference no rule
+        explains (a value cut short, a field Odoo overrides) is recorded as a warning a person can see.
+        """
+        wanted: dict[int, Prepared] = {}
+        for p in landed:
+            wanted[int(p.landed_id or 0)] = p
+        names = sorted({n for p in wanted.values() for n in (*p.cells, *p.later, *p.relink)
+                        if n in fields_meta and fields_meta[n].get("type") not in UNREAD_TYPES})
+        if not wanted or not names:
+            return
+        rows = {int(r["id"]): r for r in self.client.read(obj.model, sorted(wanted), names,
+                                                           context={"active_test": False})}
+        stored_rows: list[tuple[str, dict[str, tuple[str, str]]]] = []
+        issues: list[tuple[str, str | None, str, str | None, str | None, str, str]] = []
+        for odoo_id, p in wanted.items():
+            row = rows.get(odoo_id)
+            if row is None:
+                continue
+            sent_all = {**(p.full or {}), **p.cells, **p.later}
+            mine = [n for n in names if n in p.cells or n in p.later or n in p.relink]
+            stored = read_cells(row, mine, fields_meta)
+            pairs: dict[str, tuple[str, str]] = {}
+            for name in mine:
+                sent = str(sent_all.get(name, ""))
+                pairs[name] = (sent, stored[name])
+                if sent == "" and odoo_fills(obj.model, name, sent_all):
+                    continue
+                if not same_stored(sent, stored[name], fields_meta[name], name):
+                    issues.append((obj.name, p.target.source_id, "warning", name, sent[:200],
+                                   f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
+                                   p.target.locator))
+            stored_rows.append((p.target.source_id, pairs))
+        self.ledger.set_landed(obj.name, stored_rows)
+        if issues:
+            self.ledger.add_issues(self.run_id, issues)
 
     def _restore_addresses(self, obj: ObjectMap, rows: list[Prepared], landed: dict[str, int],
                            fields_meta: dict[str, dict[str, Any]], refused: list[str]) -> None:
@@ -1160,6 +1208,7 @@ class Loader:
             else:
                 state = "created"
                 result.created += 1
+            p.landed_id = odoo_id
             # a person's own address is not written yet (it follows in a second write): not recorded as written
             rows.append((obj.name, p.target.source_id, odoo_id, state, {**(p.full or p.cells)}))
         self.ledger.mark_landed(self.run_id, rows, unsettled=[p.target.source_id for p in group if p.later])

@@ -435,37 +435,6 @@ def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {**QUIET_CONTEXT, **(extra or {})}
 
 
-PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
-
-
-#: synced from the parent company by Odoo (commercial fields): a child never holds its own
-PARTNER_COMMERCIAL = ("vat", "company_registry", "industry_id")
-
-
-def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, str]:
-    """How a partner linked to a parent must be written so each keeps its own address, per Odoo version.
-
-    On 19 a ``type=contact`` child's address is its parent's (writing it is copied up to the parent and on to the
-    siblings): a child with an address of its own becomes ``type=other``, which is never synced; a child without
-    one keeps ``type=contact`` and shows its parent's, so no (empty) address is sent. 17/18 need no change here:
-    the loader sends the address in a second load (see executor._split_partner_address).
-    In every version the commercial fields (VAT, registry, industry) of a child are its company's: not sent; nor
-    is ``company_name``, which Odoo clears whenever ``parent_id`` is set (res_partner.py create and write).
-    """
-    if not cells.get("parent_id"):
-        return cells
-    out = {k: v for k, v in cells.items() if k not in PARTNER_COMMERCIAL and k != "company_name"}
-    if major < 19 or not any(f in out for f in PARTNER_ADDRESS):
-        return out
-    if any(out.get(f) for f in PARTNER_ADDRESS):
-        if out.get("type", "contact") in ("contact", ""):
-            out["type"] = "other"
-    else:
-        for f in PARTNER_ADDRESS:
-            out.pop(f, None)
-    return out
-
-
 def read_cells(row: Mapping[str, Any], names: Iterable[str], meta: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     """Values read from Odoo, in the same form as the cells we send (for comparing the two)."""
     out = {}

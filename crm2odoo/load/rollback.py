@@ -26,6 +26,7 @@ from crm2odoo.load.executor import LOG_ACCESS, UNDO_ACTIONS
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
+from crm2odoo.load.rules import changed_since_landed
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.odoo.client import OdooClient
@@ -149,8 +150,9 @@ class Rollback:
         meta = self.schema.fields(model)
         changed: list[tuple[RecordRow, list[str]]] = []
         with_written = [r for r in rows if r.written]
+        # text and HTML too: the landed value is what Odoo stored (sanitised), so it compares exactly
         names = sorted({n for r in with_written for n in (r.written or {}) if n in meta
-                        and meta[n].get("type") in _COMPARABLE})
+                        and meta[n].get("type") in (*_COMPARABLE, "text", "html")})
         if not names or not with_written:
             return changed
         current = {int(r["id"]): r for r in self.client.read(model, [int(r.odoo_id or 0) for r in with_written], names,
@@ -160,8 +162,10 @@ class Rollback:
             if now is None:
                 continue
             cells = read_cells(now, names, meta)
-            differ = [name for name, value in (record.written or {}).items()
-                      if name in cells and not same_cell(str(value), cells[name], meta[name])]
+            # against what Odoo stored when the tool wrote (Odoo normalises and fills values), not what was sent
+            sent = {k: str(v) for k, v in (record.written or {}).items()}
+            differ = [name for name, value in sent.items() if name in cells and changed_since_landed(
+                value, record.landed_value(name), cells[name], meta[name], name, model=model, cells=sent)]
             if differ:
                 changed.append((record, differ))
         return changed

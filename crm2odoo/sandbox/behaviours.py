@@ -142,6 +142,9 @@ def computed_value(env: Env, model: Model, rid: int, row: Row, fname: str) -> An
     if model.name == "res.users" and fname in ("name", "email", "phone"):  # related to partner_id
         partner = env.store.get("res.partner", int(row.get("partner_id") or 0)) or {}
         return partner.get(fname)
+    if model.name == payments.PAYMENT and fname in ("reconciled_invoice_ids", "reconciled_invoices_count"):
+        found = payments.reconciled_invoices(env, rid, row)
+        return found if fname == "reconciled_invoice_ids" else len(found)
     if model.name == "res.partner" and fname == "commercial_company_name":
         commercial = env.store.get("res.partner", int(row.get("commercial_partner_id") or rid)) or {}
         return commercial.get("name") if commercial.get("is_company") else None

@@ -13,6 +13,7 @@ from typing import Any
 from . import behaviours
 from .domain import filter_ids, mentions_active, normalize, parse_order
 from .exceptions import AccessError, MissingError, PgError, PyValueError, ValidationError
+from .sanitize import sanitize_html
 from .schema import LOG_ACCESS, Model, Registry
 from .store import Row, Store
 
@@ -125,7 +126,12 @@ class Env:
         if ftype in ("char", "text", "html"):
             if value is None or value is False:
                 return None
-            return value if isinstance(value, str) else str(value)
+            text = value if isinstance(value, str) else str(value)
+            if ftype == "html":  # fields.Html sanitises what it stores (tools/mail.py html_sanitize)
+                return sanitize_html(text)
+            if ftype == "char" and f.get("size"):  # fields._String.convert_to_cache cuts to the size
+                return text[:int(f["size"])]
+            return text
         if ftype == "selection":
             if value is None or value is False:
                 return None
@@ -186,6 +192,8 @@ class Env:
             return rid
         f = model.fields[fname]
         ftype = f["type"]
+        if ftype == "many2many" and not f.get("store", True):
+            return behaviours.computed_value(self, model, rid, row, fname) or []
         if ftype == "many2many":
             tbl, col = self.registry.m2m(model.name, fname)
             return self.store.rel_get(tbl, col, rid)

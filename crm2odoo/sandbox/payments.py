@@ -130,6 +130,26 @@ def create_payments(env: Env, model: str, ids: list[int] | None) -> Any:
     return action
 
 
+#: account.move.get_sale_types(include_receipts=True)
+SALE_TYPES = ("out_invoice", "out_refund", "out_receipt")
+
+
+def reconciled_invoices(env: Env, payment_id: int, row: dict[str, Any]) -> list[int]:
+    """account.payment._compute_stat_buttons_from_reconciliation (18.0): the customer invoices among the payment's
+    ``invoice_ids``, and those its journal items are reconciled with (here: the invoices it settles)."""
+    found: set[int] = set()
+    linked: list[int] = []
+    if "invoice_ids" in env.model(PAYMENT).fields:
+        tbl, col = env.registry.m2m(PAYMENT, "invoice_ids")
+        linked = list(env.store.rel_get(tbl, col, payment_id))
+    settled = [] if row.get("state") in ("draft", "canceled", "cancel") else list(row.get(PAID_MOVES) or [])
+    for mid in [*linked, *settled]:
+        move = env.store.get("account.move", int(mid))
+        if move is not None and move.get("move_type") in SALE_TYPES:
+            found.add(int(mid))
+    return sorted(found)
+
+
 def payment_draft(env: Env, model: str, ids: list[int] | None) -> bool:
     for pid in ids or []:
         row = env.store.get(PAYMENT, pid)

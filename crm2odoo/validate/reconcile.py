@@ -2,7 +2,9 @@
 
 Per object: records in the source; expected in Odoo (source minus merged duplicates, skips and quarantines);
 landed according to the ledger; present in Odoo by external ID. Then N random landed records per object are
-read back and every mapped field compared with what the map produces from the source today; references
+read back and every mapped field compared twice: with the landed value (what Odoo stored when the tool wrote it:
+someone or something changed it since?) and the landed value with what the map produces from the source today
+(a source change not migrated yet?), under the rules the loader follows (load/rules.py); references
 (contact -> company, deal -> partner/stage/team/owner, note -> its record) are part of that comparison.
 Every migrated attachment's content is verified, not a sample: the sha1 of the source bytes against the
 ``checksum`` Odoo computed when it stored the file (the content itself is never read back).
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.resolve import Resolver, cell, partner_cells_for_version, read_cells, same_cell
+from crm2odoo.load.resolve import Resolver, cell, read_cells
+from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -191,6 +194,17 @@ class Reconciler:
         return {sid: oid for sid, oid in out.items() if oid in alive}
 
     def _spot_check(self, obj: ObjectMap, landed: Mapping[str, Any], size: int, out: ObjectReconcile) -> None:
+        """Each chosen record, field by field, two questions (the rules they share with the loader and rollback are
+        in load/rules.py):
+
+        * does Odoo still hold what it stored when the tool wrote it (the landed value)? If not, someone or
+          something changed it since;
+        * does the landed value correspond to what the source and the map produce today? If not, the source
+          changed and the change is not migrated yet (or the load went wrong).
+
+        A field the ledger holds no landed value for (not written by the tool, or an older ledger) is compared
+        with what the source and the map produce today.
+        """
         assert self.source is not None
         chosen = set(self.random.sample(sorted(landed), min(size, len(landed))))
         meta = self.schema.fields(obj.model)
@@ -204,18 +218,31 @@ class Reconciler:
                 cells = partner_cells_for_version(cells, self.schema.major)
             expected = {n: c for n, c in cells.items() if meta[n].get("type") in _COMPARE}
             names = sorted(expected)
-            odoo_id = int(landed[record.id].odoo_id)
+            ledger_row = landed[record.id]
+            odoo_id = int(ledger_row.odoo_id)
             rows = self.client.read(obj.model, [odoo_id], names, context={"active_test": False}) if names else []
             out.spot_checked += 1
             if not rows:
                 continue
             actual = read_cells(rows[0], names, meta)
-            # many2many: what the map produced must be there; other maps (campaign tags) and users may add more
-            wrong = [n for n in names if not same_cell(expected[n], actual[n], meta[n], subset=True, name=n)]
-            if wrong:
+            problems: list[str] = []
+            for n in names:
+                was = ledger_row.landed_value(n)
+                if was is None:
+                    if not corresponds(expected[n], actual[n], meta[n], n, model=obj.model, cells=cells):
+                        problems.append(f"{n}: expected {expected[n][:40]!r}, Odoo has {actual[n][:40]!r}")
+                    continue
+                # many2many: what the tool landed must be there; other maps (campaign tags) and users may add more
+                if changed_since_landed(str((ledger_row.written or {}).get(n, "")), was, actual[n], meta[n], n,
+                                        model=obj.model, cells=cells, subset=True):
+                    problems.append(f"{n}: changed in Odoo since the tool wrote it: landed {was[:40]!r}, Odoo has "
+                                    f"{actual[n][:40]!r}")
+                elif not corresponds(expected[n], was, meta[n], n, model=obj.model, cells=cells):
+                    problems.append(f"{n}: the source now gives {expected[n][:40]!r}, Odoo holds {was[:40]!r} "
+                                    "(a change not migrated yet)")
+            if problems:
                 out.spot_mismatches += 1
-                detail = "; ".join(f"{n}: expected {expected[n][:40]!r}, Odoo has {actual[n][:40]!r}" for n in wrong)
-                out.differences.append(Difference(record.id, "field_mismatch", detail))
+                out.differences.append(Difference(record.id, "field_mismatch", "; ".join(problems)))
 
     def _verify_contents(self, obj: ObjectMap, present: Mapping[str, int], out: ObjectReconcile) -> None:
         """Every landed attachment: sha1 of the bytes the map sends from the source == Odoo's ``checksum``."""

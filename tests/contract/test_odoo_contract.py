@@ -309,3 +309,38 @@ def test_write_unlink_search_count_and_paging(odoo: OdooClient, tag: str) -> Non
     finally:
         cleanup(odoo, "res.partner.category", ids)
     assert odoo.search_count("res.partner.category", [["name", "like", f"Page {tag}"]]) == 0
+
+
+# -- what Odoo stores for what it is sent (load/rules.py mirrors these; the loader keeps what it reads back) ------
+#: value sent -> what Odoo 18 stores in a sanitised Html field (seen on a real 18, res.partner.comment)
+HTML_STORED = {
+    "plain\n\ntext": "<p>plain\n\ntext</p>",
+    "first <b>b</b><script>alert(1)</script>": "<p>first <b>b</b></p>",
+    "<p>hi<script>x</script></p>": "<p>hi</p>",
+    "<b>x</b> y": "<span><b>x</b> y</span>",
+    "x <div>y</div> z": "<p>x </p><div>y</div> z",
+    "a<br>b": "<p>a<br>b</p>",
+    '<p onclick="x()">t</p><!-- c -->': "<p>t</p><!-- c -->",
+    "a & b < c": "<p>a &amp; b &lt; c</p>",
+    "<p>a</p>\n<p>b</p>": "<p>a</p>\n<p>b</p>",
+    "  lead <i>i</i>": "<p>lead <i>i</i></p>",
+    "<b>only</b>": "<b>only</b>",
+}
+
+
+def test_odoo_normalises_websites_html_and_cuts_sized_char_fields(odoo: OdooClient, tag: str) -> None:
+    sent = list(HTML_STORED)
+    ids = odoo.create("res.partner", [{"name": f"Html {tag} {n}", "comment": value, "website": "www.example.com/x"}
+                                      for n, value in enumerate(sent)], context=CTX)
+    try:
+        rows = {r["id"]: r for r in odoo.read("res.partner", ids, ["comment", "website"])}
+        assert {value: rows[i]["comment"] for value, i in zip(sent, ids, strict=True)} == HTML_STORED
+        assert {r["website"] for r in rows.values()} == {"http://www.example.com/x"}
+    finally:
+        cleanup(odoo, "res.partner", ids)
+    url = "https://files.example.com/" + "x" * 1100
+    attachment = odoo.create("ir.attachment", [{"name": f"link {tag}", "type": "url", "url": url}], context=CTX)
+    try:
+        assert odoo.read("ir.attachment", attachment, ["url"])[0]["url"] == url[:1024]
+    finally:
+        cleanup(odoo, "ir.attachment", attachment)

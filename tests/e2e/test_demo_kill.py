@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -51,6 +52,8 @@ def test_killed_demo_resumes_without_duplicates_or_gaps(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     assert "resumed an interrupted run" in second.stdout
     assert "reconciliation: every landed record is in Odoo" in second.stdout
+    spot = re.search(r"spot check: (\d+) records read back field by field, (\d+) differ", second.stdout)
+    assert spot and int(spot.group(1)) > 0 and spot.group(2) == "0", second.stdout
 
     # Open the demo's Odoo and count: every landed record once, nothing without our external ID.
     with sqlite3.connect(ledger) as db:

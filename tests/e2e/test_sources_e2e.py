@@ -263,6 +263,13 @@ def test_invoices_posted_and_orders_confirmed_as_in_the_source_then_rolled_back(
     again = api.migrate(root)
     assert {o.name: o.created for o in again.objects}.get("payment") == 0, "payments are registered once"
     assert odoo.search_count("account.payment", [["id", "in", list(payments.values())]]) == len(paid)
+    # reconcile reads each payment's reconciled_invoice_ids back: the invoice it settles, as Odoo computes it
+    checked = api.reconcile(root, spot_check=10)
+    payment_check = next(o for o in checked.objects if o.name == "payment")
+    assert payment_check.spot_checked == min(10, len(paid)) and payment_check.spot_mismatches == 0, \
+        [d.detail for d in payment_check.differences][:3]
+    assert checked.ok, [(o.name, d.source_id, d.detail) for o in checked.objects for d in o.differences
+                        if d.what not in ("skipped", "quarantined")][:5]
 
     pp = tmp_path / "orders"
     api.init_project(pp, "planports-xlsx")
