@@ -109,6 +109,9 @@ def run_demo(directory: Path, *, fresh: bool = False, events: Any = None) -> str
     lines += ["", "reports:", f"  {project.reports_dir / 'discovery.md'}", f"  {info.report}", f"  {inventory}",
               f"project: {directory} (mapping.yaml, crm2odoo.toml, .crm2odoo/ledger.sqlite)",
               f"try: crm2odoo status --project {directory}"]
+    if not info.ok:
+        raise UserFacingError("\n".join([*lines, "", "the demo's migration did not complete:",
+                                         *info.shortfall.lines(info.tolerance)]), hint=f"see {info.report}")
     if not checked.ok or not spotted:
         # a demo whose own data does not reconcile is a failed demo, whatever the load said
         shown = [f"{o.name} {d.source_id}: {d.detail}" for o in checked.objects for d in o.differences
