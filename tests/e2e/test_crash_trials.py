@@ -99,7 +99,7 @@ def progress_trigger(trigger: Trigger, ledger: Path, total: int) -> Trigger:
     done = landed_so_far(ledger)
     target = done + max(1, int(trigger.delay * (total - done)))
     return Trigger(f"{trigger.label} ({target} of {total} records settled)",
-                   query="SELECT 1 FROM records WHERE state != 'sending' HAVING COUNT(*) >= ?", args=(target,))
+                   query="SELECT 1 WHERE (SELECT COUNT(*) FROM records WHERE state != 'sending') >= ?", args=(target,))
 
 
 @dataclass
