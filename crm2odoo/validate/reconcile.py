@@ -121,7 +121,10 @@ class Reconciler:
     def object(self, obj: ObjectMap, spot_check: int) -> ObjectReconcile:
         out = ObjectReconcile(obj.name, obj.model)
         rows = {r.source_id: r for r in self.ledger.records(obj.name)}
+        source_ids = self._source_ids(obj) if self.source is not None else None
         for r in rows.values():
+            if source_ids is not None and r.source_id not in source_ids and r.state not in LANDED:
+                continue  # history: a record no longer in the source that never reached Odoo
             if r.state == "merged":
                 out.merged += 1
             elif r.state == "skipped":
@@ -130,8 +133,7 @@ class Reconciler:
             elif r.state == "quarantined":
                 out.quarantined += 1
                 out.differences.append(Difference(r.source_id, "quarantined", r.reason))
-        if self.source is not None:
-            source_ids = self._source_ids(obj)
+        if source_ids is not None:
             out.in_source = len(source_ids)
             for sid in sorted(source_ids - set(rows)):
                 out.differences.append(Difference(sid, "not_processed", "in the source, never loaded: run migrate"))

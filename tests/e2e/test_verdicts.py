@@ -164,6 +164,9 @@ def test_migrate_and_reconcile_say_no_when_every_contact_is_quarantined(tmp_path
     reconciled = cli(tmp_path, "reconcile", "--spot-check", "5")
     assert reconciled.returncode == 0, last_lines(reconciled)
     assert "everything adds up" in reconciled.stdout
+    contact = next(line.split() for line in reconciled.stdout.splitlines() if line.startswith("  contact "))
+    assert contact[1:7] == ["source", "30", "expected", "30", "in", "Odoo"] and contact[7] == "30", \
+        "rows an earlier run quarantined under ids the export no longer has are history, not expected records"
 
 
 def test_quarantines_within_the_tolerance_exit_zero_and_say_so(tmp_path: Path, server: SandboxServer) -> None:
