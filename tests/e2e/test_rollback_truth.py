@@ -1,0 +1,165 @@
+"""`rollback` says "verified" only when Odoo is as it was before the runs, record for record and field for field.
+
+Each test takes a snapshot of the Odoo database before migrating (every stored value of every model a migration
+touches, and the record count of every model), rolls back, and compares: "verified" and exit 0 only when the two are
+equal; otherwise exit 1 with each record left named. Runs against the sandbox, or a real Odoo with the
+CRM2ODOO_TEST_ODOO_* variables set.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from crm2odoo import api
+from crm2odoo.cli import main
+from crm2odoo.errors import OdooError
+from crm2odoo.odoo.client import OdooClient, OdooSettings
+from crm2odoo.testing.ontraport_sim import OntraportAccount, OntraportSimulator, generate_account
+
+from . import snapshot
+from .edge import CuttingProxy
+from .world import API_KEY, APP_ID, ontraport_source, prepare
+
+CONTACT = 0  # Ontraport's object id of contacts
+
+
+@dataclass
+class World:
+    root: Path
+    account: OntraportAccount
+    odoo: OdooClient
+    proxy: CuttingProxy
+    tag: str
+
+
+def tiny_account(tag: str) -> OntraportAccount:
+    account = generate_account(seed=47, contacts=18, companies=4, deals=6, notes_per_contact=1, transactions=0,
+                               products=2, properties=2)
+    # unique names and emails: a persistent real Odoo may hold what an earlier run of this test left behind
+    for row in account.records[CONTACT].values():
+        if row.get("email"):
+            row["email"] = row["email"].replace("@", f".{tag}@")
+    for row in account.records[150].values():
+        row["name"] = f"{row['name']} {tag}"
+    return account
+
+
+@pytest.fixture
+def world(tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    tag = uuid.uuid4().hex[:8]
+    account = tiny_account(tag)
+    with OntraportSimulator(account, app_id=APP_ID, api_key=API_KEY, rate_limit=100000,
+                            rate_window_seconds=1.0) as sim, CuttingProxy(odoo_settings.url) as proxy:
+        root = tmp_path / "p"
+        api.init_project(root, "ontraport")
+        monkeypatch.setenv("FT_OP_APP", APP_ID)
+        monkeypatch.setenv("FT_OP_KEY", API_KEY)
+        monkeypatch.setenv("FT_ODOO_SECRET", odoo_settings.secret.reveal())
+        key = "api_key" if odoo_settings.api_key else "password"
+        (root / "crm2odoo.toml").write_text(
+            f'{ontraport_source(sim.url)}\n[odoo]\nurl = "{proxy.url}"\ndatabase = "{odoo_settings.database}"\n'
+            f'login = "{odoo_settings.login}"\n{key} = "${{FT_ODOO_SECRET}}"\ntimeout = 30\nmax_retries = 1\n\n'
+            f'[migration]\nfallback_owner = "{odoo_settings.login}"\nbatch_size = 10\nworkers = 1\n'
+            f'namespace = "{tag}"\n', encoding="utf-8")
+        prepare(root)
+        yield World(root, account, odoo, proxy, tag)
+
+
+def cli(world: World, *args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["rollback", "--project", str(world.root), *args], input=stdin,
+                              catch_exceptions=False)
+
+
+def existing_partner(world: World) -> int:
+    """A contact in Odoo before the migration, with the email of a source contact: the run matches and updates it."""
+    row = next(r for r in world.account.records[CONTACT].values() if r.get("email"))
+    return world.odoo.create("res.partner", [{"name": f"Known before {world.tag}", "email": row["email"],
+                                              "city": "Lyon", "comment": "<p>kept</p>", "phone": "+33 1 00 00"}],
+                             context={"tracking_disable": True})[0]
+
+
+def change_the_source(world: World) -> None:
+    """A cutover delta: one contact edited, one added, one deleted."""
+    ids = sorted(world.account.records[CONTACT])
+    world.account.touch(ids[1], firstname="Changed", city="Bursa")
+    world.account.add(CONTACT, firstname="New", lastname="Person", email=f"new.{world.tag}@example.com")
+    world.account.delete(CONTACT, ids[2])
+
+
+def migrate_and_delta(world: World) -> None:
+    assert api.migrate(world.root).state == "done"
+    change_the_source(world)
+    info = api.migrate(world.root, delta=True)
+    assert info.state == "done", info.asdict()
+    assert sum(o.created + o.updated for o in info.objects) >= 2, "the delta wrote something"
+
+
+def remove(odoo: OdooClient, model: str, ids: list[int]) -> None:
+    alive = [r["id"] for r in odoo.search_read(model, [["id", "in", ids]], ["id"], context={"active_test": False})]
+    if alive:
+        odoo.unlink(model, alive)
+
+
+def test_migrate_delta_rollback_all_leaves_odoo_as_before(world: World) -> None:
+    known = existing_partner(world)
+    try:
+        before = snapshot.take(world.odoo)
+        migrate_and_delta(world)
+        assert snapshot.differences(before, snapshot.take(world.odoo)), "the runs changed Odoo"
+
+        done = cli(world, "--all", "--yes")
+        after = snapshot.take(world.odoo)
+        assert snapshot.differences(before, after) == []
+        assert done.exit_code == 0, done.output
+        assert "verified" in done.output and "NOT verified" not in done.output
+        again = cli(world, "--all", "--yes")
+        assert again.exit_code == 0 and "verified" in again.output, again.output
+        assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+    finally:
+        remove(world.odoo, "res.partner", [known])
+
+
+#: where a rollback is cut (a query on the project's ledger that starts to return a row part-way through)
+CUTS = {
+    "delta-run-half-undone": "SELECT 1 FROM prior_values WHERE run_id=2 AND restored=1",
+    "delta-run-undone": "SELECT 1 FROM runs WHERE id=2 AND state='rolled_back'",
+    "notes-deleted": "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM records WHERE object='note')",
+    "contacts-deleted": "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM records WHERE object='contact' AND "
+                        "origin='created')",
+}
+
+
+def ledger_says(root: Path, query: str) -> bool:
+    with sqlite3.connect(root / ".crm2odoo" / "ledger.sqlite", timeout=30) as db:
+        return db.execute(query).fetchone() is not None
+
+
+@pytest.mark.parametrize("cut", sorted(CUTS))
+def test_interrupted_rollback_is_finished_by_the_next_one(world: World, cut: str) -> None:
+    known = existing_partner(world)
+    try:
+        before = snapshot.take(world.odoo)
+        migrate_and_delta(world)
+        loaded = snapshot.take(world.odoo)
+        world.proxy.cut_when(lambda: ledger_says(world.root, CUTS[cut]))
+        with pytest.raises(OdooError):
+            api.rollback(world.root, all_runs=True)
+        world.proxy.heal()
+        midway = snapshot.take(world.odoo)
+        assert snapshot.differences(loaded, midway), "the interrupted rollback undid part of the runs"
+        assert snapshot.differences(before, midway), "... but not all of them"
+
+        done = cli(world, "--all", "--yes")
+        assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+        assert done.exit_code == 0 and "verified" in done.output, done.output
+    finally:
+        world.proxy.heal()
+        remove(world.odoo, "res.partner", [known])
