@@ -261,8 +261,10 @@ class Rollback:
             result.deleted[obj] = result.deleted.get(obj, 0) + deleted
             if deleted < len(doomed):  # archived or refused: still in Odoo
                 kept |= self._alive(model, doomed)
+            gone = [r for r in rows if int(r.odoo_id or 0) not in kept]
+            self.ledger.drop_priors(model, [int(r.odoo_id or 0) for r in gone], from_run=run_id)
             # rows of records still in Odoo stay in the ledger, so a later rollback (--force) finds them again
-            self.ledger.forget(obj, [r.source_id for r in rows if int(r.odoo_id or 0) not in kept])
+            self.ledger.forget(obj, [r.source_id for r in gone])
         for obj in {r.object for r in self.ledger.records(run_id=run_id)}:
             # duplicates merged into records of this run, and records that never reached Odoo, go with the run
             gone = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id and r.origin == "created"
