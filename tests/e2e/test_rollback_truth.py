@@ -163,3 +163,81 @@ def test_interrupted_rollback_is_finished_by_the_next_one(world: World, cut: str
     finally:
         world.proxy.heal()
         remove(world.odoo, "res.partner", [known])
+
+
+def ledger_dump(root: Path) -> list[str]:
+    with sqlite3.connect(root / ".crm2odoo" / "ledger.sqlite") as db:
+        return list(db.iterdump())
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing_and_scripts_must_say_yes(world: World) -> None:
+    assert api.migrate(world.root).state == "done"
+    odoo_before, ledger_before = snapshot.take(world.odoo), ledger_dump(world.root)
+
+    dry = cli(world, "--all", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    contacts = sum(1 for r in world.account.records[CONTACT].values())
+    assert f"contact                {contacts} to delete" in dry.output, dry.output
+    assert "company" in dry.output and "schema to remove" in dry.output and "nothing was written" in dry.output
+
+    unattended = cli(world, "--all", stdin="")
+    assert unattended.exit_code == 2, unattended.output
+    assert "--yes" in unattended.output
+
+    assert snapshot.differences(odoo_before, snapshot.take(world.odoo)) == [], "the plan changed Odoo"
+    assert ledger_dump(world.root) == ledger_before, "the plan changed the ledger"
+    assert cli(world, "--all", "--yes").exit_code == 0
+
+
+def source_id_of(world: World, obj: str, odoo_id: int) -> str:
+    with sqlite3.connect(world.root / ".crm2odoo" / "ledger.sqlite") as db:
+        return str(db.execute("SELECT source_id FROM records WHERE object=? AND odoo_id=?", (obj, odoo_id)
+                              ).fetchone()[0])
+
+
+def landed(world: World, obj: str) -> dict[str, int]:
+    with sqlite3.connect(world.root / ".crm2odoo" / "ledger.sqlite") as db:
+        return {str(s): int(i) for s, i in db.execute(
+            "SELECT source_id, odoo_id FROM records WHERE object=? AND state='created'", (obj,))}
+
+
+def test_a_record_changed_in_odoo_since_is_kept_and_named_and_not_verified(world: World) -> None:
+    before = snapshot.take(world.odoo)
+    assert api.migrate(world.root).state == "done"
+    source_id, company = sorted(landed(world, "company").items())[0]
+    world.odoo.write("res.partner", [company], {"name": f"Renamed by a user {world.tag}"})
+
+    kept = cli(world, "--all", "--yes")
+    assert kept.exit_code == 1, kept.output
+    assert "NOT verified" in kept.output
+    assert f"company {source_id} (res.partner {company}): kept: changed in Odoo since" in kept.output
+    assert "name" in kept.output.split(f"(res.partner {company})")[1].splitlines()[0]
+    assert "reports/rollback.md" in kept.output
+    assert world.odoo.search_count("res.partner", [["id", "=", company]], context={"active_test": False}) == 1
+    again = cli(world, "--all", "--yes")
+    assert again.exit_code == 1 and f"(res.partner {company})" in again.output, "a second rollback still says no"
+
+    forced = cli(world, "--all", "--yes", "--force")
+    assert forced.exit_code == 0 and "verified" in forced.output, forced.output
+    assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+
+
+def test_a_record_odoo_refuses_to_delete_is_named_with_what_holds_it(world: World) -> None:
+    before = snapshot.take(world.odoo)
+    assert api.migrate(world.root).state == "done"
+    lone = [r["id"] for r in world.account.records[CONTACT].values() if r["company_id"] in ("", "0")]
+    contact = landed(world, "contact")[str(lone[0])]
+    # a user invoices one of the migrated contacts: Odoo will not delete a partner an invoice points at
+    invoice = world.odoo.create("account.move", [{"move_type": "out_invoice", "partner_id": contact}])[0]
+    try:
+        refused = cli(world, "--all", "--yes")
+        assert refused.exit_code == 1, refused.output
+        assert "NOT verified" in refused.output
+        assert f"contact {lone[0]} (res.partner {contact}): Odoo refused to delete it" in refused.output
+        assert f"(account.move {invoice}): a record that is not the tool's points at it" in refused.output
+    finally:
+        world.odoo.unlink("account.move", [invoice])
+    # the invoice gone, the next rollback finishes the job
+    done = cli(world, "--all", "--yes")
+    assert done.exit_code == 0 and "verified" in done.output, done.output
+    assert snapshot.differences(before, snapshot.take(world.odoo)) == []
