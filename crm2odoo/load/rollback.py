@@ -267,9 +267,9 @@ class Rollback:
             self.ledger.forget(obj, [r.source_id for r in gone])
         for obj in {r.object for r in self.ledger.records(run_id=run_id)}:
             # duplicates merged into records of this run, and records that never reached Odoo, go with the run
-            gone = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id and r.origin == "created"
-                    and (r.state == "merged" or not r.odoo_id)]
-            self.ledger.forget(obj, gone)
+            settled = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id
+                       and r.origin == "created" and (r.state == "merged" or not r.odoo_id)]
+            self.ledger.forget(obj, settled)
 
     def _changed_since_written(self, model: str, rows: list[RecordRow]) -> list[tuple[RecordRow, list[str]]]:
         meta = self.schema.fields(model)

@@ -8,7 +8,13 @@ CRM2ODOO_TEST_ODOO_* variables set.
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import sqlite3
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +46,7 @@ class World:
 
 
 def tiny_account(tag: str) -> OntraportAccount:
-    account = generate_account(seed=47, contacts=18, companies=4, deals=6, notes_per_contact=1, transactions=0,
+    account = generate_account(seed=47, contacts=18, companies=4, deals=6, notes_per_contact=1, transactions=4,
                                products=2, properties=2)
     # unique names and emails: a persistent real Odoo may hold what an earlier run of this test left behind
     for row in account.records[CONTACT].values():
@@ -184,9 +190,37 @@ def test_dry_run_prints_the_plan_and_writes_nothing_and_scripts_must_say_yes(wor
     assert unattended.exit_code == 2, unattended.output
     assert "--yes" in unattended.output
 
+    declined, shown = in_a_terminal(world, "n")
+    assert declined == 2 and "undo these runs?" in shown and "nothing undone" in shown, shown
+
     assert snapshot.differences(odoo_before, snapshot.take(world.odoo)) == [], "the plan changed Odoo"
     assert ledger_dump(world.root) == ledger_before, "the plan changed the ledger"
-    assert cli(world, "--all", "--yes").exit_code == 0
+    confirmed, shown = in_a_terminal(world, "y")
+    assert confirmed == 0 and "verified" in shown, shown
+
+
+def in_a_terminal(world: World, answer: str) -> tuple[int, str]:
+    """`crm2odoo rollback --all` run by a person at a terminal who answers the question with ``answer``."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "crm2odoo", "rollback", "--all", "--project", str(world.root)],
+                               stdin=slave, stdout=slave, stderr=slave, env=dict(os.environ), close_fds=True)
+    os.close(slave)
+    shown, answered, deadline = b"", False, time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed: the process ended
+                break
+            shown += chunk
+            if not answered and b"undo these runs?" in shown:
+                os.write(master, answer.encode() + b"\n")
+                answered = True
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=60), shown.decode(errors="replace")
 
 
 def source_id_of(world: World, obj: str, odoo_id: int) -> str:
