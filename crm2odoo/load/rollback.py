@@ -29,7 +29,7 @@ from typing import Any
 
 from crm2odoo.errors import OdooError, OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger, RecordRow
-from crm2odoo.load.executor import LOG_ACCESS, UNDO_ACTIONS
+from crm2odoo.load.executor import LOG_ACCESS, SIDE_TABLES, UNDO_ACTIONS, side_table_mark
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
@@ -57,6 +57,10 @@ NOT_RESTORED = "not restored exactly"
 GONE = "existed before the runs and is gone"
 SIDE_EFFECT = "message posted by Odoo during the run, still there"
 SCHEMA_LEFT = "custom schema the runs created, still there"
+SIDE_ROW = ("added by Odoo during the run; nobody may delete it over the API (Odoo's scheduled job recomputes this "
+            "table)")
+SIDE_CHANGED = ("changed by Odoo during the run; nobody may write it over the API (Odoo's scheduled job recomputes this "
+                "table)")
 
 
 @dataclass
@@ -195,7 +199,7 @@ class Rollback:
                 if alive:
                     plan.delete[obj] = len(alive)
             for model, _, _, restored in self.ledger.priors(run_id):
-                if not restored or row["state"] != "rolled_back":
+                if model not in SIDE_TABLES and (not restored or row["state"] != "rolled_back"):
                     plan.restore[model] = plan.restore.get(model, 0) + 1
             for action in self.ledger.actions(states=("done",), run_id=run_id):
                 undo = UNDO_ACTIONS.get(str(action["action"]), str(action["action"]))
@@ -332,7 +336,7 @@ class Rollback:
         for attempt in range(2):
             for model, odoo_id, vals, restored in priors:
                 # a run rolled back before keeps its restored values: redoing them would undo later edits
-                if restored and (attempt == 0 or run_id in self.done_before):
+                if (restored and (attempt == 0 or run_id in self.done_before)) or model in SIDE_TABLES:
                     continue
                 self._restore_one(run_id, model, odoo_id, vals, result, count=attempt == 0)
 
@@ -392,6 +396,18 @@ class Rollback:
                 out[name] = False
         return out
 
+    def _side_rows(self, run_id: int) -> dict[str, list[int]]:
+        """Rows Odoo added to its side tables (SIDE_TABLES) since the run started."""
+        out: dict[str, list[int]] = {}
+        for model in SIDE_TABLES:
+            mark = self.ledger.meta(side_table_mark(run_id, model))
+            if mark is None or not self.client.search_count("ir.model", [["model", "=", model]]):
+                continue
+            rows = self.client.search_read(model, [["id", ">", int(mark)]], ["id"])
+            if rows:
+                out[model] = [int(r["id"]) for r in rows]
+        return out
+
     def _remove_side_effect_messages(self, run_id: int, result: RollbackResult) -> None:
         extra = [message_id for message_id, _, _ in self._side_effect_messages(run_id)]
         if extra:
@@ -410,7 +426,8 @@ class Rollback:
         ours_ids = {int(r[0]) for r in ours}
         touched: dict[str, set[int]] = {}
         for model, odoo_id, _, _ in self.ledger.priors(run_id):
-            touched.setdefault(model, set()).add(odoo_id)
+            if model not in SIDE_TABLES:
+                touched.setdefault(model, set()).add(odoo_id)
         found: list[tuple[int, str, int]] = []
         for model, ids in touched.items():
             rows = self.client.search_read("mail.message", [["model", "=", model], ["res_id", "in", sorted(ids)],
@@ -518,10 +535,13 @@ class Rollback:
     def _earliest_priors(self, run_ids: list[int]) -> dict[tuple[str, int], dict[str, Any]]:
         """(model, id) -> field -> its value before the earliest of the runs that changed it."""
         before: dict[tuple[str, int], dict[str, Any]] = {}
+        first = min(run_ids, default=0)
         for run_id in sorted(run_ids, reverse=True):  # older runs last: their values win
             for model, odoo_id, vals, restored in self.ledger.priors(run_id):
                 if restored and run_id in self.done_before:
                     continue  # restored and verified by an earlier rollback; Odoo's users may have moved on since
+                if model in SIDE_TABLES and run_id != first:
+                    continue  # kept whole by the first run: a row only later runs knew was added by the runs
                 before.setdefault((model, odoo_id), {}).update(vals)
         return before
 
@@ -551,7 +571,8 @@ class Rollback:
                 if differ:
                     shown = ", ".join(f"{n} (was {_prior_cell(vals[n], meta[n])[:30]!r}, is {cells[n][:30]!r})"
                                       for n in differ[:4])
-                    left.append(Leftover(model, odoo_id, self._label(model, odoo_id), NOT_RESTORED, shown))
+                    why = SIDE_CHANGED if model in SIDE_TABLES else NOT_RESTORED
+                    left.append(Leftover(model, odoo_id, self._label(model, odoo_id), why, shown))
         return left
 
     def _label(self, model: str, odoo_id: int) -> str:
@@ -561,6 +582,8 @@ class Rollback:
 
     def _verify_messages(self, run_ids: list[int]) -> list[Leftover]:
         left: list[Leftover] = []
+        for model, ids in (self._side_rows(min(run_ids)) if run_ids else {}).items():
+            left += [Leftover(model, odoo_id, model, SIDE_ROW) for odoo_id in ids]
         for run_id in run_ids:
             for message_id, model, res_id in self._side_effect_messages(run_id):
                 left.append(Leftover("mail.message", message_id, "message", SIDE_EFFECT, f"on {model} {res_id}"))

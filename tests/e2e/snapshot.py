@@ -22,6 +22,7 @@ DATA_MODELS = (
     "mail.followers", "mail.tracking.value", "mail.activity", "calendar.event", "ir.attachment", "product.template",
     "product.product", "account.move", "account.move.line", "account.payment", "sale.order", "sale.order.line",
     "project.project", "project.task", "ir.model", "ir.model.fields", "ir.model.access", "ir.model.data",
+    "crm.lead.scoring.frequency",
 )
 #: only the rows a migration can reach, where the whole table is large and mostly Odoo's own
 DOMAINS: dict[str, list[Any]] = {

@@ -34,6 +34,9 @@ from .edge import CuttingProxy
 from .world import API_KEY, APP_ID, ontraport_source, prepare
 
 CONTACT = 0  # Ontraport's object id of contacts
+#: what no API call may put back, so rollback names it and says NOT verified: Odoo's lead-scoring statistics count
+#: every deal created won or lost, and no group may write or delete them (Odoo's scheduled job recomputes them)
+UNRESTORABLE = ("crm.lead.scoring.frequency",)
 
 
 @dataclass
@@ -108,6 +111,18 @@ def migrate_and_delta(world: World) -> None:
     assert sum(o.created + o.updated for o in info.objects) >= 2, "the delta wrote something"
 
 
+def assert_verdict_is_the_snapshots(world: World, before: snapshot.Snapshot, done: Result) -> None:
+    """Odoo is as before, except what no API call may restore; "verified" (exit 0) exactly when it is all equal."""
+    diffs = snapshot.differences(before, snapshot.take(world.odoo))
+    assert [d for d in diffs if not d.startswith(UNRESTORABLE)] == []
+    if diffs:
+        assert done.exit_code == 1 and "NOT verified" in done.output, (diffs, done.output)
+        assert all(f"({model} " in done.output for model in UNRESTORABLE if any(d.startswith(model) for d in diffs))
+    else:
+        assert done.exit_code == 0, done.output
+        assert "verified" in done.output and "NOT verified" not in done.output
+
+
 def remove(odoo: OdooClient, model: str, ids: list[int]) -> None:
     alive = [r["id"] for r in odoo.search_read(model, [["id", "in", ids]], ["id"], context={"active_test": False})]
     if alive:
@@ -122,13 +137,9 @@ def test_migrate_delta_rollback_all_leaves_odoo_as_before(world: World) -> None:
         assert snapshot.differences(before, snapshot.take(world.odoo)), "the runs changed Odoo"
 
         done = cli(world, "--all", "--yes")
-        after = snapshot.take(world.odoo)
-        assert snapshot.differences(before, after) == []
-        assert done.exit_code == 0, done.output
-        assert "verified" in done.output and "NOT verified" not in done.output
+        assert_verdict_is_the_snapshots(world, before, done)
         again = cli(world, "--all", "--yes")
-        assert again.exit_code == 0 and "verified" in again.output, again.output
-        assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+        assert_verdict_is_the_snapshots(world, before, again)
     finally:
         remove(world.odoo, "res.partner", [known])
 
@@ -164,8 +175,7 @@ def test_interrupted_rollback_is_finished_by_the_next_one(world: World, cut: str
         assert snapshot.differences(before, midway), "... but not all of them"
 
         done = cli(world, "--all", "--yes")
-        assert snapshot.differences(before, snapshot.take(world.odoo)) == []
-        assert done.exit_code == 0 and "verified" in done.output, done.output
+        assert_verdict_is_the_snapshots(world, before, done)
     finally:
         world.proxy.heal()
         remove(world.odoo, "res.partner", [known])
@@ -196,7 +206,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing_and_scripts_must_say_yes(wor
     assert snapshot.differences(odoo_before, snapshot.take(world.odoo)) == [], "the plan changed Odoo"
     assert ledger_dump(world.root) == ledger_before, "the plan changed the ledger"
     confirmed, shown = in_a_terminal(world, "y")
-    assert confirmed == 0 and "verified" in shown, shown
+    assert "verified" in shown and confirmed == (1 if "NOT verified" in shown else 0), shown
 
 
 def in_a_terminal(world: World, answer: str) -> tuple[int, str]:
@@ -252,8 +262,7 @@ def test_a_record_changed_in_odoo_since_is_kept_and_named_and_not_verified(world
     assert again.exit_code == 1 and f"(res.partner {company})" in again.output, "a second rollback still says no"
 
     forced = cli(world, "--all", "--yes", "--force")
-    assert forced.exit_code == 0 and "verified" in forced.output, forced.output
-    assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+    assert_verdict_is_the_snapshots(world, before, forced)
 
 
 def test_a_record_odoo_refuses_to_delete_is_named_with_what_holds_it(world: World) -> None:
@@ -273,5 +282,4 @@ def test_a_record_odoo_refuses_to_delete_is_named_with_what_holds_it(world: Worl
         world.odoo.unlink("account.move", [invoice])
     # the invoice gone, the next rollback finishes the job
     done = cli(world, "--all", "--yes")
-    assert done.exit_code == 0 and "verified" in done.output, done.output
-    assert snapshot.differences(before, snapshot.take(world.odoo)) == []
+    assert_verdict_is_the_snapshots(world, before, done)
