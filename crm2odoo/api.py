@@ -23,7 +23,7 @@ from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import parts, spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.resolve import Resolver
-from crm2odoo.load.rollback import Rollback, RollbackResult
+from crm2odoo.load.rollback import Rollback, RollbackPlan, RollbackResult
 from crm2odoo.lock import current_holder, project_lock
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap, dump_spec, load_spec, save_spec, spec_from_data
@@ -607,32 +607,61 @@ def reconcile(root: Path, *, spot_check: int = 25) -> ReconcileInfo:
 
 
 # -- rollback, validate (later releases) ---------------------------------------------------------------------------
-def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, force: bool = False,
-             events: Events = _quiet) -> RollbackResult:
-    """Undo one run (the newest first) or every run; resumable, and harmless to repeat."""
+def _rollback_targets(ledger: Ledger, run_id: int | None, all_runs: bool) -> list[int]:
+    """The runs a rollback undoes. Runs rolled back before are included again: what they left (records kept or
+    refused) is retried and counted, never taken for done."""
     if (run_id is None) == (not all_runs):
         raise ProjectError("say which run to undo", hint="`crm2odoo rollback --run ID` or `crm2odoo rollback --all`")
+    runs = [r for r in ledger.runs() if r["kind"] in ("migrate", "sample", "delta")]
+    if all_runs:
+        return [int(r["id"]) for r in runs]
+    if run_id not in {int(r["id"]) for r in runs}:
+        raise ProjectError(f"run {run_id} cannot be rolled back (there is no migrate, sample or delta run {run_id})",
+                           hint="`crm2odoo status` lists the runs")
+    later = [int(r["id"]) for r in runs if int(r["id"]) > run_id and r["state"] != "rolled_back"]
+    if later:
+        raise ProjectError(f"runs {', '.join(map(str, later))} came after run {run_id} and build on it",
+                           hint="roll back the newest run first, or use --all")
+    return [run_id]
+
+
+def rollback_plan(root: Path, *, run_id: int | None = None, all_runs: bool = False) -> RollbackPlan:
+    """What `rollback` would undo, per run and object; reads the ledger and Odoo, writes nothing."""
+    project = Project(root)
+    config = load_config(root)
+    if not project.ledger_path.exists():
+        raise ProjectError("this project has no ledger yet: nothing was migrated", hint="`crm2odoo status`")
+    ledger = Ledger(project.ledger_path)
+    try:
+        targets = _rollback_targets(ledger, run_id, all_runs)
+        client = OdooClient(config.odoo)
+        try:
+            bound = ledger.meta("odoo_identity")
+            if bound is not None and bound != f"{config.odoo.url.rstrip('/')}|{config.odoo.database}":
+                ledger.bind(config.odoo.url, config.odoo.database)  # raises: the ledger is another Odoo's
+            spec = load_spec(project.mapping_path) if project.mapping_path.exists() else None
+            return Rollback(client, Schema(client), ledger, spec).plan(targets)
+        finally:
+            client.close()
+    finally:
+        ledger.close()
+
+
+def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, force: bool = False,
+             events: Events = _quiet) -> RollbackResult:
+    """Undo one run (the newest first) or every run; resumable, and harmless to repeat. ``verified`` only when a
+    read-back of everything the runs touched equals the state before them."""
     ctx = open_context(root)
     try:
-        undoable = [int(r["id"]) for r in ctx.ledger.runs()
-                    if r["kind"] in ("migrate", "sample", "delta") and (r["state"] != "rolled_back" or force)]
-        if all_runs:
-            targets = undoable
-        else:
-            assert run_id is not None
-            if run_id not in undoable:
-                raise ProjectError(f"run {run_id} cannot be rolled back (unknown, or already rolled back)",
-                                   hint="`crm2odoo status` lists the runs")
-            later = [r for r in undoable if r > run_id]
-            if later:
-                raise ProjectError(f"runs {', '.join(map(str, later))} came after run {run_id} and build on it",
-                                   hint="roll back the newest run first, or use --all")
-            targets = [run_id]
-        spec = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
-        result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
-        render.write_report(ctx.project.reports_dir, "rollback", result.asdict(),
-                            render.rollback_markdown(result.asdict()))
-        return result
+        with project_lock(ctx.project.state_dir, "rollback") as lock:
+            if lock.stale is not None:
+                events("stale_lock", holder=lock.stale.describe())
+            targets = _rollback_targets(ctx.ledger, run_id, all_runs)
+            spec = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
+            result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
+            render.write_report(ctx.project.reports_dir, "rollback", result.asdict(),
+                                render.rollback_markdown(result.asdict()))
+            return result
     finally:
         ctx.close()
 

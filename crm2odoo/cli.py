@@ -307,21 +307,54 @@ def reconcile(project: Path, spot_check: int) -> None:
 @click.option("--run", "run_id", type=int, default=None, help="undo this run")
 @click.option("--all", "all_runs", is_flag=True, help="undo every run")
 @click.option("--force", is_flag=True, help="also undo records changed in Odoo since the tool wrote them")
+@click.option("--yes", is_flag=True, help="undo without asking (for scripts)")
+@click.option("--dry-run", is_flag=True, help="print what would be undone; write nothing")
 @_friendly
-def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool) -> None:
-    """Undo runs: leaves Odoo as it was before them."""
-    result = api.rollback(project, run_id=run_id, all_runs=all_runs, force=force)
+def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool, yes: bool, dry_run: bool) -> None:
+    """Undo runs: leaves Odoo as it was before them, and says "verified" only when a read-back shows it is.
+
+    Exit codes: 0 verified; 1 something is not as before (each record is listed, and in reports/rollback.md);
+    2 not confirmed (stdin is not a terminal and --yes was not given)."""
+    plan = api.rollback_plan(project, run_id=run_id, all_runs=all_runs)
+    click.echo("rollback plan (newest run first):")
+    for run in plan.runs:
+        click.echo(f"  run {run.run_id} {run.kind} ({run.state})" + (": nothing left to undo" if run.empty() else ""))
+        for obj, count in run.delete.items():
+            click.echo(f"    {obj:<22} {count} to delete")
+        for model, count in sorted(run.restore.items()):
+            click.echo(f"    {model:<22} {count} to restore (values the run overwrote)")
+        for method, count in sorted(run.actions.items()):
+            click.echo(f"    {method:<22} {count} to reset")
+        if run.schema:
+            click.echo(f"    schema to remove: {', '.join(run.schema)}")
+    if dry_run:
+        click.echo("dry run: nothing was written")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            click.secho("not confirmed: stdin is not a terminal; pass --yes to undo these runs from a script",
+                        fg="red", err=True)
+            sys.exit(2)
+        if not click.confirm("undo these runs?", default=False):
+            click.echo("nothing undone")
+            sys.exit(2)
+    result = api.rollback(project, run_id=run_id, all_runs=all_runs, force=force, events=_events)
     for obj, count in sorted(result.deleted.items()):
         click.echo(f"  {obj:<20} {count} deleted")
     click.echo(f"  restored values on {result.restored} records that existed before; schema removed: "
                f"{', '.join(result.schema_removed) or 'none'}")
-    for line in result.changed_in_odoo:
-        click.secho(f"  kept (changed in Odoo since; --force to undo): {line}", fg="yellow")
-    for line in result.archived + result.problems:
+    for line in result.problems:
         click.secho(f"  ! {line}", fg="yellow")
-    click.echo("verified: Odoo is as it was before" if result.verified else "NOT verified: see reports/rollback.md")
-    if not result.verified:
-        sys.exit(1)
+    if result.verified:
+        click.echo(f"verified: Odoo is as it was before (read back {result.checked} records and compared)")
+        return
+    click.secho(f"NOT verified: {len(result.left)} records are not as they were before:", fg="red")
+    for leftover in result.left[:50]:
+        click.echo(f"  - {leftover.line()}")
+    if len(result.left) > 50:
+        click.echo(f"  ... and {len(result.left) - 50} more")
+    click.echo("report: reports/rollback.md")
+    sys.exit(1)
 
 
 @main.command()

@@ -513,6 +513,13 @@ class Ledger:
                           (run_id,))
         return [(r[0], int(r[1]), json.loads(r[2]), bool(r[3])) for r in rows]
 
+    def drop_priors(self, model: str, odoo_ids: Iterable[int], *, from_run: int) -> None:
+        """Forget what ``from_run`` and later runs overwrote on records it created and a rollback deleted:
+        with the record gone there is nothing left to restore or compare."""
+        with self.tx() as db:
+            db.executemany("DELETE FROM prior_values WHERE model=? AND odoo_id=? AND run_id>=?",
+                           [(model, int(i), from_run) for i in odoo_ids])
+
     def mark_restored(self, run_id: int, model: str, odoo_id: int) -> None:
         with self.tx() as db:
             db.execute("UPDATE prior_values SET restored=1 WHERE run_id=? AND model=? AND odoo_id=?",

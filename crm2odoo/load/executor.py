@@ -65,6 +65,18 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "action_post": (),  # account.move: posting keeps invoice_date, and a posted move refuses changes to it
 }
 #: how rollback undoes each of them before deleting
+#: tables Odoo changes as a side effect of what a run loads and that nobody may write over the API, kept whole before
+#: the run so rollback can tell exactly what the run changed there: predictive lead scoring counts every deal created
+#: won or lost by its values (crm_lead.py _handle_won_lost), deleting the deal does not count it out again, and no
+#: group may write or delete these rows (crm/security/ir.model.access.csv); Odoo's scheduled job recomputes them
+SIDE_TABLES: dict[str, tuple[str, ...]] = {"crm.lead.scoring.frequency": ("won_count", "lost_count")}
+
+
+def side_table_mark(run_id: int, model: str) -> str:
+    """The ledger meta key holding the highest id of ``model`` before run ``run_id`` wrote anything."""
+    return f"run{run_id}_mark_{model}"
+
+
 UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
 ACTION_BATCH = 50
 #: a record in one of these states is in Odoo as the source wants it
@@ -198,6 +210,16 @@ class Loader:
         if self.stop.is_set():
             raise Interrupted("the run was interrupted; what was in flight has been settled")
 
+    def _keep_side_tables(self) -> None:
+        """Before the first write, keep the tables Odoo updates on its own as records land (see SIDE_TABLES)."""
+        for model, names in SIDE_TABLES.items():
+            mark_key = side_table_mark(self.run_id, model)
+            if self.ledger.meta(mark_key) is not None or not self.schema.has_model(model):
+                continue
+            rows = self.client.search_read_all(model, [], ["id", *names])
+            self.ledger.save_prior(self.run_id, model, {int(r["id"]): {n: r[n] for n in names} for r in rows})
+            self.ledger.set_meta(mark_key, str(max((int(r["id"]) for r in rows), default=0)))
+
     # -- the run -----------------------------------------------------------------------------------------------
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
         results = self.results = []
@@ -207,6 +229,7 @@ class Loader:
             # what the migration user posted after this mark on records that existed before.
             last = self.client.search_read("mail.message", [], ["id"], limit=1, order="id desc")
             self.ledger.set_meta(mark_key, str(last[0]["id"] if last else 0))
+        self._keep_side_tables()
         blocked_maps: set[str] = set()
         for step in spec_order(self.spec):
             obj = step.map

@@ -126,7 +126,8 @@ def inventory_markdown(data: dict[str, Any]) -> str:
 
 def rollback_markdown(data: dict[str, Any]) -> str:
     parts = [f"# Rollback of run(s) {', '.join(map(str, data['runs']))}: "
-             + ("verified, Odoo is as it was" if data["verified"] else "NOT fully verified"), "",
+             + ("verified, Odoo is as it was" if data["verified"] else "NOT verified"), "",
+             f"Read back and compared with the state before the runs: {data.get('checked', 0)} records.", "",
              table(["object", "records deleted"], [[k, v] for k, v in sorted(data["deleted"].items())]), "",
              f"Values restored on records that existed before: {data['restored']}"]
     if data["schema_removed"]:
@@ -135,6 +136,10 @@ def rollback_markdown(data: dict[str, Any]) -> str:
                        ("Archived because Odoo refused to delete them", "archived"), ("Problems", "problems")):
         if data[key]:
             parts += ["", f"## {title}", ""] + [f"- {_cell(x)}" for x in data[key]]
+    if data.get("left"):
+        parts += ["", f"## Not as before the runs ({len(data['left'])})", "",
+                  table(["model", "id", "record", "why", "detail"],
+                        [[x["model"], x["odoo_id"] or "", x["label"], x["why"], x["detail"]] for x in data["left"]])]
     return "\n".join(parts) + "\n"
 
 

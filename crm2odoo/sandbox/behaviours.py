@@ -563,7 +563,8 @@ def _address_upstream_19(env: Env, model: Model, row: Row, vals: dict[str, Any])
         env.sudo_call().write("res.partner", [int(row["parent_id"])], {f: row.get(f) or False for f in fields})
 
 
-def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
+def before_unlink(env: Env, model: Model, ids: list[int]) -> list[tuple[str, list[int]]]:
+    """Refuses what Odoo refuses; returns what Odoo deletes after the records: (model, ids)."""
     # the refusals rollback meets: a posted entry, a confirmed order (account_move.py / sale_order.py _unlink_*)
     for rid in ids:
         row = env.store.get(model.name, rid) or {}
@@ -579,6 +580,16 @@ def before_unlink(env: Env, model: Model, ids: list[int]) -> None:
     payments.before_unlink(env, model.name, ids)
     if model.name in SCHEMA_MODELS:
         irmodel.before_unlink(env, model, ids)
+    if model.name == "product.product":
+        # product_product.py unlink: a template whose last variant goes is deleted with it
+        variants = [env.store.get(model.name, rid) or {} for rid in ids]
+        templates = {int(v["product_tmpl_id"]) for v in variants if v.get("product_tmpl_id")}
+        doomed = set(ids)
+        orphans = [t for t in sorted(templates) if not any(
+            i not in doomed for i, _ in env.store.scan("product.product", [
+                ("json_extract(data, '$.product_tmpl_id') = ?", [t])]))]
+        return [("product.template", orphans)] if orphans else []
+    return []
 
 
 def after_unlink(env: Env, model: Model, ids: list[int]) -> None:

@@ -504,7 +504,7 @@ class Env:
         ids = sorted(set(ids))
         if not ids:
             return True
-        behaviours.before_unlink(self, model, ids)
+        follow = behaviours.before_unlink(self, model, ids)
         id_set = set(ids)
         for other in list(self.registry.models.values()):
             for fname, f in other.fields.items():
@@ -541,6 +541,10 @@ class Env:
         for rid in ids:
             self.store.delete(model_name, rid)
         behaviours.after_unlink(self, model, ids)
+        for other_name, other_ids in follow:
+            alive = [i for i in other_ids if self.store.get(other_name, i) is not None]
+            if alive:
+                self.sudo_call().unlink(other_name, alive)
         return True
 
     def read(self, model_name: str, ids: list[int], fields: list[str] | None, load: Any = "_classic_read"

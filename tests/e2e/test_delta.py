@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.executor import Loader, ObjectResult
+from crm2odoo.load.executor import SIDE_TABLES, Loader, ObjectResult
 from crm2odoo.load.rollback import Rollback
 from crm2odoo.mapping.engine import Engine
 from crm2odoo.mapping.spec import MappingSpec
@@ -97,7 +97,10 @@ def test_delta_new_changed_deleted_conflicting(odoo: OdooClient, tmp_path: Path,
 
     odoo.unlink("res.partner.category", [user_tag])  # the user's own change goes with the user, not the tool
     result = Rollback(odoo, Schema(odoo), ledger, spec).run([int(r["id"]) for r in ledger.runs()])
-    assert result.verified, result.problems
+    # a real Odoo's lead-scoring statistics count the won deal and no API call may put them back: named, not verified
+    unrestorable = [left for left in result.left if left.model in SIDE_TABLES]
+    assert result.left == unrestorable and not result.problems, [left.line() for left in result.left]
+    assert result.verified == (not unrestorable)
     after = snapshot(odoo)
     for model, rows_before in before.items():
         assert set(after[model]) == set(rows_before), f"{model}: records differ after rollback"

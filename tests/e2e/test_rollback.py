@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.executor import SIDE_TABLES
 from crm2odoo.load.rollback import Rollback
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
@@ -43,7 +44,11 @@ def test_rollback_restores_the_exact_before_state(odoo: OdooClient, tmp_path: Pa
         assert len(during["res.partner"]) > len(before["res.partner"])
 
         result = Rollback(odoo, Schema(odoo), ledger, spec).run([int(r["id"]) for r in ledger.runs()])
-        assert result.verified, result.problems
+        # a real Odoo counts the won deal in its lead-scoring statistics, which no API call may put back: named
+        unrestorable = [left for left in result.left if left.model in SIDE_TABLES]
+        assert result.verified or (unrestorable and result.left == unrestorable and not result.problems), \
+            [left.line() for left in result.left] + result.problems
+        assert result.verified == (not unrestorable)
         assert result.restored >= 1 and result.deleted["note"] == 3 and result.deleted["company"] == 3
         after = snapshot(odoo)
         for model in MODELS:
@@ -52,7 +57,8 @@ def test_rollback_restores_the_exact_before_state(odoo: OdooClient, tmp_path: Pa
                 assert after[model][rid] == row, f"{model} {rid} differs"
 
         again = Rollback(odoo, Schema(odoo), ledger, spec).run([int(r["id"]) for r in ledger.runs()])
-        assert again.verified and sum(again.deleted.values()) == 0, "running it twice is harmless"
+        assert sum(again.deleted.values()) == 0, "running it twice is harmless"
+        assert again.verified == (not unrestorable) and all(left.model in SIDE_TABLES for left in again.left)
     finally:
         odoo.unlink("res.partner", [existing])
 
