@@ -283,6 +283,10 @@ class Ledger:
         with self.tx() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def del_meta(self, key: str) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def bind(self, odoo_url: str, database: str) -> None:
         """Bind to an Odoo on first use; refuse any other afterwards."""
         identity = f"{odoo_url.rstrip('/')}|{database}"

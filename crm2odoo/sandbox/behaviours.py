@@ -391,7 +391,69 @@ def _first_stage(env: Env, team_id: Any) -> int | None:
     return None
 
 
+PLS_MODEL = "crm.lead.scoring.frequency"
+
+
+def _pls_counts(env: Env, row: Row) -> bool:
+    """crm_lead.py _pls_prepare_update_frequency_table: only opportunities created on or after crm.pls_start_date."""
+    if PLS_MODEL not in env.registry.models:
+        return False
+    start = next((str(r.get("value") or "") for _, r in env.store.scan(
+        "ir.config_parameter", [("json_extract(data, '$.key') = ?", ["crm.pls_start_date"])])), "")
+    try:
+        start_day = datetime.strptime(start[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return False  # _pls_get_safe_start_date: no valid date, no counting
+    return start_day.isoformat() <= str(row.get("create_date") or "")[:10]
+
+
+def _pls_step(env: Env, row: Row, state: str, step: int) -> None:
+    """crm_lead.py _pls_update_frequency_table, for the stage variable: a row per (stage, team), counts + or - 1,
+    never below 0.1; a new row starts at 0.1 + the count. Deleting a lead counts nothing back out."""
+    if not _pls_counts(env, row):
+        return
+    value, team = str(row.get("stage_id") or False), row.get("team_id")
+    key = "won_count" if state == "won" else "lost_count"
+    for fid, found in env.store.scan(PLS_MODEL):
+        if found.get("variable") == "stage_id" and found.get("value") == value and found.get("team_id") == team:
+            new = float(found.get(key) or 0) + step
+            found[key] = new if new > 0 else 0.1
+            env.store.update(PLS_MODEL, fid, found)
+            return
+    if step > 0:
+        env.sudo_call().create(PLS_MODEL, [{"variable": "stage_id", "value": value, "team_id": team,
+                                            "won_count": 0.1 + (state == "won"), "lost_count": 0.1 + (state == "lost")}])
+
+
+def _pls_won_lost(env: Env, row: Row, vals: dict[str, Any], *, creating: bool) -> None:
+    """crm_lead.py _handle_won_lost: the state changes a create or write makes, counted before the write (a lead
+    created archived is not counted as lost: on create it is already inactive)."""
+    won = {rid for rid, stage in env.store.scan("crm.stage") if stage.get("is_won")}
+    active = row.get("active", True) is not False
+    steps: list[tuple[str, int]] = []
+    leave_won = False
+    if "stage_id" in vals:
+        if vals["stage_id"] and int(vals["stage_id"]) in won:
+            if not creating and not (row.get("probability") or 0):
+                steps.append(("lost", -1))
+            steps.append(("won", 1))
+        elif row.get("stage_id") in won and active and not creating:
+            steps.append(("won", -1))
+            leave_won = True
+    if "active" in vals and not creating:
+        if not vals["active"] and active:
+            if row.get("stage_id") in won and not leave_won:
+                steps.append(("won", -1))
+            steps.append(("lost", 1))
+        elif vals["active"] and not active:
+            steps.append(("lost", -1))
+    for state, step in steps:
+        _pls_step(env, row, state, step)
+
+
 def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
+    if model.name == "crm.lead" and ("stage_id" in vals or "active" in vals):
+        _pls_won_lost(env, row, vals, creating=True)
     if model.name == "res.partner":
         if not row.get("commercial_partner_id"):
             row["commercial_partner_id"] = rid
@@ -473,6 +535,8 @@ def before_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
         locked = sorted(set(vals) & {"invoice_date", "date", "partner_id", "journal_id", "currency_id", "move_type"})
         if locked:
             raise UserError("You cannot modify the following readonly fields on a posted move: " + ", ".join(locked))
+    if name == "crm.lead" and ("stage_id" in vals or "active" in vals):
+        _pls_won_lost(env, row, vals, creating=False)
     if name == "crm.lead":
         # crm.lead.write (addons/crm/models/crm_lead.py): won stage forces 100 %, closing sets date_closed
         now = _now()

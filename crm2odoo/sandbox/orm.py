@@ -35,6 +35,8 @@ USER_ACL: dict[str, tuple[bool, bool, bool, bool]] = {
     "res.currency": (True, False, False, False), "res.users": (True, False, False, False),
     "res.company": (True, False, False, False), "ir.module.module": (True, False, False, False),
 }
+#: models nobody may change over the API, administrators included (crm: ir.model.access.csv gives read only)
+READ_ONLY_FOR_ALL = frozenset({"crm.lead.scoring.frequency"})
 _MODES = ("read", "write", "create", "unlink")
 _VERBS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
 _GROUPS = {"ir.config_parameter": "Administration/Settings"}
@@ -101,6 +103,11 @@ class Env:
         if found is not None and found.manual:
             self._check_manual_access(found, mode)
             return
+        if model in READ_ONLY_FOR_ALL and mode != "read":
+            desc = self.registry.models[model].description if model in self.registry.models else model
+            raise AccessError(f"You are not allowed to {_VERBS[mode]} '{desc}' ({model}) records.\n\n"
+                              "No group currently allows this operation.\n\n"
+                              "Contact your administrator to request access if necessary.")
         if self.is_admin:
             return
         rights = USER_ACL.get(model, (True, True, True, True))

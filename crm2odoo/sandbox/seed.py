@@ -6,7 +6,7 @@ slow). Values were read from a fresh Odoo 18 with crm, sale_management, project 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .meta import COUNTRIES, STATES, TRANSIENT_MODELS
@@ -171,6 +171,9 @@ class Seeder:
         self.add("ir.config_parameter", {"key": "database.uuid", "value": database_uuid})
         self.add("ir.config_parameter", {"key": "database.create_date",
                                          "value": datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")})
+        # crm_lead_prediction_data.xml: predictive lead scoring counts opportunities created from 8 days before install
+        self.add("ir.config_parameter", {"key": "crm.pls_start_date",
+                                         "value": (datetime.utcnow() - timedelta(days=8)).strftime("%Y-%m-%d")})
         self._reflect()
         self.store.set_meta("version", v)
         self.store.set_meta("password:2", "admin")

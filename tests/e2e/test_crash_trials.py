@@ -211,6 +211,7 @@ def test_killed_migration_resumes_with_every_record_exactly_once(first: Trigger,
         api.approve(root, confirm=lambda changes: True, login="crash-trials")
         client = admin(server)
         before = baseline(client)
+        start_day = client.execute("ir.config_parameter", "get_param", key="crm.pls_start_date")
         ledger = root / ".crm2odoo" / "ledger.sqlite"
 
         kills = 0
@@ -236,6 +237,8 @@ def test_killed_migration_resumes_with_every_record_exactly_once(first: Trigger,
         assert ("resuming unfinished run" in resumed.stderr) == bool(unfinished)
 
         assert_exactly_once(root, client, before)
+        assert client.execute("ir.config_parameter", "get_param", key="crm.pls_start_date") == start_day, \
+            "a killed run paused lead scoring; the run that resumed it put the start day back"
         assert outcomes(root) == template.fates, "every record ends as in the uninterrupted run"
         assert odoo_picture(client) == template.picture, "the same records under the same external IDs"
         with sqlite3.connect(ledger) as db:
