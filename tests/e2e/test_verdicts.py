@@ -8,6 +8,7 @@ Latin-1 bytes in a UTF-8 file. Only the network edge is faked (the sandbox Odoo)
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -16,11 +17,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from crm2odoo.odoo.client import OdooClient
 from crm2odoo.sandbox import SandboxServer
 from crm2odoo.sandbox.server import FaultPlan
 from crm2odoo.testing.ontraport_sim import generate_account, write_csv_exports
@@ -231,82 +234,88 @@ def test_a_second_writer_is_refused_and_a_dead_ones_lock_is_taken_over(tmp_path:
     assert "now running" not in cli(tmp_path, "status").stdout
 
 
-def test_two_migrates_at_once_load_everything_exactly_once(tmp_path: Path, server: SandboxServer) -> None:
-    project(tmp_path, server, contacts=120, batch_size=5)
-    prepare(tmp_path)
+@dataclass
+class SlowRun:
+    process: subprocess.Popen[str]
+    client: OdooClient
+    before: dict[str, int]
+
+
+@contextlib.contextmanager
+def slow_migrate(root: Path, server: SandboxServer) -> Iterator[SlowRun]:
+    """`crm2odoo migrate` started in the background against an Odoo that takes 50 ms a write, so a test can act while
+    it runs; whatever is still running at the end is killed."""
+    project(root, server, contacts=150, batch_size=5)
+    prepare(root)
     client = admin(server)
     before = baseline(client)
     server.set_faults(FaultPlan(share=1.0, kinds=("slow",), slow_seconds=0.05, methods={"load", "create"}))
-    first = start_cli(tmp_path, "migrate")
+    run = SlowRun(start_cli(root, "migrate"), client, before)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "migrate" not in cli(tmp_path, "status").stdout.split("now running")[-1]:
-            time.sleep(0.2)
+        yield run
+    finally:
+        if run.process.poll() is None:
+            run.process.kill()
+            run.process.wait()
+        server.set_faults(None)
+        client.close()
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the run never got there"
+        time.sleep(0.1)
+
+
+def migrate_running(root: Path) -> bool:
+    return "now running: `crm2odoo migrate`" in cli(root, "status").stdout
+
+
+def created(root: Path) -> int:
+    return ledger_states(root).get("created", 0) if (root / ".crm2odoo" / "ledger.sqlite").exists() else 0
+
+
+def test_two_migrates_at_once_load_everything_exactly_once(tmp_path: Path, server: SandboxServer) -> None:
+    with slow_migrate(tmp_path, server) as first:
+        wait_until(lambda: migrate_running(tmp_path), 60)
         second = cli(tmp_path, "migrate")
         assert second.returncode == 2 and "is writing in this project" in second.stderr, last_lines(second)
-        _out, err = first.communicate(timeout=300)
-    finally:
-        if first.poll() is None:
-            first.kill()
-    server.set_faults(None)
-    assert first.returncode == 0, err[-2000:]
-    assert_exactly_once(tmp_path, client, before)
-    client.close()
+        _out, err = first.process.communicate(timeout=300)
+        assert first.process.returncode == 0, err[-2000:]
+        assert_exactly_once(tmp_path, first.client, first.before)
 
 
 # -- interrupts ----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_migrate_says_how_to_continue_and_resumes(tmp_path: Path, server: SandboxServer,
                                                                   signum: int) -> None:
-    project(tmp_path, server, contacts=150, batch_size=5)
-    prepare(tmp_path)
-    client = admin(server)
-    before = baseline(client)
-    server.set_faults(FaultPlan(share=1.0, kinds=("slow",), slow_seconds=0.05, methods={"load", "create"}))
-    running = start_cli(tmp_path, "migrate")
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and ledger_states(tmp_path).get("created", 0) < 30 \
-                if (tmp_path / ".crm2odoo" / "ledger.sqlite").exists() else time.monotonic() < deadline:
-            time.sleep(0.1)
-        running.send_signal(signum)
-        out, err = running.communicate(timeout=120)
-    finally:
-        if running.poll() is None:
-            running.kill()
-    server.set_faults(None)
-    assert running.returncode == 130, (out[-1500:], err[-1500:])
-    assert "Aborted" not in out + err and "Traceback" not in err
-    assert out.rstrip().splitlines()[-1] == "interrupted: run `crm2odoo migrate` again to resume", out[-800:]
-    assert run_states(tmp_path) == ["interrupted"]
-    states = ledger_states(tmp_path)
-    assert not states.get("sending"), f"the batches in flight were settled before stopping: {states}"
-    status = cli(tmp_path, "status")
-    assert "interrupted (`crm2odoo migrate` resumes it)" in status.stdout, status.stdout
-
-    resumed = cli(tmp_path, "migrate")
-    assert resumed.returncode == 0, last_lines(resumed)
-    assert "resuming interrupted run 1" in resumed.stderr
-    assert run_states(tmp_path) == ["done"]
-    assert_exactly_once(tmp_path, client, before)
-    client.close()
+    with slow_migrate(tmp_path, server) as running:
+        wait_until(lambda: created(tmp_path) >= 30, 90)
+        running.process.send_signal(signum)
+        out, err = running.process.communicate(timeout=120)
+        assert running.process.returncode == 130, (out[-1500:], err[-1500:])
+        assert "Aborted" not in out + err and "Traceback" not in err
+        assert out.rstrip().splitlines()[-1] == "interrupted: run `crm2odoo migrate` again to resume", out[-800:]
+        assert run_states(tmp_path) == ["interrupted"]
+        states = ledger_states(tmp_path)
+        assert not states.get("sending"), f"the batches in flight were settled before stopping: {states}"
+        status = cli(tmp_path, "status")
+        assert "interrupted (`crm2odoo migrate` resumes it)" in status.stdout, status.stdout
+        server.set_faults(None)
+        resumed = cli(tmp_path, "migrate")
+        assert resumed.returncode == 0, last_lines(resumed)
+        assert "resuming interrupted run 1" in resumed.stderr
+        assert run_states(tmp_path) == ["done"]
+        assert_exactly_once(tmp_path, running.client, running.before)
 
 
 def test_status_tells_a_killed_run_from_a_running_one(tmp_path: Path, server: SandboxServer) -> None:
-    project(tmp_path, server, contacts=150, batch_size=5)
-    prepare(tmp_path)
-    server.set_faults(FaultPlan(share=1.0, kinds=("slow",), slow_seconds=0.05, methods={"load", "create"}))
-    running = start_cli(tmp_path, "migrate")
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "now running" not in cli(tmp_path, "status").stdout:
-            time.sleep(0.2)
-        status = cli(tmp_path, "status")
-        assert "run 1 migrate running" in status.stdout, status.stdout
-    finally:
-        running.kill()
-        running.wait()
-    server.set_faults(None)
+    with slow_migrate(tmp_path, server) as running:
+        wait_until(lambda: migrate_running(tmp_path), 60)
+        assert "run 1 migrate running" in cli(tmp_path, "status").stdout
+        running.process.kill()
+        running.process.wait()
     status = cli(tmp_path, "status")
     assert "run 1 migrate stopped before it finished (killed or crashed; `crm2odoo migrate` resumes it)" \
         in status.stdout, status.stdout
