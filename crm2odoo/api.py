@@ -24,7 +24,6 @@ from crm2odoo.load.order import parts, spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.load.rollback import Rollback, RollbackPlan, RollbackResult
-from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.lock import current_holder, project_lock
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap, dump_spec, load_spec, save_spec, spec_from_data
@@ -497,8 +496,7 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
                         events=events, delta=delta, conflicts=settings.conflicts,
                         delta_deletes=settings.delta_deletes, stop=stop)
         # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
-        with scoring_paused(client, ctx.schema, ctx.ledger):
-            results = loader.run(only=set(only) if only else None, ids=ids)
+        results = loader.run(only=set(only) if only else None, ids=ids)
     except Interrupted:
         elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
         info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
@@ -660,8 +658,7 @@ def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, f
                 events("stale_lock", holder=lock.stale.describe())
             targets = _rollback_targets(ctx.ledger, run_id, all_runs)
             spec = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
-            with scoring_paused(ctx.client, ctx.schema, ctx.ledger):
-                result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
+            result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
             render.write_report(ctx.project.reports_dir, "rollback", result.asdict(),
                                 render.rollback_markdown(result.asdict()))
             return result

@@ -39,6 +39,7 @@ from crm2odoo.load.rules import (
     partner_cells_for_version,
     same_stored,
 )
+from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
@@ -222,6 +223,11 @@ class Loader:
 
     # -- the run -----------------------------------------------------------------------------------------------
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
+        # Odoo's lead scoring would count every won deal the run creates, in rows nobody may restore (scoring.py)
+        with scoring_paused(self.client, self.schema, self.ledger):
+            return self._run(only, ids)
+
+    def _run(self, only: set[str] | None, ids: dict[str, set[str]] | None) -> list[ObjectResult]:
         results = self.results = []
         mark_key = f"run{self.run_id}_message_mark"
         if self.ledger.meta(mark_key) is None:

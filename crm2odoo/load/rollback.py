@@ -34,6 +34,7 @@ from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
 from crm2odoo.load.rules import changed_since_landed
+from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.odoo.client import OdooClient
@@ -159,6 +160,11 @@ class Rollback:
         return PHASE_RANK.get(obj, 85)
 
     def run(self, run_ids: list[int], *, force: bool = False) -> RollbackResult:
+        # restoring a deal's stage or archiving it would be counted by Odoo's lead scoring (scoring.py)
+        with scoring_paused(self.client, self.schema, self.ledger):
+            return self._run(run_ids, force)
+
+    def _run(self, run_ids: list[int], force: bool) -> RollbackResult:
         result = RollbackResult(runs=run_ids)
         for run_id in run_ids:
             if self.ledger.run(run_id) is None:

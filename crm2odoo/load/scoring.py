@@ -36,7 +36,8 @@ def _restore(client: OdooClient, ledger: Ledger) -> None:
         return
     before = json.loads(kept)
     # set_param with False removes the parameter: as it was when there was none
-    client.execute("ir.config_parameter", "set_param", key=PLS_START_PARAM, value=before if before else False)
+    client.execute("ir.config_parameter", "set_param", key=PLS_START_PARAM, value=before if before else False,
+                   retry_writes=True)
     ledger.del_meta(LEDGER_KEY)
 
 
@@ -49,7 +50,7 @@ def scoring_paused(client: OdooClient, schema: Schema, ledger: Ledger) -> Iterat
     if ledger.meta(LEDGER_KEY) is None:  # else a killed run moved it: what is kept is the person's value
         current = client.execute("ir.config_parameter", "get_param", key=PLS_START_PARAM)
         ledger.set_meta(LEDGER_KEY, json.dumps(current or None))
-    client.execute("ir.config_parameter", "set_param", key=PLS_START_PARAM, value=FAR_FUTURE)
+    client.execute("ir.config_parameter", "set_param", key=PLS_START_PARAM, value=FAR_FUTURE, retry_writes=True)
     try:
         yield
     finally:
