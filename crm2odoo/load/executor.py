@@ -65,7 +65,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "action_confirm": ("date_order",),  # sale.order: confirm sets date_order to now
     "action_post": (),  # account.move: posting keeps invoice_date, and a posted move refuses changes to it
 }
-#: how rollback undoes each of them before deleting
 #: tables Odoo changes as a side effect of what a run loads and that nobody may write over the API, kept whole before
 #: the run so rollback can tell exactly what the run changed there: predictive lead scoring counts every deal created
 #: won or lost by its values (crm_lead.py _handle_won_lost), deleting the deal does not count it out again, and no
@@ -78,6 +77,7 @@ def side_table_mark(run_id: int, model: str) -> str:
     return f"run{run_id}_mark_{model}"
 
 
+#: how rollback undoes each of them before deleting
 UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
 ACTION_BATCH = 50
 #: a record in one of these states is in Odoo as the source wants it

@@ -133,6 +133,16 @@ class RollbackPlan:
         return {"runs": [dict(r.__dict__) for r in self.runs], "totals": self.totals()}
 
 
+def _schema_row(change: Any) -> tuple[str, list[Any]]:
+    """(model, domain) of the Odoo row a ledger schema change created: a field, an access rule or a model."""
+    kind, model = str(change["kind"]), str(change["model"])
+    if kind == "field":
+        return SCHEMA_MODELS[kind], [["model", "=", model], ["name", "=", str(change["name"])]]
+    if kind == "access":
+        return SCHEMA_MODELS[kind], [["id", "=", int(change["odoo_id"] or 0)]]
+    return SCHEMA_MODELS["model"], [["model", "=", model]]
+
+
 def _prior_cell(value: Any, meta: dict[str, Any]) -> str:
     """A saved prior value ([[6, 0, ids]] for many2many) in the same form as read_cells."""
     if meta.get("type") == "many2many" and isinstance(value, list) and value and isinstance(value[0], list):
@@ -187,6 +197,13 @@ class Rollback:
         return [r for r in self.ledger.records(run_id=run_id) if r.created_run == run_id and r.origin == "created"
                 and r.odoo_id and r.state not in ("merged", "matched") and r.model != "res.users"]
 
+    def _created_by_object(self, run_id: int) -> list[tuple[str, list[RecordRow]]]:
+        """What the run created, per object, in the order it is deleted (dependents before what they point at)."""
+        by_object: dict[str, list[RecordRow]] = {}
+        for record in self._created(run_id):
+            by_object.setdefault(record.object, []).append(record)
+        return [(obj, by_object[obj]) for obj in sorted(by_object, key=self._order_key, reverse=True)]
+
     # -- the plan (reads only) ---------------------------------------------------------------------------------------
     def plan(self, run_ids: list[int]) -> RollbackPlan:
         plans: list[RunPlan] = []
@@ -195,12 +212,8 @@ class Rollback:
             if row is None:
                 raise UserFacingError(f"there is no run {run_id}", hint="`crm2odoo status` lists the runs")
             plan = RunPlan(run_id, str(row["kind"]), str(row["state"]))
-            by_object: dict[str, list[RecordRow]] = {}
-            for record in self._created(run_id):
-                by_object.setdefault(record.object, []).append(record)
-            for obj in sorted(by_object, key=self._order_key, reverse=True):
-                rows = by_object[obj]
-                if not self.client.search_count("ir.model", [["model", "=", rows[0].model]]):
+            for obj, rows in self._created_by_object(run_id):
+                if not self.schema.has_model(rows[0].model):
                     continue
                 alive = self._alive(rows[0].model, [int(r.odoo_id or 0) for r in rows])
                 if alive:
@@ -233,8 +246,7 @@ class Rollback:
         for (model, action), rows in groups.items():
             undo = UNDO_ACTIONS.get(action)
             ids = [int(r["odoo_id"]) for r in rows]
-            alive = {int(r["id"]) for r in self.client.search_read(model, [["id", "in", ids]], ["id"],
-                                                                   context={"active_test": False})}
+            alive = self._alive(model, ids)
             if undo and alive:
                 try:
                     # disable_cancel_warning: cancel confirmed orders directly, not through the one-order wizard
@@ -248,17 +260,9 @@ class Rollback:
 
     # -- 1. records the run created ----------------------------------------------------------------------------------
     def _delete_created(self, run_id: int, result: RollbackResult, force: bool) -> None:
-        created = [r for r in self.ledger.records(run_id=run_id) if r.created_run == run_id and r.origin == "created"
-                   and r.odoo_id and r.state not in ("merged", "matched") and r.model != "res.users"]
-        by_object: dict[str, list[RecordRow]] = {}
-        for record in created:
-            by_object.setdefault(record.object, []).append(record)
-        for obj in sorted(by_object, key=self._order_key, reverse=True):
-            rows = by_object[obj]
+        for obj, rows in self._created_by_object(run_id):
             model = rows[0].model
-            ids = sorted({int(r.odoo_id or 0) for r in rows})
-            existing = {int(r["id"]) for r in self.client.search_read(model, [["id", "in", ids]], ["id"],
-                                                                       context={"active_test": False})}
+            existing = self._alive(model, [int(r.odoo_id or 0) for r in rows])
             kept: set[int] = set()
             if not force:
                 changed = self._changed_since_written(model, [r for r in rows if int(r.odoo_id or 0) in existing])
@@ -411,7 +415,7 @@ class Rollback:
         out: dict[str, list[int]] = {}
         for model in SIDE_TABLES:
             mark = self.ledger.meta(side_table_mark(run_id, model))
-            if mark is None or not self.client.search_count("ir.model", [["model", "=", model]]):
+            if mark is None or not self.schema.has_model(model):
                 continue
             rows = self.client.search_read(model, [["id", ">", int(mark)]], ["id"])
             if rows:
@@ -463,15 +467,8 @@ class Rollback:
             kind, model, name = change["kind"], change["model"], change["name"]
             if model in kept:
                 continue
-            if kind == "field":
-                rows = self.client.search_read("ir.model.fields", [["model", "=", model], ["name", "=", name]], ["id"])
-                target = "ir.model.fields"
-            elif kind == "access":
-                rows = self.client.search_read("ir.model.access", [["id", "=", change["odoo_id"] or 0]], ["id"])
-                target = "ir.model.access"
-            else:
-                rows = self.client.search_read("ir.model", [["model", "=", model]], ["id"])
-                target = "ir.model"
+            target, domain = _schema_row(change)
+            rows = self.client.search_read(target, domain, ["id"])
             if rows:
                 self.client.unlink(target, [int(r["id"]) for r in rows])
             self.ledger.schema_done(kind, model, name, int(change["odoo_id"] or 0), state="removed")
@@ -490,7 +487,7 @@ class Rollback:
         left += self._verify_created(gone_wanted)
         left += self._verify_priors(run_ids, set(gone_wanted))
         fresh = [run_id for run_id in run_ids if run_id not in self.done_before]
-        left += self._verify_messages(fresh)
+        left += self._verify_side_effects(fresh)
         left += self._verify_schema(run_ids)
         result.checked = len(gone_wanted) + len(self._earliest_priors(run_ids))
         result.left = left
@@ -502,7 +499,7 @@ class Rollback:
             by_model.setdefault(model, []).append(odoo_id)
         left: list[Leftover] = []
         for model, ids in sorted(by_model.items()):
-            if not self.client.search_count("ir.model", [["model", "=", model]]):
+            if not self.schema.has_model(model):
                 continue  # a custom model the rollback removed: its records went with it
             alive = self._alive(model, ids)
             if not alive:
@@ -590,7 +587,8 @@ class Rollback:
                                  (model, odoo_id))
         return f"{rows[0][0]} {rows[0][1]}" if rows else model
 
-    def _verify_messages(self, run_ids: list[int]) -> list[Leftover]:
+    def _verify_side_effects(self, run_ids: list[int]) -> list[Leftover]:
+        """Rows Odoo added to its side tables, and messages it posted, during the runs."""
         left: list[Leftover] = []
         for model, ids in (self._side_rows(min(run_ids)) if run_ids else {}).items():
             left += [Leftover(model, odoo_id, model, SIDE_ROW) for odoo_id in ids]
@@ -603,18 +601,12 @@ class Rollback:
         left: list[Leftover] = []
         for run_id in run_ids:
             for change in self.ledger.schema_changes(run_id):
-                kind, model, name = str(change["kind"]), str(change["model"]), str(change["name"])
-                if kind == "field":
-                    still = self.client.search_count("ir.model.fields", [["model", "=", model], ["name", "=", name]])
-                    what = f"field {model}.{name}"
-                elif kind == "access":
-                    still = self.client.search_count("ir.model.access", [["id", "=", int(change["odoo_id"] or 0)]])
-                    what = f"access rule on {model}"
-                elif kind == "model":
-                    still = self.client.search_count("ir.model", [["model", "=", model]])
-                    what = f"model {model}"
-                else:
+                kind, model = str(change["kind"]), str(change["model"])
+                if kind not in SCHEMA_MODELS:
                     continue
-                if still:
-                    left.append(Leftover(SCHEMA_MODELS[kind], 0, what, SCHEMA_LEFT))
+                target, domain = _schema_row(change)
+                if self.client.search_count(target, domain):
+                    what = {"field": f"field {model}.{change['name']}", "access": f"access rule on {model}",
+                            "model": f"model {model}"}[kind]
+                    left.append(Leftover(target, 0, what, SCHEMA_LEFT))
         return left
