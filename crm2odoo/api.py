@@ -7,7 +7,8 @@ import datetime as dt
 import getpass
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -446,12 +447,19 @@ def migrate(root: Path, *, sample: int | None = None, only: list[str] | None = N
     started = dt.datetime.now(dt.UTC)
     ctx = open_context(root)
     try:
-        with project_lock(ctx.project.state_dir, "migrate") as lock:
-            if lock.stale is not None:
-                events("stale_lock", holder=lock.stale.describe())
+        with _writing(ctx, "migrate", events):
             return _migrate(ctx, started, sample=sample, only=only, delta=delta, events=events, stop=stop)
     finally:
         ctx.close()
+
+
+@contextmanager
+def _writing(ctx: Context, command: str, events: Events) -> Iterator[None]:
+    """The project's lock for a command that writes; taking over a dead holder's lock is said."""
+    with project_lock(ctx.project.state_dir, command) as lock:
+        if lock.stale is not None:
+            events("stale_lock", holder=lock.stale.describe())
+        yield
 
 
 def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: list[str] | None, delta: bool,
@@ -498,28 +506,28 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
         # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
         results = loader.run(only=set(only) if only else None, ids=ids)
     except Interrupted:
-        elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
         info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
-                           ctx.project.reports_dir / f"migrate-run{run_id}.md", "interrupted", elapsed,
-                           tolerance=settings.tolerance)
-        info.shortfall = run_shortfall(ctx.ledger, run_id, info.objects, conflicts_stop=settings.conflicts == "stop")
-        ctx.ledger.finish_run(run_id, "interrupted", info.asdict())
-        render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
-                            render.migrate_markdown(info.asdict()))
-        return info
+                           ctx.project.reports_dir / f"migrate-run{run_id}.md", "interrupted", 0)
+        return _settle_run(ctx, info, started, "interrupted")
     finally:
         source.close()
     state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
         r.conflicts for r in results) and settings.conflicts == "stop" else "done"
-    elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds()
     info = MigrateInfo(run_id, kind, resumed, results, provisioned,
-                       ctx.project.reports_dir / f"migrate-run{run_id}.md", state, elapsed,
-                       tolerance=settings.tolerance)
-    info.shortfall = run_shortfall(ctx.ledger, run_id, results, conflicts_stop=settings.conflicts == "stop")
+                       ctx.project.reports_dir / f"migrate-run{run_id}.md", state, 0)
     info.reconcile = _reconcile(ctx, spec, spot_check=0, only_ids=ids)
     # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
-    ctx.ledger.finish_run(run_id, "running" if state == "blocked" else "done", info.asdict())
-    render.write_report(ctx.project.reports_dir, f"migrate-run{run_id}", info.asdict(),
+    return _settle_run(ctx, info, started, "running" if state == "blocked" else "done")
+
+
+def _settle_run(ctx: Context, info: MigrateInfo, started: dt.datetime, ledger_state: str) -> MigrateInfo:
+    """The run's verdict, its ledger state and its report, the same way whether it ended or was interrupted."""
+    settings = ctx.config.migration
+    info.elapsed_seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    info.tolerance = settings.tolerance
+    info.shortfall = run_shortfall(ctx.ledger, info.run_id, info.objects, conflicts_stop=settings.conflicts == "stop")
+    ctx.ledger.finish_run(info.run_id, ledger_state, info.asdict())
+    render.write_report(ctx.project.reports_dir, f"migrate-run{info.run_id}", info.asdict(),
                         render.migrate_markdown(info.asdict()))
     return info
 
@@ -653,9 +661,7 @@ def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, f
     read-back of everything the runs touched equals the state before them."""
     ctx = open_context(root)
     try:
-        with project_lock(ctx.project.state_dir, "rollback") as lock:
-            if lock.stale is not None:
-                events("stale_lock", holder=lock.stale.describe())
+        with _writing(ctx, "rollback", events):
             targets = _rollback_targets(ctx.ledger, run_id, all_runs)
             spec = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
             result = Rollback(ctx.client, ctx.schema, ctx.ledger, spec, events).run(targets, force=force)
@@ -754,8 +760,9 @@ def status(root: Path) -> StatusInfo:
         for run in ledger.runs():
             phases = [{"name": p["name"], "state": p["state"], "counts": json.loads(p["counts"]),
                        "message": p["message"]} for p in ledger.phases(run["id"])]
-            runs.append({"id": run["id"], "kind": run["kind"], "state": run_state(run, phases, holder is not None and holder.command == "migrate"),
-                         "started_at": run["started_at"], "finished_at": run["finished_at"], "phases": phases})
+            state = run_state(run, phases, writer_active=holder is not None and holder.command == "migrate")
+            runs.append({"id": run["id"], "kind": run["kind"], "state": state, "started_at": run["started_at"],
+                         "finished_at": run["finished_at"], "phases": phases})
         owners = [{"source_id": o["source_id"], "name": o["name"], "email": o["email"]}
                   for o in ledger.owners() if o["state"] == "unmatched"]
         counts = ledger.counts()

@@ -19,6 +19,7 @@ import click
 from crm2odoo import __version__, api
 from crm2odoo.errors import OdooTransientError, SourceTransientError, UserFacingError
 from crm2odoo.redact import redact
+from crm2odoo.verdict import per_object
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,10 +175,9 @@ def validate(project: Path) -> None:
         click.echo(f"  errors of kind {kind}: {count}")
     quarantined = info.would_quarantine
     if quarantined:
-        per_object = ", ".join(f"{name} {n}" for name, n in sorted(quarantined.items(), key=lambda kv: -kv[1]))
-        click.secho(f"a run would quarantine {sum(quarantined.values())} of {info.records} records ({per_object}); "
-                    f"{'over' if info.over_tolerance else 'within'} migration.max_quarantine "
-                    f"({info.tolerance.describe()})", fg="red" if info.over_tolerance else "yellow")
+        total = sum(quarantined.values())
+        click.secho(f"a run would quarantine {total} of {info.records} records ({per_object(quarantined)}); "
+                    + info.tolerance.verdict(total, info.records), fg="red" if info.over_tolerance else "yellow")
     if info.stops:
         click.secho("migrate would STOP: see the errors above", fg="red")
     if info.ok:
@@ -285,7 +285,9 @@ def reconcile(project: Path, spot_check: int) -> None:
     """Prove what landed: counts per object, presence in Odoo. Exit 1 when anything does not add up."""
     info = api.reconcile(project, spot_check=spot_check)
     for obj in info.asdict()["objects"]:
-        mark = "ok" if obj["ok"] and not (obj["quarantined"] and not info.within_tolerance) else "MISMATCH" if not obj["ok"] else "QUARANTINED"
+        # quarantined records are explained, and still not in Odoo: beyond the tolerance they are what fails
+        mark = "MISMATCH" if not obj["ok"] else "QUARANTINED" if obj["quarantined"] and not info.within_tolerance \
+            else "ok"
         click.echo(f"  {obj['name']:<20} source {obj['in_source'] if obj['in_source'] is not None else '?':>7}  "
                    f"expected {obj['expected']:>7}  in Odoo {obj['present_in_odoo']:>7}  merged {obj['merged']:>5}  "
                    f"quarantined {obj['quarantined']:>5}  spot {obj['spot_checked'] - obj['spot_mismatches']}/"

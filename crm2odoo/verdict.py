@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,15 @@ class Tolerance:
         if self.share is not None:
             return f"{self.share * 100:g} % of the records read"
         return f"{self.count} record" + ("" if self.count == 1 else "s")
+
+    def verdict(self, quarantined: int, total: int) -> str:
+        """'over migration.max_quarantine (0 records)' or 'within ...': the words every command uses."""
+        return f"{'within' if self.allows(quarantined, total) else 'over'} migration.max_quarantine ({self.describe()})"
+
+
+def per_object(counts: Mapping[str, int]) -> str:
+    """'contact 30, deal 10': most first, empty ones left out."""
+    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n)
 
 
 def parse_tolerance(value: Any) -> Tolerance:
@@ -92,23 +101,20 @@ class Shortfall:
         """The last lines of a command that did not fully succeed: how many, of which objects, the top reasons."""
         out: list[str] = []
         if self.quarantined_total:
-            per_object = ", ".join(f"{name} {n}" for name, n in sorted(self.quarantined.items(), key=lambda kv: -kv[1])
-                                   if n)
-            verdict = "within" if tolerance.allows(self.quarantined_total, self.read) else "over"
-            out.append(f"{self.quarantined_total} of {self.read} records quarantined ({per_object}); "
-                       f"{verdict} migration.max_quarantine ({tolerance.describe()})")
+            out.append(f"{self.quarantined_total} of {self.read} records quarantined ({per_object(self.quarantined)}); "
+                       + tolerance.verdict(self.quarantined_total, self.read))
             for reason, count in self.reasons[:TOP_REASONS]:
                 out.append(f"  {count:>6} x {reason}")
         for name, why in self.blocked.items():
             out.append(f"{name} blocked: {why}")
         unsettled = sum(self.unsettled.values())
         if unsettled:
-            out.append(f"{unsettled} records were sent without a confirmed answer "
-                       f"({', '.join(f'{k} {v}' for k, v in self.unsettled.items() if v)}): run the command again")
+            out.append(f"{unsettled} records were sent without a confirmed answer ({per_object(self.unsettled)}): "
+                       "run the command again")
         unexplained = sum(self.unexplained.values())
         if unexplained:
             out.append(f"{unexplained} records were read but no outcome was recorded for them "
-                       f"({', '.join(f'{k} {v}' for k, v in self.unexplained.items() if v)}): please report this")
+                       f"({per_object(self.unexplained)}): please report this")
         if self.conflicts and self.conflicts_stop:
             out.append(f"{self.conflicts} conflicts (changed in Odoo and in the source) wait for a decision: "
                        "see the report, then set migration.conflicts or edit the records")
