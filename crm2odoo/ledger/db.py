@@ -316,8 +316,8 @@ class Ledger:
 
     def unfinished_run(self, kinds: tuple[str, ...] = ("migrate", "sample", "delta")) -> sqlite3.Row | None:
         marks = ",".join("?" * len(kinds))
-        rows = self.query(f"SELECT * FROM runs WHERE state IN ('running', 'interrupted') AND kind IN ({marks}) ORDER BY id DESC LIMIT 1",
-                          kinds)
+        rows = self.query(f"SELECT * FROM runs WHERE state IN ('running', 'interrupted') AND kind IN ({marks}) "
+                          "ORDER BY id DESC LIMIT 1", kinds)
         return rows[0] if rows else None
 
     def runs(self) -> list[sqlite3.Row]:
@@ -365,14 +365,17 @@ class Ledger:
         rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND {_LANDED}", (obj,))
         return {r[0]: int(r[1]) for r in rows}
 
-    def landed_ids(self, obj: str, source_ids: Iterable[str]) -> dict[str, int]:
-        """source id -> Odoo id for those of ``source_ids`` that landed: indexed reads, a chunk per statement."""
-        out: dict[str, int] = {}
+    def _of_source_ids(self, obj: str, source_ids: Iterable[str], columns: str,
+                       where: str = "1=1") -> Iterator[sqlite3.Row]:
+        """``source_id, columns`` of the records of ``obj`` among ``source_ids``: indexed reads, a chunk per
+        statement."""
         for chunk in _chunks(list(dict.fromkeys(source_ids))):
-            rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND source_id IN "
-                              f"({','.join('?' * len(chunk))}) AND {_LANDED}", (obj, *chunk))
-            out.update((r[0], int(r[1])) for r in rows)
-        return out
+            yield from self.query(f"SELECT source_id, {columns} FROM records WHERE object=? AND source_id IN "
+                                  f"({','.join('?' * len(chunk))}) AND {where}", (obj, *chunk))
+
+    def landed_ids(self, obj: str, source_ids: Iterable[str]) -> dict[str, int]:
+        """source id -> Odoo id for those of ``source_ids`` that landed."""
+        return {r[0]: int(r[1]) for r in self._of_source_ids(obj, source_ids, "odoo_id", _LANDED)}
 
     def landed_count(self, obj: str) -> int:
         return int(self.query(f"SELECT COUNT(*) FROM records WHERE object=? AND {_LANDED}", (obj,))[0][0])
@@ -383,12 +386,7 @@ class Ledger:
 
     def fates(self, obj: str, source_ids: Iterable[str]) -> dict[str, tuple[str, str | None, int | None]]:
         """source id -> (state, content hash, Odoo id) of those of ``source_ids`` the ledger knows."""
-        out: dict[str, tuple[str, str | None, int | None]] = {}
-        for chunk in _chunks(list(dict.fromkeys(source_ids))):
-            rows = self.query(f"SELECT source_id, state, content_hash, odoo_id FROM records WHERE object=? AND "
-                              f"source_id IN ({','.join('?' * len(chunk))})", (obj, *chunk))
-            out.update((r[0], (r[1], r[2], r[3])) for r in rows)
-        return out
+        return {r[0]: (r[1], r[2], r[3]) for r in self._of_source_ids(obj, source_ids, "state, content_hash, odoo_id")}
 
     def source_ids_in(self, obj: str, states: Iterable[str]) -> list[str]:
         wanted = list(states)
@@ -398,12 +396,7 @@ class Ledger:
 
     def states_after(self, obj: str, source_ids: Iterable[str]) -> dict[str, tuple[str, int | None]]:
         """source id -> (state, last run that settled it) of those of ``source_ids`` the ledger knows."""
-        out: dict[str, tuple[str, int | None]] = {}
-        for chunk in _chunks(list(dict.fromkeys(source_ids))):
-            rows = self.query(f"SELECT source_id, state, last_run FROM records WHERE object=? AND "
-                              f"source_id IN ({','.join('?' * len(chunk))})", (obj, *chunk))
-            out.update((r[0], (r[1], r[2])) for r in rows)
-        return out
+        return {r[0]: (r[1], r[2]) for r in self._of_source_ids(obj, source_ids, "state, last_run")}
 
     def mark_sending(self, run_id: int, rows: list[tuple[str, str, str, str, str, str]]) -> None:
         """Record the intent to write: (object, source_id, model, xmlid, content_hash, locator) per record."""
