@@ -35,7 +35,7 @@ from crm2odoo.load.rules import (
     DEFAULT_SENSITIVE,
     PARTNER_ADDRESS,
     changed_since_landed,
-    odoo_fills,
+    corresponds,
     partner_cells_for_version,
     same_stored,
 )
@@ -1098,9 +1098,7 @@ class Loader:
             for name in mine:
                 sent = str(sent_all.get(name, ""))
                 pairs[name] = (sent, stored[name])
-                if sent == "" and odoo_fills(obj.model, name, sent_all):
-                    continue
-                if not same_stored(sent, stored[name], fields_meta[name], name):
+                if not corresponds(sent, stored[name], fields_meta[name], name, model=obj.model, cells=sent_all):
                     issues.append((obj.name, p.target.source_id, "warning", name, sent[:200],
                                    f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
                                    p.target.locator))
