@@ -87,6 +87,15 @@ def drop_id_column(contacts: Path) -> bytes:
     return original
 
 
+def prepared_without_ids(root: Path, server: SandboxServer, migration: str = "") -> tuple[Path, bytes]:
+    """A project whose contacts export lost its ID column, discovered, planned and approved: (the contacts file, its
+    bytes as exported)."""
+    contacts = project(root, server, migration=migration)[0]
+    original = drop_id_column(contacts)
+    prepare(root)
+    return contacts, original
+
+
 def stray_latin1(contacts: Path) -> None:
     """A UTF-8 export with a few Latin-1 bytes in it (an export tool that mixed encodings)."""
     text = contacts.read_bytes()
@@ -108,9 +117,7 @@ def run_states(root: Path) -> list[str]:
 
 # -- validate ------------------------------------------------------------------------------------------------------
 def test_validate_says_no_when_a_run_would_quarantine_records(tmp_path: Path, server: SandboxServer) -> None:
-    files = project(tmp_path, server)
-    drop_id_column(files[0])
-    prepare(tmp_path)
+    prepared_without_ids(tmp_path, server)
     done = cli(tmp_path, "validate")
     tail = last_lines(done, 4)
     assert done.returncode == 1, tail
@@ -120,9 +127,7 @@ def test_validate_says_no_when_a_run_would_quarantine_records(tmp_path: Path, se
 
 
 def test_validate_within_the_tolerance_the_user_set(tmp_path: Path, server: SandboxServer) -> None:
-    files = project(tmp_path, server, migration='max_quarantine = "100%"\n')
-    drop_id_column(files[0])
-    prepare(tmp_path)
+    prepared_without_ids(tmp_path, server, migration='max_quarantine = "100%"\n')
     done = cli(tmp_path, "validate")
     assert done.returncode == 0, last_lines(done)
     assert "within migration.max_quarantine (100 % of the records read)" in done.stdout
@@ -139,9 +144,7 @@ def test_a_tolerance_that_is_not_a_count_or_share_is_refused(tmp_path: Path, ser
 # -- migrate and reconcile -----------------------------------------------------------------------------------------
 def test_migrate_and_reconcile_say_no_when_every_contact_is_quarantined(tmp_path: Path,
                                                                         server: SandboxServer) -> None:
-    files = project(tmp_path, server)
-    original = drop_id_column(files[0])
-    prepare(tmp_path)
+    contacts, original = prepared_without_ids(tmp_path, server)
     migrated = cli(tmp_path, "migrate")
     tail = last_lines(migrated, 10)
     assert migrated.returncode == 1, tail
@@ -157,7 +160,7 @@ def test_migrate_and_reconcile_say_no_when_every_contact_is_quarantined(tmp_path
     assert any(line.startswith("  contact") and line.endswith("QUARANTINED") for line in reconciled.stdout.splitlines())
 
     # the cause is fixed in the source: the next migrate tries every quarantined record again
-    files[0].write_bytes(original)
+    contacts.write_bytes(original)
     again = cli(tmp_path, "migrate")
     tail = last_lines(again, 4)
     assert again.returncode == 0, tail
@@ -173,9 +176,7 @@ def test_migrate_and_reconcile_say_no_when_every_contact_is_quarantined(tmp_path
 
 
 def test_quarantines_within_the_tolerance_exit_zero_and_say_so(tmp_path: Path, server: SandboxServer) -> None:
-    files = project(tmp_path, server, migration="max_quarantine = 65\n")
-    drop_id_column(files[0])
-    prepare(tmp_path)
+    prepared_without_ids(tmp_path, server, migration="max_quarantine = 65\n")
     migrated = cli(tmp_path, "migrate")
     assert migrated.returncode == 0, last_lines(migrated)
     assert "65 of" in migrated.stdout and "within migration.max_quarantine (65 records)" in migrated.stdout
