@@ -217,6 +217,17 @@ class OntraportAccount:
         with self.lock:
             self.records.get(object_id, {}).pop(int(record_id), None)
 
+    def rekey(self, object_id: int, key: str) -> None:
+        """Give an object another key field (as some accounts' custom objects have): rows and schema both."""
+        with self.lock:
+            old = self.id_key(object_id)
+            spec = self.schema[object_id]
+            spec["id_key"] = key
+            fields = spec["fields"]
+            fields[key] = fields.pop(old) if old in fields else _f(f"{spec['name']} ID", "numeric")
+            for rid, row in self.records.get(object_id, {}).items():
+                self.records[object_id][rid] = {key if k == old else k: v for k, v in row.items()}
+
 
 _FIRST = ["Ayşe", "Mehmet", "Zeynep", "İsmail", "Jürgen", "Käthe", "Maria", "John", "Émilie", "Łukasz",
           "Özlem", "Günther", "Sophie", "Çağla", "Noah", "Liam", "Ава", "Ömer", "Ilse", "Şule"]
@@ -542,6 +553,8 @@ class OntraportSimulator(LoopbackServer):
         hidden_objects: set[int] | None = None,
         forbidden_objects: set[int] | None = None,
         legacy_conditions_only: bool = False,
+        meta_omits_key: set[int] | None = None,
+        refuse: dict[int, tuple[int, str]] | None = None,
     ) -> None:
         self.account = account
         self.app_id, self.api_key = app_id, api_key
@@ -552,6 +565,10 @@ class OntraportSimulator(LoopbackServer):
         self.hidden = set(hidden_objects or ())
         self.forbidden = set(forbidden_objects or ())
         self.legacy_conditions_only = legacy_conditions_only
+        #: objects whose /objects/meta does not list the key field (real meta need not list it at all)
+        self.meta_omits_key = set(meta_omits_key or ())
+        #: objectID -> (status, Ontraport's words): collection reads of that object are refused so (a 4xx seam)
+        self.refuse = dict(refuse or {})
         self.request_log: list[dict[str, Any]] = []
         self.counters = {"requests": 0, "429": 0, "500": 0, "502": 0, "dropped": 0, "401": 0, "slow": 0}
         self._window: deque[float] = deque()
@@ -722,13 +739,15 @@ class OntraportSimulator(LoopbackServer):
             if row is None:
                 return 404, f"No {key} {rid}"
             return 200, dict(row)
+        if oid in self.refuse:
+            status, words = self.refuse[oid]
+            return status, words
         rows = self._select(oid, params)
         key = self.account.id_key(oid)
         sort = params.get("sort") or key
-        if sort == "id":
-            sort = key
-        if rows and sort not in rows[0] and sort != "id":
-            raise BadRequest(f"unknown sort field {sort!r}")
+        if sort not in self._field_names(oid):
+            # what Ontraport answers when asked to sort an object by a field it lacks (Tags by `id`)
+            raise BadRequest(f"Invalid sort field: {sort}")
         numeric = all(_num(r.get(sort, "")) is not None for r in rows)
         rows.sort(key=lambda r: _num(r.get(sort, "")) or 0.0 if numeric else r.get(sort, ""),
                   reverse=params.get("sortDir", "asc").lower() == "desc")
@@ -737,12 +756,18 @@ class OntraportSimulator(LoopbackServer):
         page = rows[start:start + size]
         if params.get("listFields"):
             wanted = [k.strip() for k in params["listFields"].split(",") if k.strip()]
-            page = [{k: r.get(key if k == "id" else k, "") for k in wanted} for r in page]
+            page = [{k: r[k] for k in wanted if k in r} for r in page]
         return 200, page
+
+    def _field_names(self, oid: int) -> set[str]:
+        return set(self.account.schema[oid]["fields"]) | {self.account.id_key(oid)}
 
     def _meta(self, oid: int) -> dict[str, Any]:
         spec = self.account.schema[oid]
-        out = {"name": spec["name"], "fields": spec["fields"]}
+        fields = spec["fields"]
+        if oid in self.meta_omits_key:
+            fields = {k: v for k, v in fields.items() if k != self.account.id_key(oid)}
+        out = {"name": spec["name"], "fields": fields}
         if oid >= 10000:
             out["plural"] = spec["plural"]
         return out
@@ -757,8 +782,8 @@ class OntraportSimulator(LoopbackServer):
             text = params["condition"]
             if self.legacy_conditions_only and text.strip().startswith("["):
                 raise BadRequest("Invalid condition")
-            clauses = parse_condition(text, set(self.account.schema[oid]["fields"]) | {key, "id"})
-            rows = [r for r in rows if matches({"id": r.get(key, ""), **r}, clauses)]
+            clauses = parse_condition(text, self._field_names(oid))
+            rows = [r for r in rows if matches(r, clauses)]
         return rows
 
 

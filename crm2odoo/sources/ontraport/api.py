@@ -18,7 +18,7 @@ from typing import Any, Literal
 import httpx
 
 from crm2odoo.errors import ConfigError, SourceAuthError, SourceError, SourceTransientError
-from crm2odoo.redact import Secret, redact
+from crm2odoo.redact import Secret
 from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, InventoryItem, ObjectInfo, SourceRecord
 from crm2odoo.sources.ontraport.decode import (
@@ -30,6 +30,7 @@ from crm2odoo.sources.ontraport.decode import (
     options_of,
     split_list,
 )
+from crm2odoo.sources.ontraport.keys import key_from_meta, key_from_record, own_key_names
 from crm2odoo.sources.ontraport.objects import (
     CANONICAL_OF_ID,
     CUSTOM_OBJECT_MIN_ID,
@@ -41,6 +42,7 @@ from crm2odoo.sources.ontraport.objects import (
     ObjectType,
 )
 from crm2odoo.sources.ontraport.ratelimit import RatePacer
+from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportShapeError, answer_text, refusal
 from crm2odoo.sources.ontraport.transactions import (
     LINE_FIELDS,
     PAYMENT_FIELDS,
@@ -61,14 +63,6 @@ _LOST = ("lost",)
 Clause = tuple[str, str, Any]
 
 
-class OntraportHttpError(SourceError):
-    """A non-retryable HTTP answer (400/403/404/...) to one call; ``status`` says which."""
-
-    def __init__(self, message: str, *, status: int, **attrs: Any) -> None:
-        super().__init__(message, **attrs)
-        self.status = status
-
-
 PlanKind = Literal["direct", "tag", "deal_tag", "stage", "pipeline", "lines_from_offers", "payments_from_invoices"]
 
 
@@ -82,11 +76,13 @@ class _Plan:
     label: str
     plural: str
     id_key: str = "id"
+    key_known: bool = True  # False until the meta named the key or a returned record showed it
     codecs: dict[str, FieldCodec] = field(default_factory=dict)
     fields: tuple[FieldInfo, ...] = ()
     has_dlm: bool = False
     options: dict[str, str] = field(default_factory=dict)  # stage / pipeline: option id -> label
     custom: bool = False
+    meta_fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 class OntraportApiSource:
@@ -121,6 +117,10 @@ class OntraportApiSource:
         self._tax_rates: dict[str, float | None] | None = None  # transaction id -> its tax as % of the subtotal
         self._deal_tags: dict[str, list[str]] | None = None  # deal id -> its tag ids (Tag Subscribers)
         self._account: dict[str, Any] = {}
+        #: objectID -> the name a person knows the object by, for messages
+        self._labels: dict[str, str] = {str(oid): f"{plural} (objectID {oid})" for oid, plural in
+                                        [(t.object_id, t.plural) for t in STANDARD_TYPES]
+                                        + [(i.object_id, i.plural) for i in INVENTORY_TYPES]}
         self.stats = {"requests": 0, "retries": 0, "rate_limited": 0}
 
     def __repr__(self) -> str:
@@ -174,7 +174,7 @@ class OntraportApiSource:
                          "Instructions and Key Manager; the key's user must be allowed to see the records.",
                 )
             if status >= 400:
-                raise OntraportHttpError(f"{what}: HTTP {status}: {redact(resp.text[:200])}", status=status)
+                raise self._refusal(status, path, params, answer_text(resp.text))
             try:
                 body = resp.json()
             except ValueError:
@@ -182,14 +182,17 @@ class OntraportApiSource:
                 self._retry_or_raise(failures, f"{what}: the answer is not JSON")
                 continue
             if isinstance(body, dict) and str(body.get("code", "0")) not in ("0", ""):
-                raise OntraportHttpError(f"{what}: Ontraport code {body.get('code')}: "
-                                         f"{redact(str(body.get('data'))[:200])}", status=400)
+                raise self._refusal(400, path, params, answer_text(json.dumps(body)))
             self._authenticated = True
             if isinstance(body, dict):
                 if "account_id" in body:
                     self._account.setdefault("account_id", str(body["account_id"]))
                 return body.get("data")
             return body
+
+    def _refusal(self, status: int, path: str, params: Mapping[str, str], detail: str) -> OntraportHttpError:
+        oid = params.get("objectID")
+        return refusal(status, "GET", path, params, detail, self._labels.get(oid) if oid is not None else None)
 
     def _retry_or_raise(self, failures: int, message: str) -> None:
         if failures > self.max_retries:
@@ -291,10 +294,11 @@ class OntraportApiSource:
                         names_by_id: Mapping[int, str], warnings: list[str]) -> _Plan:
         raw_fields = meta.get("fields")
         fields_meta: Mapping[str, Any] = raw_fields if isinstance(raw_fields, Mapping) else {}
-        id_key = "tag_id" if "tag_id" in fields_meta and "id" not in fields_meta else (
-            "form_id" if "form_id" in fields_meta and "id" not in fields_meta else "id")
         label = str(meta.get("name") or (t.label if t else name))
         plural = t.plural if t else str(meta.get("plural") or _plural(label))
+        self._labels[str(object_id)] = f"{plural} (objectID {object_id})"
+        named = key_from_meta(own_key_names(label, plural), fields_meta)
+        id_key = named or "id"
         codecs: dict[str, FieldCodec] = {}
         infos = [FieldInfo(name="id", label="ID", type="id", required=True)]
         for key, fm in fields_meta.items():
@@ -334,7 +338,8 @@ class OntraportApiSource:
             infos.append(info)
             codecs[key] = FieldCodec(info, options)
         return _Plan(name=name, kind="direct", object_id=object_id, label=label, plural=plural, id_key=id_key,
-                     codecs=codecs, fields=tuple(infos), has_dlm="dlm" in fields_meta)
+                     key_known=named is not None, codecs=codecs, fields=tuple(infos), has_dlm="dlm" in fields_meta,
+                     meta_fields=fields_meta)
 
     def _deal_tag_plan(self, deal: _Plan, plans: dict[str, _Plan], meta_all: Mapping[str, Any],
                        warnings: list[str]) -> None:
@@ -513,8 +518,11 @@ class OntraportApiSource:
                   list_fields: list[str] | None = None) -> Iterator[dict[str, Any]]:
         """Every row matching ``clauses``, page by page (keyset on the id while conditions work)."""
         assert plan.object_id is not None
+        if not plan.key_known and not self._learn_key(plan):
+            return  # the object holds no record at all
         last: str | None = None
         start = 0
+        relearnt = False
         while True:
             style = self._condition_style
             params = {"objectID": str(plan.object_id), "range": str(PAGE_SIZE), "sort": plan.id_key,
@@ -531,6 +539,12 @@ class OntraportApiSource:
             try:
                 page = self._get("/objects", params)
             except OntraportHttpError as err:
+                if err.status == 400 and "sort" in err.detail.lower() and not relearnt:
+                    # sorted by a field the object lacks: its key is not what the meta suggested; ask a record
+                    relearnt, before = True, plan.id_key
+                    if self._learn_key(plan) and plan.id_key != before:
+                        continue
+                    raise
                 if err.status == 400 and "condition" in params:
                     # the account's API did not accept this condition form: fall back one step and redo the page
                     self._condition_style = "legacy" if style == "json" else "none"
@@ -547,6 +561,21 @@ class OntraportApiSource:
             start += len(rows)
             if last is None:
                 self._condition_style = "none"
+
+    def _learn_key(self, plan: _Plan) -> bool:
+        """Learn ``plan.id_key`` from one record read unsorted; False when the object has no record."""
+        assert plan.object_id is not None
+        rows = _as_rows(self._get("/objects", {"objectID": str(plan.object_id), "start": "0", "range": "1"}))
+        if not rows:
+            return False
+        key = key_from_record(own_key_names(plan.label, plan.plural), rows[0], plan.meta_fields)
+        if key is None:
+            raise OntraportShapeError(
+                f"Ontraport's {plan.plural} (objectID {plan.object_id}) records carry no field that identifies them "
+                f"(fields seen: {', '.join(list(rows[0])[:12])}); expected 'id' or a '<object>_id' field",
+                hint="Report this message (it holds no secret); meanwhile leave the object out of mapping.yaml.")
+        plan.id_key, plan.key_known = key, True
+        return True
 
     def _plain_rows(self, object_id: int) -> Iterator[dict[str, Any]]:
         """Small lists (inventory): offset paging without sort, since their id key varies."""
