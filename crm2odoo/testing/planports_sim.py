@@ -96,7 +96,8 @@ class PlanportsSimulator(LoopbackServer):
 
     def __init__(self, dataset: PlanportsDataset, *, email: str, password: str, token_ttl_seconds: float = 3600,
                  faults: Mapping[str, float] | None = None, page_style: str = "items", seed: int = 1,
-                 missing: Iterable[str] = (), max_page_size: int = 1000) -> None:
+                 missing: Iterable[str] = (), max_page_size: int = 1000,
+                 refuse: Mapping[str, tuple[int, str]] | None = None) -> None:
         if page_style not in PAGE_STYLES:
             raise ValueError(f"page_style must be one of {PAGE_STYLES}")
         self.email, self.password = email, password
@@ -107,6 +108,8 @@ class PlanportsSimulator(LoopbackServer):
         self.rng = random.Random(seed)
         self.tokens: dict[str, float] = {}
         self.request_log: list[tuple[str, str, int]] = []
+        #: list path -> (status, message): GETs of that list are refused so (a 4xx seam)
+        self.refuse = {path.lower(): answer for path, answer in (refuse or {}).items()}
         self.fail_next: list[str] = []  # queued faults ('429', '500', 'drop', '401') for the next list requests
         self.lists: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
@@ -211,6 +214,10 @@ class PlanportsSimulator(LoopbackServer):
         if fault in ("429", "500", "401"):
             self._reply(h, method, int(fault), {"Message": "simulated fault"},
                         {"Retry-After": "0"} if fault == "429" else None)
+            return
+        refused = self.refuse.get(url.path.lower())
+        if refused is not None:
+            self._reply(h, method, refused[0], {"Message": refused[1]})
             return
         items = self.lists.get(url.path.lower())
         if items is None:

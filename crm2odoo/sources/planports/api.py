@@ -26,6 +26,7 @@ from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, O
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import values as v
+from crm2odoo.sources.planports.refusals import answer_words, refusal, unreadable
 from crm2odoo.textnorm import fold, slug
 
 log = logging.getLogger(__name__)
@@ -183,12 +184,15 @@ class PlanportsApiSource:
             if resp.status_code == 404:
                 raise _Missing(obj, path)
             if resp.status_code >= 400:
-                raise SourceError(f"Planports GET {path} answered HTTP {resp.status_code}")
+                raise refusal(resp.status_code, "GET", path, obj, answer_words(resp.text))
             try:
                 body = resp.json()
-            except ValueError as exc:
-                raise SourceError(f"Planports GET {path} did not answer with JSON") from exc
-            items, total, next_link = _unpack(body)
+            except ValueError:
+                raise unreadable("GET", path, obj, "something that is not JSON") from None
+            try:
+                items, total, next_link = _unpack(body)
+            except SourceError as err:
+                raise unreadable("GET", path, obj, err.message) from None
             first = items[0] if items else None
             if page > 1 and first is not None and first == previous_first:
                 return  # the server ignores paging parameters and sent the first page again
@@ -409,7 +413,7 @@ class PlanportsApiSource:
                     continue
                 yield record
         except _Missing as missing:
-            raise SourceError(missing.message, hint=missing.hint) from None
+            raise refusal(404, "GET", missing.path, missing.obj, "") from None
 
     def _remember_names(self) -> None:
         """Display names of derived records (pipeline 'Sağlık Turizmi' for id 'saglik_turizmi')."""
@@ -572,6 +576,7 @@ _API_DERIVED: dict[str, tuple[tuple[str, Any, str | None], ...]] = {
 class _Missing(Exception):
     def __init__(self, obj: str, path: str) -> None:
         super().__init__(path)
+        self.obj, self.path = obj, path
         self.message = f"GET {path} answered 404, so {obj} records were skipped."
         self.hint = (f'If your Planports account lists them under another path, set it in crm2odoo.toml: '
                      f'[source.endpoints] {obj} = "/api/v1/..."')
@@ -584,11 +589,11 @@ def _unpack(body: Any) -> tuple[list[Any], int | None, str | None]:
     if isinstance(body, dict):
         items = next((body[k] for k in _LIST_KEYS if isinstance(body.get(k), list)), None)
         if items is None:
-            raise SourceError("Planports answered a JSON object without a list (expected Items/Data/Results)")
+            raise SourceError("a JSON object without a list (expected Items, Data or Results)")
         total = next((body[k] for k in _TOTAL_KEYS if isinstance(body.get(k), int)), None)
         next_link = next((body[k] for k in _NEXT_KEYS if isinstance(body.get(k), str) and body.get(k)), None)
         return items, total, next_link
-    raise SourceError("Planports answered neither a JSON list nor an object")
+    raise SourceError("neither a JSON list nor an object")
 
 
 def _retry_after(resp: httpx.Response) -> float | None:
