@@ -9,19 +9,19 @@ note columns become ``note`` records. Everything streams through the ``csv`` mod
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, ObjectInfo, SourceRecord
+from crm2odoo.sources.ontraport.csv_profile import TagSplitter
+from crm2odoo.sources.ontraport.csv_scan import CsvFile, merge_fields, scan_folder, sniff_encoding
+from crm2odoo.sources.ontraport.csv_text import csv_reader
 from crm2odoo.sources.ontraport.decode import (
     LIST_DELIMITER,
     decode_bool,
@@ -29,7 +29,6 @@ from crm2odoo.sources.ontraport.decode import (
     parse_ui_date,
     parse_ui_datetime,
 )
-from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS, CSV_NOTE_COLUMNS
 from crm2odoo.sources.ontraport.transactions import (
     LINE_FIELDS,
     PAYMENT_FIELDS,
@@ -42,50 +41,7 @@ from crm2odoo.textnorm import fold
 
 #: objects read row by row from their own export file (the rest are derived from these)
 DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice")
-_CHUNK = 1 << 20
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
-#: bytes that are Turkish letters in cp1254 (İ ı Ş ş Ğ ğ) and Icelandic ones in cp1252 (Ý ý Þ þ Ð ð): a Windows export
-#: holding them is far more likely a Turkish Excel's than an Icelandic one
-_TURKISH_1254 = (b"\xdd", b"\xfd", b"\xde", b"\xfe", b"\xd0", b"\xf0")
-
-
-@dataclass
-class _CsvFile:
-    path: Path
-    object: str
-    encoding: str
-    header: list[str]
-    columns: list[tuple[str, FieldInfo]]  # header text -> field, in file order (note columns excluded)
-    note_columns: dict[str, str] = field(default_factory=dict)  # note field key -> header text
-    unknown: list[str] = field(default_factory=list)
-
-
-def sniff_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) if the whole file decodes; else cp1254 when Turkish letters show, cp1252, latin-1.
-
-    Streams the file."""
-    with path.open("rb") as fh:
-        head = fh.read(3)
-        bom = head == codecs.BOM_UTF8
-        fh.seek(0)
-        decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8-sig" if bom else "utf-8"
-        except UnicodeDecodeError:
-            pass
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("cp1252")()
-        turkish = 0
-        try:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-                turkish += sum(chunk.count(b) for b in _TURKISH_1254)
-            return "cp1254" if turkish else "cp1252"
-        except UnicodeDecodeError:
-            return "latin-1"
 
 
 class OntraportCsvSource:
@@ -100,7 +56,7 @@ class OntraportCsvSource:
         tz_name = str(opts.get("timezone") or settings.values.get("timezone") or "UTC")
         self.tz: dt.tzinfo = dt.UTC if tz_name.upper() == "UTC" else ZoneInfo(tz_name)
         self.dayfirst = str(opts.get("date_order") or settings.values.get("date_order") or "mdy").lower() == "dmy"
-        self._files: list[_CsvFile] | None = None
+        self._files: list[CsvFile] | None = None
         self._warnings: list[str] = []
 
     def __repr__(self) -> str:
@@ -110,26 +66,19 @@ class OntraportCsvSource:
         self._files = None
 
     # ------------------------------------------------------------------ discovery
-    def _scan(self) -> list[_CsvFile]:
+    def _scan(self) -> list[CsvFile]:
         if self._files is not None:
             return self._files
         if not self.folder.is_dir():
             raise SourceError(f"the export folder {self.folder} does not exist",
                               hint="set [source] path to the folder holding the Ontraport CSV exports")
-        files: list[_CsvFile] = []
         warnings: list[str] = []
-        for path in sorted(p for p in self.folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
-            encoding = sniff_encoding(path)
-            if encoding not in ("utf-8", "utf-8-sig"):
-                warnings.append(f"{path.name}: not UTF-8, read as {encoding}; check accented letters")
-            with path.open(encoding=encoding, newline="") as fh:
-                header = next(csv.reader(fh), [])
-            detected = _detect(header)
-            if detected is None:
-                warnings.append(f"{path.name}: columns match no known Ontraport export (first: "
-                                f"{', '.join(header[:5])}); file ignored")
-                continue
-            files.append(_describe(path, detected, encoding, header, warnings))
+        files = scan_folder(self.folder, warnings)
+        for f in files:
+            if f.plan.encoding not in ("utf-8", "utf-8-sig"):
+                warnings.append(f"{f.path.name}: not UTF-8, read as {f.plan.encoding}; check accented letters")
+            if f.plan.delimiter != ",":
+                warnings.append(f"{f.path.name}: columns separated by {f.plan.delimiter!r}")
         if not files:
             warnings.append(f"no Ontraport CSV export found in {self.folder}")
         self._files, self._warnings = files, warnings
@@ -138,14 +87,14 @@ class OntraportCsvSource:
     def discover(self) -> Catalog:
         files = self._scan()
         objects: list[ObjectInfo] = []
-        by_object: dict[str, list[_CsvFile]] = {}
+        by_object: dict[str, list[CsvFile]] = {}
         for f in files:
             by_object.setdefault(f.object, []).append(f)
         for name in DIRECT_OBJECTS:
             group = by_object.get(name)
             if not group:
                 continue
-            fields = _merge_fields(group)
+            fields = merge_fields(group)
             objects.append(ObjectInfo(
                 name=name, label=name.capitalize() + "s", fields=fields, count=None,
                 depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
@@ -179,7 +128,9 @@ class OntraportCsvSource:
                 any("author" in f.note_columns for f in contact_files):
             objects.append(ObjectInfo(
                 name="user", label="Users", origin="Owner / Note Author columns",
-                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text")),
+                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text"),
+                        FieldInfo("email", "Email", "email",
+                                  description="only where the export gives an e-mail; else match users by name")),
             ))
         for derived, column in (("stage", "sales_stage"), ("pipeline", "pipeline")):
             if any(info.name == column for f in by_object.get("deal", []) for _, info in f.columns):
@@ -229,37 +180,36 @@ class OntraportCsvSource:
             raise SourceError(f"object {object_name!r} is not in these CSV exports",
                               hint="run discover to see which objects the exports hold")
 
-    def _rows(self, f: _CsvFile) -> Iterator[tuple[int, dict[str, str], list[FieldProblem]]]:
+    def _rows(self, f: CsvFile) -> Iterator[tuple[int, dict[str, str], list[FieldProblem]]]:
         """(row number as a spreadsheet shows it, header -> text, row problems)."""
         width = len(f.header)
         # the csv module refuses fields over 128 KiB, and one such cell would end the file there; notes and
         # descriptions in real exports are larger. Odoo's own limits apply later, record by record.
         csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-        with f.path.open(encoding=f.encoding, newline="", errors="replace") as fh:
-            reader = csv.reader(fh)
-            next(reader, None)
-            n = 1
-            while True:
-                n += 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as err:
-                    yield n, {}, [FieldProblem(None, f"{f.path.name} row {n}: unreadable CSV ({err})")]
-                    return
-                if not any(cell.strip() for cell in row):
-                    continue
-                problems: list[FieldProblem] = []
-                if len(row) != width:
-                    problems.append(FieldProblem(
-                        None, f"{f.path.name} row {n}: expected {width} columns, found {len(row)}"
-                              + (" (truncated line?)" if len(row) < width else ""),
-                        ",".join(row)[:200]))
-                yield n, dict(zip(f.header, row, strict=False)), problems
+        reader = csv_reader(f.path, f.plan)
+        next(reader, None)
+        n = 1
+        while True:
+            n += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                yield n, {}, [FieldProblem(None, f"{f.path.name} row {n}: unreadable CSV ({err})")]
+                return
+            if not any(cell.strip() for cell in row):
+                continue
+            problems: list[FieldProblem] = []
+            if len(row) != width:
+                problems.append(FieldProblem(
+                    None, f"{f.path.name} row {n}: expected {width} columns, found {len(row)}"
+                          + (" (truncated line?)" if len(row) < width else ""),
+                    f.plan.delimiter.join(row)[:200]))
+            yield n, dict(zip(f.header, row, strict=False)), problems
 
-    def _file_records(self, f: _CsvFile, seen: SpillMap) -> Iterator[SourceRecord]:
-        id_header = next((h for h, info in f.columns if info.name == "id"), None)
+    def _file_records(self, f: CsvFile, seen: SpillMap) -> Iterator[SourceRecord]:
+        id_header = f.id_header()
         for n, raw, row_problems in self._rows(f):
             key = (raw.get(id_header) or "").strip() if id_header is not None else ""
             digest = hashlib.sha1("\x1f".join(raw.get(h) or "" for h, _ in f.columns).encode()).hexdigest()
@@ -284,7 +234,7 @@ class OntraportCsvSource:
                     values[info.name] = None
                     continue
                 try:
-                    values[info.name] = self._decode(info, text)
+                    values[info.name] = self._decode(info, text, f.splitters.get(header))
                 except ValueError as err:
                     values[info.name] = None
                     problems.append(FieldProblem(info.name, f"{f.path.name} row {n}: {err}", text[:200]))
@@ -300,7 +250,7 @@ class OntraportCsvSource:
                                modified_at=modified if isinstance(modified, dt.datetime) else None,
                                problems=problems)
 
-    def _decode(self, info: FieldInfo, text: str) -> Any:
+    def _decode(self, info: FieldInfo, text: str, splitter: TagSplitter | None = None) -> Any:
         text = text.strip()
         if not text:
             return [] if info.type in ("refs", "multiselect") else None
@@ -317,14 +267,15 @@ class OntraportCsvSource:
         if kind == "boolean":
             return decode_bool(text)
         if kind == "refs":
-            return [_name_id(p) for p in text.split(LIST_DELIMITER) if p.strip()]
+            pieces = splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)
+            return list(dict.fromkeys(_name_id(p) for p in pieces if p.strip()))
         if kind == "multiselect":
             return [p.strip() for p in text.split(LIST_DELIMITER) if p.strip()]
         if kind == "ref" and info.ref_object in ("user", "stage", "pipeline"):
             return _name_id(text)  # the export shows names; the folded name is the id
         return text
 
-    def _from_transactions(self, files: list[_CsvFile], object_name: str) -> Iterator[SourceRecord]:
+    def _from_transactions(self, files: list[CsvFile], object_name: str) -> Iterator[SourceRecord]:
         """Lines and payments out of the transactions export, as the API connector derives them."""
         for f in files:
             if f.object != "invoice":
@@ -351,7 +302,7 @@ class OntraportCsvSource:
         except ValueError:
             return None
 
-    def _notes(self, files: list[_CsvFile]) -> Iterator[SourceRecord]:
+    def _notes(self, files: list[CsvFile]) -> Iterator[SourceRecord]:
         for f in files:
             if f.object != "contact" or not f.note_columns:
                 continue
@@ -386,7 +337,7 @@ class OntraportCsvSource:
                             "author": _name_id(author_raw) if author_raw.strip() else None},
                 )
 
-    def _derived(self, files: list[_CsvFile], object_name: str) -> Iterator[SourceRecord]:
+    def _derived(self, files: list[CsvFile], object_name: str) -> Iterator[SourceRecord]:
         """Tags, users, stages and pipelines exist in exports only as names inside other rows."""
         seen: dict[str, str] = {}
         for f in files:
@@ -403,7 +354,9 @@ class OntraportCsvSource:
             for _, raw, _problems in self._rows(f):
                 for header in headers:
                     text = raw.get(header) or ""
-                    names = text.split(LIST_DELIMITER) if object_name == "tag" else [text]
+                    splitter = f.splitters.get(header)
+                    names = (splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)) \
+                        if object_name == "tag" else [text]
                     for name in names:
                         name = name.strip()
                         if name and _name_id(name) not in seen:
@@ -417,6 +370,9 @@ class OntraportCsvSource:
             values["tag_name"] = name
         else:
             values["name"] = name
+        if object_name == "user":
+            # owners come by name in UI exports: the user is matched in Odoo by name, or by e-mail where one shows
+            values["email"] = name if "@" in name and " " not in name.strip() else None
         if object_name in ("stage", "pipeline"):
             values["sequence"] = n
         if object_name == "stage":
@@ -433,65 +389,4 @@ def _name_id(name: str) -> str:
     return fold(name)
 
 
-def _detect(header: list[str]) -> str | None:
-    """The object whose known labels (or keys) the header matches best; at least two must match."""
-    folded = {fold(h) for h in header}
-    best, best_score = None, 1
-    for obj, columns in CSV_FIELDS.items():
-        score = 0
-        for key, (label, _type) in columns.items():
-            if fold(label) in folded or fold(key) in folded:
-                score += 3 if key == "id" else 1
-        if score > best_score:
-            best, best_score = obj, score
-    return best
-
-
-def _describe(path: Path, obj: str, encoding: str, header: list[str], warnings: list[str]) -> _CsvFile:
-    known = {fold(label): (key, ftype) for key, (label, ftype) in CSV_FIELDS[obj].items()}
-    known.update({fold(key): (key, ftype) for key, (_label, ftype) in CSV_FIELDS[obj].items()})
-    for alt, key in CSV_ALT_LABELS.get(obj, {}).items():
-        known.setdefault(fold(alt), (key, CSV_FIELDS[obj][key][1]))
-    notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
-    columns: list[tuple[str, FieldInfo]] = []
-    note_columns: dict[str, str] = {}
-    unknown: list[str] = []
-    for h in header:
-        key_f = fold(h)
-        if key_f in notes:
-            note_columns[notes[key_f]] = h
-            continue
-        if key_f in known:
-            key, ftype = known[key_f]
-            columns.append((h, FieldInfo(name=key, label=h, type=ftype, ref_object=_ref_target(obj, key),
-                                         required=key == "id")))
-            continue
-        if obj == "deal" and key_f == "pipeline":
-            columns.append((h, FieldInfo(name="pipeline", label=h, type="ref", ref_object="pipeline")))
-            continue
-        unknown.append(h)
-        # still exposed, so the map can take it or ignore it on purpose
-        columns.append((h, FieldInfo(name=h, label=h, type="text", custom=True,
-                                     description="column not known to the connector; read as text")))
-    if unknown:
-        warnings.append(f"{path.name} ({obj}): columns not known to the connector, read as text: "
-                        + ", ".join(unknown))
-    return _CsvFile(path=path, object=obj, encoding=encoding, header=header, columns=columns,
-                    note_columns=note_columns, unknown=unknown)
-
-
-def _ref_target(obj: str, key: str) -> str | None:
-    targets: dict[str, str] = {"owner": "user", "contact_cat": "tag", "company_id": "company",
-                               "primary_contact": "contact", "sales_stage": "stage", "contact_id": "contact"}
-    if obj == "deal" and key == "company":
-        return "company"
-    return targets.get(key)
-
-
-def _merge_fields(group: list[_CsvFile]) -> tuple[FieldInfo, ...]:
-    out: dict[str, FieldInfo] = {}
-    for f in group:
-        for _, info in f.columns:
-            out.setdefault(info.name, info)
-    return tuple(out.values())
-
+__all__ = ["DIRECT_OBJECTS", "OntraportCsvSource", "sniff_encoding"]
