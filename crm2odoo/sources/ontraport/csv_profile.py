@@ -30,6 +30,8 @@ OBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "not", "notiz"),
     "user": ("owner", "user", "sorumlu", "kullanici", "benutzer", "inhaber"),
 }
+#: words for "the record itself" before an id word ('Record ID', 'Kayıt No', 'Datensatz-Nr')
+_RECORD_WORDS = ("record", "kayit", "datensatz", "eintrag", "unique")
 TAG_SEPARATORS = ("*/*", "|", ";", ",")
 _WHOLE = re.compile(r"^\d{1,19}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
@@ -50,7 +52,7 @@ def id_header_object(header: str) -> tuple[bool, str | None]:
     if match is None:
         return False, None
     named = (match.group("object") or "").strip(" -_.")
-    if not named:
+    if not named or named in _RECORD_WORDS:
         return True, None
     for obj, words in OBJECT_WORDS.items():
         if named in words or any(named == f"{w}s" or named.startswith(w + " ") for w in words):

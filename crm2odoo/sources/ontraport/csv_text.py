@@ -102,7 +102,25 @@ def text_lines(path: Path, plan: TextPlan) -> Iterator[str]:
             encoding = plan.fallback if n in odd and plan.fallback else plan.encoding
             if n == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
-            yield raw.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+            if encoding == plan.fallback and plan.encoding.startswith("utf-8"):
+                yield mixed_decode(raw, encoding)
+            else:
+                yield raw.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+
+
+def mixed_decode(raw: bytes, fallback: str) -> str:
+    """A line that is UTF-8 but for a few bytes: the UTF-8 parts as UTF-8, only the bytes that fail as ``fallback``."""
+    out: list[str] = []
+    rest = raw
+    while rest:
+        try:
+            out.append(rest.decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            out.append(rest[:err.start].decode("utf-8"))
+            out.append(rest[err.start:err.end].decode(fallback, errors="replace"))
+            rest = rest[err.end:]
+    return "".join(out)
 
 
 def sniff_delimiter(path: Path, plan: TextPlan) -> str:

@@ -1,0 +1,198 @@
+"""CSV exports we did not design: mixed encodings, BOMs, other delimiters, other id headers, no id column, links by
+id to another export, tags joined by any separator, owners given by name."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crm2odoo import api
+from crm2odoo.cli import main
+from crm2odoo.errors import UserFacingError
+from crm2odoo.sources import SourceSettings, open_source
+from crm2odoo.sources.ontraport.csv_export import OntraportCsvSource
+from crm2odoo.sources.ontraport.csv_profile import TagSplitter, id_header_object, tag_splitter
+from crm2odoo.textnorm import fold
+
+CONTACT_HEADER = ["Contact ID", "First Name", "Last Name", "Email", "Owner", "Contact Tags"]
+
+
+def make_source(folder: Path) -> OntraportCsvSource:
+    source = open_source(SourceSettings("ontraport-csv", {"path": str(folder)}, folder.parent, {}))
+    assert isinstance(source, OntraportCsvSource)
+    return source
+
+
+def write(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def contacts(n: int = 6) -> list[list[str]]:
+    owners = ["Ayşe Yılmaz", "Jürgen Groß", "Chris Unmatched"]
+    return [CONTACT_HEADER] + [[str(i), f"Zeynep{i}", "Yılmaz", f"z{i}@example.com", owners[i % 3], ""]
+                               for i in range(1, n + 1)]
+
+
+# -- text --------------------------------------------------------------------------------------------------------
+def test_a_few_bytes_of_another_encoding_do_not_turn_the_whole_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "x" / "a.csv", contacts(8))
+    lines = path.read_bytes().split(b"\r\n")
+    for n in (3, 6):  # rows 3 and 6: a Latin-1 'é' pasted in
+        lines[n - 1] = lines[n - 1].replace(b"Zeynep", b"Caf\xe9 ", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    source = make_source(path.parent)
+    catalog = source.discover()
+    records = {r.id: r for r in source.read("contact")}
+    assert len(records) == 8 and not any(r.problems for r in records.values())
+    assert records["2"].values["firstname"] == "Café 2" and records["5"].values["firstname"] == "Café 5"
+    assert all(r.values["lastname"] == "Yılmaz" for r in records.values()), "the UTF-8 rows stay UTF-8"
+    warning = next(w for w in catalog.warnings if "a.csv" in w and "row(s)" in w)
+    assert "3, 6" in warning and "cp1252" in warning
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_bom_is_stripped(tmp_path: Path, encoding: str) -> None:
+    bom = codecs.BOM_UTF16_BE if encoding == "utf-16-be" else b""
+    path = write(tmp_path / "x" / "a.csv", contacts(3), encoding=encoding)
+    path.write_bytes(bom + path.read_bytes())
+    assert path.read_bytes().startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    source = make_source(path.parent)
+    contact = source.discover().object("contact")
+    assert contact is not None and contact.field("id") is not None and contact.field("id").label == "Contact ID"  # type: ignore[union-attr]
+    assert [r.values["lastname"] for r in source.read("contact")] == ["Yılmaz"] * 3
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_the_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
+    rows = contacts(4)
+    rows[2][1] = "Anna, Maria"  # a comma inside a value of a ';' file
+    source = make_source(write(tmp_path / "x" / "a.csv", rows, delimiter=delimiter).parent)
+    assert source.discover().object("contact") is not None
+    read = {r.id: r for r in source.read("contact")}
+    assert read["2"].values["firstname"] == "Anna, Maria" and read["4"].values["email"] == "z4@example.com"
+
+
+# -- the key column ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("header", ["Kişi No", "Kontakt-Nr", "Record ID", "Kayıt No", "Müşteri No"])
+def test_any_reasonable_id_header_is_the_key(tmp_path: Path, header: str) -> None:
+    rows = contacts(4)
+    rows[0][0] = header
+    source = make_source(write(tmp_path / "x" / "a.csv", rows).parent)
+    contact = source.discover().object("contact")
+    assert contact is not None and contact.field("id") is not None
+    assert sorted(r.id for r in source.read("contact")) == ["1", "2", "3", "4"]
+
+
+def test_the_key_is_learnt_from_unique_id_values(tmp_path: Path) -> None:
+    rows = contacts(5)
+    rows[0][0] = "Datensatz"
+    uuids = ["7d3c1e2a-0b5f-4c1d-9a55-3e0f7d2c9b1" + str(i) for i in range(1, 6)]
+    for row, uid in zip(rows[1:], uuids, strict=True):
+        row[0] = uid
+    source = make_source(write(tmp_path / "x" / "a.csv", rows).parent)
+    catalog = source.discover()
+    assert sorted(r.id for r in source.read("contact")) == sorted(uuids)
+    assert any("Datensatz" in w and "ID" in w for w in catalog.warnings)
+
+
+def test_a_file_without_a_key_column_stops_discover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [row[1:] for row in contacts(4)]  # the "Contact ID" column is gone
+    rows[2][0] = rows[1][0]  # and no other column is unique
+    rows[2][2] = rows[1][2]
+    rows[2][3] = rows[1][3]
+    write(tmp_path / "p" / "exports" / "export-1.csv", rows)
+    with pytest.raises(UserFacingError) as info:
+        make_source(tmp_path / "p" / "exports").discover()
+    message = str(info.value)
+    assert "export-1.csv" in message and "First Name, Last Name, Email" in message and "Contact ID" in message
+    assert "ID" in info.value.hint
+
+    root = tmp_path / "p"
+    api.init_project(root, "ontraport-csv")
+    monkeypatch.setenv("ST_ODOO_PASSWORD", "unused")
+    (root / "crm2odoo.toml").write_text(
+        '[source]\nkind = "ontraport-csv"\npath = "exports/"\n[odoo]\nurl = "http://127.0.0.1:9"\n'
+        'database = "none"\nlogin = "admin"\npassword = "${ST_ODOO_PASSWORD}"\n', encoding="utf-8")
+    done = CliRunner().invoke(main, ["discover", "--project", str(root)])
+    assert done.exit_code == 2, done.output
+    assert "export-1.csv" in done.output and "Contact ID" in done.output and "Traceback" not in done.output
+
+
+# -- links, tags, owners -----------------------------------------------------------------------------------------
+def companies(folder: Path) -> None:
+    write(folder / "b.csv", [["Company ID", "Company Name", "Phone"], ["11", "Acme", "1"], ["12", "Beta", "2"]])
+
+
+def test_an_id_column_of_another_export_is_a_link(tmp_path: Path) -> None:
+    rows = contacts(4)
+    rows[0] += ["Company", "Company ID"]
+    for row, (name, cid) in zip(rows[1:], [("Acme", "11"), ("Beta", "12"), ("Acme", "11"), ("", "")], strict=True):
+        row += [name, cid]
+    folder = tmp_path / "x"
+    write(folder / "a.csv", rows)
+    companies(folder)
+    source = make_source(folder)
+    field = source.discover().object("contact").field("Company ID")  # type: ignore[union-attr]
+    assert field is not None and field.type == "ref" and field.ref_object == "company"
+    assert {r.id: r.values["Company ID"] for r in source.read("contact")} == {"1": "11", "2": "12", "3": "11",
+                                                                              "4": None}
+
+
+def test_an_id_column_with_values_outside_the_other_export_is_no_link(tmp_path: Path) -> None:
+    rows = contacts(3)
+    rows[0] += ["Company ID"]
+    for row, cid in zip(rows[1:], ["11", "99", "12"], strict=True):
+        row.append(cid)
+    folder = tmp_path / "x"
+    write(folder / "a.csv", rows)
+    companies(folder)
+    field = make_source(folder).discover().object("contact").field("Company ID")  # type: ignore[union-attr]
+    assert field is not None and field.type == "text" and field.ref_object is None
+
+
+@pytest.mark.parametrize("sep", [",", ";", "|", "*/*"])
+def test_tags_are_split_on_the_separator_the_values_show(tmp_path: Path, sep: str) -> None:
+    cells = ["Customer", f"Customer{sep}Newsletter", "Smith, Jones", "", f"Smith, Jones{sep}VIP", "Smith, Jones",
+             f"Newsletter {sep} Partner"]
+    rows = contacts(len(cells))
+    for row, cell in zip(rows[1:], cells, strict=True):
+        row[-1] = cell
+    source = make_source(write(tmp_path / "x" / "a.csv", rows).parent)
+    source.discover()
+    tags = {r.id: r.values["contact_cat"] for r in source.read("contact")}
+    assert tags["2"] == [fold("Customer"), fold("Newsletter")]
+    assert tags["3"] == [fold("Smith, Jones")], "a known tag name is never split"
+    assert tags["5"] == [fold("Smith, Jones"), fold("VIP")]
+    assert tags["7"] == [fold("Newsletter"), fold("Partner")]
+    names = sorted(r.values["tag_name"] for r in source.read("tag"))
+    assert names == ["Customer", "Newsletter", "Partner", "Smith, Jones", "VIP"]
+
+
+def test_tag_splitter_rules() -> None:
+    assert tag_splitter(__import__("collections").Counter({"A": 1, "B": 1})).separator is None
+    splitter = TagSplitter(",", frozenset({fold("Smith, Jones")}))
+    assert splitter.split("Smith, Jones") == ["Smith, Jones"]
+    assert splitter.split("X,Smith, Jones,Y") == ["X", "Smith, Jones", "Y"]
+    assert id_header_object("Contact ID") == (True, "contact") and id_header_object("Kişi No") == (True, "contact")
+    assert id_header_object("Company ID") == (True, "company") and id_header_object("ID") == (True, None)
+    assert id_header_object("Email")[0] is False and id_header_object("Video")[0] is False
+
+
+def test_owners_by_name_are_users_with_a_name_and_no_email(tmp_path: Path) -> None:
+    source = make_source(write(tmp_path / "x" / "a.csv", contacts(6)).parent)
+    catalog = source.discover()
+    assert catalog.object("user") is not None and catalog.object("user").field("email") is not None  # type: ignore[union-attr]
+    users = {r.id: r.values for r in source.read("user")}
+    assert {v["name"] for v in users.values()} == {"Ayşe Yılmaz", "Jürgen Groß", "Chris Unmatched"}
+    assert all(v["email"] is None for v in users.values())
+    owners = {r.values["owner"] for r in source.read("contact")}
+    assert owners == set(users)
