@@ -2,7 +2,7 @@
 it, each asserting the exit code and the last lines. A verdict that says "done" or "ok" when a record did not make
 it is worse than a crash, so every "yes" here has its "no" beside it.
 
-The exports are generated, then damaged the way real exports come: a contacts file without its ID column, stray
+The exports are generated, then damaged the way real exports come: a contacts file with its ID cells empty, stray
 Latin-1 bytes in a UTF-8 file. Only the network edge is faked (the sandbox Odoo); the CLI runs in a subprocess.
 """
 
@@ -75,12 +75,13 @@ def prepare(root: Path) -> None:
 
 
 def drop_id_column(contacts: Path) -> bytes:
-    """The contacts export without its first column (Contact ID); returns the file as it was."""
+    """The contacts export with every Contact ID cell empty (a file without the column stops discover); returns
+    the file as it was."""
     original = contacts.read_bytes()
     rows = list(csv.reader(io.StringIO(original.decode("utf-8-sig"))))
     assert rows[0][0].lower().endswith("id"), rows[0][:3]
-    for row in rows:
-        del row[0]
+    for row in rows[1:]:
+        row[0] = ""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     contacts.write_bytes(buffer.getvalue().encode("utf-8-sig"))
@@ -88,7 +89,7 @@ def drop_id_column(contacts: Path) -> bytes:
 
 
 def prepared_without_ids(root: Path, server: SandboxServer, migration: str = "") -> tuple[Path, bytes]:
-    """A project whose contacts export lost its ID column, discovered, planned and approved: (the contacts file, its
+    """A project whose contacts export has its ID cells empty, discovered, planned and approved: (the contacts file, its
     bytes as exported)."""
     contacts = project(root, server, migration=migration)[0]
     original = drop_id_column(contacts)
