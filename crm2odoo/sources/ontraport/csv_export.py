@@ -270,7 +270,8 @@ class OntraportCsvSource:
             pieces = splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)
             return list(dict.fromkeys(_name_id(p) for p in pieces if p.strip()))
         if kind == "multiselect":
-            return [p.strip() for p in text.split(LIST_DELIMITER) if p.strip()]
+            pieces = splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)
+            return [p.strip() for p in pieces if p.strip()]
         if kind == "ref" and info.ref_object in ("user", "stage", "pipeline"):
             return _name_id(text)  # the export shows names; the folded name is the id
         return text

@@ -140,6 +140,20 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
     for h, info in f.columns:
         if info.name in _TAG_COLUMNS:
             f.splitters[h] = tag_splitter(values[h].whole)
+    _list_columns(f, values)
+
+
+def _list_columns(f: CsvFile, values: dict[str, ColumnValues]) -> None:
+    """An unknown column whose values hold Ontraport's list delimiter ``*/*`` is a multi-select of those labels."""
+    for n, (h, info) in enumerate(f.columns):
+        seen = values.get(h)
+        if not info.custom or info.type != "text" or seen is None or not any("*/*" in c for c in seen.whole):
+            continue
+        splitter = TagSplitter("*/*")
+        options = dict.fromkeys(p for cell in seen.whole for p in splitter.split(cell))
+        f.columns[n] = (h, FieldInfo(name=h, label=h, type="multiselect", custom=True, options=tuple(options)[:200],
+                                     description="values joined by */* (Ontraport's list delimiter)"))
+        f.splitters[h] = splitter
 
 
 def _no_id_column(f: CsvFile) -> CsvShapeError:

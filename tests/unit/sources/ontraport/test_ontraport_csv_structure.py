@@ -196,3 +196,19 @@ def test_owners_by_name_are_users_with_a_name_and_no_email(tmp_path: Path) -> No
     assert all(v["email"] is None for v in users.values())
     owners = {r.values["owner"] for r in source.read("contact")}
     assert owners == set(users)
+
+
+def test_a_column_joined_by_the_list_delimiter_is_a_multiselect(tmp_path: Path) -> None:
+    from crm2odoo.testing.ontraport_sim import generate_account, write_csv_exports
+
+    account = generate_account(seed=8, contacts=40, companies=4, deals=4, transactions=0)
+    write_csv_exports(account, tmp_path / "exports")
+    source = make_source(tmp_path / "exports")
+    interests = source.discover().object("contact").field("Interests")  # type: ignore[union-attr]
+    assert interests is not None and interests.type == "multiselect" and interests.custom
+    assert set(interests.options) <= {"Real Estate", "Finance", "Travel", "Yazılım", "Gärten"}
+    labels = {"601": "Real Estate", "602": "Finance", "603": "Travel", "604": "Yazılım", "605": "Gärten"}
+    expected = {str(cid): [labels[p] for p in row["f1558"].split("*/*") if p] for cid, row in account.records[0].items()}
+    assert {r.id: r.values["Interests"] for r in source.read("contact")} == expected
+    code = source.discover().object("contact").field("Referral Code")  # type: ignore[union-attr]
+    assert code is not None and code.type == "text", "a column without the delimiter stays text"
