@@ -15,6 +15,7 @@ from pathlib import Path
 
 from crm2odoo.errors import Fatal, SourceError, UserFacingError
 from crm2odoo.sources.base import FieldInfo
+from crm2odoo.sources.ontraport.csv_aliases import aliases, deciding_aliases
 from crm2odoo.sources.ontraport.csv_profile import (
     ColumnValues,
     TagSplitter,
@@ -25,7 +26,7 @@ from crm2odoo.sources.ontraport.csv_profile import (
     tag_splitter,
 )
 from crm2odoo.sources.ontraport.csv_text import TextPlan, csv_reader, plan_text
-from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS, CSV_NOTE_COLUMNS
+from crm2odoo.sources.ontraport.objects import CSV_FIELDS, CSV_NOTE_COLUMNS
 from crm2odoo.textnorm import fold
 
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
@@ -91,7 +92,7 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
     values = {h: ColumnValues() for h in watched}
     # a key repeats only on the rows of one record (the contacts-with-notes export): same columns besides notes
     record_of: dict[str, dict[str, str]] = {h: {} for h in unknown}
-    consistent = set(unknown)
+    consistent = set(unknown) if id_header is None else set()  # only a file without a key header needs it
     contact_columns = [h for h, _ in f.columns]
     odd = set(f.plan.odd_lines)
     odd_rows: list[int] = []
@@ -204,14 +205,25 @@ def _links(f: CsvFile, files: list[CsvFile]) -> None:
 
 
 def _detect(header: list[str]) -> str | None:
-    """The object whose known labels (or keys) the header matches best; at least two must match."""
+    """The object whose known labels (or keys, or aliases no other object shares) the header matches best; at
+    least two must match. A header naming the object's id ('Contact ID', 'Kişi No') weighs three."""
     folded = {fold(h) for h in header}
+    named_ids = {id_header_object(h)[1] for h in header}
+    deciding = deciding_aliases()
     best, best_score = None, 1
     for obj, columns in CSV_FIELDS.items():
         score = 0
+        matched: set[str] = set()
         for key, (label, _type) in columns.items():
             if fold(label) in folded or fold(key) in folded:
                 score += 3 if key == "id" else 1
+                matched.add(key)
+        for alias, key in deciding.get(obj, {}).items():
+            if alias in folded and key not in matched:
+                score += 1
+                matched.add(key)
+        if "id" not in matched and obj in named_ids:
+            score += 3
         if score > best_score:
             best, best_score = obj, score
     return best
@@ -220,8 +232,8 @@ def _detect(header: list[str]) -> str | None:
 def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings: list[str]) -> CsvFile:
     known = {fold(label): (key, ftype) for key, (label, ftype) in CSV_FIELDS[obj].items()}
     known.update({fold(key): (key, ftype) for key, (_label, ftype) in CSV_FIELDS[obj].items()})
-    for alt, key in CSV_ALT_LABELS.get(obj, {}).items():
-        known.setdefault(fold(alt), (key, CSV_FIELDS[obj][key][1]))
+    for alt, key in aliases(obj).items():
+        known.setdefault(alt, (key, CSV_FIELDS[obj][key][1]))
     notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
     columns: list[tuple[str, FieldInfo]] = []
     note_columns: dict[str, str] = {}

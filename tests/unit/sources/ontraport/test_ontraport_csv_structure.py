@@ -212,3 +212,27 @@ def test_a_column_joined_by_the_list_delimiter_is_a_multiselect(tmp_path: Path) 
     assert {r.id: r.values["Interests"] for r in source.read("contact")} == expected
     code = source.discover().object("contact").field("Referral Code")  # type: ignore[union-attr]
     assert code is not None and code.type == "text", "a column without the delimiter stays text"
+
+
+@pytest.mark.parametrize(("header", "first", "tags"), [
+    (["Kişi No", "Ad", "Soyad", "E-posta", "Sorumlu", "Etiketler", "Müşteri Segmenti"], "firstname", "contact_cat"),
+    (["Kunden-Nr", "Vorname", "Nachname", "E-Mail", "Inhaber", "Schlagwörter", "Kundensegment"], "firstname",
+     "contact_cat"),
+])
+def test_a_renamed_reordered_export_in_turkish_or_german_is_read(tmp_path: Path, header: list[str], first: str,
+                                                                 tags: str) -> None:
+    order = [2, 0, 5, 1, 3, 6, 4]  # reordered
+    rows = [[header[i] for i in order]]
+    for n in range(1, 5):
+        cells = [str(n), f"Zeynep{n}", "Yılmaz", f"z{n}@example.com", "Ayşe Yılmaz", "VIP;Müşteri", f"S{n % 2}"]
+        rows.append([cells[i] for i in order])
+    source = make_source(write(tmp_path / "x" / "export.csv", rows).parent)
+    contact = source.discover().object("contact")
+    assert contact is not None, "the file is recognised without one English header"
+    names = {f.name for f in contact.fields}
+    assert {"id", first, "lastname", "email", "owner", tags} <= names
+    extra = contact.field(header[6])
+    assert extra is not None and extra.custom, "an unknown column is kept as a field"
+    records = {r.id: r.values for r in source.read("contact")}
+    assert records["3"][first] == "Zeynep3" and records["3"][tags] == [fold("VIP"), fold("Müşteri")]
+    assert records["3"][header[6]] == "S1"
