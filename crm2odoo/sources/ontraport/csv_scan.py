@@ -125,18 +125,8 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
         warnings.append(f"{f.path.name}: row(s) {shown} hold bytes that are not {f.plan.encoding}; they were read as "
                         f"{f.plan.fallback} (nothing dropped): check their accented letters")
     if id_header is None:
-        candidates = sorted((h for h in unknown if h in consistent), key=lambda h: not id_header_object(h)[0])
-        learnt = id_column_from_values(values, rows, max((len(r) for r in record_of.values()), default=0),
-                                       candidates)
-        if learnt is None:
-            raise _no_id_column(f)
-        f.columns = [(h, FieldInfo(name="id", label=h, type="id", required=True,
-                                   description="identifies the records (learnt from its values: unique ids)"))
-                     if h == learnt else (h, info) for h, info in f.columns]
-        f.unknown = [h for h in f.unknown if h != learnt]
-        warnings.append(f"{f.path.name} ({f.object}): column {learnt!r} read as the records' ID (its values are "
-                        "unique ids)")
-        id_header = learnt
+        records = max((len(r) for r in record_of.values()), default=0)
+        id_header = _learn_id_column(f, values, rows, records, [h for h in unknown if h in consistent], warnings)
     f.ids = values[id_header].distinct if id_header in values else set()
     for h, info in f.columns:
         if info.name in _TAG_COLUMNS:
@@ -155,6 +145,22 @@ def _list_columns(f: CsvFile, values: dict[str, ColumnValues]) -> None:
         f.columns[n] = (h, FieldInfo(name=h, label=h, type="multiselect", custom=True, options=tuple(options)[:200],
                                      description="values joined by */* (Ontraport's list delimiter)"))
         f.splitters[h] = splitter
+
+
+def _learn_id_column(f: CsvFile, values: dict[str, ColumnValues], rows: int, records: int, candidates: list[str],
+                     warnings: list[str]) -> str:
+    """The unknown column whose values identify the records (id-like headers first); stop when there is none."""
+    candidates = sorted(candidates, key=lambda h: not id_header_object(h)[0])
+    learnt = id_column_from_values(values, rows, records, candidates)
+    if learnt is None:
+        raise _no_id_column(f)
+    f.columns = [(h, FieldInfo(name="id", label=h, type="id", required=True,
+                               description="identifies the records (learnt from its values: unique ids)"))
+                 if h == learnt else (h, info) for h, info in f.columns]
+    f.unknown = [h for h in f.unknown if h != learnt]
+    warnings.append(f"{f.path.name} ({f.object}): column {learnt!r} read as the records' ID (its values are "
+                    "unique ids)")
+    return learnt
 
 
 def _no_id_column(f: CsvFile) -> CsvShapeError:
