@@ -215,6 +215,8 @@ def _detect(header: list[str]) -> str | None:
     least two must match. A header naming the object's id ('Contact ID', 'Kişi No') weighs three."""
     folded = {fold(h) for h in header}
     named_ids = {id_header_object(h)[1] for h in header}
+    # the leftmost id column is the file's own key more often than a link ('Contact ID, ..., Company ID')
+    first_id = next((named for h in header for reads, named in [id_header_object(h)] if reads), None)
     deciding = deciding_aliases()
     best, best_score = None, 1
     for obj, columns in CSV_FIELDS.items():
@@ -230,6 +232,8 @@ def _detect(header: list[str]) -> str | None:
                 matched.add(key)
         if "id" not in matched and obj in named_ids:
             score += 3
+        if obj == first_id:
+            score += 2
         if score > best_score:
             best, best_score = obj, score
     return best

@@ -236,3 +236,16 @@ def test_a_renamed_reordered_export_in_turkish_or_german_is_read(tmp_path: Path,
     records = {r.id: r.values for r in source.read("contact")}
     assert records["3"][first] == "Zeynep3" and records["3"][tags] == [fold("VIP"), fold("Müşteri")]
     assert records["3"][header[6]] == "S1"
+
+
+def test_a_short_contacts_export_with_a_company_id_column_stays_contacts(tmp_path: Path) -> None:
+    rows = [["Contact ID", "Phone", "Owner", "Company ID", "Address", "City", "Country", "Zip Code"]]
+    rows += [[str(n), f"+49 30 {n}", "Ayşe Yılmaz", "11", "Main St", "Köln", "DE", "50667"] for n in (1, 2)]
+    folder = tmp_path / "x"
+    write(folder / "a.csv", rows)
+    companies(folder)
+    catalog = make_source(folder).discover()
+    contact = catalog.object("contact")
+    assert contact is not None and contact.origin == "a.csv"
+    assert contact.field("Company ID") is not None and contact.field("Company ID").ref_object == "company"  # type: ignore[union-attr]
+    assert catalog.object("company") is not None and catalog.object("company").origin == "b.csv"  # type: ignore[union-attr]
