@@ -539,7 +539,7 @@ class OntraportApiSource:
             try:
                 page = self._get("/objects", params)
             except OntraportHttpError as err:
-                if err.status == 400 and "sort" in err.detail.lower() and not relearnt:
+                if err.status == 400 and "sort field" in err.detail.lower() and not relearnt:
                     # sorted by a field the object lacks: its key is not what the meta suggested; ask a record
                     relearnt, before = True, plan.id_key
                     if self._learn_key(plan) and plan.id_key != before:
@@ -551,6 +551,12 @@ class OntraportApiSource:
                     continue
                 raise
             rows = _as_rows(page)
+            if rows and plan.id_key not in rows[0] and not relearnt:
+                # the records do not carry the key the meta suggested: a whole record shows it; page again
+                relearnt, before = True, plan.id_key
+                if self._learn_key(plan) and plan.id_key != before:
+                    last, start = None, 0
+                    continue
             for row in rows:
                 if style == "none" and not _client_match(row, clauses, plan.id_key):
                     continue

@@ -123,3 +123,18 @@ def test_key_rules_say_no_to_links_and_other_identifiers() -> None:
     assert key_from_record(own_key_names("Listing", "Listings"), {"ref_id": "4"},
                            {"ref_id": {"type": "parent", "parent_object": "0"}}) is None
     assert key_from_record(own_key_names("Listing", "Listings"), {"code_id": "A-4"}, {}) is None
+
+
+def test_a_key_the_meta_names_wrongly_is_relearnt_from_the_records() -> None:
+    acc = generate_account(seed=10, contacts=12, companies=2, deals=2, properties=8)
+    acc.rekey(PROPERTY, "listing_id")
+    # the meta lists an `id` field that the records do not carry: a whole record shows the key
+    acc.schema[PROPERTY]["fields"]["id"] = {"alias": "ID", "type": "numeric"}
+    with OntraportSimulator(acc, app_id=APP_ID, api_key=KEY, rate_limit=100_000, meta_omits_key={PROPERTY}) as server:
+        src = make_source(server)
+        try:
+            records = list(src.read("custom_properties"))
+            assert sorted(int(r.id) for r in records) == list(range(1, 9)) and not any(r.problems for r in records)
+            assert sorted(src.list_ids("custom_properties"), key=int) == [str(n) for n in range(1, 9)]
+        finally:
+            src.close()
