@@ -10,6 +10,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,9 +93,10 @@ def reader(odoo_settings: OdooSettings) -> Iterator[OdooClient]:
 # -- the workflow's own verdicts -----------------------------------------------------------------------------------
 def test_the_accepted_proposal_validates(outcome: Outcome) -> None:
     info = outcome.reached("validate")
-    data = info.asdict()
-    assert not info.stops, f"validate stops: schema problems {info.schema_problems}; " \
-                           f"errors {[f for f in data.get('findings', []) if f.get('severity') == 'error'][:5]}"
+    errors = Counter(f"{f.object} {f.kind} ({f.action}): {f.message[:140]} [{f.locator.split(' row ')[0]}]"
+                     for f in info.findings if f.severity == "error")
+    listed = "; ".join(f"{n}x {what}" for what, n in errors.most_common(8))
+    assert not info.stops, f"validate stops: schema problems {info.schema_problems}; errors: {listed}"
 
 
 def test_migrate_says_ok(outcome: Outcome) -> None:

@@ -43,30 +43,31 @@ def _norm(name: str) -> str:
 
 
 def match_objects(truth: Truth, rows: list[Row]) -> dict[str, list[str]]:
-    """truth object -> the ledger objects (map names) holding its records: by name first, then by the Odoo model
-    and the overlap of source ids among what is left."""
+    """truth object -> the ledger objects (map names) holding its records. A tool may split one source object into
+    several (persons and firms of one sheet; open and done tasks): by exact name first, then by a name's first
+    part (task_done -> task), then each leftover to the object sharing most of its source ids, in a model that
+    object's records may land in."""
     by_object: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_object[row.object].append(row)
     out: dict[str, list[str]] = {key: [] for key in truth.objects}
+    names = {key: {_norm(a) for a in (key, *obj.aliases)} for key, obj in truth.objects.items()}
     left = set(by_object)
-    for key, obj in truth.objects.items():
-        names = {_norm(a) for a in (key, *obj.aliases)}
+    for exact in (True, False):
         for name in sorted(left):
-            if _norm(name) in names:
-                out[key].append(name)
-        left -= set(out[key])
-    for key, obj in truth.objects.items():
-        if out[key] or obj.count is not None:
-            continue
-        ids = set(obj.ids)
-        scored = [(len(ids & {r.source_id for r in by_object[name]}), name) for name in left
-                  if not obj.models or {r.model for r in by_object[name]} & set(obj.models)
-                  or (not obj.models and any(r.model.startswith("x_") for r in by_object[name]))]
+            probe = _norm(name) if exact else _norm(name.split("_")[0])
+            owner = next((key for key in truth.objects if probe in names[key]), None)
+            if owner is not None:
+                out[owner].append(name)
+                left.discard(name)
+    for name in sorted(left):
+        ids = {r.source_id for r in by_object[name]}
+        models = {r.model for r in by_object[name]}
+        scored = [(len(ids & set(obj.ids)), key) for key, obj in truth.objects.items()
+                  if models & set(obj.models) or (not obj.models and any(m.startswith("x_") for m in models))]
         best = max(scored, default=(0, ""))
         if best[0] > 0:
-            out[key].append(best[1])
-            left.discard(best[1])
+            out[best[1]].append(name)
     return out
 
 
@@ -97,6 +98,11 @@ def outcome_problems(truth: Truth, rows: list[Row]) -> list[str]:
 
 
 def _record_problems(key: str, obj: ObjectTruth, fate: dict[str, Row]) -> list[str]:
+    if fate and not set(fate) & set(obj.ids):
+        landed = sum(r.state in LANDED for r in fate.values())
+        return [f"{key}: the ledger keys its records by ids the source does not show (e.g. "
+                f"{', '.join(sorted(fate)[:3])}; the source's ids are {', '.join(obj.ids[:3])}...); "
+                f"{landed} of {len(fate)} landed, the source has {len(obj.ids)} of which {len(obj.invalid)} invalid"]
     problems: list[str] = []
     wrong: list[Row] = []
     for sid in obj.ids:
@@ -181,7 +187,10 @@ def _one_link(view: OdooView, link: Link) -> str | None:
         model = rec.get("res_model") or rec.get("model")
         if child.model == "calendar.event" and not model:
             ids = {int(i) for i in rec.get("partner_ids") or []} | {_m2o(rec.get("opportunity_id"))}
-            return None if parent.odoo_id in ids else f"{what}: the event is not linked to {parent.model}"
+            return None if parent.odoo_id in ids else \
+                f"{what}: calendar.event {child.odoo_id} is not linked to {parent.model} {parent.odoo_id} " \
+                f"(res_model {rec.get('res_model')!r}, res_id {rec.get('res_id')}, partners {rec.get('partner_ids')}, " \
+                f"opportunity {rec.get('opportunity_id')})"
         got = int(rec.get("res_id") or 0) if model == parent.model else None
         if model != parent.model:
             return f"{what}: {child.model} {child.odoo_id} is attached to {model!r} {rec.get('res_id')}, " \

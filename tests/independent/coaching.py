@@ -171,9 +171,11 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
 
     t_contact = truth.add("contact", ("contact", "contacts"), ("res.partner",))
     nameless = str(contacts - 13)  # an id in the middle, not the first nor the last
+    pairs = [(f, last) for f in FIRST for last in LAST]
+    rng.shuffle(pairs)
     for n in range(1, contacts + 1):
         cid = str(n)
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first, last = pairs[n - 1] if n != contacts - 2 else pairs[4]  # two people share a name, as in life
         owner = rng.choice(owner_ids)
         company = str(rng.randrange(1, len(COMPANIES) + 1)) if n % 4 == 0 else ""
         tag_ids = sorted(rng.sample(list(TAGS), rng.choice([0, 1, 1, 2, 3])), key=int)

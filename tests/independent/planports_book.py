@@ -100,11 +100,13 @@ def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) ->
     validation = DataValidation(type="list", formula1='"' + ",".join(DECLARED_TREATMENTS) + '"', allow_blank=True)
     sheet.add_data_validation(validation)
     nameless = str(1100 + persons // 2 + 3)
+    pairs = [(f, last) for f in FIRST for last in LAST]
+    rng.shuffle(pairs)
     for n in range(1, persons + 1):
         cid = str(1100 + n)
         if n == persons // 2:
             sheet.append([])  # the empty row someone left while editing the export
-        first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
+        first, last = pairs[n - 1] if n != persons else pairs[1]  # the last patient shares a name with another
         name = f"{first} {last}"
         owner = USERS[rng.randrange(3)][0]
         firm = FIRMS[n % 3][0] if n % 5 == 0 else None
