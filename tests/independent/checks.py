@@ -142,10 +142,11 @@ class OdooView:
         row = self.rows.get(ref)
         return row if row is not None and row.state in LANDED and row.odoo_id else None
 
-    def read(self, model: str, odoo_id: int, fields: list[str]) -> dict[str, Any]:
+    def read(self, model: str, odoo_id: int) -> dict[str, Any]:
+        """The link, owner and tag fields the model has."""
         if (model, odoo_id) not in self._cache:
             available = self.client.fields_get(model, ["type"])
-            wanted = [f for f in ("parent_id", "partner_id", "res_model", "res_id", "model", "user_id",
+            wanted: list[str] = [f for f in ("parent_id", "partner_id", "res_model", "res_id", "model", "user_id",
                                   "category_id", "opportunity_id", "order_id", "partner_ids", "name")
                       if f in available]
             got = self.client.read(model, [odoo_id], wanted, context={"active_test": False})
@@ -176,7 +177,7 @@ def _one_link(view: OdooView, link: Link) -> str | None:
     if child is None or parent is None:
         return None  # not landed: outcome_problems says so
     assert child.odoo_id is not None and parent.odoo_id is not None
-    rec = view.read(child.model, child.odoo_id, [])
+    rec = view.read(child.model, child.odoo_id)
     if link.role == "company":
         got = _m2o(rec.get("parent_id"))
     elif link.role == "partner":
@@ -211,7 +212,7 @@ def line_problems(view: OdooView, rows: list[Row]) -> list[str]:
     order_to_quote = {row.odoo_id: sid for (key, sid), row in view.rows.items() if key == "quote"}
     for r in lines:
         assert r.odoo_id is not None
-        order = _m2o(view.read(r.model, r.odoo_id, []).get("order_id"))
+        order = _m2o(view.read(r.model, r.odoo_id).get("order_id"))
         got[order_to_quote.get(order, f"order {order}")] += 1
     return [f"quote {q}: {got.get(q, 0)} lines in Odoo, the workbook has {n}" for q, n in expected.items()
             if got.get(q, 0) != n]
@@ -224,7 +225,7 @@ def owner_problems(view: OdooView) -> list[str]:
         row = view.landed(ref)
         if row is None or row.odoo_id is None:
             continue
-        rec = view.read(row.model, row.odoo_id, [])
+        rec = view.read(row.model, row.odoo_id)
         if "user_id" not in rec:
             continue  # a done task as a chatter message, a custom object without an owner field
         user = _m2o(rec.get("user_id"))
@@ -244,7 +245,7 @@ def tag_problems(view: OdooView) -> list[str]:
         row = view.landed(("contact", sid))
         if row is None or row.odoo_id is None:
             continue
-        ids = [int(i) for i in view.read(row.model, row.odoo_id, []).get("category_id") or []]
+        ids = [int(i) for i in view.read(row.model, row.odoo_id).get("category_id") or []]
         missing = [i for i in ids if i not in tag_names]
         if missing:
             tag_names.update({int(r["id"]): str(r["name"]) for r in

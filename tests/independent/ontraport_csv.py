@@ -10,8 +10,15 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from tests.independent.coaching import (COMPANIES, INTERESTS, PIPELINES, PROGRAMS, STAGES, VENUES, ObjectType,
-                                        OntraportAccount)
+from tests.independent.coaching import (
+    COMPANIES,
+    INTERESTS,
+    PIPELINES,
+    PROGRAMS,
+    STAGES,
+    VENUES,
+    OntraportAccount,
+)
 from tests.independent.truth import Owner, Truth
 
 KIND_LABEL = {"0": "Contact", "149": "Deal", "150": "Company"}
@@ -100,5 +107,3 @@ def _csv_truth(account: OntraportAccount) -> Truth:
 def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob("*.csv"))
 
-
-__all__ = ["ObjectType", "files", "write_exports"]

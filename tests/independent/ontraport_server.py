@@ -46,7 +46,7 @@ class OntraportServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 status, headers, body = server.handle("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
                 self.send_response(status)
                 for name, value in headers.items():
@@ -55,7 +55,7 @@ class OntraportServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

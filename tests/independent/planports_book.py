@@ -87,14 +87,14 @@ def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) ->
     t = truth.add("contact", ("kişiler", "kişi", "kisiler", "contacts", "contact"), ("res.partner",))
     names: dict[str, str] = {}
     tags = ["VIP", "Instagram", "Tekrar Gelen", "İngilizce", "Almanca", "Refakatçili"]
-    for n, (firm, email) in enumerate(FIRMS, start=1):
+    for n, (firm_name, email) in enumerate(FIRMS, start=1):
         cid = str(1000 + n)
         owner = USERS[n % 3][0]
-        sheet.append([int(cid), "Firma", firm, None, email, None, "İzmir" if n < 3 else None,
+        sheet.append([int(cid), "Firma", firm_name, None, email, None, "İzmir" if n < 3 else None,
                       "Türkiye" if n < 3 else "İsveç", "Referans", "Acente", None, _owner_cell(rng, owner),
                       BASE - dt.timedelta(days=200 + n)])
         t.ids.append(cid)
-        names[cid] = firm
+        names[cid] = firm_name
         truth.owners[("contact", cid)] = owner
         truth.tags[cid] = frozenset({"Acente"})
     validation = DataValidation(type="list", formula1='"' + ",".join(DECLARED_TREATMENTS) + '"', allow_blank=True)
@@ -109,10 +109,10 @@ def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) ->
         first, last = pairs[n - 1] if n != persons else pairs[1]  # the last patient shares a name with another
         name = f"{first} {last}"
         owner = USERS[rng.randrange(3)][0]
-        firm = FIRMS[n % 3][0] if n % 5 == 0 else None
+        firm: str | None = FIRMS[n % 3][0] if n % 5 == 0 else None
         chosen = sorted(rng.sample(tags, rng.choice([0, 1, 1, 2])))
         created = BASE - dt.timedelta(days=rng.randrange(1, 180), hours=rng.randrange(0, 8))
-        row = [int(cid), "Kişi", name, firm, f"{first}.{last}{n}@hasta.example".lower().replace("ş", "s"),
+        row = [int(cid), "Kişi", name, f"{firm} " if firm and n % 2 else firm, f"{first}.{last}{n}@hasta.example".lower().replace("ş", "s"),
                f"+90 5{rng.randrange(30, 55)} {rng.randrange(100, 999)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
                rng.choice(["İzmir", "İstanbul", None]), rng.choice(["Türkiye", "Almanya", "İngiltere"]),
                rng.choice(["Instagram", "Google Ads", "Web Form", "Referans"]), ", ".join(chosen),
