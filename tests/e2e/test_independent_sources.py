@@ -99,6 +99,11 @@ def test_the_accepted_proposal_validates(outcome: Outcome) -> None:
     assert not info.stops, f"validate stops: schema problems {info.schema_problems}; errors: {listed}"
 
 
+def test_validate_finds_errors_only_where_the_source_is_invalid(outcome: Outcome) -> None:
+    problems = checks.finding_problems(outcome.truth, outcome.reached("validate"))
+    assert not problems, checks.summarise(problems)
+
+
 def test_migrate_says_ok(outcome: Outcome) -> None:
     info = outcome.reached("migrate")
     assert info.ok, f"migrate verdict not ok: {verdict_lines(info)}"

@@ -260,3 +260,24 @@ def summarise(problems: list[str], limit: int = 25) -> str:
     shown = problems[:limit]
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
     return f"{len(problems)} problem(s):\n" + "\n".join(shown) + more
+
+
+def finding_problems(truth: Truth, info: Any) -> list[str]:
+    """validate's record-level errors (``info``: its ValidationInfo) on records the manifest calls valid, or on
+    records the source does not have."""
+    model_of = {o.name: o.model for o in info.objects}
+    errors = [f for f in info.findings if f.severity == "error"]
+    rows = [Row(f.object, str(f.source_id), model_of.get(f.object, ""), None, "error", f.message) for f in errors]
+    owner_of = {name: key for key, names in match_objects(truth, rows).items() for name in names}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for f, row in zip(errors, rows, strict=True):
+        key = owner_of.get(row.object)
+        obj = truth.objects[key] if key else None
+        if obj is None or (obj.count is None and row.source_id not in obj.ids):
+            groups[f"{f.object}: rows that are no record of the source ({f.kind})"].append(
+                f"{f.source_id} at {f.locator}: {f.message[:100]}")
+        elif obj.count is not None or row.source_id not in obj.invalid:  # rows without ids: none is invalid
+            groups[f"valid {key} records: {f.kind} {f.field or ''}".rstrip()].append(
+                f"{row.source_id}: {f.message[:120]}")
+    return [f"{len(found)}x {label}, e.g. {'; '.join(found[:2])}"
+            for label, found in sorted(groups.items(), key=lambda item: -len(item[1]))]

@@ -175,7 +175,7 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
     rng.shuffle(pairs)
     for n in range(1, contacts + 1):
         cid = str(n)
-        first, last = pairs[n - 1] if n != contacts - 2 else pairs[4]  # two people share a name, as in life
+        first, last = pairs[n - 1] if n != contacts - 2 else pairs[4]  # two people share a name (see namesake)
         owner = rng.choice(owner_ids)
         company = str(rng.randrange(1, len(COMPANIES) + 1)) if n % 4 == 0 else ""
         tag_ids = sorted(rng.sample(list(TAGS), rng.choice([0, 1, 1, 2, 3])), key=int)
@@ -215,11 +215,13 @@ def _deals(rng: random.Random, types: dict[int, ObjectType], truth: Truth, conta
            owner_ids: list[str], coach_name: dict[str, str]) -> None:
     t_deal = truth.add("deal", ("deal", "deals"), ("crm.lead",))
     contact_company = {r["id"]: r["f2001"] for r in types[0].records}
+    namesake = str(len(types[0].records) - 2)
     for n in range(1, 17):
         did = str(n)
         pipeline = "501" if n % 3 else "502"
         stage = rng.choice(list(STAGES))
         contact = rng.choice(contacts) if n % 5 else ""  # every fifth deal is with a company only
+        contact = namesake if n == 3 else contact  # the later of two namesakes: only the id tells them apart
         company = contact_company.get(contact, "0") if contact else str(rng.randrange(1, 11))
         owner = rng.choice(owner_ids)
         closed = stage in ("604", "605")
@@ -241,9 +243,10 @@ def _notes_and_tasks(rng: random.Random, types: dict[int, ObjectType], truth: Tr
                      owner_ids: list[str], coach_name: dict[str, str]) -> None:
     t_note = truth.add("note", ("note", "notes"), ("mail.message",))
     deleted_contact = str(len(types[0].records) + 7)  # a contact that existed once; its notes stayed behind
+    namesake = str(len(types[0].records) - 2)
     for n in range(1, 41):
         nid = str(500 + n)
-        contact = deleted_contact if n == 23 else rng.choice(contacts)
+        contact = deleted_contact if n == 23 else namesake if n == 4 else rng.choice(contacts)
         types[12].records.append({"id": nid, "contact_id": contact, "object_type_id": "0",
                                   "data": f"Session {n}: talked about goals.\nNext step: {rng.choice(['plan', 'call'])}",
                                   "author": rng.choice(owner_ids), "date": _stamp(rng), "dlm": _stamp(rng)})

@@ -141,12 +141,13 @@ def _deals(book: Workbook, rng: random.Random, truth: Truth, names: dict[str, st
                   "Para Birimi", "Tahmini Kapanış Tarihi", "Sorumlu"])
     t = truth.add("deal", ("satış fırsatları", "satis firsatlari", "fırsat", "deals", "deal"), ("crm.lead",))
     contacts = sorted(names)
+    namesake = max(contacts)  # the last patient, who shares a name with another: only the number tells them apart
     deals: dict[str, str] = {}
     for n in range(1, 15):
         did = f"F-{n:04d}"
         process = list(PROCESSES)[n % 2]
         stage = rng.choice(PROCESSES[process])
-        contact = contacts[(n * 5) % len(contacts)]
+        contact = contacts[(n * 5) % len(contacts)] if n != 3 else namesake
         owner = USERS[rng.randrange(3)][0]
         amount = rng.randrange(8, 60) * 100 + rng.choice([0, 0.5, 0.25])
         close = BASE + dt.timedelta(days=rng.randrange(10, 120))
@@ -214,6 +215,7 @@ def _activities_and_notes(book: Workbook, rng: random.Random, truth: Truth, name
     t = truth.add("activity", ("etkinlikler", "etkinlik", "activities", "activity"),
                   ("mail.activity", "mail.message", "calendar.event", "project.task"))
     contacts = sorted(names)
+    namesake = max(contacts)
     for n in range(1, 21):
         aid = str(300 + n)
         kind = ["Görev", "Arama", "Toplantı"][n % 3]
@@ -238,7 +240,7 @@ def _activities_and_notes(book: Workbook, rng: random.Random, truth: Truth, name
     for n in range(1, 19):
         nid = str(700 + n)
         on_deal = n % 5 == 0
-        parent = list(deals)[n % len(deals)] if on_deal else contacts[(n * 7) % len(contacts)]
+        parent = list(deals)[n % len(deals)] if on_deal else contacts[(n * 7) % len(contacts)] if n != 3 else namesake
         label = (deals if on_deal else names)[parent]
         if n == 9:
             parent, label = "1999", "Silinmiş Kişi"
