@@ -44,6 +44,16 @@ PRODUCTS = [("Discovery Session", "0.00", "DISC-0"), ("1:1 Coaching, 6 sessions"
             ("Workbook (print)", "29.90", "BOOK-P")]
 
 
+BUILT_IN_UNUSED = {4: ("LogItem", "LogItems"), 5: ("Sequence", "Sequences"), 6: ("Rule", "Rules"),
+                   7: ("Message", "Messages"), 8: ("SequenceSubscriber", "SequenceSubscribers"),
+                   17: ("Purchase", "Purchases"), 20: ("LandingPage", "LandingPages"), 22: ("Form", "Forms"),
+                   44: ("OpenOrder", "OpenOrders"), 45: ("CreditCard", "CreditCards"),
+                   46: ("Transaction", "Transactions"), 52: ("Order", "Orders"), 65: ("Offer", "Offers"),
+                   66: ("TaskOutcome", "TaskOutcomes"), 100: ("AutomationLogItem", "AutomationLogItems"),
+                   140: ("CampaignBuilderItem", "CampaignBuilderItems"), 160: ("CalendarEvent", "CalendarEvents"),
+                   227: ("Payment", "Payments")}
+
+
 @dataclass
 class ObjectType:
     """One Ontraport object type: its id, names, key field, the meta it answers and its records."""
@@ -130,7 +140,7 @@ def _types() -> dict[int, ObjectType]:
                 "f2303": _f("Seats", "numeric"), "f2304": _f("Venue", "drop", options=VENUES)}
     user = {"id": _f("ID", "numeric"), "firstname": _f("First Name", "text"), "lastname": _f("Last Name", "text"),
             "email": _f("Email", "email")}
-    return {0: ObjectType(0, "Contact", "Contacts", "id", contact),
+    types = {0: ObjectType(0, "Contact", "Contacts", "id", contact),
             1: ObjectType(1, "Task", "Tasks", "id", task),
             2: ObjectType(2, "User", "Users", "id", user),
             12: ObjectType(12, "Note", "Notes", "id", note),
@@ -138,7 +148,15 @@ def _types() -> dict[int, ObjectType]:
             16: ObjectType(16, "Product", "Products", "id", product),
             149: ObjectType(149, "Deal", "Deals", "id", deal),
             150: ObjectType(150, "Company", "Companies", "id", company),
-            10003: ObjectType(10003, "Workshop", "Workshops", "id", workshop)}
+            10003: ObjectType(10003, "Workshop", "Workshops", "id", workshop),
+            138: ObjectType(138, "TagSubscriber", "TagSubscribers", "id",
+                            {"id": _f("ID", "numeric"), "tag_id": _f("Tag", "parent", parent_object="14"),
+                             "object_type_id": _f("Object Type", "numeric"), "object_id": _f("Record", "numeric")})}
+    for type_id, (name, plural) in BUILT_IN_UNUSED.items():  # every account has them; this one never used them
+        types[type_id] = ObjectType(type_id, name, plural, "id", {**base(), "name": _f("Name", "text")})
+    types[8].fields = {"id": _f("ID", "numeric"), "contact_id": _f("Contact", "parent", parent_object="0"),
+                       "drip_id": _f("Sequence", "parent", parent_object="5")}
+    return types
 
 
 def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
@@ -199,6 +217,9 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
         types[0].records.append(rec)
         t_contact.ids.append(cid)
         truth.owners[("contact", cid)] = coach_name[owner]
+        for tag_id in tag_ids:  # the join object (138) holds the same tags as contact_cat
+            types[138].records.append({"id": str(5001 + len(types[138].records)), "tag_id": tag_id,
+                                       "object_type_id": "0", "object_id": cid})
         if cid not in t_contact.invalid:
             truth.tags[cid] = frozenset(TAGS[t] for t in tag_ids)
         if company:
