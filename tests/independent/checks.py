@@ -160,15 +160,26 @@ def _m2o(value: Any) -> int | None:
     return int(value) if isinstance(value, int) and value else None
 
 
+def _unchecked(what: str, refs: list[tuple[str, str]], total: int) -> list[str]:
+    """A check that could not look at a record because it never landed says so: no silent pass on nothing."""
+    if not refs:
+        return []
+    shown = ", ".join(f"{k} {i}" for k, i in refs[:4])
+    return [f"{len(refs)} of {total} {what} could not be checked: the record is not in Odoo (e.g. {shown})"]
+
+
 def link_problems(view: OdooView) -> list[str]:
     problems: list[str] = []
-    for link in view.truth.links:
-        if link.role == "order":
-            continue  # rows without ids: checked by line_problems
+    links = [link for link in view.truth.links if link.role != "order"]  # rows without ids: line_problems
+    unchecked: list[tuple[str, str]] = []
+    for link in links:
+        if view.landed(link.child) is None or view.landed(link.parent) is None:
+            unchecked.append(link.child if view.landed(link.child) is None else link.parent)
+            continue
         problem = _one_link(view, link)
         if problem:
             problems.append(problem)
-    return problems
+    return problems + _unchecked("links", unchecked, len(links))
 
 
 def _one_link(view: OdooView, link: Link) -> str | None:
@@ -221,9 +232,12 @@ def line_problems(view: OdooView, rows: list[Row]) -> list[str]:
 def owner_problems(view: OdooView) -> list[str]:
     problems: list[str] = []
     names: dict[int, str] = {}
+    unchecked: list[tuple[str, str]] = []
     for ref, owner in view.truth.owners.items():
         row = view.landed(ref)
         if row is None or row.odoo_id is None:
+            if ref[1] not in view.truth.objects[ref[0]].invalid:
+                unchecked.append(ref)
             continue
         rec = view.read(row.model, row.odoo_id)
         if "user_id" not in rec:
@@ -235,15 +249,17 @@ def owner_problems(view: OdooView) -> list[str]:
         if fold(got) != fold(owner):
             problems.append(f"{ref[0]} {ref[1]} ({row.model} {row.odoo_id}): owner {got or 'nobody'!r}, "
                             f"expected {owner!r}")
-    return problems
+    return problems + _unchecked("owners", unchecked, len(view.truth.owners))
 
 
 def tag_problems(view: OdooView) -> list[str]:
     problems: list[str] = []
     tag_names: dict[int, str] = {}
+    unchecked: list[tuple[str, str]] = []
     for sid, expected in view.truth.tags.items():
         row = view.landed(("contact", sid))
         if row is None or row.odoo_id is None:
+            unchecked.append(("contact", sid))
             continue
         ids = [int(i) for i in view.read(row.model, row.odoo_id).get("category_id") or []]
         missing = [i for i in ids if i not in tag_names]
@@ -253,7 +269,7 @@ def tag_problems(view: OdooView) -> list[str]:
         got = {fold(tag_names[i]) for i in ids}
         if got != {fold(t) for t in expected}:
             problems.append(f"contact {sid}: tags {sorted(tag_names[i] for i in ids)}, expected {sorted(expected)}")
-    return problems
+    return problems + _unchecked("tag sets", unchecked, len(view.truth.tags))
 
 
 def summarise(problems: list[str], limit: int = 25) -> str:
