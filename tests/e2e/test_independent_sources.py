@@ -111,7 +111,14 @@ def test_migrate_says_ok(outcome: Outcome) -> None:
 
 def test_reconcile_says_ok(outcome: Outcome) -> None:
     info = outcome.reached("reconcile")
-    assert info.ok, f"reconcile not ok: {json.dumps(info.asdict(), default=str)[:1500]}"
+    bad = []
+    for obj in info.asdict()["objects"]:
+        if not obj["ok"]:
+            kinds = Counter(d["what"] for d in obj.get("differences", []))
+            first = (obj.get("differences") or [{}])[0]
+            bad.append(f"{obj['name']}: {dict(kinds)} (e.g. {first.get('source_id')}: {first.get('detail')})")
+    assert info.ok, f"reconcile not ok (quarantined {info.quarantined}, within tolerance " \
+                    f"{info.within_tolerance}): " + "; ".join(bad)
 
 
 def test_a_second_migrate_creates_nothing(outcome: Outcome) -> None:
