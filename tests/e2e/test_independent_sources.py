@@ -24,6 +24,7 @@ from tests.independent.ontraport_csv import write_exports
 from tests.independent.ontraport_server import OntraportServer
 from tests.independent.planports_book import build
 from tests.independent.truth import Truth
+from tests.independent.values import value_problems
 from tests.independent.workflow import Outcome, ensure_owners, namespace, run, verdict_lines, write_config
 
 APP_ID, API_KEY = "2_AppID_48213", "Key-ind-5678"
@@ -157,6 +158,13 @@ def test_owners_are_the_odoo_users_of_the_same_name(outcome: Outcome, reader: Od
 def test_tag_sets_are_the_sources(outcome: Outcome, reader: OdooClient) -> None:
     outcome.reached("migrate")
     problems = checks.tag_problems(checks.OdooView(reader, outcome.truth, outcome.rows))
+    assert not problems, checks.summarise(problems)
+
+
+def test_values_keep_their_meaning(outcome: Outcome, reader: OdooClient) -> None:
+    """Amounts and dates as the source says; dropdown and list labels, pipeline names visible on the record."""
+    outcome.reached("migrate")
+    problems = value_problems(checks.OdooView(reader, outcome.truth, outcome.rows))
     assert not problems, checks.summarise(problems)
 
 

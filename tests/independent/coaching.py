@@ -14,11 +14,12 @@ and no phone; one note whose contact was deleted before the export.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.independent.truth import Link, Owner, Truth
+from tests.independent.truth import ANYWHERE, Link, Owner, Truth
 
 T0 = 1_704_067_200  # 2024-01-01 00:00 UTC
 DAY = 86_400
@@ -222,6 +223,10 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
                                        "object_type_id": "0", "object_id": cid})
         if cid not in t_contact.invalid:
             truth.tags[cid] = frozenset(TAGS[t] for t in tag_ids)
+            shown = [PROGRAMS[rec["f1950"]]] if rec["f1950"] else []
+            shown += [INTERESTS[i] for i in rec["f1951"].split("*/*") if i]
+            if shown:  # dropdown and list values as their labels, never as option ids or */* strings
+                truth.values[("contact", cid)] = {ANYWHERE: shown}
         if company:
             truth.links.append(Link(("contact", cid), "company", ("company", company)))
     valid_contacts = [c for c in t_contact.ids if c not in t_contact.invalid]
@@ -254,6 +259,11 @@ def _deals(rng: random.Random, types: dict[int, ObjectType], truth: Truth, conta
             "expected_close_date": _stamp(rng, 360), "actual_close_date": _stamp(rng, 360) if closed else "0"})
         t_deal.ids.append(did)
         truth.owners[("deal", did)] = coach_name[owner]
+        deal = types[149].records[-1]
+        truth.values[("deal", did)] = {
+            "expected_revenue": float(deal["value"]),
+            "date_deadline": dt.datetime.fromtimestamp(int(deal["expected_close_date"]), tz=dt.UTC).date().isoformat(),
+            ANYWHERE: [PIPELINES[pipeline]]}
         if contact:
             truth.links.append(Link(("deal", did), "partner", ("contact", contact)))
         else:

@@ -31,6 +31,7 @@ from tests.independent.ontraport_csv import write_exports
 from tests.independent.ontraport_server import OntraportServer
 from tests.independent.planports_book import build
 from tests.independent.truth import Truth
+from tests.independent.values import value_problems
 from tests.independent.workflow import ensure_owners, namespace, verdict_lines, write_config
 
 
@@ -99,7 +100,8 @@ def main() -> None:
         view = checks.OdooView(client, truth, rows)
         for name, found in (("records", checks.outcome_problems(truth, rows)),
                             ("links", checks.link_problems(view) + checks.line_problems(view, rows)),
-                            ("owners", checks.owner_problems(view)), ("tags", checks.tag_problems(view))):
+                            ("owners", checks.owner_problems(view)), ("tags", checks.tag_problems(view)),
+                            ("values", value_problems(view))):
             print(f"== {name}:", checks.summarise(found, args.show) if found else "as the manifest says")
         print("RECONCILE ok:", api.reconcile(root).ok)
         again = api.migrate(root)

@@ -22,7 +22,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tests.independent.truth import Link, Owner, Truth
+from tests.independent.truth import ANYWHERE, Link, Owner, Truth
 
 USERS = [("Işıl Şahin", "Satış Temsilcisi"), ("İbrahim Çelik", "Sistem Yöneticisi"),
          ("Gülşen Öztürk", "Hasta Danışmanı")]
@@ -129,6 +129,7 @@ def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) ->
         if cid not in t.invalid:
             names[cid] = name
             truth.tags[cid] = frozenset(chosen)
+            truth.values[("contact", cid)] = {ANYWHERE: [USED_TREATMENTS[n % len(USED_TREATMENTS)]]}
             if firm:
                 firm_id = str(1000 + FIRMS.index(next(f for f in FIRMS if f[0] == firm)) + 1)
                 truth.links.append(Link(("contact", cid), "company", ("contact", firm_id)))
@@ -159,6 +160,8 @@ def _deals(book: Workbook, rng: random.Random, truth: Truth, names: dict[str, st
                       _owner_cell(rng, owner)])
         t.ids.append(did)
         deals[did] = title
+        truth.values[("deal", did)] = {"expected_revenue": amount, "date_deadline": close.date().isoformat(),
+                                       ANYWHERE: [process]}
         truth.owners[("deal", did)] = owner
         truth.links.append(Link(("deal", did), "partner", ("contact", contact)))
     return deals

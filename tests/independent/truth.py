@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
+
+ANYWHERE = "*anywhere*"  # a values key: texts some field of the record must show, whichever the map chose
 
 
 def fold(text: str) -> str:
@@ -55,6 +58,8 @@ class Truth:
     links: list[Link] = field(default_factory=list)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (object, id) -> owner's full name
     tags: dict[str, frozenset[str]] = field(default_factory=dict)  # contact id -> tag names
+    # (object, id) -> Odoo field -> expected value; the field "*anywhere*" lists texts some field must show
+    values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     users: list[Owner] = field(default_factory=list)
 
     def add(self, key: str, aliases: tuple[str, ...], models: tuple[str, ...]) -> ObjectTruth:
