@@ -170,7 +170,16 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
         truth.users.append(Owner(f"{first} {last}", email))
     coach_name = {c[0]: f"{c[1]} {c[2]}" for c in COACHES}
     owner_ids = [c[0] for c in COACHES]
+    _tags_and_companies(rng, types, truth, owner_ids, coach_name)
+    valid_contacts = _contacts(rng, types, truth, contacts, owner_ids, coach_name)
+    _deals(rng, types, truth, valid_contacts, owner_ids, coach_name)
+    _notes_and_tasks(rng, types, truth, valid_contacts, owner_ids, coach_name)
+    _catalogue(rng, types, truth, owner_ids, coach_name)
+    return OntraportAccount(account_id=48_213, types=types, truth=truth)
 
+
+def _tags_and_companies(rng: random.Random, types: dict[int, ObjectType], truth: Truth, owner_ids: list[str],
+                        coach_name: dict[str, str]) -> None:
     t_tag = truth.add("tag", ("tag", "tags"), ("res.partner.category",))
     for tag_id, name in TAGS.items():
         types[14].records.append({"tag_id": tag_id, "tag_name": name, "object_type_id": "0"})
@@ -188,6 +197,10 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
         t_company.ids.append(cid)
         truth.owners[("company", cid)] = coach_name[owner]
 
+
+def _contacts(rng: random.Random, types: dict[int, ObjectType], truth: Truth, contacts: int, owner_ids: list[str],
+              coach_name: dict[str, str]) -> list[str]:
+    """The contacts (one invalid, two namesakes); returns the ids of the valid ones."""
     t_contact = truth.add("contact", ("contact", "contacts"), ("res.partner",))
     nameless = str(contacts - 13)  # an id in the middle, not the first nor the last
     pairs = [(f, last) for f in FIRST for last in LAST]
@@ -229,12 +242,7 @@ def generate(seed: int = 7, contacts: int = 60) -> OntraportAccount:
                 truth.values[("contact", cid)] = {ANYWHERE: shown}
         if company:
             truth.links.append(Link(("contact", cid), "company", ("company", company)))
-    valid_contacts = [c for c in t_contact.ids if c not in t_contact.invalid]
-
-    _deals(rng, types, truth, valid_contacts, owner_ids, coach_name)
-    _notes_and_tasks(rng, types, truth, valid_contacts, owner_ids, coach_name)
-    _catalogue(rng, types, truth, owner_ids, coach_name)
-    return OntraportAccount(account_id=48_213, types=types, truth=truth)
+    return [c for c in t_contact.ids if c not in t_contact.invalid]
 
 
 def _deals(rng: random.Random, types: dict[int, ObjectType], truth: Truth, contacts: list[str],

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.independent.truth import ANYWHERE, Link, Owner, Truth
 
@@ -80,13 +81,9 @@ def build(path: Path, seed: int = 11, persons: int = 40) -> Truth:
     return truth
 
 
-def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) -> dict[str, str]:
-    sheet = book.create_sheet("Kişiler")
-    sheet.append(["No", "Tür", "Ad Soyad", "Firma", "E-posta", "Cep Telefonu", "İl", "Ülke", "Kaynak", "Etiketler",
-                  "Tedavi Türü", "Sorumlu", "Oluşturulma Tarihi"])
-    t = truth.add("contact", ("kişiler", "kişi", "kisiler", "contacts", "contact"), ("res.partner",))
-    names: dict[str, str] = {}
-    tags = ["VIP", "Instagram", "Tekrar Gelen", "İngilizce", "Almanca", "Refakatçili"]
+def _firms(sheet: Worksheet, rng: random.Random, truth: Truth, names: dict[str, str]) -> None:
+    """The partner agencies, first in the sheet (Tür = Firma)."""
+    t = truth.objects["contact"]
     for n, (firm_name, email) in enumerate(FIRMS, start=1):
         cid = str(1000 + n)
         owner = USERS[n % 3][0]
@@ -97,6 +94,17 @@ def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) ->
         names[cid] = firm_name
         truth.owners[("contact", cid)] = owner
         truth.tags[cid] = frozenset({"Acente"})
+
+
+def _contacts(book: Workbook, rng: random.Random, truth: Truth, persons: int) -> dict[str, str]:
+    """Firms and persons in one sheet (one person invalid, two namesakes); returns id -> name of the valid ones."""
+    sheet = book.create_sheet("Kişiler")
+    sheet.append(["No", "Tür", "Ad Soyad", "Firma", "E-posta", "Cep Telefonu", "İl", "Ülke", "Kaynak", "Etiketler",
+                  "Tedavi Türü", "Sorumlu", "Oluşturulma Tarihi"])
+    t = truth.add("contact", ("kişiler", "kişi", "kisiler", "contacts", "contact"), ("res.partner",))
+    names: dict[str, str] = {}
+    tags = ["VIP", "Instagram", "Tekrar Gelen", "İngilizce", "Almanca", "Refakatçili"]
+    _firms(sheet, rng, truth, names)
     validation = DataValidation(type="list", formula1='"' + ",".join(DECLARED_TREATMENTS) + '"', allow_blank=True)
     sheet.add_data_validation(validation)
     nameless = str(1100 + persons // 2 + 3)
