@@ -571,14 +571,16 @@ class OntraportApiSource:
     def _learn_key(self, plan: _Plan) -> bool:
         """Learn ``plan.id_key`` from one record read unsorted; False when the object has no record."""
         assert plan.object_id is not None
-        rows = _as_rows(self._get("/objects", {"objectID": str(plan.object_id), "start": "0", "range": "1"}))
+        rows = _as_rows(self._get("/objects", {"objectID": str(plan.object_id), "start": "0",
+                                                "range": str(PAGE_SIZE)}))
         if not rows:
             return False
-        key = key_from_record(own_key_names(plan.label, plan.plural), rows[0], plan.meta_fields)
+        key = key_from_record(own_key_names(plan.label, plan.plural), rows, plan.meta_fields,
+                              f"{plan.label} {plan.plural}")
         if key is None:
             raise OntraportShapeError(
                 f"Ontraport's {plan.plural} (objectID {plan.object_id}) records carry no field that identifies them "
-                f"(fields seen: {', '.join(list(rows[0])[:12])}); expected 'id' or a '<object>_id' field",
+                f"(fields seen: {', '.join(list(rows[0])[:12])}); expected a field of whole numbers, distinct per record, such as 'id' or '<object>_id'",
                 hint="Report this message (it holds no secret); meanwhile leave the object out of mapping.yaml.")
         plan.id_key, plan.key_known = key, True
         return True

@@ -9,7 +9,7 @@ Ontraport answers 400 ("Invalid sort field: id") to a sort by a field the object
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crm2odoo.textnorm import slug
@@ -45,21 +45,43 @@ def key_from_meta(names: tuple[str, ...], fields_meta: Mapping[str, Any]) -> str
     return None
 
 
-def key_from_record(names: tuple[str, ...], row: Mapping[str, Any], fields_meta: Mapping[str, Any]) -> str | None:
-    """The key as a returned record shows it: one of ``names`` if present, else the first field whose name ends in
-    ``id``, whose value is a whole number and that the meta does not declare as a link to another object."""
-    for name in names:
-        if _whole(row.get(name)):
-            return name
-    for name, value in row.items():
-        lowered = name.lower()
-        if lowered in _NOT_KEYS or not lowered.endswith("id") or not _whole(value):
+def key_from_record(names: tuple[str, ...], rows: Sequence[Mapping[str, Any]], fields_meta: Mapping[str, Any],
+                    label: str = "") -> str | None:
+    """The key as returned records show it: a field whose values are whole numbers, filled in every record and
+    distinct across them (one page is enough to tell ``tag_id`` from ``object_type_id``). Among such fields the
+    spellings in ``names`` come first, then ``…id`` fields that are no link, then ``<word>_id`` fields whose word is
+    in the object's label (``tag_id`` on "Tags (of deals)"), then other ``_id`` fields the meta does not declare as
+    links."""
+    if not rows:
+        return None
+    label_words = set(re.findall(r"[a-z]+", label.lower()))
+    best: tuple[int, int, str] | None = None
+    for position, name in enumerate(rows[0]):
+        values = [str(row.get(name, "")).strip() for row in rows]
+        if not all(_whole(v) for v in values) or len(set(values)) != len(values):
             continue
-        meta = fields_meta.get(name)
-        if isinstance(meta, Mapping) and (str(meta.get("type") or "") == "parent" or meta.get("parent_object")):
-            continue
-        return name
-    return None
+        rank = _key_rank(name, names, fields_meta, label_words)
+        if rank == 1 and len(rows) < 2:
+            continue  # a link-like name is taken as the key only when several records show it distinct
+        if rank and (best is None or (rank, -position) > (best[0], best[1])):
+            best = (rank, -position, name)
+    return best[2] if best else None
+
+
+def _key_rank(name: str, names: tuple[str, ...], fields_meta: Mapping[str, Any], label_words: set[str]) -> int:
+    """How likely a unique whole-number field is the key by its name (0: never)."""
+    meta = fields_meta.get(name)
+    if isinstance(meta, Mapping) and (str(meta.get("type") or "") == "parent" or meta.get("parent_object")):
+        return 0
+    lowered = name.lower()
+    if lowered in names:
+        return 4
+    if lowered.endswith("id") and lowered not in _NOT_KEYS:
+        return 3
+    stem = lowered[:-3] if lowered.endswith("_id") else ""
+    if stem and (stem in label_words or f"{stem}s" in label_words):
+        return 2
+    return 1 if stem and lowered not in ("object_type_id", "unique_id") else 0
 
 
 def _whole(value: Any) -> bool:

@@ -117,12 +117,23 @@ def test_key_rules_say_no_to_links_and_other_identifiers() -> None:
     assert key_from_meta(names, {"tag_id": {"type": "numeric"}, "tag_name": {}}) == "tag_id"
     assert key_from_meta(own_key_names("Note", "Notes"), {"contact_id": {"type": "parent"}}) is None
     assert key_from_meta(own_key_names("Deal", "Deals"), {"deal_id": {"type": "parent"}}) is None
+    listing = own_key_names("Listing", "Listings")
     row = {"object_type_id": "0", "contact_id": "4", "unique_id": "77", "listing_no_id": "12", "name": "x"}
-    assert key_from_record(own_key_names("Listing", "Listings"), row, {}) == "listing_no_id"
-    assert key_from_record(own_key_names("Listing", "Listings"), {"contact_id": "4", "name": "x"}, {}) is None
-    assert key_from_record(own_key_names("Listing", "Listings"), {"ref_id": "4"},
-                           {"ref_id": {"type": "parent", "parent_object": "0"}}) is None
-    assert key_from_record(own_key_names("Listing", "Listings"), {"code_id": "A-4"}, {}) is None
+    assert key_from_record(listing, [row], {}) == "listing_no_id"
+    assert key_from_record(listing, [{"contact_id": "4", "name": "x"}], {}) is None
+    assert key_from_record(listing, [{"ref_id": "4"}], {"ref_id": {"type": "parent", "parent_object": "0"}}) is None
+    assert key_from_record(listing, [{"code_id": "A-4"}], {}) is None
+    assert key_from_record(listing, [], {}) is None
+
+
+def test_a_key_is_the_field_distinct_in_every_record_whatever_the_object_is_called() -> None:
+    """Real Ontraport: objectID 14 is keyed tag_id although 'tag_id' links tags elsewhere, and its label need not
+    be 'Tag'; object_type_id is a whole number in every record too, but the same in all of them."""
+    rows = [{"tag_id": str(n), "tag_name": f"t{n}", "object_type_id": "0"} for n in (3, 9, 12)]
+    assert key_from_record(own_key_names("Tags (of deals)"), rows, {}, "Tags (of deals)") == "tag_id"
+    assert key_from_record(own_key_names("Labels"), rows, {}, "Labels") == "tag_id"
+    shared = [{"tag_id": "3", "object_type_id": "0"}, {"tag_id": "3", "object_type_id": "0"}]
+    assert key_from_record(own_key_names("Labels"), shared, {}, "Labels") is None
 
 
 def test_a_key_the_meta_names_wrongly_is_relearnt_from_the_records() -> None:
