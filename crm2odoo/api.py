@@ -309,6 +309,7 @@ def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: s
         spec = load_spec(project.mapping_path)
         Engine(spec)  # refuses unknown transforms before anything is approved
         spec_order(spec)  # and reference loops
+        _refuse_unrunnable(project.root, spec)
         state, last = approval_state(ledger, spec)
         previous = spec_from_data(yaml.safe_load(last["mapping"])) if last is not None else None
         changes = diff_specs(previous, spec)
@@ -321,6 +322,21 @@ def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: s
         return ApproveInfo(True, changes, spec.content_hash(), who)
     finally:
         ledger.close()
+
+
+def _refuse_unrunnable(root: Path, spec: MappingSpec) -> None:
+    """A map that cannot run is not approvable: validate's schema and transform checks, against the live Odoo."""
+    config = load_config(root)
+    client = OdooClient(config.odoo)
+    try:
+        schema = Schema(client)
+        models = {o.model for o in spec.enabled_objects()}
+        problems = check_map(spec, schema.all_fields(sorted(models)), schema.models())
+    finally:
+        client.close()
+    if problems:
+        raise MappingError("mapping.yaml cannot run, so it cannot be approved:\n  " + "\n  ".join(problems),
+                           hint="fix these lines in mapping.yaml (or re-run `crm2odoo plan`), then approve again")
 
 
 # -- migrate -------------------------------------------------------------------------------------------------------
@@ -337,6 +353,7 @@ class MigrateInfo:
     reconcile: ReconcileInfo | None = None
     shortfall: Shortfall = field(default_factory=Shortfall)
     tolerance: Tolerance = field(default_factory=Tolerance)
+    stopped_by: str = ""  # the map problem that stopped the run (state 'stopped')
 
     @property
     def ok(self) -> bool:
@@ -357,7 +374,7 @@ class MigrateInfo:
                 "provisioned": {"models": self.provisioned.models_created, "fields": self.provisioned.fields_created},
                 "objects": [o.asdict() for o in self.objects],
                 "shortfall": self.shortfall.asdict(), "max_quarantine": self.tolerance.describe(),
-                "verdict": self.shortfall.lines(self.tolerance),
+                "verdict": self.shortfall.lines(self.tolerance), "stopped_by": self.stopped_by,
                 "reconcile": self.reconcile.asdict() if self.reconcile else None}
 
 
@@ -468,7 +485,11 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     require_approval(ctx.ledger, spec)
     engine = Engine(spec, _transform_context(ctx.config))
     client = ctx.client
-    _preflight(ctx, spec)
+    try:
+        _preflight(ctx, spec)
+    except MappingError as exc:
+        _stopped_report(ctx, exc)
+        raise
     unfinished = ctx.ledger.unfinished_run()
     kind = "delta" if delta else "sample" if sample else "migrate"
     if delta and sample:
@@ -509,6 +530,13 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
         info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
                            ctx.project.reports_dir / f"migrate-run{run_id}.md", "interrupted", 0)
         return _settle_run(ctx, info, started, "interrupted")
+    except MappingError as exc:
+        # a line that cannot run stops the run; the report says which, and the next migrate resumes once it is fixed
+        info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
+                           ctx.project.reports_dir / f"migrate-run{run_id}.md", "stopped", 0,
+                           stopped_by=f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+        _settle_run(ctx, info, started, "interrupted")
+        raise
     finally:
         source.close()
     state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
@@ -530,6 +558,14 @@ def _settle_run(ctx: Context, info: MigrateInfo, started: dt.datetime, ledger_st
     render.write_report(ctx.project.reports_dir, f"migrate-run{info.run_id}", info.asdict(),
                         render.migrate_markdown(info.asdict()))
     return info
+
+
+def _stopped_report(ctx: Context, exc: MappingError) -> Path:
+    """The report of a migrate that the map stopped before any record moved: what to fix, in the reports folder."""
+    data = {"state": "stopped", "stopped_by": exc.message, "hint": exc.hint}
+    markdown = (f"# Migration stopped before it began\n\nNo record was sent. mapping.yaml cannot run:\n\n"
+                f"```\n{exc.message}\n```\n\n{exc.hint}\n")
+    return render.write_report(ctx.project.reports_dir, "migrate-stopped", data, markdown)
 
 
 def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateInfo:

@@ -63,6 +63,7 @@ from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
 from crm2odoo.sources.base import Catalog, FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
+from crm2odoo.validate.runnable import mark_unfilled
 
 FieldsGet = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
@@ -1174,6 +1175,7 @@ def propose(
                     planner.planned.setdefault(omap.model, {})[line.target] = line.new_field.type
     spec = MappingSpec(source_kind=catalog.source_kind, system=system, odoo_version=odoo_version,
                        objects=planner.plan())
+    mark_unfilled(spec.objects, odoo_fields)
     if previous is not None:
         spec = merge_previous(previous, spec)
     return spec
