@@ -222,6 +222,7 @@ class PlanInfo:
 def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Events = _quiet) -> PlanInfo:
     from crm2odoo.mapping.propose import ProposeOptions, propose
     from crm2odoo.mapping.review import render_review
+    from crm2odoo.mapping.values import known_names
 
     ctx = open_context(root)
     try:
@@ -243,7 +244,8 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
                       "crm.tag", "crm.lost.reason", "mail.message", "mail.activity", "calendar.event", "product.product",
                       "product.template", "sale.order", "sale.order.line", "account.move", "account.move.line",
                       "account.payment", "project.project", "project.task", "project.task.type", "ir.attachment",
-                      "utm.source", "utm.campaign", "utm.medium", "res.country", "res.country.state"]
+                      "utm.source", "utm.campaign", "utm.medium", "res.country", "res.country.state",
+                      "res.partner.industry", "res.lang", "product.category"]
         previous = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
         if previous:
             candidates += [o.model for o in previous.objects.values()]
@@ -251,8 +253,10 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         settings = ctx.config.migration
         options = ProposeOptions(default_country=settings.default_country, task_target=settings.tasks,
                                  campaign_as=settings.campaigns, engagement=settings.engagement)
+        known = known_names(lambda model, fields, limit: ctx.client.search_read(
+            model, [], fields, limit=limit, context={"active_test": False}), odoo_fields)
         spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,
-                       previous=previous, options=options)
+                       previous=previous, options=options, known=known)
         if ctx.config.migration.fallback_owner and not spec.fallback_owner_login:
             spec.fallback_owner_login = ctx.config.migration.fallback_owner
         save_spec(spec, ctx.project.mapping_path)

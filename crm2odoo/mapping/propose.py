@@ -32,7 +32,7 @@ What the map relies on from the loader (beyond what transforms.py reads):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -61,6 +61,7 @@ from crm2odoo.mapping.defaults import (
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
+from crm2odoo.mapping.values import judge_lookup
 from crm2odoo.sources.base import Catalog, FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
 from crm2odoo.validate.runnable import mark_unfilled
@@ -199,8 +200,9 @@ def _classify(value: str, *vocab: frozenset[str]) -> int:
 
 class _Planner:
     def __init__(self, catalog: Catalog, samples: Mapping[str, Sequence[SourceRecord]], odoo_fields: FieldsGet,
-                 options: ProposeOptions) -> None:
+                 options: ProposeOptions, known: Mapping[str, Collection[str]] | None = None) -> None:
         self.catalog = catalog
+        self.known = known or {}  # model -> folded names of Odoo's existing records (lookups are judged by them)
         self.samples = samples
         self.odoo = odoo_fields
         self.options = options
@@ -680,6 +682,12 @@ class _Planner:
             cand.reason += "; the source counts minutes, Odoo hours: divide by 60 before loading"
         if ftype == "char" and fi.type in ("longtext", "html") and cand.transform == "text":
             cand.confidence = round(cand.confidence - 0.1, 3)
+        if cand.transform == "lookup" and cand.params.get("model") and "value" not in cand.params:
+            cap, found = judge_lookup(str(cand.params["model"]), cand.params, values, self.known)
+            if cap is not None:
+                cand.confidence = min(cand.confidence, cap)
+            if found:
+                cand.reason += f"; {found}"
         return cand
 
     def _phone_region(self, fi: FieldInfo, recs: Sequence[SourceRecord]) -> tuple[str, float | None]:
@@ -1164,10 +1172,12 @@ def propose(
     odoo_version: str,
     previous: MappingSpec | None = None,
     options: ProposeOptions = ProposeOptions(),  # frozen, so a shared default is safe
+    known: Mapping[str, Collection[str]] | None = None,
 ) -> MappingSpec:
-    """Propose the whole map. With ``previous``, the person's work is kept (see :func:`merge_previous`)."""
+    """Propose the whole map. With ``previous``, the person's work is kept (see :func:`merge_previous`).
+    ``known``: model -> folded names of the records Odoo has (:func:`crm2odoo.mapping.values.known_names`)."""
     # version differences (mobile, team_ids, detailed_type) are read from odoo_fields, not from the version
-    planner = _Planner(catalog, samples, odoo_fields, options)
+    planner = _Planner(catalog, samples, odoo_fields, options, known)
     if previous is not None:
         for omap in previous.objects.values():
             for line in omap.fields:

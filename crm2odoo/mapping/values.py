@@ -1,0 +1,96 @@
+"""What the proposer learns from values rather than headers: whether a lookup's sampled values exist in Odoo,
+whether a column holds lists (and with which separator), and a selection's options from declared and held values.
+
+Pure: Odoo's existing names come in as a mapping (model -> folded names), read once by ``api.plan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crm2odoo.textnorm import fold
+
+#: models a proposed lookup searches, with the fields it searches by (read once by plan to judge the lookups)
+LOOKUP_SEARCH: dict[str, tuple[str, ...]] = {
+    "res.country": ("code", "name"), "res.country.state": ("code", "name"),
+    "res.partner.industry": ("name", "full_name"), "res.lang": ("code", "iso_code", "name"),
+    "utm.source": ("name",), "utm.campaign": ("name",), "utm.medium": ("name",),
+    "product.category": ("complete_name", "name"), "crm.lost.reason": ("name",), "crm.stage": ("name",),
+    "crm.team": ("name",), "res.partner.category": ("name",), "crm.tag": ("name",),
+}
+#: reference data a lookup must never invent: a country or language that does not resolve is a wrong value
+NEVER_CREATED = frozenset({"res.country", "res.country.state", "res.lang", "res.currency"})
+#: below this share of resolved sampled values a lookup needs a person's decision
+RESOLVED_ENOUGH = 0.8
+LOW_LOOKUP_CONFIDENCE = 0.55
+_READ_LIMIT = 20_000
+
+SearchRead = Callable[[str, list[str], int], Iterable[Mapping[str, Any]]]
+
+
+def known_names(search_read: SearchRead, odoo_fields: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+    """model -> folded values of its search fields, for every lookup model this Odoo has."""
+    out: dict[str, set[str]] = {}
+    for model, by in LOOKUP_SEARCH.items():
+        fields = odoo_fields.get(model)
+        if not fields:
+            continue
+        readable = [b for b in by if b in fields]
+        if not readable:
+            continue
+        names: set[str] = set()
+        for row in search_read(model, readable, _READ_LIMIT):
+            names.update(fold(str(row[b])) for b in readable if row.get(b))
+        out[model] = names
+    return out
+
+
+@dataclass(frozen=True)
+class LookupEvidence:
+    resolved: int
+    total: int
+    missing: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        return self.resolved / self.total if self.total else 1.0
+
+
+def lookup_evidence(values: Sequence[str], names: Collection[str], fmt: str | None = None) -> LookupEvidence:
+    """How many distinct sampled values find an existing record (folded on both sides, as the loader searches)."""
+    distinct: dict[str, str] = {}
+    for value in values:
+        if value and value.strip():
+            distinct.setdefault(fold(value), value.strip())
+    missing = [v for v in distinct.values() if fold(fmt.format(v) if fmt else v) not in names]
+    return LookupEvidence(len(distinct) - len(missing), len(distinct), tuple(missing))
+
+
+def judge_lookup(model: str, params: dict[str, Any], values: Sequence[str],
+                 known: Mapping[str, Collection[str]]) -> tuple[float | None, str]:
+    """(confidence cap or None, reason) for a proposed lookup; sets ``params['create']`` when values are missing.
+
+    A lookup whose sampled values mostly do not exist in Odoo needs a decision: create the missing records
+    (``create: true``) or leave the field empty (``create: false``).
+    """
+    names = known.get(model)
+    if names is None or not values:
+        return None, ""
+    evidence = lookup_evidence(values, names, params.get("format"))
+    if not evidence.total:
+        return None, ""
+    if evidence.share >= RESOLVED_ENOUGH and not evidence.missing:
+        return None, f"all {evidence.total} distinct sampled values match an existing {model}"
+    create = bool(params.get("create")) if "create" in params else model not in NEVER_CREATED
+    params["create"] = create
+    shown = ", ".join(repr(m) for m in evidence.missing[:3]) + (", ..." if len(evidence.missing) > 3 else "")
+    choice = ("missing ones are created (create: false leaves them empty)" if create
+              else "the rest are left empty (create: true creates them)")
+    reason = (f"{evidence.resolved} of {evidence.total} distinct sampled values match an existing {model} "
+              f"(not found: {shown}); {choice}")
+    return (None if evidence.share >= RESOLVED_ENOUGH else LOW_LOOKUP_CONFIDENCE), reason
+
+
+__all__ = ["LOOKUP_SEARCH", "LookupEvidence", "judge_lookup", "known_names", "lookup_evidence"]
