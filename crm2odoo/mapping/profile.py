@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,7 @@ class Profile:
     decimal_comma: float = 0.0  # '1.234,56' style among the numbers written as text
     day_first: bool = True
     examples: list[str] = field(default_factory=list)
+    separator: str | None = None  # the values are lists joined by this ('*/*', ',', ';', '|' or a new line)
 
     @property
     def empty(self) -> bool:
@@ -66,6 +68,7 @@ def profile_values(values: Iterable[Any]) -> Profile:
     counters = dict.fromkeys(("email", "phone", "url", "date", "datetime", "number", "integer", "money",
                               "percent", "boolean", "html", "long_text", "id_like", "listy"), 0)
     text_numbers = comma_numbers = 0
+    texts: list[str] = []
     first_parts_over_12 = second_parts_over_12 = 0
     for value in values:
         prof.total += 1
@@ -96,6 +99,8 @@ def profile_values(values: Iterable[Any]) -> Profile:
                 counters["money"] += 1
             continue
         text = str(value).strip()
+        if isinstance(value, str):
+            texts.append(text)
         low = fold(text)
         if _EMAIL.match(text):
             counters["email"] += 1
@@ -143,6 +148,7 @@ def profile_values(values: Iterable[Any]) -> Profile:
     prof.decimal_comma = comma_numbers / text_numbers if text_numbers else 0.0
     prof.day_first = not (second_parts_over_12 > 0 and first_parts_over_12 == 0)
     prof.examples = list(seen)[:5]
+    prof.separator = list_separator(texts)
     return prof
 
 
@@ -173,4 +179,40 @@ def date_format(prof: Profile, examples: Sequence[str]) -> str | None:
         if match.group(5):
             fmt += " %H:%M:%S" if match.group(6) else " %H:%M"
         return fmt
+    return None
+
+
+#: list separators, the unambiguous first: Ontraport's '*/*' never occurs in prose
+SEPARATORS = ("*/*", "\n", "|", ";", ",")
+_MAX_ITEM = 40  # an item of a tag or option list is short; a longer one is prose
+_RECUR = 0.5  # share of a split value's items that must also occur elsewhere (a vocabulary, not free text)
+
+
+def split_list(text: str, sep: str) -> list[str]:
+    """'*/*a*/*b*/*' -> ['a', 'b']; 'a, b' -> ['a', 'b'] (empty items and padding dropped)."""
+    return [part.strip() for part in text.split(sep) if part.strip()]
+
+
+def list_separator(values: Iterable[Any], known: Collection[str] = ()) -> str | None:
+    """The separator that joins several items in this column's values, or None when the values are single.
+
+    A column is a list when several of its values contain the separator and the items they split into recur
+    (a vocabulary of tags or options), or are known names. A value that is itself a known name (folded) is never
+    split, and 'Smith, John' in a name column is not a list: its items do not recur.
+    """
+    texts = [str(v).strip() for v in values if isinstance(v, str) and v.strip()]
+    names = {fold(k) for k in known}
+    for sep in SEPARATORS:
+        joined = [t for t in texts if sep in t.strip(sep) and fold(t) not in names]
+        if not joined:
+            continue
+        if sep == "*/*":
+            return sep
+        counts = Counter(fold(part) for t in texts if fold(t) not in names for part in split_list(t, sep))
+        items = [fold(part) for t in joined for part in split_list(t, sep)]
+        if len(joined) < 2 or not items or any(len(item) > _MAX_ITEM for item in items):
+            continue
+        recurring = sum(1 for item in items if counts[item] >= 2 or item in names) / len(items)
+        if recurring >= _RECUR and len(counts) < len(items):
+            return sep
     return None

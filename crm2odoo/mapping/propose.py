@@ -1025,6 +1025,8 @@ def _new_type(fi: FieldInfo, prof: Profile) -> tuple[str, str]:
         return direct[t], extra
     if prof.empty:
         return "char", _NO_SAMPLES
+    if prof.separator:
+        return "char", f"lists of values separated by {prof.separator!r}, kept as one text joined with ', '"
     if prof.html > 0.2:
         return "html", "values contain HTML"
     if prof.long_text > 0.2:
@@ -1051,6 +1053,8 @@ def _transform_for(ftype: str, fi: FieldInfo, prof: Profile, meta: Mapping[str, 
     if ftype in ("char", "text"):
         if fi.type == "multiselect":
             return "join", {"sep": ", "}
+        if prof.separator and fi.type in ("text", "longtext"):
+            return "join", {"split": prof.separator, "sep": ", "}
         if fi.type == "email":
             return "email", {}
         if fi.type == "phone":

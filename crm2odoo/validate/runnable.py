@@ -181,7 +181,8 @@ def _check_template(params: Mapping[str, Any]) -> str | None:
 _CHECKS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "ref": _check_ref, "refs": _check_ref, "lookup": _check_lookup, "record_ref": _check_record_ref,
     "value_map": _check_value_map, "number": _check_number, "taxes": _check_number, "date": _check_dates,
-    "datetime": _check_dates, "phone": _check_phone, "split": _check_split, "join": lambda p: _text(p, "sep"),
+    "datetime": _check_dates, "phone": _check_phone, "split": _check_split,
+    "join": lambda p: _text(p, "sep") or _text(p, "split"),
     "template": _check_template,
 }
 _PROBE = "1"  # a stand-in value every transform either takes or refuses as a value (never as a param)

@@ -73,3 +73,41 @@ def test_lookup_evidence_folds_both_sides_and_uses_the_format() -> None:
     params: dict[str, Any] = {"model": "utm.source", "create": False}
     cap, why = judge_lookup("utm.source", params, ["Fair"], {"utm.source": set()})
     assert cap is not None and params["create"] is False and "create: true creates them" in why
+
+
+@pytest.mark.parametrize(("values", "known", "expected"), [
+    (["Finance*/*Travel", "Real Estate", "*/*Travel*/*"], (), "*/*"),
+    (["customer, vip", "vip", "customer, partner", "partner", "customer"], (), ","),
+    (["a; b", "b; c", "c"], (), ";"),
+    (["hot | cold", "cold", "hot | warm", "warm"], (), "|"),
+    (["sales\nsupport", "support\nbilling", "sales"], (), "\n"),
+    # surnames and first names do not recur: a name column is not a list
+    (["Smith, John", "Doe, Jane", "Kaya, Ayşe", "Lovelace, Ada"], (), None),
+    # a value that is itself a known tag or option name is never split
+    (["Sales, Marketing", "Sales, Marketing", "Support"], ("Sales, Marketing",), None),
+    # notes written over several lines are prose, not lists
+    (["Called about the renewal of the contract\nwill call back next week", "Sent the offer by mail\nno answer yet"],
+     (), None),
+    (["Gold", "Silver", "Gold"], (), None),
+])
+def test_list_separator_is_learnt_from_the_values(values: list[str], known: tuple[str, ...],
+                                                  expected: str | None) -> None:
+    from crm2odoo.mapping.profile import list_separator
+
+    assert list_separator(values, known) == expected
+
+
+def test_an_ontraport_multi_select_is_not_kept_raw_but_joined_readably() -> None:
+    from crm2odoo.mapping.engine import Engine
+
+    contact = ObjectInfo("contact", "Contacts", (F("id", "Contact ID", "id"), F("email", "Email", "email"),
+                                                 F("Interests", "Interests", custom=True)))
+    samples = {"contact": rows("contact", {"id": ["1", "2", "3"], "email": ["a@x.co", "b@x.co", "c@x.co"],
+                                           "Interests": ["*/*Finance*/*Travel*/*", "Real Estate", None]})}
+    for version in ("17.0", "18.0", "19.0"):
+        spec = propose(Catalog("ontraport-csv", (contact,)), samples, ODOO[version], system="t", odoo_version=version)
+        interests = line(spec, "contact", "Interests")
+        assert interests.transform == "join" and interests.params == {"split": "*/*", "sep": ", "}
+        assert interests.new_field is not None and interests.new_field.type == "char"
+        landed = Engine(spec).transform(spec.objects["contact"], samples["contact"][0])
+        assert landed.vals[str(interests.target)] == "Finance, Travel"
