@@ -11,7 +11,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
@@ -21,8 +23,9 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import dump_spec, load_spec
 from crm2odoo.sandbox import SandboxServer
 from crm2odoo.testing.ontraport_sim import OntraportSimulator
+from crm2odoo.testing.planports_workbook import generate_workbook
 
-from .world import API_KEY, APP_ID, ontraport_source, small_account, write_config
+from .world import API_KEY, APP_ID, admin, ledger_rows, ontraport_source, small_account, write_config
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +83,52 @@ def test_approve_refuses_a_map_that_cannot_run_and_migrate_reports_why_it_stoppe
             api.migrate(root)
         report = (root / "reports" / "migrate-stopped.md").read_text(encoding="utf-8")
         assert "No record was sent" in report and "transform refs cannot run with params {}" in report
+
+
+def _header(ws: Any, label: str) -> tuple[int, int]:
+    for row in ws.iter_rows(min_row=1, max_row=5):
+        for c in row:
+            if c.value == label:
+                return c.row, c.column
+    raise AssertionError(f"{ws.title}: no column {label}")
+
+
+def test_a_selection_offers_every_value_the_records_hold(tmp_path: Path, server: SandboxServer,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Companies and contacts share res.partner's x_ selection; contacts hold a value neither the workbook's field
+    definitions nor any company declare: Odoo must not refuse it."""
+    root = tmp_path / "pp"
+    root.mkdir()
+    dataset = generate_workbook(root / "export.xlsx", seed=5, language="tr", contacts=24, companies=6, leads=4, deals=6,
+                      quotes=2, orders=1, activities=4, notes=3, cards=2, attachments=1)
+    book = openpyxl.load_workbook(root / "export.xlsx")
+    ws = book["Kişiler"]
+    head, treatment = _header(ws, "Tedavi Paketi")
+    kind = _header(ws, "Tür")[1]
+    changed = 0
+    for r in range(head + 1, ws.max_row + 1):
+        if ws.cell(row=r, column=kind).value == "Kişi" and r % 2 == 0:
+            ws.cell(row=r, column=treatment).value = "Estetik Cerrahi"
+            changed += 1
+    assert changed >= 5
+    book.save(root / "export.xlsx")
+    write_config(root, '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n', server, monkeypatch,
+                 migration_extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
+    api.discover(root)
+    api.plan(root)
+    api.approve(root, confirm=lambda changes: True, login="ada")
+    assert not api.validate(root).stops
+    info = api.migrate(root)
+    invalid = {(obj, ident) for obj, ids in dataset.problems.items() for ident in ids}  # the generator's own dirt
+    refused = [r for r in ledger_rows(root) if r["object"] in ("contact", "company") and r["state"] == "quarantined"
+               and (r["object"], r["source_id"]) not in invalid]
+    assert refused == [], [(r["source_id"], r["reason"]) for r in refused][:3]
+    assert info.state == "done"
+    client = admin(server)
+    try:
+        held = client.search_read("res.partner", [["x_tedavi_paketi", "!=", False]], ["x_tedavi_paketi"])
+        choices = dict(client.fields_get("res.partner", ["selection"])["x_tedavi_paketi"]["selection"])
+    finally:
+        client.close()
+    landed = sum(1 for r in held if choices[r["x_tedavi_paketi"]] == "Estetik Cerrahi")
+    assert changed - len([i for o, i in invalid if o == "contact"]) <= landed <= changed
