@@ -539,6 +539,9 @@ class _Planner:
                 if cand is None:
                     continue
                 cand.concept = concept
+                first = concepts[concept][0].field
+                if alt > 0 and first not in fields and cand.target != first:
+                    cand.reason += f"; this Odoo has no {first} on {model}: {cand.target} instead, when free"
                 if rank > 0 or alt > 0:
                     cand.confidence = round(cand.confidence - 0.05 * (rank + alt), 3)
                 if rank == 0 and len(ranked) > 1 and ranked[1][0] >= nscore - 0.05 \
@@ -752,6 +755,8 @@ class _Planner:
         name = self._reserve(model, version_name or _x_name(label, fi.name), ftype, fields, avoid,
                              weak=why == _NO_SAMPLES)
         transform, params = _transform_for(ftype, fi, prof, {})
+        if version_name and ftype == "char" and transform == "text" and prof.phone >= 0.8:
+            transform = "phone"  # a mobile column on a version without mobile: still a phone number
         if transform == "phone":
             region = self._phone_region(fi, recs)[0]
             if region:
@@ -773,9 +778,9 @@ class _Planner:
             conf = 0.7 if known else 0.6
         if version_name:
             conf = 0.8
+        gap = f"version gap: this Odoo has no {version_name[2:]} on {model}: " if version_name else ""
         return _Cand(name, transform, params, new_field=nf, confidence=min(conf, NEW_FIELD_CAP),
-                     reason=(f"{'version gap: ' if version_name else ''}new {ftype} field for "
-                             f"{'custom field ' if fi.custom else ''}'{label}'; {why}"))
+                     reason=f"{gap}new {ftype} field for {'custom field ' if fi.custom else ''}'{label}'; {why}")
 
     def _reserve(self, model: str, name: str, ftype: str, fields: Mapping[str, Mapping[str, Any]],
                  avoid: set[str], weak: bool = False) -> str:
@@ -807,9 +812,12 @@ class _Planner:
         taken: dict[str, str] = {}
         chosen: dict[str, _Cand] = {}
         pending = dict.fromkeys(cands, 0)
+        # a column empty in every sampled record claims last: 'SMS Number' left blank must not take mobile from
+        # the 'Cell Phone' column that holds the numbers
+        unsampled = {n for n in cands if recs and all(r.values.get(n) in (None, "", []) for r in recs)}
         while pending:
             # standard fields claim first: a customer's own field only takes a standard target left free
-            best = min(pending, key=lambda n: (custom[n], -cands[n][pending[n]].confidence, order[n]))
+            best = min(pending, key=lambda n: (n in unsampled, custom[n], -cands[n][pending[n]].confidence, order[n]))
             idx = pending[best]
             cand = cands[best][idx]
             fi = obj.field(best)
@@ -817,7 +825,7 @@ class _Planner:
             if cand.special == "__new__":
                 cand = self._new_line(fi, profile_field(fi.name, recs), recs, model, fields, set(taken),
                                       custom=fi.custom, known=cand.concept == "__known__",
-                                      version_name=None if fi.custom else cand.params.get("version_name"))
+                                      version_name=cand.params.get("version_name"))
             holder = taken.get(cand.target) if cand.target and not cand.ignore else None
             if holder is not None and not _shares(cand, chosen[holder]) and not fi.custom \
                     and _redundant(holder, best, recs):

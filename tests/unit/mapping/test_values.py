@@ -111,3 +111,36 @@ def test_an_ontraport_multi_select_is_not_kept_raw_but_joined_readably() -> None
         assert interests.new_field is not None and interests.new_field.type == "char"
         landed = Engine(spec).transform(spec.objects["contact"], samples["contact"][0])
         assert landed.vals[str(interests.target)] == "Finance, Travel"
+
+
+def _phones(header: str, custom: bool, sms: list[Any], office: list[Any]) -> tuple[Catalog, dict[str, Any]]:
+    contact = ObjectInfo("contact", "Contacts", (
+        F("id", "Contact ID", "id"), F("email", "Email", "email"), F("office_phone", "Office Phone", "phone"),
+        F("sms_number", "SMS Number", "phone"), F("cell", header, custom=custom)))
+    samples = {"contact": rows("contact", {"id": ["1", "2", "3"], "email": ["a@x.co", "b@x.co", "c@x.co"],
+                                           "office_phone": office, "sms_number": sms,
+                                           "cell": ["+1 212 555 0100", "+1 917 555 0101", "+1 646 555 0102"]})}
+    return Catalog("ontraport", (contact,)), samples
+
+
+@pytest.mark.parametrize("header", ["Cell Phone", "Mobile", "Cep Telefonu", "Handy"])
+def test_a_mobile_column_fills_mobile_where_the_version_has_it(header: str) -> None:
+    # the account's standard 'SMS Number' is empty everywhere: it must not take mobile from the column that has numbers
+    catalog, samples = _phones(header, True, [None, None, None], ["+1 212 555 0199", None, None])
+    for version in ("17.0", "18.0"):
+        spec = propose(catalog, samples, ODOO[version], system="t", odoo_version=version)
+        cell = line(spec, "contact", "cell")
+        assert (cell.target, cell.transform, cell.new_field) == ("mobile", "phone", None), (version, cell)
+    spec = propose(catalog, samples, ODOO["19.0"], system="t", odoo_version="19.0")
+    cell = line(spec, "contact", "cell")
+    # 19 has no mobile on res.partner and phone holds the office numbers: an x_ field, still a phone number
+    assert cell.target == "x_mobile" and cell.transform == "phone" and cell.new_field is not None
+    assert "this Odoo has no mobile on res.partner" in cell.reason
+
+
+def test_on_19_a_mobile_column_takes_phone_when_it_is_free() -> None:
+    catalog, samples = _phones("Cell Phone", False, [None, None, None], [None, None, None])
+    spec = propose(catalog, samples, ODOO["19.0"], system="t", odoo_version="19.0")
+    cell = line(spec, "contact", "cell")
+    assert (cell.target, cell.transform) == ("phone", "phone")
+    assert "this Odoo has no mobile on res.partner: phone instead" in cell.reason
