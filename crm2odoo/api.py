@@ -252,7 +252,8 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         odoo_fields = schema.all_fields(sorted(set(candidates)))
         settings = ctx.config.migration
         options = ProposeOptions(default_country=settings.default_country, task_target=settings.tasks,
-                                 campaign_as=settings.campaigns, engagement=settings.engagement)
+                                 campaign_as=settings.campaigns, engagement=settings.engagement,
+                                 sample_size=sample_size)
         known = known_names(lambda model, fields, limit: ctx.client.search_read(
             model, [], fields, limit=limit, context={"active_test": False}), odoo_fields)
         spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,

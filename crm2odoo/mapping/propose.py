@@ -99,6 +99,7 @@ class ProposeOptions:
     task_target: str = "activity"  # 'activity' (open -> mail.activity, done -> message) | 'project_task'
     campaign_as: str = "tag"  # 'tag' (enrolment adds a partner tag) | 'field' (kept as x_ field by the loader)
     engagement: str = "notes"  # 'notes' (one chatter message each) | 'aggregate' (counts on the contact)
+    sample_size: int = 200  # records read per object; an object with more may hold values the sample missed
 
 
 @dataclass
@@ -209,6 +210,7 @@ class _Planner:
         # model -> x_ name -> type, across maps (contact and company share res.partner's x_ fields)
         self.planned: dict[str, dict[str, str]] = {}
         self.weak: set[tuple[str, str]] = set()  # reservations typed without samples: a sampled column wins
+        self.unsampled = False  # the object being planned has records the sample did not read
 
     # -- objects ---------------------------------------------------------------------------------------------------
     def plan(self) -> dict[str, ObjectMap]:
@@ -465,6 +467,7 @@ class _Planner:
         recs = self._records(obj.name)
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
+        self.unsampled = (obj.count or 0) > len(recs) or (obj.count is None and len(recs) >= self.options.sample_size)
         profiles = {fi.name: profile_field(fi.name, recs) for fi in obj.fields}
         split = {c for fi in obj.fields for c, s in concept_scores(fi.name, _label(fi)).items()
                  if s >= 0.85 and c in ("first_name", "last_name") and c in concepts}
@@ -766,6 +769,11 @@ class _Planner:
         if ftype == "selection":
             options = _selection_options(_distinct_values(fi, recs))
             params = {"map": {lbl: key for key, lbl in options}}
+            if self.unsampled:
+                # the options are what the source declares and the sample holds; a value beyond both is left empty
+                # rather than refused (add it to the map and the options to keep it)
+                params["default"] = None
+                why += f"; values outside the {len(recs)} sampled records are left empty (params.default)"
         if ftype in ("many2one", "many2many"):
             relation = OBJECT_MODELS.get(fi.ref_object or "", "res.partner")
             params = {"object": fi.ref_object}

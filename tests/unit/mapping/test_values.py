@@ -144,3 +144,26 @@ def test_on_19_a_mobile_column_takes_phone_when_it_is_free() -> None:
     cell = line(spec, "contact", "cell")
     assert (cell.target, cell.transform) == ("phone", "phone")
     assert "this Odoo has no mobile on res.partner: phone instead" in cell.reason
+
+
+def test_a_selection_read_from_part_of_the_records_leaves_unseen_values_empty_instead_of_refusing() -> None:
+    from crm2odoo.mapping.engine import Engine
+
+    def contact(count: int | None) -> ObjectInfo:
+        return ObjectInfo("contact", "Contacts", (F("id", "Contact ID", "id"), F("email", "Email", "email"),
+                                                  F("tier", "Tier", "select", custom=True, options=("Gold",))),
+                          count=count)
+
+    samples = {"contact": rows("contact", {"id": ["1", "2", "3"], "email": ["a@x.co", "b@x.co", "c@x.co"],
+                                           "tier": ["Gold", "Silver", "Gold"]})}
+    whole = line(propose(Catalog("t", (contact(3),)), samples, ODOO["18.0"], system="t", odoo_version="18.0"),
+                 "contact", "tier")
+    # every record was read: the declared option and the one the records hold, nothing else to expect
+    assert whole.new_field is not None and [k for k, _ in whole.new_field.options] == ["gold", "silver"]
+    assert "default" not in whole.params
+    part = propose(Catalog("t", (contact(5000),)), samples, ODOO["18.0"], system="t", odoo_version="18.0")
+    tier = line(part, "contact", "tier")
+    assert tier.params["default"] is None and "outside the 3 sampled records are left empty" in tier.reason
+    unseen = SourceRecord("contact", "9", {"id": "9", "email": "z@x.co", "tier": "Platinum"})
+    target = Engine(part).transform(part.objects["contact"], unseen)
+    assert target.outcome == "ok" and target.vals[str(tier.target)] is None
