@@ -36,6 +36,7 @@ from crm2odoo.report import render
 from crm2odoo.sources import Source, open_source
 from crm2odoo.sources.base import Catalog
 from crm2odoo.sources.catalog import load_catalog, save_catalog
+from crm2odoo.validate.approvable import refuse_unrunnable, save_schema_snapshot
 from crm2odoo.validate.engine import ValidationInfo, Validator, check_map
 from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
 from crm2odoo.verdict import Shortfall, Tolerance, top_reasons
@@ -261,6 +262,7 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         if ctx.config.migration.fallback_owner and not spec.fallback_owner_login:
             spec.fallback_owner_login = ctx.config.migration.fallback_owner
         save_spec(spec, ctx.project.mapping_path)
+        save_schema_snapshot(ctx.project, odoo_fields, schema.models())
         kept = sum(1 for o in spec.objects.values() for line in o.fields if line.status in ("edited", "confirmed"))
         review = render_review(spec, samples, odoo_fields, color=color)
         return PlanInfo(spec, review, ctx.project.mapping_path, kept)
@@ -314,7 +316,7 @@ def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: s
         spec = load_spec(project.mapping_path)
         Engine(spec)  # refuses unknown transforms before anything is approved
         spec_order(spec)  # and reference loops
-        _refuse_unrunnable(project.root, spec)
+        refuse_unrunnable(project, spec)
         state, last = approval_state(ledger, spec)
         previous = spec_from_data(yaml.safe_load(last["mapping"])) if last is not None else None
         changes = diff_specs(previous, spec)
@@ -327,21 +329,6 @@ def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: s
         return ApproveInfo(True, changes, spec.content_hash(), who)
     finally:
         ledger.close()
-
-
-def _refuse_unrunnable(root: Path, spec: MappingSpec) -> None:
-    """A map that cannot run is not approvable: validate's schema and transform checks, against the live Odoo."""
-    config = load_config(root)
-    client = OdooClient(config.odoo)
-    try:
-        schema = Schema(client)
-        models = {o.model for o in spec.enabled_objects()}
-        problems = check_map(spec, schema.all_fields(sorted(models)), schema.models())
-    finally:
-        client.close()
-    if problems:
-        raise MappingError("mapping.yaml cannot run, so it cannot be approved:\n  " + "\n  ".join(problems),
-                           hint="fix these lines in mapping.yaml (or re-run `crm2odoo plan`), then approve again")
 
 
 # -- migrate -------------------------------------------------------------------------------------------------------

@@ -71,6 +71,12 @@ def test_approve_refuses_a_map_that_cannot_run_and_migrate_reports_why_it_stoppe
         done = _cli(root, "approve", "--yes", "--as", "ada", password=server.admin_password)
         assert done.returncode == 2
         assert "mail.activity.res_model_id" in done.stderr and "contact_cat -> category_id" in done.stderr
+        # offline, approve judges the map by the schema plan proposed against
+        config = (root / "crm2odoo.toml").read_text(encoding="utf-8")
+        (root / "crm2odoo.toml").write_text(config.replace(server.url, "http://127.0.0.1:9"), encoding="utf-8")
+        with pytest.raises(MappingError, match="Odoo requires mail.activity.res_model_id"):
+            api.approve(root, confirm=lambda changes: True, login="ada")
+        (root / "crm2odoo.toml").write_text(config, encoding="utf-8")
 
         # a map approved by an earlier crm2odoo, which did not refuse it: migrate stops and says why in a report
         spec = load_spec(root / "mapping.yaml")
