@@ -10,6 +10,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.sources.base import Catalog, SourceRecord
 from crm2odoo.textnorm import fold
 
 #: models a proposed lookup searches, with the fields it searches by (read once by plan to judge the lookups)
@@ -93,4 +95,58 @@ def judge_lookup(model: str, params: dict[str, Any], values: Sequence[str],
     return (None if evidence.share >= RESOLVED_ENOUGH else LOW_LOOKUP_CONFIDENCE), reason
 
 
-__all__ = ["LOOKUP_SEARCH", "LookupEvidence", "judge_lookup", "known_names", "lookup_evidence"]
+#: models of line items, whose product link decides whether a line can load at all
+LINE_MODELS = frozenset({"sale.order.line", "account.move.line"})
+
+
+def _column(records: Sequence[SourceRecord], name: str) -> list[str]:
+    return [str(v).strip() for r in records if (v := r.values.get(name)) not in (None, "", [])]
+
+
+def product_links(maps: Mapping[str, ObjectMap], samples: Mapping[str, Sequence[SourceRecord]],
+                  catalog: Catalog) -> None:
+    """A line item whose product is not in the product list gets one: its link becomes a lookup by code that
+    creates the missing product (``create: false`` leaves the line without one), instead of a reference that
+    quarantines the line.
+
+    Decided from values: only when the whole product list was read, some sampled lines name a product outside
+    it, and the products' ids are their codes (so a lookup by code finds the ones the product map loads).
+    """
+    info = catalog.object("product")
+    products = list(samples.get("product") or ())
+    if info is None or not products or (info.count or 0) > len(products):
+        return
+    ids = {r.id for r in products}
+    product_map = next((m for m in maps.values() if m.source_object == "product" and m.enabled), None)
+    code = next((ln for ln in product_map.fields if ln.target == "default_code" and len(ln.sources) == 1), None) \
+        if product_map else None
+    coded = code is not None and all(str(r.values.get(code.sources[0]) or "").strip() == r.id for r in products)
+    for omap in maps.values():
+        if omap.model not in LINE_MODELS:
+            continue
+        for ln in omap.fields:
+            if ln.ignore or ln.transform != "ref" or ln.params.get("object") != "product" or len(ln.sources) != 1:
+                continue
+            values = set(_column(samples.get(omap.source_object) or (), ln.sources[0]))
+            missing = sorted(values - ids)
+            if not values:
+                continue
+            if not missing:
+                ln.reason += f"; all {len(values)} sampled products are in the product list"
+                continue
+            shown = ", ".join(repr(m) for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+            if not coded:
+                ln.confidence = min(ln.confidence, LOW_LOOKUP_CONFIDENCE)
+                ln.reason += (f"; {len(missing)} sampled products are not in the product list ({shown}): "
+                              "those lines cannot load until the products exist")
+                continue
+            ln.transform = "lookup"
+            ln.params = {"model": "product.product", "by": ["name", "default_code"], "create": True}
+            ln.confidence = min(ln.confidence, 0.75)
+            ln.reason += (f"; {len(missing)} of {len(values)} sampled products are not in the product list "
+                          f"({shown}): found by code, and created (named by their code) when missing "
+                          "(create: false leaves such lines without a product)")
+
+
+__all__ = ["LINE_MODELS", "LOOKUP_SEARCH", "LookupEvidence", "judge_lookup", "known_names", "lookup_evidence",
+           "product_links"]

@@ -23,6 +23,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import dump_spec, load_spec
 from crm2odoo.sandbox import SandboxServer
 from crm2odoo.testing.ontraport_sim import OntraportSimulator
+from crm2odoo.testing.planports_sim import PlanportsSimulator
 from crm2odoo.testing.planports_workbook import generate_workbook
 
 from .world import API_KEY, APP_ID, admin, ledger_rows, ontraport_source, small_account, write_config
@@ -138,3 +139,40 @@ def test_a_selection_offers_every_value_the_records_hold(tmp_path: Path, server:
         client.close()
     landed = sum(1 for r in held if choices[r["x_tedavi_paketi"]] == "Estetik Cerrahi")
     assert changed - len([i for o, i in invalid if o == "contact"]) <= landed <= changed
+
+
+def test_a_line_item_whose_product_is_not_in_the_product_list_gets_one(tmp_path: Path, server: SandboxServer,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the Planports API: one quote line names a product code the product list does not have."""
+    root = tmp_path / "pp"
+    root.mkdir()
+    dataset = generate_workbook(tmp_path / "truth.xlsx", seed=6, language="tr", contacts=12, companies=4, leads=3,
+                                deals=6, quotes=3, orders=1, activities=2, notes=2, cards=2, attachments=1)
+    first = sorted(dataset.records["quote_line"])[0]
+    dataset.records["quote_line"][first]["product"] = "URN-999"
+    email, password = "3f2a9c1e-0000-4000-8000-1234567890ab@api.planports.com", "Gizli-Parola-2024!"
+    monkeypatch.setenv("FT_PP_EMAIL", email)
+    monkeypatch.setenv("FT_PP_PASSWORD", password)
+    with PlanportsSimulator(dataset, email=email, password=password) as sim:
+        write_config(root, f'[source]\nkind = "planports-api"\nbase_url = "{sim.url}"\n'
+                           'email = "${FT_PP_EMAIL}"\npassword = "${FT_PP_PASSWORD}"\n', server, monkeypatch,
+                     migration_extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
+        api.discover(root)
+        api.plan(root)
+        product = next(ln for ln in load_spec(root / "mapping.yaml").objects["quote_line"].fields
+                       if ln.target == "product_id")
+        assert product.transform == "lookup" and product.params["create"] is True and "'URN-999'" in product.reason
+        api.approve(root, confirm=lambda changes: True, login="ada")
+        api.migrate(root)
+    lines = [r for r in ledger_rows(root) if r["object"] == "quote_line"]
+    assert lines and all(r["state"] not in ("quarantined", "skipped") for r in lines), \
+        [(r["source_id"], r["reason"]) for r in lines if r["state"] == "quarantined"]
+    client = admin(server)
+    try:
+        made = client.search_read("product.product", [["name", "=", "URN-999"]], ["id"])
+        listed = client.search_read("product.product", [["default_code", "!=", False]], ["default_code"])
+        with_line = client.search_read("sale.order.line", [["product_id", "in", [p["id"] for p in made]]], ["id"])
+    finally:
+        client.close()
+    assert len(made) == 1 and len(with_line) == 1
+    assert len({p["default_code"] for p in listed}) == len(listed)  # the listed products are found, not duplicated
