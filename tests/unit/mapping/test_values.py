@@ -167,3 +167,45 @@ def test_a_selection_read_from_part_of_the_records_leaves_unseen_values_empty_in
     unseen = SourceRecord("contact", "9", {"id": "9", "email": "z@x.co", "tier": "Platinum"})
     target = Engine(part).transform(part.objects["contact"], unseen)
     assert target.outcome == "ok" and target.vals[str(tier.target)] is None
+
+
+def _shop(line_codes: list[str], product_count: int = 2) -> tuple[Catalog, dict[str, list[SourceRecord]]]:
+    product = ObjectInfo("product", "Products", (F("code", "Product Code", "id"), F("name", "Product Name")),
+                         count=product_count)
+    quote_line = ObjectInfo("quote_line", "Quote Lines", (
+        F("quote", "Quote No", "ref", ref_object="quote"), F("product", "Product Code", "ref", ref_object="product"),
+        F("quantity", "Quantity", "float")))
+    quote = ObjectInfo("quote", "Quotes", (F("number", "Quote No", "id"),))
+    samples = {"product": [SourceRecord("product", c, {"code": c, "name": f"Item {c}"}) for c in ("P-1", "P-2")],
+               "quote": [SourceRecord("quote", "Q1", {"number": "Q1"})],
+               "quote_line": rows("quote_line", {"quote": ["Q1"] * len(line_codes), "product": line_codes,
+                                                 "quantity": [1.0] * len(line_codes)})}
+    return Catalog("planports-api", (product, quote, quote_line)), samples
+
+
+def test_a_line_naming_a_product_outside_the_list_creates_it_by_lookup() -> None:
+    catalog, samples = _shop(["P-1", "P-9", "P-2"])
+    spec = propose(catalog, samples, ODOO["18.0"], system="t", odoo_version="18.0")
+    product = line(spec, "quote_line", "product")
+    assert (product.target, product.transform) == ("product_id", "lookup")
+    assert product.params == {"model": "product.product", "by": ["name", "default_code"], "create": True}
+    assert "1 of 3 sampled products are not in the product list ('P-9')" in product.reason
+    # every product listed: the reference stays, and the reason says why
+    listed = line(propose(*_shop(["P-1", "P-2"]), ODOO["18.0"], system="t", odoo_version="18.0"), "quote_line",
+                  "product")
+    assert listed.transform == "ref" and "all 2 sampled products are in the product list" in listed.reason
+    # a product list read only in part proves nothing: the reference stays
+    partial = line(propose(*_shop(["P-1", "P-9"], product_count=500), ODOO["18.0"], system="t",
+                           odoo_version="18.0"), "quote_line", "product")
+    assert partial.transform == "ref"
+
+
+def test_a_map_missing_a_required_target_says_what_to_answer() -> None:
+    # nothing in these columns says which record a task belongs to
+    task = ObjectInfo("task", "Tasks", (F("id", "ID", "id"), F("subject", "Subject"), F("due", "Due Date", "date")))
+    samples = {"task": rows("task", {"id": ["1", "2"], "subject": ["Call", "Mail"], "due": ["2024-01-02", None]})}
+    spec = propose(Catalog("t", (task,)), samples, ODOO["18.0"], system="t", odoo_version="18.0")
+    omap = spec.objects["task"]
+    assert "needs attention: Odoo requires mail.activity.res_model_id: which column links each task to its " \
+           "record" in omap.reason
+    assert omap.confidence <= 0.5
