@@ -62,7 +62,8 @@ class Profile:
         return self.count == 0
 
 
-def profile_values(values: Iterable[Any]) -> Profile:
+def profile_values(values: Iterable[Any], known: Collection[str] = ()) -> Profile:
+    """``known``: names (declared options, tags) that are single values even when they hold a separator."""
     prof = Profile()
     seen: dict[str, None] = {}
     counters = dict.fromkeys(("email", "phone", "url", "date", "datetime", "number", "integer", "money",
@@ -148,12 +149,12 @@ def profile_values(values: Iterable[Any]) -> Profile:
     prof.decimal_comma = comma_numbers / text_numbers if text_numbers else 0.0
     prof.day_first = not (second_parts_over_12 > 0 and first_parts_over_12 == 0)
     prof.examples = list(seen)[:5]
-    prof.separator = list_separator(texts)
+    prof.separator = list_separator(texts, known)
     return prof
 
 
-def profile_field(name: str, records: Sequence[SourceRecord]) -> Profile:
-    return profile_values(r.values.get(name) for r in records)
+def profile_field(name: str, records: Sequence[SourceRecord], known: Collection[str] = ()) -> Profile:
+    return profile_values((r.values.get(name) for r in records), known)
 
 
 def id_share(name: str, records: Sequence[SourceRecord]) -> float:

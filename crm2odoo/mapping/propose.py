@@ -468,7 +468,8 @@ class _Planner:
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
         self.unsampled = (obj.count or 0) > len(recs) or (obj.count is None and len(recs) >= self.options.sample_size)
-        profiles = {fi.name: profile_field(fi.name, recs) for fi in obj.fields}
+        # a value that is itself a declared option ('Sales, Marketing') is one value, not a list
+        profiles = {fi.name: profile_field(fi.name, recs, fi.options) for fi in obj.fields}
         split = {c for fi in obj.fields for c, s in concept_scores(fi.name, _label(fi)).items()
                  if s >= 0.85 and c in ("first_name", "last_name") and c in concepts}
         cands: dict[str, list[_Cand]] = {}
@@ -831,7 +832,7 @@ class _Planner:
             fi = obj.field(best)
             assert fi is not None
             if cand.special == "__new__":
-                cand = self._new_line(fi, profile_field(fi.name, recs), recs, model, fields, set(taken),
+                cand = self._new_line(fi, profile_field(fi.name, recs, fi.options), recs, model, fields, set(taken),
                                       custom=fi.custom, known=cand.concept == "__known__",
                                       version_name=cand.params.get("version_name"))
             holder = taken.get(cand.target) if cand.target and not cand.ignore else None
@@ -844,7 +845,7 @@ class _Planner:
                 if idx + 1 < len(cands[best]):
                     pending[best] = idx + 1
                     continue
-                cand = self._new_line(fi, profile_field(fi.name, recs), recs, model, fields, set(taken),
+                cand = self._new_line(fi, profile_field(fi.name, recs, fi.options), recs, model, fields, set(taken),
                                       custom=fi.custom, known=True) if model in NEW_FIELD_MODELS else \
                     _Cand(None, ignore=True, confidence=0.5, reason="its Odoo field is taken by another column")
             if cand.target and not cand.ignore:

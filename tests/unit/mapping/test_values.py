@@ -209,3 +209,15 @@ def test_a_map_missing_a_required_target_says_what_to_answer() -> None:
     assert "needs attention: Odoo requires mail.activity.res_model_id: which column links each task to its " \
            "record" in omap.reason
     assert omap.confidence <= 0.5
+
+
+def test_a_declared_option_holding_a_comma_is_one_value() -> None:
+    contact = ObjectInfo("contact", "Contacts", (
+        F("id", "Contact ID", "id"), F("email", "Email", "email"),
+        F("team", "Team", "text", custom=True, options=("Sales, Marketing", "Support"))))
+    samples = {"contact": rows("contact", {"id": ["1", "2", "3", "4"],
+                                           "email": ["a@x.co", "b@x.co", "c@x.co", "d@x.co"],
+                                           "team": ["Sales, Marketing", "Support", "Sales, Marketing", "Support"]})}
+    team = line(propose(Catalog("t", (contact,)), samples, ODOO["18.0"], system="t", odoo_version="18.0"),
+                "contact", "team")
+    assert team.transform != "join" and "split" not in team.params
