@@ -61,7 +61,7 @@ from crm2odoo.mapping.defaults import (
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
-from crm2odoo.mapping.values import judge_lookup, product_links
+from crm2odoo.mapping.values import joined_list_links, judge_lookup, product_links
 from crm2odoo.sources.base import Catalog, FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
 from crm2odoo.validate.runnable import mark_unfilled
@@ -1207,6 +1207,7 @@ def propose(
     spec = MappingSpec(source_kind=catalog.source_kind, system=system, odoo_version=odoo_version,
                        objects=planner.plan())
     product_links(spec.objects, samples, catalog)
+    joined_list_links(spec.objects, samples)
     mark_unfilled(spec.objects, odoo_fields)
     if previous is not None:
         spec = merge_previous(previous, spec)

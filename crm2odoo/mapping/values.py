@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.separators import list_separator
 from crm2odoo.sources.base import Catalog, SourceRecord
 from crm2odoo.textnorm import fold
 
@@ -148,5 +149,40 @@ def product_links(maps: Mapping[str, ObjectMap], samples: Mapping[str, Sequence[
                           "(create: false leaves such lines without a product)")
 
 
-__all__ = ["LINE_MODELS", "LOOKUP_SEARCH", "LookupEvidence", "judge_lookup", "known_names", "lookup_evidence",
-           "product_links"]
+def joined_list_links(maps: Mapping[str, ObjectMap], samples: Mapping[str, Sequence[SourceRecord]]) -> None:
+    """Flag a many-link column whose linked names are themselves lists ('customer, vip'): the export joined its
+    tags with a separator the connector did not split, so each combination would become its own tag."""
+    for omap in maps.values():
+        if not omap.enabled:
+            continue
+        for ln in omap.fields:
+            if ln.ignore or ln.transform != "refs" or len(ln.sources) != 1:
+                continue
+            items = [str(item) for r in samples.get(omap.source_object) or ()
+                     for item in _items(r.values.get(ln.sources[0]))]
+            sep = list_separator(items)
+            if sep is None:
+                continue
+            example = next(i for i in items if sep in i)
+            linked = str(ln.params.get("object") or "record")
+            ln.confidence = min(ln.confidence, 0.4)
+            ln.reason += (f"; the linked names are lists joined by {sep!r} (e.g. {example!r}): each combination would "
+                          f"become its own {linked}; split them in the source (or its export) before loading")
+
+
+def _items(value: Any) -> list[Any]:
+    if value in (None, "", []):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+__all__ = [
+    "LINE_MODELS",
+    "LOOKUP_SEARCH",
+    "LookupEvidence",
+    "joined_list_links",
+    "judge_lookup",
+    "known_names",
+    "lookup_evidence",
+    "product_links",
+]

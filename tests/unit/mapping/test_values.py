@@ -221,3 +221,23 @@ def test_a_declared_option_holding_a_comma_is_one_value() -> None:
     team = line(propose(Catalog("t", (contact,)), samples, ODOO["18.0"], system="t", odoo_version="18.0"),
                 "contact", "team")
     assert team.transform != "join" and "split" not in team.params
+
+
+def test_tags_the_export_joined_with_commas_are_flagged_not_taken_as_tag_names() -> None:
+    contact = ObjectInfo("contact", "Contacts", (F("id", "Contact ID", "id"), F("email", "Email", "email"),
+                                                 F("contact_cat", "Contact Tags", "refs", ref_object="tag")))
+    tag = ObjectInfo("tag", "Tags", (F("id", "ID", "id"), F("tag_name", "Tag Name")))
+
+    def tags(values: list[list[str]]) -> dict[str, list[SourceRecord]]:
+        return {"contact": rows("contact", {"id": [str(i) for i in range(len(values))],
+                                            "email": [f"p{i}@x.co" for i in range(len(values))],
+                                            "contact_cat": values})}
+
+    joined = tags([["customer, vip"], ["vip"], ["customer, partner"], ["partner, vip"]])
+    flagged = line(propose(Catalog("ontraport-csv", (contact, tag)), joined, ODOO["18.0"], system="t",
+                           odoo_version="18.0"), "contact", "contact_cat")
+    assert flagged.confidence <= 0.4 and "lists joined by ','" in flagged.reason
+    split = tags([["customer", "vip"], ["vip"], ["customer", "partner"], ["partner", "vip"]])
+    kept = line(propose(Catalog("ontraport-csv", (contact, tag)), split, ODOO["18.0"], system="t",
+                        odoo_version="18.0"), "contact", "contact_cat")
+    assert kept.confidence >= 0.9 and "joined" not in kept.reason
