@@ -1208,9 +1208,9 @@ def propose(
                        objects=planner.plan())
     product_links(spec.objects, samples, catalog)
     joined_list_links(spec.objects, samples)
-    mark_unfilled(spec.objects, odoo_fields)
     if previous is not None:
         spec = merge_previous(previous, spec)
+    mark_unfilled(spec.objects, odoo_fields)  # after the merge: a kept line may fill what the fresh map left open
     return spec
 
 

@@ -239,8 +239,10 @@ def mark_unfilled(maps: Mapping[str, ObjectMap], odoo_fields: FieldsGet) -> None
         missing = unfilled_required(omap, fields)
         if not missing:
             continue
-        questions = "; ".join(required_question(omap, name, fields.get(name, {})) for name in missing)
-        omap.reason = f"{omap.reason}; needs attention: {questions}" if omap.reason else f"needs attention: {questions}"
+        questions = "; ".join(q for name in missing
+                              if (q := required_question(omap, name, fields.get(name, {}))) not in omap.reason)
+        if questions:
+            omap.reason = f"{omap.reason}; needs attention: {questions}" if omap.reason else f"needs attention: {questions}"
         omap.confidence = min(omap.confidence, 0.5)
 
 

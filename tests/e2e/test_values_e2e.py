@@ -75,7 +75,7 @@ def test_approve_refuses_a_map_that_cannot_run_and_migrate_reports_why_it_stoppe
         # offline, approve judges the map by the schema plan proposed against
         config = (root / "crm2odoo.toml").read_text(encoding="utf-8")
         (root / "crm2odoo.toml").write_text(config.replace(server.url, "http://127.0.0.1:9"), encoding="utf-8")
-        with pytest.raises(MappingError, match="Odoo requires mail.activity.res_model_id"):
+        with pytest.raises(MappingError, match=r"Odoo requires mail\.activity\.res_model_id"):
             api.approve(root, confirm=lambda changes: True, login="ada")
         (root / "crm2odoo.toml").write_text(config, encoding="utf-8")
 

@@ -6,10 +6,7 @@ Odoo 17, 18 and 19 schemas: each proposed line's transform accepts its params, a
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,22 +21,9 @@ from crm2odoo.testing.planports_sim import PlanportsSimulator
 from crm2odoo.testing.planports_workbook import generate_workbook
 from crm2odoo.validate.runnable import line_problem, param_problems, required_question, unfilled_required
 
-ROOT = Path(__file__).resolve().parents[3]
 VERSIONS = ("17.0", "18.0", "19.0")
+Schemas = dict[str, dict[str, dict[str, dict[str, Any]]]]  # the odoo_schemas fixture (conftest.py)
 KINDS = ("ontraport", "ontraport-csv", "planports-xlsx", "planports-api")
-
-
-def _odoo_fields(version: str) -> dict[str, dict[str, dict[str, Any]]]:
-    spec = importlib.util.spec_from_file_location("mapping_accuracy", ROOT / "bench" / "mapping_accuracy.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("mapping_accuracy", module)
-    spec.loader.exec_module(module)
-    fields: dict[str, dict[str, dict[str, Any]]] = module.load_odoo_fields(version)
-    return fields
-
-
-ODOO = {v: _odoo_fields(v) for v in VERSIONS}
 
 
 def _read(source: Source, size: int = 200) -> tuple[Catalog, dict[str, list[SourceRecord]]]:
@@ -84,13 +68,14 @@ def accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tup
 @pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_line_the_proposer_writes_runs(accounts: dict[str, tuple[Catalog, dict[str, Any]]], kind: str,
-                                             version: str) -> None:
+                                             version: str, odoo_schemas: Schemas) -> None:
     catalog, samples = accounts[kind]
-    spec = propose(catalog, samples, ODOO[version], system=kind, odoo_version=version)
+    odoo = odoo_schemas[version]
+    spec = propose(catalog, samples, odoo, system=kind, odoo_version=version)
     broken = [problem for omap in spec.enabled_objects() for problem in param_problems(omap)]
     assert broken == []
     for omap in spec.enabled_objects():
-        missing = unfilled_required(omap, ODOO[version].get(omap.model, {}))
+        missing = unfilled_required(omap, odoo.get(omap.model, {}))
         # what the proposer could not fill is said on the map itself, with the question to answer
         for name in missing:
             assert f"Odoo requires {omap.model}.{name}:" in omap.reason, (omap.name, name)
@@ -139,14 +124,15 @@ def test_param_problems_name_the_map_and_the_line() -> None:
                                     "params.object must name the source object it links to"]
 
 
-def test_required_question_names_what_to_answer() -> None:
+def test_required_question_names_what_to_answer(odoo_schemas: Schemas) -> None:
     task = ObjectMap(name="task", source_object="task", model="mail.activity")
-    fields = ODOO["18.0"]["mail.activity"]
+    odoo = odoo_schemas["18.0"]
+    fields = odoo["mail.activity"]
     assert "res_model_id" in unfilled_required(task, fields)
     assert required_question(task, "res_model_id", fields["res_model_id"]) == (
         "Odoo requires mail.activity.res_model_id: which column links each task to its record (the record's kind "
         "and id)?")
     meeting = ObjectMap(name="activity_meeting", source_object="activity", model="calendar.event")
-    assert "each activity's start" in required_question(meeting, "start", ODOO["18.0"]["calendar.event"]["start"])
+    assert "each activity's start" in required_question(meeting, "start", odoo["calendar.event"]["start"])
     users = ObjectMap(name="user", source_object="user", model="res.users", options={"match_only": True})
-    assert unfilled_required(users, ODOO["18.0"]["res.users"]) == []
+    assert unfilled_required(users, odoo["res.users"]) == []
