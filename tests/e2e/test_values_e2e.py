@@ -6,10 +6,11 @@ leaves a report. The simulators are modified inside each test to carry the shape
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from crm2odoo.errors import MappingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import dump_spec, load_spec
 from crm2odoo.sandbox import SandboxServer
-from crm2odoo.testing.ontraport_sim import OntraportSimulator
+from crm2odoo.testing.ontraport_sim import OntraportSimulator, write_csv_exports
 from crm2odoo.testing.planports_sim import PlanportsSimulator
 from crm2odoo.testing.planports_workbook import generate_workbook
 
@@ -176,3 +177,63 @@ def test_a_line_item_whose_product_is_not_in_the_product_list_gets_one(tmp_path:
         client.close()
     assert len(made) == 1 and len(with_line) == 1
     assert len({p["default_code"] for p in listed}) == len(listed)  # the listed products are found, not duplicated
+
+
+def _rewrite_csv(path: Path, edit: Callable[[list[dict[str, str]]], list[str]]) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = edit(rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_values_from_an_ontraport_csv_export_land_where_they_belong(tmp_path: Path, server: SandboxServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export whose mobile numbers sit in a 'Cell Phone' column (SMS Number left blank), whose multi-select keeps
+    Ontraport's '*/*' and whose countries include one Odoo does not know."""
+    root = tmp_path / "csv"
+    write_csv_exports(small_account(), root / "exports")
+    contacts = root / "exports" / "export-1.csv"
+
+    def edit(rows: list[dict[str, str]]) -> list[str]:
+        header = list(rows[0])
+        for row in rows:  # a contact's rows repeat once per note: every edit follows the contact
+            n = int(row["Contact ID"])
+            row["Cell Phone"] = f"+1 212 555 {1000 + n:04d}"
+            row["SMS Number"] = ""
+            if n % 2:
+                row["Country"] = ("Mordor", "Atlantis")[n % 4 // 2]
+        return [*header[:header.index("SMS Number") + 1], "Cell Phone", *header[header.index("SMS Number") + 1:]]
+
+    _rewrite_csv(contacts, edit)
+    write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', server, monkeypatch)
+    api.discover(root)
+    api.plan(root)
+    spec = load_spec(root / "mapping.yaml")
+    lines = {ln.key(): ln for ln in spec.objects["contact"].fields}
+    assert (lines["Cell Phone"].target, lines["Cell Phone"].transform) == ("mobile", "phone")
+    assert lines["Interests"].transform == "join" and lines["Interests"].params["split"] == "*/*"
+    country = lines["country"]
+    assert country.confidence <= 0.6 and country.params["create"] is False and "'Mordor'" in country.reason
+    api.approve(root, confirm=lambda changes: True, login="ada")
+    assert not api.validate(root).stops
+    api.migrate(root)
+    with contacts.open(encoding="utf-8-sig", newline="") as fh:
+        source = {r["Contact ID"]: r for r in csv.DictReader(fh)}
+    landed = {r["source_id"]: r["odoo_id"] for r in ledger_rows(root)
+              if r["object"] == "contact" and r["state"] in ("created", "updated", "merged", "unchanged")}
+    assert landed
+    client = admin(server)
+    try:
+        partners = {p["id"]: p for p in client.read("res.partner", sorted({int(i) for i in landed.values()}),
+                                                    ["mobile", "x_interests", "country_id"])}
+    finally:
+        client.close()
+    for sid, odoo_id in landed.items():
+        row, partner = source[sid], partners[int(odoo_id)]
+        assert partner["mobile"] == "+1212555" + f"{1000 + int(sid):04d}"
+        assert (partner["x_interests"] or "") == ", ".join(p for p in row["Interests"].split("*/*") if p)
+        if row["Country"] in ("Mordor", "Atlantis"):
+            assert partner["country_id"] is False
