@@ -16,7 +16,7 @@ from crm2odoo.textnorm import fold
 #: list separators, the unambiguous first: Ontraport's '*/*' never occurs in prose
 SEPARATORS = ("*/*", "\n", "|", ";", ",")
 _MAX_ITEM = 40  # an item of a tag or option list is short; a longer one is prose
-_RECUR = 0.5  # share of a split value's items that must also occur elsewhere (a vocabulary, not free text)
+_RECUR = 0.6  # share of a split value's items that must also occur elsewhere (a vocabulary, not free text)
 
 
 def split_list(text: str, sep: str) -> list[str]:

@@ -80,6 +80,8 @@ def test_lookup_evidence_folds_both_sides_and_uses_the_format() -> None:
     (["sales\nsupport", "support\nbilling", "sales"], (), "\n"),
     # surnames and first names do not recur: a name column is not a list
     (["Smith, John", "Doe, Jane", "Kaya, Ayşe", "Lovelace, Ada"], (), None),
+    # an address repeats its city, not its street: not a list either
+    (["Bağdat Cd. 12, Istanbul", "Atatürk Cd. 5, Ankara", "Bağdat Cd. 7, Istanbul", "İnönü Cd. 3, Ankara"], (), None),
     # a value that is itself a known tag or option name is never split
     (["Sales, Marketing", "Sales, Marketing", "Support"], ("Sales, Marketing",), None),
     # notes written over several lines are prose, not lists
