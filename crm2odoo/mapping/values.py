@@ -84,7 +84,7 @@ def judge_lookup(model: str, params: dict[str, Any], values: Sequence[str],
     evidence = lookup_evidence(values, names, params.get("format"))
     if not evidence.total:
         return None, ""
-    if evidence.share >= RESOLVED_ENOUGH and not evidence.missing:
+    if not evidence.missing:
         return None, f"all {evidence.total} distinct sampled values match an existing {model}"
     create = bool(params.get("create")) if "create" in params else model not in NEVER_CREATED
     params["create"] = create
