@@ -36,6 +36,7 @@ from crm2odoo.report import render
 from crm2odoo.sources import Source, open_source
 from crm2odoo.sources.base import Catalog
 from crm2odoo.sources.catalog import load_catalog, save_catalog
+from crm2odoo.validate.approvable import refuse_unrunnable, save_schema_snapshot
 from crm2odoo.validate.engine import ValidationInfo, Validator, check_map
 from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
 from crm2odoo.verdict import Shortfall, Tolerance, top_reasons
@@ -222,6 +223,7 @@ class PlanInfo:
 def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Events = _quiet) -> PlanInfo:
     from crm2odoo.mapping.propose import ProposeOptions, propose
     from crm2odoo.mapping.review import render_review
+    from crm2odoo.mapping.values import known_names
 
     ctx = open_context(root)
     try:
@@ -243,19 +245,24 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
                       "crm.tag", "crm.lost.reason", "mail.message", "mail.activity", "calendar.event", "product.product",
                       "product.template", "sale.order", "sale.order.line", "account.move", "account.move.line",
                       "account.payment", "project.project", "project.task", "project.task.type", "ir.attachment",
-                      "utm.source", "utm.campaign", "utm.medium", "res.country", "res.country.state"]
+                      "utm.source", "utm.campaign", "utm.medium", "res.country", "res.country.state",
+                      "res.partner.industry", "res.lang", "product.category"]
         previous = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
         if previous:
             candidates += [o.model for o in previous.objects.values()]
         odoo_fields = schema.all_fields(sorted(set(candidates)))
         settings = ctx.config.migration
         options = ProposeOptions(default_country=settings.default_country, task_target=settings.tasks,
-                                 campaign_as=settings.campaigns, engagement=settings.engagement)
+                                 campaign_as=settings.campaigns, engagement=settings.engagement,
+                                 sample_size=sample_size)
+        known = known_names(lambda model, fields, limit: ctx.client.search_read(
+            model, [], fields, limit=limit, context={"active_test": False}), odoo_fields)
         spec = propose(catalog, samples, odoo_fields, system=ctx.config.system, odoo_version=schema.version,
-                       previous=previous, options=options)
+                       previous=previous, options=options, known=known)
         if ctx.config.migration.fallback_owner and not spec.fallback_owner_login:
             spec.fallback_owner_login = ctx.config.migration.fallback_owner
         save_spec(spec, ctx.project.mapping_path)
+        save_schema_snapshot(ctx.project, odoo_fields, schema.models())
         kept = sum(1 for o in spec.objects.values() for line in o.fields if line.status in ("edited", "confirmed"))
         review = render_review(spec, samples, odoo_fields, color=color)
         return PlanInfo(spec, review, ctx.project.mapping_path, kept)
@@ -309,6 +316,7 @@ def _approve(project: Project, *, confirm: Callable[[list[str]], bool], login: s
         spec = load_spec(project.mapping_path)
         Engine(spec)  # refuses unknown transforms before anything is approved
         spec_order(spec)  # and reference loops
+        refuse_unrunnable(project, spec)
         state, last = approval_state(ledger, spec)
         previous = spec_from_data(yaml.safe_load(last["mapping"])) if last is not None else None
         changes = diff_specs(previous, spec)
@@ -337,6 +345,7 @@ class MigrateInfo:
     reconcile: ReconcileInfo | None = None
     shortfall: Shortfall = field(default_factory=Shortfall)
     tolerance: Tolerance = field(default_factory=Tolerance)
+    stopped_by: str = ""  # the map problem that stopped the run (state 'stopped')
 
     @property
     def ok(self) -> bool:
@@ -357,7 +366,7 @@ class MigrateInfo:
                 "provisioned": {"models": self.provisioned.models_created, "fields": self.provisioned.fields_created},
                 "objects": [o.asdict() for o in self.objects],
                 "shortfall": self.shortfall.asdict(), "max_quarantine": self.tolerance.describe(),
-                "verdict": self.shortfall.lines(self.tolerance),
+                "verdict": self.shortfall.lines(self.tolerance), "stopped_by": self.stopped_by,
                 "reconcile": self.reconcile.asdict() if self.reconcile else None}
 
 
@@ -468,7 +477,11 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     require_approval(ctx.ledger, spec)
     engine = Engine(spec, _transform_context(ctx.config))
     client = ctx.client
-    _preflight(ctx, spec)
+    try:
+        _preflight(ctx, spec)
+    except MappingError as exc:
+        _stopped_report(ctx, exc)
+        raise
     unfinished = ctx.ledger.unfinished_run()
     kind = "delta" if delta else "sample" if sample else "migrate"
     if delta and sample:
@@ -509,6 +522,13 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
         info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
                            ctx.project.reports_dir / f"migrate-run{run_id}.md", "interrupted", 0)
         return _settle_run(ctx, info, started, "interrupted")
+    except MappingError as exc:
+        # a line that cannot run stops the run; the report says which, and the next migrate resumes once it is fixed
+        info = MigrateInfo(run_id, kind, resumed, list(loader.results) if loader else [], provisioned,
+                           ctx.project.reports_dir / f"migrate-run{run_id}.md", "stopped", 0,
+                           stopped_by=f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+        _settle_run(ctx, info, started, "interrupted")
+        raise
     finally:
         source.close()
     state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
@@ -530,6 +550,14 @@ def _settle_run(ctx: Context, info: MigrateInfo, started: dt.datetime, ledger_st
     render.write_report(ctx.project.reports_dir, f"migrate-run{info.run_id}", info.asdict(),
                         render.migrate_markdown(info.asdict()))
     return info
+
+
+def _stopped_report(ctx: Context, exc: MappingError) -> Path:
+    """The report of a migrate that the map stopped before any record moved: what to fix, in the reports folder."""
+    data = {"state": "stopped", "stopped_by": exc.message, "hint": exc.hint}
+    markdown = (f"# Migration stopped before it began\n\nNo record was sent. mapping.yaml cannot run:\n\n"
+                f"```\n{exc.message}\n```\n\n{exc.hint}\n")
+    return render.write_report(ctx.project.reports_dir, "migrate-stopped", data, markdown)
 
 
 def _dry_run(root: Path, *, only: list[str] | None, events: Events) -> MigrateInfo:

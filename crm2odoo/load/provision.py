@@ -47,6 +47,20 @@ def planned_fields(spec: MappingSpec) -> list[tuple[ObjectMap, FieldMap]]:
             if not line.ignore and line.new_field is not None and line.target]
 
 
+def selection_union(spec: MappingSpec) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(model, x_ field) -> every option any line plans for it, first line's order first: contacts and companies
+    share res.partner's fields, and each map's values must be a choice of the one field both fill."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for obj, line in planned_fields(spec):
+        assert line.new_field is not None
+        if line.new_field.type != "selection":
+            continue
+        options = out.setdefault((obj.model, str(line.target)), [])
+        keys = {key for key, _ in options}
+        options.extend((key, label) for key, label in line.new_field.options if key not in keys)
+    return out
+
+
 def field_type(wanted: str, model_fields: Mapping[str, Any]) -> str:
     """The type Odoo will accept: a monetary field needs a currency field on the same model, else it is a float."""
     if wanted == "monetary" and "currency_id" not in model_fields:
@@ -62,8 +76,9 @@ class Provisioner:
         result = ProvisionResult()
         for obj in planned_models(spec, self.schema.has_model):
             self._model(obj, result)
+        options = selection_union(spec)
         for obj, line in planned_fields(spec):
-            self._field(obj, line, result)
+            self._field(obj, line, result, options.get((obj.model, str(line.target)), []))
         if result.models_created or result.fields_created:
             self.schema.forget()
         return result
@@ -111,7 +126,8 @@ class Provisioner:
             if (change["kind"], change["model"], change["name"]) == (kind, model, name) and change["state"] == "sending":
                 self.ledger.schema_done(kind, model, name, odoo_id)
 
-    def _field(self, obj: ObjectMap, line: FieldMap, result: ProvisionResult) -> None:
+    def _field(self, obj: ObjectMap, line: FieldMap, result: ProvisionResult,
+               options: list[tuple[str, str]]) -> None:
         assert line.new_field is not None and line.target is not None
         name, spec = line.target, line.new_field
         if not name.startswith("x_"):
@@ -128,9 +144,11 @@ class Provisioner:
                 )
             result.already_present += 1
             found = self.client.search_read("ir.model.fields", [["model", "=", obj.model], ["name", "=", name]],
-                                            ["id"], limit=1)
+                                            ["id", "state"], limit=1)
             if found:
                 self._settle("field", obj.model, name, int(found[0]["id"]))
+                if fields[name].get("type") == "selection" and found[0].get("state") == "manual":
+                    self._add_options(obj.model, name, int(found[0]["id"]), fields[name], options)
             return
         model_id = self._ir_model_id(obj.model)
         if not model_id:
@@ -142,7 +160,7 @@ class Provisioner:
         }
         if ttype == "selection":
             vals["selection_ids"] = [[0, 0, {"value": key, "name": label, "sequence": i}]
-                                     for i, (key, label) in enumerate(spec.options)]
+                                     for i, (key, label) in enumerate(options or spec.options)]
         if ttype in ("many2one", "many2many"):
             if not spec.relation:
                 raise MappingError(f"mapping.yaml: objects.{obj.name}: new field {name} needs new_field.relation")
@@ -156,6 +174,19 @@ class Provisioner:
         field_id = self.client.create("ir.model.fields", [vals])[0]
         self.ledger.schema_done("field", obj.model, name, field_id)
         result.fields_created.append(f"{obj.model}.{name}")
+
+    def _add_options(self, model: str, name: str, field_id: int, meta: Mapping[str, Any],
+                     options: list[tuple[str, str]]) -> None:
+        """A selection field made earlier (or by another map) gains the choices this map's values need, so Odoo
+        never refuses a value the map sends to it."""
+        have = [str(k) for k, _ in meta.get("selection") or []]
+        missing = [(key, label) for key, label in options if key not in have]
+        if not missing:
+            return
+        self.client.create("ir.model.fields.selection", [
+            {"field_id": field_id, "value": key, "name": label, "sequence": len(have) + i}
+            for i, (key, label) in enumerate(missing)])
+        self.schema.forget(model)
 
     @staticmethod
     def _ttype(model: str, wanted: str, fields: dict[str, dict[str, Any]]) -> str:

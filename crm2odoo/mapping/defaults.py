@@ -348,18 +348,6 @@ ORDER_STATE_WORDS: dict[str, str] = {
     "suresi doldu": "cancel", "expired": "cancel", "abgelehnt": "cancel", "storniert": "cancel",
 }
 
-#: Odoo fields that are required but always get a default (or are filled by the loader); not a review item
-ODOO_DEFAULTED = frozenset({
-    "company_id", "currency_id", "autopost_bills", "alias_contact", "alias_id", "alias_model_id", "type",
-    "state", "message_type", "categ_id", "uom_id", "uom_po_id", "product_tmpl_id", "product_variant_ids",
-    "sale_line_warn", "service_tracking", "customer_lead", "display_type", "partner_invoice_id",
-    "partner_shipping_id", "journal_id", "date", "auto_post", "last_update_status", "privacy_visibility",
-    "rating_status", "rating_status_period", "show_as", "notification_type", "partner_id_user", "res_model_id",
-    "date_order", "partner_type", "payment_type", "move_type", "activity_type_id",
-})
-#: (model, field) pairs required but numbered or defaulted by Odoo itself ('New' then a sequence)
-MODEL_DEFAULTED = frozenset({("sale.order", "name"), ("account.move", "name"), ("account.payment", "name")})
-
 _TOTALS = "totals are computed by Odoo from the lines"
 _TAXES = "taxes are chosen per product in Odoo; a line's tax rate maps to the line's taxes"
 #: concepts that have a meaning on a model but no place to go: ignored, with the reason shown in the review

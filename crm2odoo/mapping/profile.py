@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from crm2odoo.separators import SEPARATORS, list_separator, split_list
 from crm2odoo.sources.base import SourceRecord
 from crm2odoo.textnorm import fold
 
@@ -54,18 +55,21 @@ class Profile:
     decimal_comma: float = 0.0  # '1.234,56' style among the numbers written as text
     day_first: bool = True
     examples: list[str] = field(default_factory=list)
+    separator: str | None = None  # the values are lists joined by this ('*/*', ',', ';', '|' or a new line)
 
     @property
     def empty(self) -> bool:
         return self.count == 0
 
 
-def profile_values(values: Iterable[Any]) -> Profile:
+def profile_values(values: Iterable[Any], known: Collection[str] = ()) -> Profile:
+    """``known``: names (declared options, tags) that are single values even when they hold a separator."""
     prof = Profile()
     seen: dict[str, None] = {}
     counters = dict.fromkeys(("email", "phone", "url", "date", "datetime", "number", "integer", "money",
                               "percent", "boolean", "html", "long_text", "id_like", "listy"), 0)
     text_numbers = comma_numbers = 0
+    texts: list[str] = []
     first_parts_over_12 = second_parts_over_12 = 0
     for value in values:
         prof.total += 1
@@ -96,6 +100,8 @@ def profile_values(values: Iterable[Any]) -> Profile:
                 counters["money"] += 1
             continue
         text = str(value).strip()
+        if isinstance(value, str):
+            texts.append(text)
         low = fold(text)
         if _EMAIL.match(text):
             counters["email"] += 1
@@ -143,11 +149,12 @@ def profile_values(values: Iterable[Any]) -> Profile:
     prof.decimal_comma = comma_numbers / text_numbers if text_numbers else 0.0
     prof.day_first = not (second_parts_over_12 > 0 and first_parts_over_12 == 0)
     prof.examples = list(seen)[:5]
+    prof.separator = list_separator(texts, known)
     return prof
 
 
-def profile_field(name: str, records: Sequence[SourceRecord]) -> Profile:
-    return profile_values(r.values.get(name) for r in records)
+def profile_field(name: str, records: Sequence[SourceRecord], known: Collection[str] = ()) -> Profile:
+    return profile_values((r.values.get(name) for r in records), known)
 
 
 def id_share(name: str, records: Sequence[SourceRecord]) -> float:
@@ -174,3 +181,7 @@ def date_format(prof: Profile, examples: Sequence[str]) -> str | None:
             fmt += " %H:%M:%S" if match.group(6) else " %H:%M"
         return fmt
     return None
+
+
+__all__ = ["SEPARATORS", "Profile", "date_format", "id_share", "list_separator", "profile_field", "profile_values",
+           "split_list"]

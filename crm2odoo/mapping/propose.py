@@ -32,7 +32,7 @@ What the map relies on from the loader (beyond what transforms.py reads):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -61,8 +61,10 @@ from crm2odoo.mapping.defaults import (
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
+from crm2odoo.mapping.values import joined_list_links, judge_lookup, product_links
 from crm2odoo.sources.base import Catalog, FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
+from crm2odoo.validate.runnable import mark_unfilled
 
 FieldsGet = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
@@ -97,6 +99,7 @@ class ProposeOptions:
     task_target: str = "activity"  # 'activity' (open -> mail.activity, done -> message) | 'project_task'
     campaign_as: str = "tag"  # 'tag' (enrolment adds a partner tag) | 'field' (kept as x_ field by the loader)
     engagement: str = "notes"  # 'notes' (one chatter message each) | 'aggregate' (counts on the contact)
+    sample_size: int = 200  # records read per object; an object with more may hold values the sample missed
 
 
 @dataclass
@@ -198,14 +201,16 @@ def _classify(value: str, *vocab: frozenset[str]) -> int:
 
 class _Planner:
     def __init__(self, catalog: Catalog, samples: Mapping[str, Sequence[SourceRecord]], odoo_fields: FieldsGet,
-                 options: ProposeOptions) -> None:
+                 options: ProposeOptions, known: Mapping[str, Collection[str]] | None = None) -> None:
         self.catalog = catalog
+        self.known = known or {}  # model -> folded names of Odoo's existing records (lookups are judged by them)
         self.samples = samples
         self.odoo = odoo_fields
         self.options = options
         # model -> x_ name -> type, across maps (contact and company share res.partner's x_ fields)
         self.planned: dict[str, dict[str, str]] = {}
         self.weak: set[tuple[str, str]] = set()  # reservations typed without samples: a sampled column wins
+        self.unsampled = False  # the object being planned has records the sample did not read
 
     # -- objects ---------------------------------------------------------------------------------------------------
     def plan(self) -> dict[str, ObjectMap]:
@@ -462,7 +467,9 @@ class _Planner:
         recs = self._records(obj.name)
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
-        profiles = {fi.name: profile_field(fi.name, recs) for fi in obj.fields}
+        self.unsampled = (obj.count or 0) > len(recs) or (obj.count is None and len(recs) >= self.options.sample_size)
+        # a value that is itself a declared option ('Sales, Marketing') is one value, not a list
+        profiles = {fi.name: profile_field(fi.name, recs, fi.options) for fi in obj.fields}
         split = {c for fi in obj.fields for c, s in concept_scores(fi.name, _label(fi)).items()
                  if s >= 0.85 and c in ("first_name", "last_name") and c in concepts}
         cands: dict[str, list[_Cand]] = {}
@@ -536,6 +543,9 @@ class _Planner:
                 if cand is None:
                     continue
                 cand.concept = concept
+                first = concepts[concept][0].field
+                if alt > 0 and first not in fields and cand.target != first:
+                    cand.reason += f"; this Odoo has no {first} on {model}: {cand.target} instead, when free"
                 if rank > 0 or alt > 0:
                     cand.confidence = round(cand.confidence - 0.05 * (rank + alt), 3)
                 if rank == 0 and len(ranked) > 1 and ranked[1][0] >= nscore - 0.05 \
@@ -679,6 +689,12 @@ class _Planner:
             cand.reason += "; the source counts minutes, Odoo hours: divide by 60 before loading"
         if ftype == "char" and fi.type in ("longtext", "html") and cand.transform == "text":
             cand.confidence = round(cand.confidence - 0.1, 3)
+        if cand.transform == "lookup" and cand.params.get("model") and "value" not in cand.params:
+            cap, found = judge_lookup(str(cand.params["model"]), cand.params, values, self.known)
+            if cap is not None:
+                cand.confidence = min(cand.confidence, cap)
+            if found:
+                cand.reason += f"; {found}"
         return cand
 
     def _phone_region(self, fi: FieldInfo, recs: Sequence[SourceRecord]) -> tuple[str, float | None]:
@@ -743,6 +759,8 @@ class _Planner:
         name = self._reserve(model, version_name or _x_name(label, fi.name), ftype, fields, avoid,
                              weak=why == _NO_SAMPLES)
         transform, params = _transform_for(ftype, fi, prof, {})
+        if version_name and ftype == "char" and transform == "text" and prof.phone >= 0.8:
+            transform = "phone"  # a mobile column on a version without mobile: still a phone number
         if transform == "phone":
             region = self._phone_region(fi, recs)[0]
             if region:
@@ -752,6 +770,11 @@ class _Planner:
         if ftype == "selection":
             options = _selection_options(_distinct_values(fi, recs))
             params = {"map": {lbl: key for key, lbl in options}}
+            if self.unsampled:
+                # the options are what the source declares and the sample holds; a value beyond both is left empty
+                # rather than refused (add it to the map and the options to keep it)
+                params["default"] = None
+                why += f"; values outside the {len(recs)} sampled records are left empty (params.default)"
         if ftype in ("many2one", "many2many"):
             relation = OBJECT_MODELS.get(fi.ref_object or "", "res.partner")
             params = {"object": fi.ref_object}
@@ -764,9 +787,9 @@ class _Planner:
             conf = 0.7 if known else 0.6
         if version_name:
             conf = 0.8
+        gap = f"version gap: this Odoo has no {version_name[2:]} on {model}: " if version_name else ""
         return _Cand(name, transform, params, new_field=nf, confidence=min(conf, NEW_FIELD_CAP),
-                     reason=(f"{'version gap: ' if version_name else ''}new {ftype} field for "
-                             f"{'custom field ' if fi.custom else ''}'{label}'; {why}"))
+                     reason=f"{gap}new {ftype} field for {'custom field ' if fi.custom else ''}'{label}'; {why}")
 
     def _reserve(self, model: str, name: str, ftype: str, fields: Mapping[str, Mapping[str, Any]],
                  avoid: set[str], weak: bool = False) -> str:
@@ -798,17 +821,20 @@ class _Planner:
         taken: dict[str, str] = {}
         chosen: dict[str, _Cand] = {}
         pending = dict.fromkeys(cands, 0)
+        # a column empty in every sampled record claims last: 'SMS Number' left blank must not take mobile from
+        # the 'Cell Phone' column that holds the numbers
+        unsampled = {n for n in cands if recs and all(r.values.get(n) in (None, "", []) for r in recs)}
         while pending:
             # standard fields claim first: a customer's own field only takes a standard target left free
-            best = min(pending, key=lambda n: (custom[n], -cands[n][pending[n]].confidence, order[n]))
+            best = min(pending, key=lambda n: (n in unsampled, custom[n], -cands[n][pending[n]].confidence, order[n]))
             idx = pending[best]
             cand = cands[best][idx]
             fi = obj.field(best)
             assert fi is not None
             if cand.special == "__new__":
-                cand = self._new_line(fi, profile_field(fi.name, recs), recs, model, fields, set(taken),
+                cand = self._new_line(fi, profile_field(fi.name, recs, fi.options), recs, model, fields, set(taken),
                                       custom=fi.custom, known=cand.concept == "__known__",
-                                      version_name=None if fi.custom else cand.params.get("version_name"))
+                                      version_name=cand.params.get("version_name"))
             holder = taken.get(cand.target) if cand.target and not cand.ignore else None
             if holder is not None and not _shares(cand, chosen[holder]) and not fi.custom \
                     and _redundant(holder, best, recs):
@@ -819,7 +845,7 @@ class _Planner:
                 if idx + 1 < len(cands[best]):
                     pending[best] = idx + 1
                     continue
-                cand = self._new_line(fi, profile_field(fi.name, recs), recs, model, fields, set(taken),
+                cand = self._new_line(fi, profile_field(fi.name, recs, fi.options), recs, model, fields, set(taken),
                                       custom=fi.custom, known=True) if model in NEW_FIELD_MODELS else \
                     _Cand(None, ignore=True, confidence=0.5, reason="its Odoo field is taken by another column")
             if cand.target and not cand.ignore:
@@ -1016,6 +1042,8 @@ def _new_type(fi: FieldInfo, prof: Profile) -> tuple[str, str]:
         return direct[t], extra
     if prof.empty:
         return "char", _NO_SAMPLES
+    if prof.separator:
+        return "char", f"lists of values separated by {prof.separator!r}, kept as one text joined with ', '"
     if prof.html > 0.2:
         return "html", "values contain HTML"
     if prof.long_text > 0.2:
@@ -1042,6 +1070,8 @@ def _transform_for(ftype: str, fi: FieldInfo, prof: Profile, meta: Mapping[str, 
     if ftype in ("char", "text"):
         if fi.type == "multiselect":
             return "join", {"sep": ", "}
+        if prof.separator and fi.type in ("text", "longtext"):
+            return "join", {"split": prof.separator, "sep": ", "}
         if fi.type == "email":
             return "email", {}
         if fi.type == "phone":
@@ -1163,10 +1193,12 @@ def propose(
     odoo_version: str,
     previous: MappingSpec | None = None,
     options: ProposeOptions = ProposeOptions(),  # frozen, so a shared default is safe
+    known: Mapping[str, Collection[str]] | None = None,
 ) -> MappingSpec:
-    """Propose the whole map. With ``previous``, the person's work is kept (see :func:`merge_previous`)."""
+    """Propose the whole map. With ``previous``, the person's work is kept (see :func:`merge_previous`).
+    ``known``: model -> folded names of the records Odoo has (:func:`crm2odoo.mapping.values.known_names`)."""
     # version differences (mobile, team_ids, detailed_type) are read from odoo_fields, not from the version
-    planner = _Planner(catalog, samples, odoo_fields, options)
+    planner = _Planner(catalog, samples, odoo_fields, options, known)
     if previous is not None:
         for omap in previous.objects.values():
             for line in omap.fields:
@@ -1174,8 +1206,11 @@ def propose(
                     planner.planned.setdefault(omap.model, {})[line.target] = line.new_field.type
     spec = MappingSpec(source_kind=catalog.source_kind, system=system, odoo_version=odoo_version,
                        objects=planner.plan())
+    product_links(spec.objects, samples, catalog)
+    joined_list_links(spec.objects, samples)
     if previous is not None:
         spec = merge_previous(previous, spec)
+    mark_unfilled(spec.objects, odoo_fields)  # after the merge: a kept line may fill what the fresh map left open
     return spec
 
 

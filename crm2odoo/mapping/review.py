@@ -7,16 +7,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crm2odoo.mapping.defaults import MODEL_DEFAULTED, ODOO_DEFAULTED
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import LOSSY_TRANSFORMS
 from crm2odoo.sources.base import SourceRecord
+from crm2odoo.validate.runnable import line_problem, required_question, unfilled_required
 
 LOW_CONFIDENCE = 0.8
 WIDTH = 110
 
 #: attention kinds, most urgent first (the review sorts by this)
-KINDS = ("required_unmapped", "unknown_target", "low_confidence", "new_model", "new_field", "lossy", "ignored",
+KINDS = ("required_unmapped", "unrunnable", "unknown_target", "low_confidence", "new_model", "new_field", "lossy", "ignored",
          "disabled")
 
 
@@ -34,6 +34,9 @@ def _line_items(obj: ObjectMap, line: FieldMap, fields: Mapping[str, Any]) -> li
     if line.ignore:
         items.append(AttentionItem(obj.name, key, "ignored", f"not migrated: {line.reason or 'no reason given'}"))
         return items
+    problem = line_problem(line)
+    if problem:
+        items.append(AttentionItem(obj.name, key, "unrunnable", f"transform {line.transform} cannot run: {problem}"))
     if line.confidence < LOW_CONFIDENCE:
         items.append(AttentionItem(obj.name, key, "low_confidence",
                                    f"confidence {line.confidence:.2f} -> {line.target}: {line.reason}"))
@@ -71,16 +74,11 @@ def attention_items(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Ma
         fields = odoo_fields.get(obj.model) or {}
         for line in obj.fields:
             items.extend(_line_items(obj, line, fields))
-        if fields and not obj.options.get("match_only") and not obj.options.get("apply_tags"):
-            covered = {ln.target for ln in obj.fields if not ln.ignore} | set(obj.constants)
-            for name in sorted(fields):
-                meta = fields[name]
-                if meta.get("required") and not meta.get("readonly") and name not in covered \
-                        and name not in ODOO_DEFAULTED and (obj.model, name) not in MODEL_DEFAULTED \
-                        and meta.get("type") not in ("one2many",):
-                    items.append(AttentionItem(obj.name, f"={name}", "required_unmapped",
-                                               f"{obj.model}.{name} ({meta.get('string', name)}) is required "
-                                               "in Odoo and nothing fills it"))
+        if fields:
+            for name in unfilled_required(obj, fields):
+                items.append(AttentionItem(obj.name, f"={name}", "required_unmapped",
+                                           required_question(obj, name, fields.get(name, {}))
+                                           + " Nothing fills it yet: approve refuses the map until a line does"))
         items.sort(key=lambda i: KINDS.index(i.kind))
         out.extend(items)
     return out
@@ -196,7 +194,7 @@ def render_review(spec: MappingSpec, samples: Mapping[str, Sequence[SourceRecord
             coloured = _paint(conf, _conf_colour(line.confidence), color) + row[len(conf):]
             out.append(coloured)
             if flags:
-                urgent = [i.message for i in flags if i.kind in ("unknown_target", "required_unmapped")]
+                urgent = [i.message for i in flags if i.kind in ("unknown_target", "required_unmapped", "unrunnable")]
                 note = "; ".join([*urgent, line.reason]) if line.reason else (urgent or [flags[0].message])[0]
                 kinds = ", ".join(dict.fromkeys(i.kind.replace("_", " ") for i in flags))
                 out.append(_paint("        " + _cut(f"[{kinds}] {note}", WIDTH - 8), "dim", color))

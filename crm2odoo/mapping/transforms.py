@@ -10,7 +10,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 |-------------|------------------------------------------|------------------------------------------|
 | copy        | -                                        | any decoded value as is                  |
 | text        | max_length                               | strip; empty -> None                     |
-| join        | sep (default " ")                        | first + last -> name                     |
+| join        | sep (default " "), split (a list's       | first + last -> name; '*/*a*/*b*/*'      |
+|             | separator inside one text)               | split '*/*' -> 'a, b'                    |
 | split       | sep (default " "), index                 | 'Ada Lovelace' index 0 -> 'Ada'          |
 | date        | format (strptime, for text values)       | '01.02.2024' %d.%m.%Y -> 2024-02-01      |
 | datetime    | format, tz (for naive text, default UTC) | -> aware UTC datetime                    |
@@ -141,6 +142,8 @@ def t_text(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) 
 def t_join(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     flat = [item for v in values for item in (v if isinstance(v, list | tuple) else [v])]
     parts = [str(v).strip() for v in flat if not _empty(v)]
+    if params.get("split"):  # one text holding a list ('*/*a*/*b*/*'): its items, not the raw text
+        parts = [p.strip() for part in parts for p in part.split(str(params["split"])) if p.strip()]
     return str(params.get("sep", " ")).join(parts) or None
 
 

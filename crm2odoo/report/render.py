@@ -72,6 +72,7 @@ def migrate_markdown(data: dict[str, Any]) -> str:
              o["skipped"], o["quarantined"], o["conflicts"], o["archived"], o["blocked"]] for o in data["objects"]]
     parts = [f"# Migration run {data['run_id']} ({data['kind']}): {data['state']}", "",
              f"Elapsed: {data['elapsed_seconds']} s" + (" (resumed)" if data["resumed"] else ""), "",
+             *([f"Stopped by the map: {data['stopped_by']}", ""] if data.get("stopped_by") else []),
              table(["object", "model", "read", "created", "updated", "matched", "merged", "unchanged", "skipped",
                     "quarantined", "conflicts", "archived (deleted in source)", "blocked"], rows)]
     undated = [o for o in data["objects"] if o.get("changed_undated")]

@@ -22,37 +22,17 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
+from crm2odoo.validate.runnable import (
+    filled_by,
+    param_problems,
+    required_fields,
+    required_question,
+    unfilled_required,
+)
 from crm2odoo.verdict import Tolerance
 
-#: fields Odoo marks required but fills itself (defaults, computes, sequences) on create
-DEFAULTED: dict[str, set[str]] = {
-    "account.move": {"auto_post", "currency_id", "date", "journal_id"},
-    "account.move.line": {"currency_id", "display_type"},
-    "account.payment": {"company_id", "date", "journal_id", "partner_type", "payment_type", "state"},
-    "calendar.event": {"show_as", "privacy"},
-    "ir.attachment": {"type"},
-    "product.template": {"categ_id", "detailed_type", "product_variant_ids", "sale_line_warn", "service_tracking",
-                         "type", "uom_id", "uom_po_id"},
-    "project.task.type": {"rating_status", "rating_status_period"},
-    "sale.order.line": {"customer_lead", "name", "price_unit", "product_uom_qty"},
-    "crm.lead": {"type"},
-    "crm.team": {"alias_id"},
-    "mail.activity": {"date_deadline", "user_id"},
-    "mail.message": {"message_type"},
-    "product.product": {"product_tmpl_id"},
-    "project.project": {"alias_id", "last_update_status", "privacy_visibility", "rating_status",
-                        "rating_status_period"},
-    "project.task": {"state"},
-    "res.partner": {"autopost_bills"},
-    "res.users": {"company_id", "notification_type", "partner_id"},
-    "sale.order": {"company_id", "date_order", "name", "partner_invoice_id", "partner_shipping_id"},
-    "utm.campaign": {"stage_id", "title", "user_id"},
-}
 #: object options the loader implements
 SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions", "register_payments", "aggregate"}
-#: required by a constraint rather than by the field definition
-EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
-
 Events = Callable[..., None]
 
 
@@ -140,6 +120,7 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
                             "(install its app, or set enabled: false)")
             continue
         fields = odoo_fields.get(obj.model, {})
+        problems.extend(param_problems(obj))
         unsupported = sorted(set(obj.options) - SUPPORTED_OPTIONS)
         if unsupported:
             problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
@@ -185,33 +166,15 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
             keys = {str(k) for k, _ in meta.get("selection") or []}
             if line.new_field is not None and line.new_field.type == "selection":
                 keys = {k for k, _ in line.new_field.options}
-            if keys and line.transform == "value_map":
-                for source_value, target in (line.params.get("map") or {}).items():
+            if keys and line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
+                for source_value, target in line.params["map"].items():
                     if not isinstance(target, dict) and str(target) not in keys:
                         problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
                                         f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
-        if not creates_model and not obj.options.get("match_only"):
-            needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
-                      and not m.get("readonly")} - DEFAULTED.get(obj.model, set())
-            needed |= EXTRA_REQUIRED.get(obj.model, set())
-            for name in sorted(needed - filled_by(obj)):
-                problems.append(f"objects.{obj.name}: Odoo requires {obj.model}.{name} and no line of the map fills it")
+        for name in unfilled_required(obj, fields):
+            problems.append(f"objects.{obj.name}: {required_question(obj, name, fields.get(name) or {})} "
+                            "(no line of the map fills it)")
     return problems
-
-
-def filled_by(obj: ObjectMap) -> set[str]:
-    """Every Odoo field a map can fill: targets, constants, record_ref model fields, value-map merges."""
-    out = {line.target for line in obj.fields if not line.ignore and line.target} | set(obj.constants)
-    for line in obj.fields:
-        if line.ignore:
-            continue
-        if line.transform == "record_ref":
-            out.add(str(line.params.get("model_field", "model")))
-        if line.transform == "value_map":
-            for target in (line.params.get("map") or {}).values():
-                if isinstance(target, dict):
-                    out.update(target)
-    return out
 
 
 class Validator:
@@ -298,10 +261,7 @@ class Validator:
     def _required(self, obj: ObjectMap) -> set[str]:
         if obj.options.get("register_payments"):
             return {INVOICE_FIELD}
-        fields = self.odoo_fields.get(obj.model, {})
-        needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
-                  and not m.get("readonly")} - DEFAULTED.get(obj.model, set())
-        return needed | EXTRA_REQUIRED.get(obj.model, set())
+        return required_fields(obj.model, self.odoo_fields.get(obj.model, {}))
 
     def _check_value(self, obj: ObjectMap, name: str, value: Any, meta: Mapping[str, Any], planned: Any,
                      add: Callable[..., None]) -> None:

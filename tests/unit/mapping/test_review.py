@@ -55,10 +55,25 @@ def test_attention_items_kinds() -> None:
     assert ("contact", "Plan", "new_field") in kinds and ("contact", "Plan", "lossy") in kinds
     assert ("contact", "dlm", "ignored") in kinds
     assert ("contact", "nick", "unknown_target") in kinds
-    assert ("task", "=date_deadline", "required_unmapped") in kinds
     assert ("invoice", "", "disabled") in kinds
     assert not any(i.field == "email" for i in items)
-    assert not any(i.field == "=res_model_id" for i in items)  # the loader fills it from record_ref
+    # a task nothing links to its record cannot run: the review asks the question approve will insist on
+    asked = next(i for i in items if (i.object, i.field, i.kind) == ("task", "=res_model_id", "required_unmapped"))
+    assert asked.message.startswith("Odoo requires mail.activity.res_model_id: which column links each task to its "
+                                    "record")
+    assert not any(i.field == "=date_deadline" for i in items)  # the loader gives activities a deadline
+    linked = make_spec()
+    linked.objects["task"].fields.append(FieldMap(source="contact_id", target="res_id", transform="record_ref",
+                                                  params={"objects": ["contact"], "model_field": "res_model_id"}))
+    assert not any(i.field == "=res_model_id" for i in attention_items(linked, ODOO))
+
+
+def test_a_line_whose_transform_cannot_run_needs_attention() -> None:
+    spec = make_spec()
+    spec.objects["contact"].fields.append(FieldMap(source="tags", target="category_id", transform="refs"))
+    items = [i for i in attention_items(spec, ODOO) if i.kind == "unrunnable"]
+    assert [(i.object, i.field) for i in items] == [("contact", "tags")]
+    assert "params.object" in items[0].message
 
 
 def test_render_review_lists_attention_first_and_masks_contact_details() -> None:
@@ -73,7 +88,7 @@ def test_render_review_lists_attention_first_and_masks_contact_details() -> None
     assert "\x1b[" not in text
     assert all(len(r) <= 110 for r in text.splitlines())
     assert "[DISABLED]" in text and "Accounting not installed" in text
-    assert "required in Odoo and nothing fills it" in text
+    assert "Odoo requires mail.activity.res_model_id: which column links each task" in text
 
 
 def test_render_review_colours_confidence() -> None:
