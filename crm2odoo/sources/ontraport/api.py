@@ -281,6 +281,13 @@ class OntraportApiSource:
             # Purchases carry no tax: each line gets its transaction's rate (read with the lines)
             plans["invoice_line"].fields = (*plans["invoice_line"].fields,
                                             FieldInfo("tax_rate", "Tax rate", "percent"))
+        payment = plans.get("payment")
+        if payment is not None and not any(f.ref_object == "invoice" for f in payment.fields):
+            # a Payments object whose meta names no transaction cannot say what each payment pays
+            warnings.append(f"Payments (objectID {payment.object_id}) name no transaction they pay; "
+                            + ("payments are derived from transactions instead" if invoice is not None
+                               else "'payment' is left out"))
+            del plans["payment"]
         if invoice is not None and "payment" not in plans:
             plans["payment"] = _derived_payments_plan()
         for object_id, meta in sorted(customs):

@@ -149,3 +149,24 @@ def test_a_key_the_meta_names_wrongly_is_relearnt_from_the_records() -> None:
             assert sorted(src.list_ids("custom_properties"), key=int) == [str(n) for n in range(1, 9)]
         finally:
             src.close()
+
+
+def test_a_payments_object_that_names_no_transaction_gives_way_to_payments_derived_from_transactions() -> None:
+    """Real accounts may answer Payments (227) with a meta that links no transaction: such payments cannot say what
+    they pay, so the payments come from the transactions, as when 227 is absent."""
+    acc = generate_account(seed=12, contacts=10, companies=2, deals=2, transactions=4)
+    acc.schema[227] = {"name": "Payment", "fields": {"amount": {"alias": "Amount", "type": "price"},
+                                                     "date": {"alias": "Date", "type": "timestamp"}}}
+    acc.records[227] = {}
+    with OntraportSimulator(acc, app_id=APP_ID, api_key=KEY, rate_limit=100_000) as server:
+        src = make_source(server)
+        try:
+            catalog = src.discover()
+            payment = catalog.object("payment")
+            assert payment is not None
+            link = payment.field("invoice_id")
+            assert link is not None and link.ref_object == "invoice"
+            assert any("Payments (objectID 227) name no transaction" in w for w in catalog.warnings)
+            assert list(src.read("payment")), "the paid transactions' payments"
+        finally:
+            src.close()
