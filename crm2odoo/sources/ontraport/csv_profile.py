@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from crm2odoo.separators import SEPARATORS
 from crm2odoo.textnorm import fold
 
 #: words that mean "identifier" at the end of a header, in EN/TR/DE (folded)
@@ -32,7 +33,6 @@ OBJECT_WORDS: dict[str, tuple[str, ...]] = {
 }
 #: words for "the record itself" before an id word ('Record ID', 'Kayıt No', 'Datensatz-Nr')
 _RECORD_WORDS = ("record", "kayit", "datensatz", "eintrag", "unique")
-TAG_SEPARATORS = ("*/*", "|", ";", ",")
 _WHOLE = re.compile(r"^\d{1,19}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
 _ID_TAIL = re.compile(r"^(?:(?P<object>.+?)[\s_.-]*)?(?:-?(?P<word>" + "|".join(
@@ -139,10 +139,10 @@ def tag_splitter(values: Counter[str]) -> TagSplitter:
     cells = [c for c in values if c.strip()]
     if any("*/*" in c for c in cells):
         return TagSplitter("*/*", frozenset(fold(c) for c in cells if "*/*" not in c))
-    singles = {fold(c) for c in cells if not any(s in c for s in TAG_SEPARATORS[1:])}
+    singles = {fold(c) for c in cells if not any(s in c for s in SEPARATORS[1:])}
     best: tuple[int, int, int] | None = None
     chosen: str | None = None
-    for rank, sep in enumerate(TAG_SEPARATORS[1:]):
+    for rank, sep in enumerate(SEPARATORS[1:]):
         holding = [c for c in cells if sep in c]
         if not holding:
             continue
