@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
 from tests.variants.csv_export import CsvExport, Table
+
+T = TypeVar("T")
 
 # ---------------------------------------------------------------------------------------------- vocabularies
 
@@ -303,7 +306,7 @@ def _plausible(kind: str, rnd: random.Random) -> str:
 # ---------------------------------------------------------------------------------------------- strategies
 
 
-def _maybe(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+def _maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
     return st.one_of(st.none(), strategy)
 
 
@@ -326,17 +329,17 @@ def csv_variants(draw: st.DrawFn, *, names_unique: bool = True) -> CsvVariant:
         tag_separator=draw(_maybe(st.sampled_from([",", ";", "|", ", ", " ; "]))),
         company_link=draw(_maybe(st.sampled_from(["pair", "name_only", "id_only"]))),
         deal_contact=draw(_maybe(st.sampled_from(["pair", "name_only"] if names_unique else ["pair"]))),
-        task_parent=task_parent,  # type: ignore[arg-type]
+        task_parent=task_parent,
         undeclared_options=tuple(draw(st.lists(st.sampled_from(["Urgent", "Sehr hoch", "Acil", "Kritisch"]),
                                                max_size=2, unique=True))),
-        owner_style=draw(_maybe(st.sampled_from(["upper", "ascii", "email"]))),  # type: ignore[arg-type]
-        dates=draw(_maybe(st.sampled_from(sorted(DATE_STYLES)))),  # type: ignore[arg-type]
+        owner_style=draw(_maybe(st.sampled_from(["upper", "ascii", "email"]))),
+        dates=draw(_maybe(st.sampled_from(sorted(DATE_STYLES)))),
         unknown_columns=tuple(draw(st.lists(st.tuples(st.sampled_from(["contact", "company", "deal", "task"]),
                                                        st.sampled_from(sorted(UNKNOWN))), max_size=2, unique=True))),
         dropped=tuple(draw(st.lists(st.sampled_from(_pairs(OPTIONAL)), max_size=3, unique=True))),
         renamed=tuple((obj, old, draw(st.sampled_from(RENAMES[(obj, old)]))) for obj, old in renames),
         keys=tuple((obj, draw(st.sampled_from(KEY_NAMES[obj]))) for obj in key_objects),
-        reorder_seed=draw(_maybe(st.integers(0, 1000))),  # type: ignore[arg-type]
+        reorder_seed=draw(_maybe(st.integers(0, 1000))),
         encoding=draw(st.sampled_from(["utf-8-sig", "utf-8", "cp1252"])),
         delimiter=draw(st.sampled_from([",", ";"])),
     )

@@ -149,12 +149,12 @@ def run_workflow(root: Path) -> Outcome:
             return Outcome("validate", "\n".join(lines))
     except (UserFacingError, SourceError) as err:
         return Outcome(stage, f"{type(err).__name__}: {err}" + (f"\nhint: {err.hint}" if err.hint else ""))
-    except Exception as err:  # noqa: BLE001 - any other exception is exactly what the property reports
+    except Exception as err:
         raise UnexpectedException(f"{stage} raised {type(err).__name__}: {err}\n{traceback.format_exc()}") from err
     try:
         info = api.migrate(root)
         checked = api.reconcile(root, spot_check=5)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise StoppedAtMigrate(f"migrate raised {type(err).__name__}: {err}\n{traceback.format_exc()}") from err
     return Outcome("migrated", migrate=info, reconcile=checked)
 
