@@ -122,7 +122,7 @@ def test_named_workbook_variant(case: str, box: Sandbox, tmp_path: Path) -> None
     check_workbook_variant(box, variant, tmp_path)
 
 
-@settings(VARIATION_SETTINGS, max_examples=6)
+@settings(VARIATION_SETTINGS, max_examples=4)
 @given(variant=workbook_variants())
 def test_workbook_variants_migrate_like_the_original(variant: WorkbookVariant, box: Sandbox) -> None:
     note(f"VARIANT: {variant!r}")

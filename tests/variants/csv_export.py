@@ -75,6 +75,9 @@ class CsvExport:
     encoding: str = "utf-8-sig"
     delimiter: str = ","
 
+    def __repr__(self) -> str:
+        return f"CsvExport({', '.join(t.file for t in self.tables.values())}, {self.encoding}, {self.delimiter!r})"
+
     def copy(self) -> CsvExport:
         return copy.deepcopy(self)
 

@@ -97,6 +97,9 @@ class Sandbox:
             box.users[fold(name)] = box.users[fold(email)] = email
         return box
 
+    def __repr__(self) -> str:
+        return f"Sandbox({self.server.url})"
+
     def stop(self) -> None:
         os.environ.pop(PASSWORD_VARIABLE, None)
         self.client.close()
