@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, fields
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -118,6 +118,10 @@ class CsvVariant:
         changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
                    if getattr(self, f.name) != f.default]
         return f"CsvVariant({', '.join(changed)})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis prints the falsifying variant with this: only what the variant changes, on one line."""
+        printer.text(repr(self))
 
     def touched(self, export: CsvExport) -> set[str]:
         """Headers (old and new) and files this variant changed: a stop must name one of them."""

@@ -52,6 +52,10 @@ class WorkbookVariant:
         changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if getattr(self, f.name) != f.default]
         return f"WorkbookVariant({', '.join(changed)})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis prints the falsifying variant with this: only what the variant changes, on one line."""
+        printer.text(repr(self))
+
     def touched(self) -> set[str]:
         out = {"export.xlsx"}
         if self.extra_sheet:
