@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crm2odoo.testing.ontraport_sim import OntraportAccount, write_csv_exports
 
@@ -77,6 +78,9 @@ class CsvExport:
 
     def __repr__(self) -> str:
         return f"CsvExport({', '.join(t.file for t in self.tables.values())}, {self.encoding}, {self.delimiter!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # what Hypothesis prints for a fixture argument: one line, not every field
 
     def copy(self) -> CsvExport:
         return copy.deepcopy(self)

@@ -100,6 +100,9 @@ class Sandbox:
     def __repr__(self) -> str:
         return f"Sandbox({self.server.url})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # what Hypothesis prints for a fixture argument: one line, not every field
+
     def stop(self) -> None:
         os.environ.pop(PASSWORD_VARIABLE, None)
         self.client.close()
