@@ -71,11 +71,14 @@ def check_complete(box: Sandbox, export: CsvExport, root: Path) -> None:
         got = company_of.get(parent[0], f"odoo:{parent[0]}") if parent else None
         if got != company:
             wrong.append(f"contact {sid}: company {got}, source says {company}")
+    partner_of = {odoo_id: f"company {sid}" for odoo_id, sid in company_of.items()}
     for sid, contact in truth.deal_partner.items():
         partner = leads[deals[sid]]["partner_id"]
-        got = contact_of.get(partner[0], f"odoo:{partner[0]}") if partner else None
+        got = contact_of.get(partner[0]) if partner else None
         if got != contact:
-            wrong.append(f"deal {sid}: contact {got}, source says {contact}")
+            what = (f"contact {got}" if got else partner_of.get(partner[0], f"Odoo partner {partner[0]}") if partner
+                    else "empty")
+            wrong.append(f"deal {sid}: partner is {what}, source says contact {contact}")
     wrong += _task_parents(box, ids, truth.task_parent, contact_of)
     if wrong:
         raise LinksDiffer(f"{len(wrong)} links differ from the source: {wrong[:10]}")
