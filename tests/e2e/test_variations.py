@@ -109,6 +109,7 @@ NAMED_WORKBOOK: dict[str, WorkbookVariant] = {
     "workbook_english": WorkbookVariant(language="en"),
     "workbook_sheets_reordered": WorkbookVariant(sheet_order_seed=3),
     "workbook_unknown_sheet": WorkbookVariant(extra_sheet="Kampanya Notları"),
+    "workbook_english_headers_turkish_sheets": WorkbookVariant(language="en", sheet_names="tr"),
 }
 
 

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from hypothesis import strategies as st
 
@@ -35,6 +35,13 @@ WORKBOOK_SOURCE = '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n'
 #: the generator's deliberate problems (an ambiguous company twice, a namesake contact, a missing file...) are
 #: quarantined by design; the unvaried run shows how many
 WORKBOOK_EXTRA = 'default_country = "TR"\nsource_timezone = "Europe/Istanbul"\nmax_quarantine = 6\n'
+#: the workbook's sheet names in Turkish and English (as the generator writes them)
+SHEET_NAMES = {"Kişiler": "Contacts", "Potansiyel Müşteriler": "Leads", "Satış Fırsatları": "Opportunities",
+               "Aşamalar": "Stages", "Kayıp Nedenleri": "Lost Reasons", "Kullanıcılar": "Users",
+               "Ürünler ve Hizmetler": "Products & Services", "Teklifler": "Quotes", "Teklif Kalemleri": "Quote Lines",
+               "Siparişler": "Orders", "Etkinlikler": "Activities", "Notlar": "Notes", "Süreçler": "Process Boards",
+               "Dosyalar": "Files", "Özel Alanlar": "Custom Fields", "WhatsApp Mesajları": "WhatsApp Messages",
+               "Otomasyonlar": "Automations"}
 UNKNOWN_SHEETS = ("Kampanya Notları", "Notizen", "Sheet1", "Hedefler 2024")
 #: (model, field holding a link) read back for the link picture
 #: (every link field here points at a partner, or is a (model, id) pair)
@@ -45,6 +52,7 @@ LINK_FIELDS = {"res.partner": ("parent_id",), "crm.lead": ("partner_id",), "sale
 @dataclass(frozen=True)
 class WorkbookVariant:
     language: str = "tr"  # "en": sheet names and headers in English
+    sheet_names: str | None = None  # "tr" | "en": every sheet named in this language, whatever the headers' one
     sheet_order_seed: int | None = None
     extra_sheet: str | None = None
 
@@ -65,21 +73,35 @@ class WorkbookVariant:
     def write(self, path: Path) -> None:
         generate_workbook(path, seed=4, language=self.language, contacts=20, companies=5, leads=8, deals=8,
                           products=4, quotes=3, orders=2, activities=8, notes=6, cards=4, attachments=2)
-        if self.sheet_order_seed is not None or self.extra_sheet:
-            _edit_sheets(path, self.sheet_order_seed, self.extra_sheet)
+        renames = {}
+        if self.sheet_names == "en":
+            renames = SHEET_NAMES
+        elif self.sheet_names == "tr":
+            renames = {en: tr for tr, en in SHEET_NAMES.items()}
+        if self.sheet_order_seed is not None or self.extra_sheet or renames:
+            _edit_sheets(path, self.sheet_order_seed, self.extra_sheet, renames)
 
 
 def workbook_variants() -> st.SearchStrategy[WorkbookVariant]:
     return st.builds(WorkbookVariant, language=st.sampled_from(["tr", "en"]),
+                     sheet_names=st.one_of(st.none(), st.sampled_from(["tr", "en"])),
                      sheet_order_seed=st.one_of(st.none(), st.integers(0, 100)),
                      extra_sheet=st.one_of(st.none(), st.sampled_from(UNKNOWN_SHEETS)))
 
 
-def _edit_sheets(path: Path, order_seed: int | None, extra: str | None) -> None:
+def _renamed(sheet: str, renames: dict[str, str]) -> str:
+    match = re.search(r'name="([^"]*)"', sheet)
+    assert match is not None
+    old = unescape(match.group(1), {"&quot;": '"'})
+    new = renames.get(old)
+    return sheet if new is None else sheet.replace(match.group(0), f'name="{escape(new)}"')
+
+
+def _edit_sheets(path: Path, order_seed: int | None, extra: str | None, renames: dict[str, str]) -> None:
     with zipfile.ZipFile(path) as zf:
         parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
     book = parts["xl/workbook.xml"].decode()
-    sheets = re.findall(r"<sheet [^>]*/>", book)
+    sheets = [_renamed(sheet, renames) for sheet in re.findall(r"<sheet [^>]*/>", book)]
     if extra:
         n = len([p for p in parts if p.startswith("xl/worksheets/sheet")]) + 1
         rid = "rIdVariant1"
