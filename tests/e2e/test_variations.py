@@ -4,7 +4,12 @@ Each variant (tests/variants) changes what a real customer's export does differe
 property, per variant: discover -> plan -> approve (proposal accepted unchanged) -> validate -> migrate ->
 reconcile lands every source record with its links, tags, dates and owners (outcome A), or discover / plan /
 approve / validate stops with a user-facing message naming an affected column or file (outcome B). Anything else
-fails, and Hypothesis shrinks it to the smallest variant.
+fails, and Hypothesis shrinks it to the smallest variant. A CSV variant is held to the account's own truth (the
+simulator's records), which the unvaried export ("baseline") must meet too; a workbook variant is held to the
+unvaried Turkish workbook's run, since that generator writes deliberate dirt that is quarantined by design.
+
+All examples of this module share one sandbox Odoo, each with its own migration namespace; custom ``x_`` fields a
+run creates stay for the next ones, as in a real Odoo migrated into twice.
 
 Named cases run alone: ``pytest tests/e2e/test_variations.py -k comma_tags``. They are parametrized cases rather
 than ``@example``s of the Hypothesis test because a failing explicit example stops Hypothesis before it generates
