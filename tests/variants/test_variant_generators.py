@@ -11,7 +11,7 @@ import pytest
 from crm2odoo.testing.ontraport_sim import generate_account
 from tests.variants.csv_export import CsvExport, base_export
 from tests.variants.csv_variants import CsvVariant, TaskParent
-from tests.variants.harness import Outcome, StopNamesNoColumn, require_named_stop
+from tests.variants.harness import Outcome, StopNamesNoColumn, names, require_named_stop
 from tests.variants.workbook_variants import WorkbookVariant
 
 
@@ -65,6 +65,21 @@ def test_a_stop_must_name_a_changed_column() -> None:
     with pytest.raises(StopNamesNoColumn):
         require_named_stop(Outcome("validate", "objects.task: Odoo requires mail.activity.res_model_id"), touched)
     require_named_stop(Outcome("plan", "column 'RELATED TO' holds kinds of records; map it"), touched)
+    require_named_stop(Outcome("discover", "export-5.csv: no column holds the task's id; columns seen: Subject, "
+                                           "Related To, Related ID"), touched)
+
+
+@pytest.mark.parametrize(("message", "name", "named"), [
+    ("field 'Contact Tags': 3 values", "Contact Tags", True),
+    ("points to contact 6, which is not in Odoo", "Contact", False),
+    ("the column Owner names no user", "Owner", True),
+    ("note without a contact ID", "Contact ID", True),
+    ("task 1 export-5.csv row 2 field res_model_id: no value", "export-5.csv", False),
+    ("export-5.csv: columns match no known export", "export-5.csv", True),
+    ("'Kişi No' is not an id column", "Kişi No", True),
+])
+def test_what_names_a_column(message: str, name: str, named: bool) -> None:
+    assert names(message, name) is named
 
 
 def test_workbook_sheets_reordered_and_one_added(tmp_path: Path) -> None:
