@@ -58,6 +58,7 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
+from crm2odoo.mapping.links import Link, LinkFinder, describe_kinds, kinds_table
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
@@ -87,6 +88,9 @@ _SAME_KIND: dict[str, frozenset[str]] = {
     "float": frozenset({"float", "percent", "money"}), "monetary": frozenset({"money", "float"}),
     "selection": frozenset({"select"}),
 }
+#: models whose records belong to a record of any kind, and the field that names that record's model
+PARENT_MODEL_FIELDS = {"mail.activity": "res_model_id", "mail.message": "model", "ir.attachment": "res_model",
+                       "calendar.event": "res_model_id"}
 #: objects whose creation date is worth keeping in an x_ field (Odoo's own create_date cannot be set)
 MAIN_OBJECTS = frozenset({"contact", "company", "deal", "lead"})
 
@@ -206,6 +210,7 @@ class _Planner:
         # model -> x_ name -> type, across maps (contact and company share res.partner's x_ fields)
         self.planned: dict[str, dict[str, str]] = {}
         self.weak: set[tuple[str, str]] = set()  # reservations typed without samples: a sampled column wins
+        self.links = LinkFinder(catalog, samples)
 
     # -- objects ---------------------------------------------------------------------------------------------------
     def plan(self) -> dict[str, ObjectMap]:
@@ -471,7 +476,43 @@ class _Planner:
                                               custom_model, split_name=len(split) == 2)
         chosen = self._assign(obj, cands, fields, model, recs)
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
-        return lines
+        return self._parent_by_kind(obj, model, fields, lines)
+
+    def _parent_by_kind(self, obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str, Any]],
+                        lines: list[FieldMap]) -> list[FieldMap]:
+        """A kind column next to an id column (and maybe a name column) names each record's parent: one
+        record_ref line (res_model/res_id) replaces what the three columns would have become."""
+        kind = self.links.of(obj).kind
+        model_field = PARENT_MODEL_FIELDS.get(model)
+        if kind is None or model_field is None or model_field not in fields:
+            return lines
+        used = {kind.kind_field, kind.id_field} | ({kind.name_field} if kind.name_field else set())
+        params: dict[str, Any] = {"objects": kind.objects, "kinds": kinds_table(kind.kinds.items()),
+                                  "model_field": model_field}
+        if str(fields[model_field].get("type")) == "many2one":
+            params["model_field_kind"] = "ir_model"
+        label = {fi.name: _label(fi) for fi in obj.fields}
+        line = FieldMap(source=[kind.kind_field, kind.id_field], target="res_id", transform="record_ref",
+                        params=params, confidence=kind.confidence,
+                        reason=f"'{label[kind.kind_field]}' names the kind of the record it belongs to "
+                               f"({describe_kinds(kind.kinds)}) and '{label[kind.id_field]}' its id: "
+                               f"{round(kind.share * 100)}% of {kind.count} sampled pairs resolve")
+        out: list[FieldMap] = []
+        for ln in lines:
+            replaced = (ln.target == "res_id" and ln.transform == "record_ref") or (
+                bool(ln.sources) and set(ln.sources) <= used)
+            if not replaced:
+                out.append(ln)
+            elif line not in out:
+                out.append(line)  # where the first of the columns it replaces stood
+        if line not in out:
+            out.append(line)
+        covered = {s for ln in out for s in ln.sources}
+        for name in sorted(used - covered, key=[fi.name for fi in obj.fields].index):
+            why = "the display name of the record it belongs to" if name == kind.name_field else \
+                "read with the parent link"
+            out.append(FieldMap(source=name, ignore=True, confidence=0.9, reason=why))
+        return out
 
     def _candidates(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord], table: str,
                     model: str, fields: Mapping[str, Mapping[str, Any]], concepts: Mapping[str, list[Target]],
@@ -506,8 +547,17 @@ class _Planner:
                                          & {c for c, s in scores.items() if s >= 0.85}):
             return [_Cand(None, ignore=True, confidence=0.9,
                           reason="users are matched to existing Odoo users by email, never created")]
+        found = self.links.of(obj)
+        if fi.name in found.redundant:
+            same = found.redundant[fi.name]
+            return [_Cand(None, ignore=True, confidence=round(0.5 + 0.45 * same.share, 2),
+                          reason=f"names the same {same.object} as '{same.by_field}' in "
+                                 f"{round(same.share * 100)}% of sampled rows; the id column links")]
+        link = found.links.get(fi.name)
+        if link is not None:
+            fi = replace(fi, type="refs" if link.many else "ref", ref_object=link.object)
         if fi.type in ("ref", "refs") and fi.ref_object:
-            ref = self._ref_candidate(obj, fi, table, model, fields)
+            ref = self._ref_candidate(obj, fi, table, model, fields, link)
             if ref is not None:
                 out.append(ref)
         if scores.get("modified", 0) >= 0.85 and fi.type in ("date", "datetime", "text", "integer"):
@@ -575,7 +625,22 @@ class _Planner:
         return None
 
     def _ref_candidate(self, obj: ObjectInfo, fi: FieldInfo, table: str, model: str,
-                       fields: Mapping[str, Mapping[str, Any]]) -> _Cand | None:
+                       fields: Mapping[str, Mapping[str, Any]], link: Link | None = None) -> _Cand | None:
+        cand = self._ref_target(fi, table, model, fields)
+        if cand is None or link is None:
+            return cand
+        # the values, not the header, made this a link: confidence and reason come from how many resolve
+        cand.confidence = min(cand.confidence, link.confidence)
+        cand.reason = f"{cand.reason}; {link.reason(_label(fi))}"
+        if link.by == "name":
+            if cand.transform == "record_ref":
+                return None  # a record a note belongs to is named by its id; a name could be anyone's
+            cand.params["by"] = "name"
+            cand.confidence = min(cand.confidence, 0.85)
+        return cand
+
+    def _ref_target(self, fi: FieldInfo, table: str, model: str,
+                    fields: Mapping[str, Mapping[str, Any]]) -> _Cand | None:
         ref_obj = fi.ref_object or ""
         label = _label(fi)
         if model in ("mail.message", "mail.activity", "ir.attachment") and ref_obj in RECORD_OWNERS:
