@@ -31,8 +31,12 @@ class Unresolved(Exception):
         self.problem = problem
 
 
-#: reference tables small enough to read whole once instead of searching value by value (about 250 countries)
-WHOLE_TABLES = frozenset({"res.country"})
+#: reference tables small enough to read whole once instead of searching value by value (about 250 countries;
+#: a few dozen teams, stages, tags, reasons). Read whole, their names are compared folded on both sides: the
+#: database's ilike does not fold 'SATIŞ SÜRECİ' and 'Satış Süreci' (or ı and I) to the same text.
+WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
+                          "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
+                          "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
 
 #: recently landed ids kept in memory per object; the ledger answers for the others (flat memory on any size)
 ID_CACHE = 50_000
@@ -274,6 +278,10 @@ class Resolver:
                 continue  # a computed, unstored field cannot be searched reliably
             if item.model in WHOLE_TABLES and by != "xmlid" and within is None:
                 exact = self._table(item.model, by).get(fold(item.value), [])
+                if not exact:  # created since the table was read (a pipeline map loaded before this lookup)
+                    with self._lock:
+                        self._tables.pop((item.model, by), None)
+                    exact = self._table(item.model, by).get(fold(item.value), [])
                 if len(exact) == 1:
                     return exact[0]
                 if len(exact) > 1:

@@ -227,7 +227,23 @@ class LinkFinder:
             if obj.name in LINKABLE and samples.get(obj.name):
                 self.indexes[obj.name] = _index(obj, samples[obj.name], sample_cap)
         self.numeric_kinds = catalog.source_kind.startswith("ontraport")
+        self.sample_cap = sample_cap
+        self.indexes_any: dict[str, _Index] = {}  # objects that are linked only by their connectors' own columns
         self._cache: dict[str, ObjectLinks] = {}
+
+    def shares(self, target: str, values: Sequence[Any]) -> tuple[float, float]:
+        """(share of ``values`` that are sampled ids of ``target``, share that are its names), folded."""
+        texts = [v for value in values for v in _items(value)]
+        obj = self.catalog.object(target)
+        records = self.samples.get(target) or ()
+        if not texts or obj is None or not records:
+            return 0.0, 0.0
+        if target not in self.indexes:
+            self.indexes_any[target] = self.indexes_any.get(target) or _index(obj, records, self.sample_cap)
+        idx = self.indexes.get(target) or self.indexes_any[target]
+        ids = sum(1 for t in texts if t in idx.ids) / len(texts)
+        names = sum(1 for t in texts if fold(t) in idx.names) / len(texts)
+        return round(ids, 2), round(names, 2)
 
     def of(self, obj: ObjectInfo) -> ObjectLinks:
         if obj.name not in self._cache:

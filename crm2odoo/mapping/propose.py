@@ -465,6 +465,7 @@ class _Planner:
     def _lines(self, obj: ObjectInfo, table: str, model: str, *, custom_model: bool = False,
                body_template: bool = False) -> list[FieldMap]:
         recs = self._records(obj.name)
+        obj = self._linked(obj)
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
         profiles = {fi.name: profile_field(fi.name, recs) for fi in obj.fields}
@@ -477,6 +478,16 @@ class _Planner:
         chosen = self._assign(obj, cands, fields, model, recs)
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
         return self._parent_by_kind(obj, model, fields, lines)
+
+    def _linked(self, obj: ObjectInfo) -> ObjectInfo:
+        """The object as its values describe it: a column whose values are ids or names of another object is a
+        link to it, whatever its header or the connector said (and no longer a customer's own text field)."""
+        found = self.links.of(obj)
+        if not found.links:
+            return obj
+        fields = tuple(replace(fi, type="refs" if link.many else "ref", ref_object=link.object, custom=False)
+                       if (link := found.links.get(fi.name)) is not None else fi for fi in obj.fields)
+        return replace(obj, fields=fields)
 
     def _parent_by_kind(self, obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str, Any]],
                         lines: list[FieldMap]) -> list[FieldMap]:
@@ -554,8 +565,6 @@ class _Planner:
                           reason=f"names the same {same.object} as '{same.by_field}' in "
                                  f"{round(same.share * 100)}% of sampled rows; the id column links")]
         link = found.links.get(fi.name)
-        if link is not None:
-            fi = replace(fi, type="refs" if link.many else "ref", ref_object=link.object)
         if fi.type in ("ref", "refs") and fi.ref_object:
             ref = self._ref_candidate(obj, fi, table, model, fields, link)
             if ref is not None:
@@ -657,13 +666,15 @@ class _Planner:
         many = ftype in ("many2many", "one2many") or fi.type == "refs"
         if target.startswith("x_") and target not in fields:
             return None
+        shared = ref_obj == "company" and REF_TARGETS.get(table, {}).get("contact") == target
+        confidence = 0.93 if shared else 0.95  # a deal's or invoice's partner is its contact before its company
         if ref_obj == "user" and not many:
             params: dict[str, Any] = {"object": "user"}
             if target == "author_id":
                 params["as"] = "partner"
             return _Cand(target, "owner", params, confidence=0.95, special="owner",
                          reason=f"'{label}' is the owning user -> {target} (matched to Odoo users)")
-        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=0.95,
+        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=confidence,
                      reason=f"'{label}' references {ref_obj} -> {target}")
 
     def _concept_candidate(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord],
@@ -693,9 +704,15 @@ class _Planner:
             cand.reason = f"{why}; owners are matched to Odoo users"
         elif special in ("stage", "pipeline", "lost_reason"):
             ref_obj = {"stage": "stage", "pipeline": "pipeline", "lost_reason": "lost_reason"}[special]
-            if self.catalog.object(ref_obj) is not None:
+            by_id, by_name = self.links.shares(ref_obj, [r.values.get(fi.name) for r in recs])
+            blind = not recs or not self._records(ref_obj)  # nothing to compare: trust the connector
+            if self.catalog.object(ref_obj) is not None and (blind or (by_id > 0 and by_id >= by_name)):
                 cand.transform, cand.params = "ref", {"object": ref_obj}
-                cand.reason = f"{why}; labels reference the {ref_obj} records (by name)"
+                cand.reason = f"{why}; labels reference the {ref_obj} records"
+            elif self.catalog.object(ref_obj) is not None and by_name > 0 and special != "stage":
+                # names, not the connector's ids: found by name among the records loaded from that sheet
+                cand.transform, cand.params = "ref", {"object": ref_obj, "by": "name"}
+                cand.reason = f"{why}; {round(by_name * 100)}% of sampled values are names of {ref_obj} records"
             else:
                 lookup_model = {"stage": "crm.stage", "pipeline": "crm.team", "lost_reason": "crm.lost.reason"}
                 cand.transform = "lookup"
