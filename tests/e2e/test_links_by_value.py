@@ -194,6 +194,8 @@ def test_turkish_leads_find_their_pipeline_by_name(tmp_path: Path, odoo: OdooCli
     sheet.cell(header_row, column, "Satış Süreci")
     pipelines = [p["name"] for p in dataset.records["pipeline"].values()]
     for r in range(header_row + 1, sheet.max_row + 1):
+        if not any(sheet.cell(r, c).value for c in range(1, column)):
+            continue
         # capitals, as another account writes them: 'SAĞLIK TURİZMİ' is the pipeline 'Sağlık Turizmi'
         sheet.cell(r, column, pipelines[r % len(pipelines)].upper().replace("i", "İ").replace("ı", "I"))
     book.save(root / "export.xlsx")
@@ -203,8 +205,9 @@ def test_turkish_leads_find_their_pipeline_by_name(tmp_path: Path, odoo: OdooCli
     api.plan(root)
     api.approve(root, confirm=lambda changes: True, login="e2e")
     api.migrate(root)
-    bad = [q for q in _quarantined(root) if q[0] == "lead"]
+    bad = [q for q in _quarantined(root) if q[0] == "lead" and "pipeline" in q[2]]
     assert not bad, bad[:3]
     leads, teams = _ids(root, "lead"), _ids(root, "pipeline")
     rows = odoo.read("crm.lead", list(leads.values()), ["team_id"], context={"active_test": False})
-    assert rows and all(r["team_id"] and r["team_id"][0] in teams.values() for r in rows)
+    assert len(rows) >= len(dataset.records["lead"]) - 2, "all but the rows the generator spoils on purpose"
+    assert all(r["team_id"] and r["team_id"][0] in teams.values() for r in rows), "the pipelines just created"
