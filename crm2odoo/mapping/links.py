@@ -352,11 +352,13 @@ class LinkFinder:
             if all(t.isdigit() for t in kinds) and not _header_words(kfi) & _TYPE_WORDS:
                 continue  # numbers name kinds only under a header that says so ('Object Type')
             table = {t: k for t, k in kinds.items() if k}
+            kinded = sum(1 for r in records if table.get(_text(r.values.get(kfi.name))))
+            split = len({f.ref_object for f in obj.fields if f.ref_object in LINKABLE}) > 1
             for ifi in obj.fields:
                 if ifi.name == kfi.name or all(_text(r.values.get(ifi.name)) in ("", _text(r.id)) for r in records):
                     continue  # the record's own id is no parent
-                if ifi.ref_object and ifi.ref_object not in table.values():
-                    continue  # the connector knows this column points elsewhere
+                if ifi.ref_object and (ifi.ref_object not in table.values() or split):
+                    continue  # the connector knows where this column points (or split the parent per kind)
                 pairs = hits = 0
                 for r in records:
                     kind = table.get(_text(r.values.get(kfi.name)))
@@ -365,8 +367,8 @@ class LinkFinder:
                         continue
                     pairs += 1
                     hits += rid in self.indexes[kind].ids
-                if pairs < 2:
-                    continue
+                if pairs < 2 or pairs < KIND_SHARE * kinded:
+                    continue  # ids for some kinds only: the connector split the parent into columns per kind
                 coverage = min(self.indexes[k].coverage for k in set(table.values()))
                 share = min(1.0, hits / pairs / max(coverage, 0.05))
                 if share >= MIN_SHARE and (best is None or share > best.share):
@@ -399,8 +401,11 @@ def describe_kinds(kinds: Mapping[str, str]) -> str:
 
 
 def kinds_table(values: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Folded kind label -> object, the form transforms look labels up in."""
-    return {fold(label): obj for label, obj in values}
+    """Folded kind label -> object, the form transforms look labels up in: the labels seen, and every word for
+    those objects (a record that says 'Kişiler' where the sample said 'Kişi')."""
+    seen = {fold(label): obj for label, obj in values}
+    words = {word: obj for obj in set(seen.values()) for word in sorted(KIND_WORDS.get(obj, ()))}
+    return words | seen
 
 
 __all__ = ["KIND_WORDS", "KindLink", "Link", "LinkFinder", "ObjectLinks", "Redundant", "describe_kinds",

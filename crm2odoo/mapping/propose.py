@@ -417,6 +417,7 @@ class _Planner:
         logged = self._standard(obj, "activity_logged", ObjectDefault("mail.message", {"message_type": "comment"}),
                                 "mail.message", body_template=True)
         meeting = self._standard(obj, "activity_meeting", ObjectDefault("calendar.event"), "calendar.event")
+        _meeting_end(obj, meeting)
         todo = self._standard(obj, "activity_todo", ObjectDefault("mail.activity"), "mail.activity")
         todo.fields.append(FieldMap(source=None, target="activity_type_id", transform="lookup",
                                     params={"model": "mail.activity.type", "by": ["xmlid"],
@@ -559,7 +560,9 @@ class _Planner:
             return [_Cand(None, ignore=True, confidence=0.9,
                           reason="users are matched to existing Odoo users by email, never created")]
         found = self.links.of(obj)
-        if fi.name in found.redundant:
+        names_this_record = any(t.field == "name" for c, sc in scores.items() if sc >= 0.85 and c in concepts
+                                for t in concepts[c])  # a quote line's product name is also its description
+        if fi.name in found.redundant and not names_this_record:
             same = found.redundant[fi.name]
             return [_Cand(None, ignore=True, confidence=round(0.5 + 0.45 * same.share, 2),
                           reason=f"names the same {same.object} as '{same.by_field}' in "
@@ -983,6 +986,28 @@ class _Planner:
         if status_lines:
             lines = [ln for ln in lines if ln not in status_lines] + status_lines
         return lines
+
+
+def _meeting_end(obj: ObjectInfo, meeting: ObjectMap) -> None:
+    """Odoo needs a meeting's end: without an end column, one line sets start and end from the start column and
+    the duration (or an hour), in place of the start and duration lines."""
+    targets = {ln.target: ln for ln in meeting.fields if not ln.ignore and ln.target}
+    start = targets.get("start")
+    if "stop" in targets or start is None or len(start.sources) != 1:
+        return
+    duration = targets.get("duration")
+    if duration is not None and len(duration.sources) != 1:
+        duration = None
+    params: dict[str, Any] = {k: v for k, v in start.params.items() if k in ("format", "tz")} | {"default_hours": 1}
+    why = "an hour after the start (no end or duration column)"
+    if duration is not None:
+        label = _label(obj.field(duration.sources[0]) or _fi(duration.sources[0]))
+        params["unit"] = "minutes" if set(stems(label)) & _MINUTE_WORDS else "hours"
+        why = f"the start plus '{label}' ({params['unit']})"
+    line = FieldMap(source=start.sources + (duration.sources if duration is not None else []) if duration
+                    else start.sources[0], target="stop", transform="end", params=params,
+                    confidence=min(start.confidence, 0.8), reason=f"{start.reason}; the end is {why}")
+    meeting.fields = [line if ln is start else ln for ln in meeting.fields if ln is not duration]
 
 
 def _unify_new_fields(maps: Mapping[str, ObjectMap]) -> None:

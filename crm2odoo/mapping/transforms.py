@@ -28,6 +28,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
 | record_ref  | objects, model_field, model_field_kind,  | note -> model + res_id of its record;    |
 |             | kinds (label -> object)                  | with kinds: ('Fırsat', 7) -> deal 7      |
+| end         | unit ('hours'/'minutes'), default_hours, | [start, duration] -> the meeting's start |
+|             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
 | template    | format                                   | '{0} ({1})'                              |
 """
@@ -451,6 +453,22 @@ def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformCon
     )
 
 
+def t_end(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    """[start, duration] -> start and stop of a meeting (Odoo's calendar.event needs both; exports often give a
+    start and a duration, or a due date alone)."""
+    start = t_datetime(values[:1], params, ctx)
+    if start is None:
+        return None
+    duration = values[1] if len(values) > 1 else None
+    hours = float(params.get("default_hours", 1))
+    if not _empty(duration):
+        amount = t_number([duration], {"decimal": params.get("decimal", ".")}, ctx)
+        hours = float(amount) / 60 if params.get("unit") == "minutes" else float(amount)
+    if hours < 0:
+        raise TransformError("negative duration", value=str(duration))
+    return Merge({"start": start, "stop": start + dt.timedelta(hours=hours)})
+
+
 def t_taxes(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     """A tax percentage (20, '20 %', '0,18' read as 18 % when params.fraction) -> TaxRate."""
     value = _first(values)
@@ -500,6 +518,7 @@ TRANSFORMS: dict[str, TransformFn] = {
     "refs": t_refs,
     "owner": t_owner,
     "record_ref": t_record_ref,
+    "end": t_end,
     "constant": t_constant,
     "taxes": t_taxes,
     "template": t_template,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
@@ -191,3 +192,45 @@ def test_record_ref_by_kind_and_ref_by_name_transforms() -> None:
     assert t_ref([" Ege Sağlık Ltd. "], {"object": "company", "by": "name"}, ctx) == \
         Ref("company", "Ege Sağlık Ltd.", by="name")
     assert t_ref(["12"], {"object": "company"}, ctx) == Ref("company", "12")
+
+
+def _activities(columns: dict[str, Any], fields: tuple[FieldInfo, ...]) -> tuple[ObjectInfo, list[SourceRecord]]:
+    obj = ObjectInfo("activity", "Aktivitäten", (F("id", "ID", "id"), F("Typ", "Activity Type", "select"),
+                                                  F("Betreff", "Subject"), *fields))
+    recs = []
+    for i in range(8):
+        values: dict[str, Any] = {"id": f"A{i}", "Typ": "Besprechung" if i % 2 else "Anruf", "Betreff": f"B{i}"}
+        values.update({key: fill(i) for key, fill in columns.items()})
+        recs.append(SourceRecord("activity", f"A{i}", values))
+    return obj, recs
+
+
+def _meeting(obj: tuple[ObjectInfo, list[SourceRecord]]) -> tuple[MappingSpec, dict[str, Any]]:
+    spec = propose(Catalog("planports-api", (obj[0],)), {"activity": obj[1]}, ODOO18, system="t",
+                   odoo_version="18.0")
+    return spec, Engine(spec).transform(spec.objects["activity_meeting"], obj[1][1]).vals
+
+
+def test_a_meeting_with_a_start_and_a_duration_in_minutes_gets_its_end() -> None:
+    start = dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC)
+    spec, vals = _meeting(_activities({"Beginn": lambda i: start, "Dauer (Minuten)": lambda i: 45},
+                                      (F("Beginn", type="datetime"), F("Dauer (Minuten)", type="integer"))))
+    line = _line(spec, "activity_meeting", "Beginn")
+    assert (line.target, line.transform, line.sources) == ("stop", "end", ["Beginn", "Dauer (Minuten)"])
+    assert line.params["unit"] == "minutes"
+    assert (vals["start"], vals["stop"]) == (start, start + dt.timedelta(minutes=45))
+
+
+def test_a_meeting_with_only_a_due_date_starts_then_and_lasts_an_hour() -> None:
+    spec, vals = _meeting(_activities({"Due Date": lambda i: dt.date(2024, 5, 6)}, (F("Due Date", type="date"),)))
+    assert _line(spec, "activity_meeting", "Due Date").transform == "end"
+    assert vals["stop"] - vals["start"] == dt.timedelta(hours=1)
+    assert vals["start"].date() == dt.date(2024, 5, 6)
+
+
+def test_a_meeting_with_an_end_column_keeps_it() -> None:
+    start = dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC)
+    spec, vals = _meeting(_activities({"Başlangıç": lambda i: start, "Bitiş": lambda i: start + dt.timedelta(hours=2)},
+                                      (F("Başlangıç", type="datetime"), F("Bitiş", type="datetime"))))
+    assert _line(spec, "activity_meeting", "Başlangıç").target == "start"
+    assert vals["stop"] == start + dt.timedelta(hours=2)
