@@ -1005,7 +1005,7 @@ def _meeting_end(obj: ObjectInfo, meeting: ObjectMap) -> None:
         params["unit"] = "minutes" if set(stems(label)) & _MINUTE_WORDS else "hours"
         why = f"the start plus '{label}' ({params['unit']})"
     line = FieldMap(source=start.sources + (duration.sources if duration is not None else []) if duration
-                    else start.sources[0], target="stop", transform="end", params=params,
+                    else start.sources[0], target="start", transform="end", params=params,
                     confidence=min(start.confidence, 0.8), reason=f"{start.reason}; the end is {why}")
     meeting.fields = [line if ln is start else ln for ln in meeting.fields if ln is not duration]
 

@@ -208,7 +208,7 @@ def filled_by(obj: ObjectMap) -> set[str]:
         if line.transform == "record_ref":
             out.add(str(line.params.get("model_field", "model")))
         if line.transform == "end":
-            out.add("start")  # a meeting's start and end come from one line
+            out.add("stop")  # a meeting's start and end come from one line
         if line.transform == "value_map":
             for target in (line.params.get("map") or {}).values():
                 if isinstance(target, dict):

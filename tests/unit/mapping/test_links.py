@@ -216,7 +216,7 @@ def test_a_meeting_with_a_start_and_a_duration_in_minutes_gets_its_end() -> None
     spec, vals = _meeting(_activities({"Beginn": lambda i: start, "Dauer (Minuten)": lambda i: 45},
                                       (F("Beginn", type="datetime"), F("Dauer (Minuten)", type="integer"))))
     line = _line(spec, "activity_meeting", "Beginn")
-    assert (line.target, line.transform, line.sources) == ("stop", "end", ["Beginn", "Dauer (Minuten)"])
+    assert (line.target, line.transform, line.sources) == ("start", "end", ["Beginn", "Dauer (Minuten)"])
     assert line.params["unit"] == "minutes"
     assert (vals["start"], vals["stop"]) == (start, start + dt.timedelta(minutes=45))
 
