@@ -478,6 +478,10 @@ class _Planner:
                                               custom_model, split_name=len(split) == 2)
         chosen = self._assign(obj, cands, fields, model, recs)
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
+        for line in lines:
+            link = self.links.of(obj).links.get(line.source) if isinstance(line.source, str) else None
+            if link is not None and link.by == "name" and line.transform == "ref":
+                line.params["by"] = "name"  # a new x_ link field reads names as well as a standard one
         return self._parent_by_kind(obj, model, fields, lines)
 
     def _linked(self, obj: ObjectInfo) -> ObjectInfo:

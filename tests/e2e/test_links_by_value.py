@@ -203,8 +203,13 @@ def test_turkish_leads_find_their_pipeline_by_name(tmp_path: Path, odoo: OdooCli
             fallback=True, extra='default_country = "TR"\nsource_timezone = "Europe/Istanbul"\n')
     api.discover(root)
     api.plan(root)
+    team = next(ln for ln in load_spec(root / "mapping.yaml").objects["lead"].fields if ln.target == "team_id")
+    assert (team.transform, team.params.get("by")) == ("ref", "name"), team
     api.approve(root, confirm=lambda changes: True, login="e2e")
-    api.migrate(root)
+    validation = api.validate(root)
+    assert not validation.stops, validation.schema_problems
+    info = api.migrate(root)
+    assert info.reconcile is not None and info.reconcile.adds_up
     bad = [q for q in _quarantined(root) if q[0] == "lead" and "pipeline" in q[2]]
     assert not bad, bad[:3]
     leads, teams = _ids(root, "lead"), _ids(root, "pipeline")
