@@ -76,8 +76,9 @@ def _quarantined(root: Path) -> list[tuple[str, str, str]]:
         ledger.close()
 
 
-def _ontraport_variant(folder: Path, suffix: str) -> dict[str, str]:
-    """The simulator's CSV exports, rewritten; returns source owner name -> the name the export now shows."""
+def _ontraport_variant(folder: Path, suffix: str, *, relink: bool = True) -> dict[str, str]:
+    """The simulator's CSV exports, rewritten (owners renamed; with ``relink`` the links under other headers too);
+    returns source owner name -> the name the export now shows."""
     account = generate_account(seed=11, contacts=40, companies=8, deals=16, notes_per_contact=1, transactions=3)
     files = write_csv_exports(account, folder)
     by_header = {next(iter(_read(p)[0])): p for p in files}
@@ -85,29 +86,30 @@ def _ontraport_variant(folder: Path, suffix: str) -> dict[str, str]:
     contacts = {r["Contact ID"]: f"{r['First Name']} {r['Last Name']}" for r in _read(by_header["Contact ID"])}
     owners = sorted({r["Owner"] for p in files for r in _read(p) if r.get("Owner")})
     renamed = {name: f"{name} {suffix}" for name in owners}
+    rows = _read(by_header["Contact ID"])
+    _rewrite(by_header["Contact ID"], {}, {"Owner": [renamed.get(r["Owner"], "") for r in rows],
+                                           "Note Author": [renamed.get(r["Note Author"], r["Note Author"]) for r in rows]})
+    for header in ("Deal ID", "Task ID", "Company ID", "Product ID"):
+        rows = _read(by_header[header])
+        if rows and "Owner" in rows[0]:
+            _rewrite(by_header[header], {}, {"Owner": [renamed.get(r["Owner"], "") for r in rows]})
+    if not relink:
+        return renamed
     # contacts: the company by id under a header of ours no list holds, and by name in 'Company'
     rows = _read(by_header["Contact ID"])
-    _rewrite(by_header["Contact ID"], {"Company Record": "Company ID"}, {
-        "Company": [companies.get(r["Company Record"], "") for r in rows],
-        "Owner": [renamed.get(r["Owner"], "") for r in rows],
-        "Note Author": [renamed.get(r["Note Author"], r["Note Author"]) for r in rows]})
+    _rewrite(by_header["Contact ID"], {"Company Record": "Company ID"},
+             {"Company": [companies.get(r["Company Record"], "") for r in rows]})
     # deals: the contact by name in 'Primary Contact' and by id in a new column
     rows = _read(by_header["Deal ID"])
     _rewrite(by_header["Deal ID"], {}, {"Primary Contact": [contacts.get(r["Primary Contact"], "") for r in rows],
-                                        "Primary Contact ID": [r["Primary Contact"] for r in rows],
-                                        "Owner": [renamed.get(r["Owner"], "") for r in rows]})
+                                        "Primary Contact ID": [r["Primary Contact"] for r in rows]})
     # tasks: the parent's kind (Turkish labels) and id under headers nobody listed; every third on a deal
     rows = _read(by_header["Task ID"])
     kinds = ["Fırsat" if i % 3 == 0 else "Kişi" for i in range(len(rows))]
     parents = [str(1 + i % 16) if i % 3 == 0 else r["Contact"] for i, r in enumerate(rows)]
     path = by_header["Task ID"]
     _rewrite(path, {"Contact": "Bağlantı No", "Object Type": "Bağlantı Türü"},
-             {"Owner": [renamed.get(r["Owner"], "") for r in rows]})
-    _rewrite(path, {}, {"Bağlantı Türü": kinds, "Bağlantı No": parents})
-    for header in ("Company ID", "Product ID"):
-        rows = _read(by_header[header])
-        if rows and "Owner" in rows[0]:
-            _rewrite(by_header[header], {}, {"Owner": [renamed.get(r["Owner"], "") for r in rows]})
+             {"Bağlantı Türü": kinds, "Bağlantı No": parents})
     return renamed
 
 
@@ -166,7 +168,7 @@ def test_an_owner_name_two_users_share_is_never_guessed(tmp_path: Path, odoo: Od
     suffix = uuid.uuid4().hex[:6]
     root = tmp_path / "csv-ambiguous"
     api.init_project(root, "ontraport-csv")
-    renamed = _ontraport_variant(root / "exports", suffix)
+    renamed = _ontraport_variant(root / "exports", suffix, relink=False)
     names = sorted(renamed.values())
     for i, name in enumerate(names):
         odoo.create("res.users", [{"name": name, "login": f"amb-{suffix}-{i}"}])
