@@ -234,3 +234,24 @@ def test_a_meeting_with_an_end_column_keeps_it() -> None:
                                       (F("Başlangıç", type="datetime"), F("Bitiş", type="datetime"))))
     assert _line(spec, "activity_meeting", "Başlangıç").target == "start"
     assert vals["stop"] == start + dt.timedelta(hours=2)
+
+
+def test_notes_with_kind_id_and_display_name_columns_get_model_and_res_id() -> None:
+    fields = (F("id", "ID", "id"), F("Text", "Note", "longtext"), F("Regarding Kind", custom=True),
+              F("Regarding", custom=True), F("Regarding Name", custom=True))
+    notes = ObjectInfo("note", "Notes", fields)
+    rows = [SourceRecord("note", f"N{i}", {"id": f"N{i}", "Text": f"note {i}",
+                                          "Regarding Kind": "Contacts" if i % 2 == 0 else "Deals",
+                                          "Regarding": str(i + 1) if i % 2 == 0 else f"D{i % 6 + 1}",
+                                          "Regarding Name": PEOPLE[i] if i % 2 == 0 else f"Deal {i % 6 + 1}"})
+            for i in range(8)]
+    contacts, deals = _contacts({}, ()), _deals()
+    catalog = Catalog("planports-api", (contacts[0], deals[0], notes))
+    spec = propose(catalog, {"contact": contacts[1], "deal": deals[1], "note": rows}, ODOO18, system="t",
+                   odoo_version="18.0")
+    line = _line(spec, "note", "Regarding")
+    assert (line.target, line.transform, line.params["model_field"]) == ("res_id", "record_ref", "model")
+    assert "model_field_kind" not in line.params, "mail.message names its model as text"
+    assert _line(spec, "note", "Regarding Name").ignore
+    value = Engine(spec).transform(spec.objects["note"], rows[0]).vals["res_id"]
+    assert isinstance(value, RecordRef) and value.candidates == (Ref("contact", "1"),)
