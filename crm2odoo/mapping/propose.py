@@ -58,7 +58,8 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
-from crm2odoo.mapping.links import Link, LinkFinder, describe_kinds, kinds_table
+from crm2odoo.mapping.linklines import linked_object, meeting_end, names_read_by_name, parent_by_kind
+from crm2odoo.mapping.links import Link, LinkFinder
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
@@ -88,9 +89,6 @@ _SAME_KIND: dict[str, frozenset[str]] = {
     "float": frozenset({"float", "percent", "money"}), "monetary": frozenset({"money", "float"}),
     "selection": frozenset({"select"}),
 }
-#: models whose records belong to a record of any kind, and the field that names that record's model
-PARENT_MODEL_FIELDS = {"mail.activity": "res_model_id", "mail.message": "model", "ir.attachment": "res_model",
-                       "calendar.event": "res_model_id"}
 #: objects whose creation date is worth keeping in an x_ field (Odoo's own create_date cannot be set)
 MAIN_OBJECTS = frozenset({"contact", "company", "deal", "lead"})
 
@@ -417,7 +415,7 @@ class _Planner:
         logged = self._standard(obj, "activity_logged", ObjectDefault("mail.message", {"message_type": "comment"}),
                                 "mail.message", body_template=True)
         meeting = self._standard(obj, "activity_meeting", ObjectDefault("calendar.event"), "calendar.event")
-        _meeting_end(obj, meeting)
+        meeting_end(obj, meeting)
         todo = self._standard(obj, "activity_todo", ObjectDefault("mail.activity"), "mail.activity")
         todo.fields.append(FieldMap(source=None, target="activity_type_id", transform="lookup",
                                     params={"model": "mail.activity.type", "by": ["xmlid"],
@@ -466,7 +464,7 @@ class _Planner:
     def _lines(self, obj: ObjectInfo, table: str, model: str, *, custom_model: bool = False,
                body_template: bool = False) -> list[FieldMap]:
         recs = self._records(obj.name)
-        obj = self._linked(obj)
+        obj = linked_object(obj, self.links.of(obj))
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
         profiles = {fi.name: profile_field(fi.name, recs) for fi in obj.fields}
@@ -478,57 +476,9 @@ class _Planner:
                                               custom_model, split_name=len(split) == 2)
         chosen = self._assign(obj, cands, fields, model, recs)
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
-        for line in lines:
-            link = self.links.of(obj).links.get(line.source) if isinstance(line.source, str) else None
-            if link is not None and link.by == "name" and line.transform == "ref":
-                line.params["by"] = "name"  # a new x_ link field reads names as well as a standard one
-        return self._parent_by_kind(obj, model, fields, lines)
-
-    def _linked(self, obj: ObjectInfo) -> ObjectInfo:
-        """The object as its values describe it: a column whose values are ids or names of another object is a
-        link to it, whatever its header or the connector said (and no longer a customer's own text field)."""
         found = self.links.of(obj)
-        if not found.links:
-            return obj
-        fields = tuple(replace(fi, type="refs" if link.many else "ref", ref_object=link.object, custom=False)
-                       if (link := found.links.get(fi.name)) is not None else fi for fi in obj.fields)
-        return replace(obj, fields=fields)
-
-    def _parent_by_kind(self, obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str, Any]],
-                        lines: list[FieldMap]) -> list[FieldMap]:
-        """A kind column next to an id column (and maybe a name column) names each record's parent: one
-        record_ref line (res_model/res_id) replaces what the three columns would have become."""
-        kind = self.links.of(obj).kind
-        model_field = PARENT_MODEL_FIELDS.get(model)
-        if kind is None or model_field is None or model_field not in fields:
-            return lines
-        used = {kind.kind_field, kind.id_field} | ({kind.name_field} if kind.name_field else set())
-        params: dict[str, Any] = {"objects": kind.objects, "kinds": kinds_table(kind.kinds.items()),
-                                  "model_field": model_field}
-        if str(fields[model_field].get("type")) == "many2one":
-            params["model_field_kind"] = "ir_model"
-        label = {fi.name: _label(fi) for fi in obj.fields}
-        line = FieldMap(source=[kind.kind_field, kind.id_field], target="res_id", transform="record_ref",
-                        params=params, confidence=kind.confidence,
-                        reason=f"'{label[kind.kind_field]}' names the kind of the record it belongs to "
-                               f"({describe_kinds(kind.kinds)}) and '{label[kind.id_field]}' its id: "
-                               f"{round(kind.share * 100)}% of {kind.count} sampled pairs resolve")
-        out: list[FieldMap] = []
-        for ln in lines:
-            replaced = (ln.target == "res_id" and ln.transform == "record_ref") or (
-                bool(ln.sources) and set(ln.sources) <= used)
-            if not replaced:
-                out.append(ln)
-            elif line not in out:
-                out.append(line)  # where the first of the columns it replaces stood
-        if line not in out:
-            out.append(line)
-        covered = {s for ln in out for s in ln.sources}
-        for name in sorted(used - covered, key=[fi.name for fi in obj.fields].index):
-            why = "the display name of the record it belongs to" if name == kind.name_field else \
-                "read with the parent link"
-            out.append(FieldMap(source=name, ignore=True, confidence=0.9, reason=why))
-        return out
+        names_read_by_name(lines, found)
+        return parent_by_kind(obj, model, fields, lines, found.kind)
 
     def _candidates(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord], table: str,
                     model: str, fields: Mapping[str, Mapping[str, Any]], concepts: Mapping[str, list[Target]],
@@ -990,28 +940,6 @@ class _Planner:
         if status_lines:
             lines = [ln for ln in lines if ln not in status_lines] + status_lines
         return lines
-
-
-def _meeting_end(obj: ObjectInfo, meeting: ObjectMap) -> None:
-    """Odoo needs a meeting's end: without an end column, one line sets start and end from the start column and
-    the duration (or an hour), in place of the start and duration lines."""
-    targets = {ln.target: ln for ln in meeting.fields if not ln.ignore and ln.target}
-    start = targets.get("start")
-    if "stop" in targets or start is None or len(start.sources) != 1:
-        return
-    duration = targets.get("duration")
-    if duration is not None and len(duration.sources) != 1:
-        duration = None
-    params: dict[str, Any] = {k: v for k, v in start.params.items() if k in ("format", "tz")} | {"default_hours": 1}
-    why = "an hour after the start (no end or duration column)"
-    if duration is not None:
-        label = _label(obj.field(duration.sources[0]) or _fi(duration.sources[0]))
-        params["unit"] = "minutes" if set(stems(label)) & _MINUTE_WORDS else "hours"
-        why = f"the start plus '{label}' ({params['unit']})"
-    line = FieldMap(source=start.sources + (duration.sources if duration is not None else []) if duration
-                    else start.sources[0], target="start", transform="end", params=params,
-                    confidence=min(start.confidence, 0.8), reason=f"{start.reason}; the end is {why}")
-    meeting.fields = [line if ln is start else ln for ln in meeting.fields if ln is not duration]
 
 
 def _unify_new_fields(maps: Mapping[str, ObjectMap]) -> None:
