@@ -281,6 +281,8 @@ class LinkFinder:
         many = any(isinstance(r.values.get(fi.name), list | tuple) for r in records)
         found: list[tuple[float, bool, Link]] = []
         id_shaped = _looks_like_ids(values)
+        if not id_shaped and fi.name in _name_fields(obj):
+            return None  # the record's own name, even when it is also someone else's (a lead named as its contact)
         for name, idx in self.indexes.items():
             if name == obj.name and (not id_shaped or not _mentions(fi, idx)):
                 continue  # a link to the same kind of record needs ids and a header saying so (parent company)

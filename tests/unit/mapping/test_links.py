@@ -255,3 +255,12 @@ def test_notes_with_kind_id_and_display_name_columns_get_model_and_res_id() -> N
     assert _line(spec, "note", "Regarding Name").ignore
     value = Engine(spec).transform(spec.objects["note"], rows[0]).vals["res_id"]
     assert isinstance(value, RecordRef) and value.candidates == (Ref("contact", "1"),)
+
+
+def test_a_records_own_name_is_no_link_even_when_it_names_someone_else() -> None:
+    leads = ObjectInfo("lead", "Leads", (F("id", "ID", "id"), F("Full Name"), F("Contact Person", custom=True)))
+    rows = [SourceRecord("lead", f"L{i}", {"id": f"L{i}", "Full Name": PEOPLE[i], "Contact Person": PEOPLE[i]})
+            for i in range(8)]
+    found = _finder(_contacts({}, ()), (leads, rows)).of(leads)
+    assert "Full Name" not in found.links, "the lead is named like its contact, and keeps its name"
+    assert found.links["Contact Person"].by == "name"
