@@ -194,8 +194,20 @@ def _index(obj: ObjectInfo, records: Sequence[SourceRecord], sample_cap: int) ->
     if obj.count:
         coverage = min(1.0, len(records) / obj.count) if records else 0.0
     else:
-        coverage = 1.0 if len(records) < sample_cap else 0.5
+        coverage = 1.0 if len(records) < sample_cap else 0.0  # capped and uncounted: see _coverage
     return _Index(ids, names, name_of, coverage, _kind_words(obj))
+
+
+def _coverage(idx: _Index, values: Sequence[str]) -> float:
+    """How much of the linked object the sample holds. Uncounted exports (CSV) number their records: a capped
+    sample of ids 1..200 while the column says 1..5000 holds 4% of them; 0.5 when ids are not numbers."""
+    if idx.coverage > 0:
+        return idx.coverage
+    numbers = [int(i) for i in idx.ids if i.isdigit()]
+    if len(numbers) < len(idx.ids) or not numbers:
+        return 0.5
+    top = max([*numbers, *(int(v) for v in values if v.isdigit())])
+    return min(1.0, len(numbers) / max(1, top - min(*numbers, 1) + 1))
 
 
 def _header_words(fi: FieldInfo) -> set[str]:
@@ -289,12 +301,13 @@ class LinkFinder:
             hint = _mentions(fi, idx) or fi.ref_object == name
             if id_shaped and (hint or bool(_header_words(fi) & _ID_WORDS)):
                 hits = sum(1 for v in values if v in idx.ids)
-                share = min(1.0, hits / len(values) / max(idx.coverage, 0.05)) if hits else 0.0
-                if share >= MIN_SHARE:
+                coverage = _coverage(idx, values)
+                share = min(1.0, hits / len(values) / max(coverage, 0.01)) if hits else 0.0
+                if share >= MIN_SHARE and (hint or coverage > 0.5):
                     found.append((share, hint, Link(fi.name, name, "id", round(share, 2), len(values), many)))
             if not id_shaped and idx.names:
                 hits = sum(1 for v in values if fold(v) in idx.names)
-                share = min(1.0, hits / len(values) / max(idx.coverage, 0.05)) if hits else 0.0
+                share = min(1.0, hits / len(values) / max(idx.coverage or 0.5, 0.05)) if hits else 0.0
                 if share >= MIN_SHARE and (hint or share >= 0.9):
                     found.append((share, hint, Link(fi.name, name, "name", round(share, 2), len(values), many)))
         if not found:
@@ -371,7 +384,7 @@ class LinkFinder:
                     hits += rid in self.indexes[kind].ids
                 if pairs < 2 or pairs < KIND_SHARE * kinded:
                     continue  # ids for some kinds only: the connector split the parent into columns per kind
-                coverage = min(self.indexes[k].coverage for k in set(table.values()))
+                coverage = min(_coverage(self.indexes[k], []) for k in set(table.values()))
                 share = min(1.0, hits / pairs / max(coverage, 0.05))
                 if share >= MIN_SHARE and (best is None or share > best.share):
                     best = KindLink(kfi.name, ifi.name, table, round(share, 2), pairs)

@@ -264,3 +264,14 @@ def test_a_records_own_name_is_no_link_even_when_it_names_someone_else() -> None
     found = _finder(_contacts({}, ()), (leads, rows)).of(leads)
     assert "Full Name" not in found.links, "the lead is named like its contact, and keeps its name"
     assert found.links["Contact Person"].by == "name"
+
+
+def test_ids_of_a_large_uncounted_object_link_although_the_sample_holds_few_of_them() -> None:
+    contacts = ObjectInfo("contact", "Contacts", (F("id", "ID", "id"), F("name", "Full Name")))
+    sampled = [SourceRecord("contact", str(i), {"id": str(i), "name": f"Person {i}"}) for i in range(1, 201)]
+    deals = ObjectInfo("deal", "Deals", (F("id", "ID", "id"), F("Contact ID", custom=True)))
+    rows = [SourceRecord("deal", f"D{i}", {"id": f"D{i}", "Contact ID": str(1 + (i * 37) % 1000)}) for i in range(60)]
+    link = _finder((contacts, sampled), (deals, rows)).of(deals).links["Contact ID"]
+    assert (link.object, link.by) == ("contact", "id")
+    strays = [SourceRecord("deal", f"D{i}", {"id": f"D{i}", "Contact ID": str(5000 + i)}) for i in range(60)]
+    assert "Contact ID" not in _finder((contacts, sampled), (deals, strays)).of(deals).links
