@@ -420,7 +420,8 @@ class Resolver:
             if model is None:
                 continue
             out[name] = found
-            out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
+            if value.model_field:  # '' for a plain many2one (a card's partner): the field names the model
+                out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
             return
         shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
         problems.append(RecordProblem(name, shown, f"belongs to {shown}, none of which is in Odoo", "quarantine"))

@@ -15,6 +15,8 @@ from crm2odoo.sources.base import ObjectInfo
 #: models whose records belong to a record of any kind, and the field that names that record's model
 PARENT_MODEL_FIELDS = {"mail.activity": "res_model_id", "mail.message": "model", "ir.attachment": "res_model",
                        "calendar.event": "res_model_id"}
+#: kinds whose records are all partners: a model without res_model/res_id takes them as its partner_id
+PARTNER_KINDS = frozenset({"contact", "company"})
 _MINUTE_WORDS = frozenset(stem(w) for w in ("minute", "minutes", "min", "dakika", "dk", "minuten"))
 
 
@@ -40,23 +42,28 @@ def parent_by_kind(obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str
                    kind: KindLink | None) -> list[FieldMap]:
     """A kind column next to an id column (and maybe a name column) names each record's parent: one record_ref
     line (res_model/res_id) replaces what the three columns would have become."""
+    if kind is None:
+        return lines
     model_field = PARENT_MODEL_FIELDS.get(model)
-    if kind is None or model_field is None or model_field not in fields:
+    target = "res_id"
+    if model_field is None and set(kind.objects) <= PARTNER_KINDS and "partner_id" in fields:
+        model_field, target = "", "partner_id"  # a card of a person or a company: its customer
+    if model_field is None or (model_field and model_field not in fields):
         return lines
     used = {kind.kind_field, kind.id_field} | ({kind.name_field} if kind.name_field else set())
     params: dict[str, Any] = {"objects": kind.objects, "kinds": kinds_table(kind.kinds.items()),
                               "model_field": model_field}
-    if str(fields[model_field].get("type")) == "many2one":
+    if model_field and str(fields[model_field].get("type")) == "many2one":
         params["model_field_kind"] = "ir_model"
     label = {fi.name: fi.label or fi.name for fi in obj.fields}
-    line = FieldMap(source=[kind.kind_field, kind.id_field], target="res_id", transform="record_ref",
+    line = FieldMap(source=[kind.kind_field, kind.id_field], target=target, transform="record_ref",
                     params=params, confidence=kind.confidence,
                     reason=f"'{label[kind.kind_field]}' names the kind of the record it belongs to "
                            f"({describe_kinds(kind.kinds)}) and '{label[kind.id_field]}' its id: "
                            f"{round(kind.share * 100)}% of {kind.count} sampled pairs resolve")
     out: list[FieldMap] = []
     for ln in lines:
-        replaced = (ln.target == "res_id" and ln.transform == "record_ref") or (
+        replaced = (ln.target == target and ln.transform in ("record_ref", "ref")) or (
             bool(ln.sources) and set(ln.sources) <= used)
         if not replaced:
             out.append(ln)

@@ -76,7 +76,8 @@ def _quarantined(root: Path) -> list[tuple[str, str, str]]:
         ledger.close()
 
 
-def _ontraport_variant(folder: Path, suffix: str, *, relink: bool = True) -> dict[str, str]:
+def _ontraport_variant(folder: Path, suffix: str, *, relink: bool = True,
+                       other: tuple[str, int] = ("Fırsat", 16)) -> dict[str, str]:
     """The simulator's CSV exports, rewritten (owners renamed; with ``relink`` the links under other headers too);
     returns source owner name -> the name the export now shows."""
     account = generate_account(seed=11, contacts=40, companies=8, deals=16, notes_per_contact=1, transactions=3)
@@ -103,10 +104,10 @@ def _ontraport_variant(folder: Path, suffix: str, *, relink: bool = True) -> dic
     rows = _read(by_header["Deal ID"])
     _rewrite(by_header["Deal ID"], {}, {"Primary Contact": [contacts.get(r["Primary Contact"], "") for r in rows],
                                         "Primary Contact ID": [r["Primary Contact"] for r in rows]})
-    # tasks: the parent's kind (Turkish labels) and id under headers nobody listed; every third on a deal
+    # tasks: the parent's kind (Turkish labels) and id under headers nobody listed; every third on a deal (or other)
     rows = _read(by_header["Task ID"])
-    kinds = ["Fırsat" if i % 3 == 0 else "Kişi" for i in range(len(rows))]
-    parents = [str(1 + i % 16) if i % 3 == 0 else r["Contact"] for i, r in enumerate(rows)]
+    kinds = [other[0] if i % 3 == 0 else "Kişi" for i in range(len(rows))]
+    parents = [str(1 + i % other[1]) if i % 3 == 0 else r["Contact"] for i, r in enumerate(rows)]
     path = by_header["Task ID"]
     _rewrite(path, {"Contact": "Bağlantı No", "Object Type": "Bağlantı Türü"},
              {"Bağlantı Türü": kinds, "Bağlantı No": parents})
@@ -160,6 +161,30 @@ def test_links_owners_and_parents_found_from_values(tmp_path: Path, odoo: OdooCl
     on_deals = [a for a in activities if a["res_model"] == "crm.lead"]
     assert on_deals and all(a["res_id"] in deals.values() for a in on_deals)
     assert all(a["res_id"] in contacts.values() for a in activities if a["res_model"] == "res.partner")
+
+
+def test_project_tasks_of_people_and_companies_take_them_as_their_customer(
+        tmp_path: Path, odoo: OdooClient, odoo_settings: OdooSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "csv-cards"
+    api.init_project(root, "ontraport-csv")
+    _ontraport_variant(root / "exports", uuid.uuid4().hex[:6], other=("Firma", 8))
+    _config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', odoo_settings, monkeypatch,
+            fallback=True, extra='tasks = "project_task"\n')
+    api.discover(root)
+    api.plan(root)
+    line = _line(load_spec(root / "mapping.yaml"), "task", "Bağlantı No")
+    assert (line.target, line.transform) == ("partner_id", "record_ref"), line
+    api.approve(root, confirm=lambda changes: True, login="e2e")
+    assert not api.validate(root).stops
+    info = api.migrate(root)
+    assert info.reconcile is not None and info.reconcile.adds_up
+    assert not [q for q in _quarantined(root) if q[0] == "task"]
+    rows = _read(next(p for p in (root / "exports").iterdir() if "Task ID" in _read(p)[0]))
+    tasks, contacts, companies = _ids(root, "task"), _ids(root, "contact"), _ids(root, "company")
+    got = {r["id"]: r["partner_id"] for r in odoo.read("project.task", list(tasks.values()), ["partner_id"])}
+    for row in rows:
+        parents = companies if row["Bağlantı Türü"] == "Firma" else contacts
+        assert got[tasks[row["Task ID"]]][0] == parents[row["Bağlantı No"]], row
 
 
 def test_an_owner_name_two_users_share_is_never_guessed(tmp_path: Path, odoo: OdooClient,

@@ -275,3 +275,31 @@ def test_ids_of_a_large_uncounted_object_link_although_the_sample_holds_few_of_t
     assert (link.object, link.by) == ("contact", "id")
     strays = [SourceRecord("deal", f"D{i}", {"id": f"D{i}", "Contact ID": str(5000 + i)}) for i in range(60)]
     assert "Contact ID" not in _finder((contacts, sampled), (deals, strays)).of(deals).links
+
+
+def _cards(kinds: list[str], ids: list[str]) -> tuple[ObjectInfo, list[SourceRecord]]:
+    fields = (F("id", "ID", "id"), F("Title", "Card Title"), F("Linked Type", custom=True), F("Linked No", custom=True))
+    obj = ObjectInfo("card", "Cards", fields)
+    return obj, [SourceRecord("card", f"C{i}", {"id": f"C{i}", "Title": f"Card {i}", "Linked Type": k,
+                                                "Linked No": p}) for i, (k, p) in enumerate(zip(kinds, ids, strict=True))]
+
+
+def test_cards_of_people_and_companies_take_them_as_their_customer() -> None:
+    cards = _cards(["Kişi", "Firma"] * 4, [str(i + 1) if i % 2 == 0 else str(100 + i % 6) for i in range(8)])
+    contacts, company = _contacts({}, ()), _company()
+    catalog = Catalog("planports-xlsx", (company[0], contacts[0], cards[0]))
+    spec = propose(catalog, {"company": company[1], "contact": contacts[1], "card": cards[1]}, ODOO18, system="t",
+                   odoo_version="18.0")
+    line = _line(spec, "card", "Linked No")
+    assert (line.target, line.transform, line.params["model_field"]) == ("partner_id", "record_ref", "")
+    value = Engine(spec).transform(spec.objects["card"], cards[1][1]).vals["partner_id"]
+    assert isinstance(value, RecordRef) and value.candidates == (Ref("company", "101"),)
+
+
+def test_cards_of_deals_get_no_customer_line_from_the_kind() -> None:
+    cards = _cards(["Kişi", "Fırsat"] * 4, [str(i + 1) if i % 2 == 0 else f"D{i % 6 + 1}" for i in range(8)])
+    contacts, deals = _contacts({}, ()), _deals()
+    catalog = Catalog("planports-xlsx", (contacts[0], deals[0], cards[0]))
+    spec = propose(catalog, {"contact": contacts[1], "deal": deals[1], "card": cards[1]}, ODOO18, system="t",
+                   odoo_version="18.0")
+    assert _line(spec, "card", "Linked No").transform != "record_ref", "project.task has no res_model/res_id"
