@@ -29,6 +29,7 @@ from crm2odoo.load.aggregate import Aggregator
 from crm2odoo.load.create import IDENTITY, Creator
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.order import LoadStep, spec_order
+from crm2odoo.load.owners import match_owners
 from crm2odoo.load.payments import PaymentRegistrar
 from crm2odoo.load.resolve import Resolver, cell, column, quiet_context, read_cells, same_cell
 from crm2odoo.load.rules import (
@@ -378,61 +379,8 @@ class Loader:
 
     # -- owners ------------------------------------------------------------------------------------------------
     def match_users(self, obj: ObjectMap, ids: set[str] | None) -> ObjectResult:
-        """Owners are matched to existing internal users by email; never created."""
-        result = ObjectResult(obj.name, obj.model)
-        fallback_id = None
-        if self.fallback_owner:
-            rows = self.client.search_read("res.users", [["login", "=", self.fallback_owner]], ["id", "partner_id"],
-                                           limit=1, context={"active_test": False})
-            if not rows:
-                raise UserFacingError(f"fallback owner {self.fallback_owner!r} is not a user of this Odoo",
-                                      hint="set migration.fallback_owner to an existing login")
-            fallback_id = int(rows[0]["id"])
-        unmatched: list[str] = []
-        landed: list[tuple[str, str, int, str, dict[str, Any]]] = []
-        for record in self._records(obj, ids):
-            result.read += 1
-            target = self.engine.transform(obj, record)
-            email = str(target.vals.get("email") or target.vals.get("login") or "").strip()
-            name = str(target.vals.get("name") or "")
-            user = None
-            if email:
-                rows = self.client.search_read(
-                    "res.users", [["share", "=", False], "|", ["login", "=ilike", email], ["email", "=ilike", email]],
-                    ["id", "partner_id"], limit=1, context={"active_test": False})
-                user = rows[0] if rows else None
-            if user:
-                partner = user["partner_id"][0] if user["partner_id"] else None
-                self.ledger.set_owner(record.id, name, email, "matched", int(user["id"]), partner)
-                # origin 'matched': the user existed; rollback never touches it
-                self.ledger.mark_matched(self.run_id, obj.name, record.id, obj.model, "", int(user["id"]),
-                                         record.locator)
-                landed.append((obj.name, record.id, int(user["id"]), "matched", {}))
-                result.matched += 1
-            elif fallback_id:
-                self.ledger.set_owner(record.id, name, email, "fallback", fallback_id, None)
-                self.ledger.mark_matched(self.run_id, obj.name, record.id, obj.model, "", fallback_id, record.locator)
-                self.ledger.mark_state(self.run_id, obj.name, record.id, "matched",
-                                       f"no Odoo user with email {email or '(none)'}; fallback owner {self.fallback_owner}",
-                                       model=obj.model, locator=record.locator)
-                landed.append((obj.name, record.id, fallback_id, "matched", {}))
-                result.matched += 1
-            else:
-                self.ledger.set_owner(record.id, name, email, "unmatched", None, None)
-                self.ledger.mark_state(self.run_id, obj.name, record.id, "skipped",
-                                       f"no Odoo user with email {email or '(none)'}", model=obj.model,
-                                       locator=record.locator)
-                unmatched.append(f"{name or record.id} <{email or 'no email'}>")
-        if landed:
-            self.ledger.mark_landed(self.run_id, landed)
-            self.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in landed})
-        if unmatched:
-            result.skipped = len(unmatched)
-            result.blocked = (f"{len(unmatched)} owner(s) have no Odoo user: {', '.join(unmatched[:5])}"
-                              f"{' …' if len(unmatched) > 5 else ''}. Create these users in Odoo (same email) or set "
-                              "migration.fallback_owner, then run migrate again")
-            self.ledger.add_issues(self.run_id, [(obj.name, None, "owner", None, None, result.blocked, "")])
-        return result
+        """Owners are matched to existing internal users (by e-mail, name or login; see load/owners.py)."""
+        return match_owners(self, obj, ids, ObjectResult(obj.name, obj.model))
 
     # -- campaign enrolments: a tag on the contact ---------------------------------------------------------------
     def apply_tags(self, obj: ObjectMap, ids: set[str] | None) -> ObjectResult:

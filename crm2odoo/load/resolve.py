@@ -31,8 +31,12 @@ class Unresolved(Exception):
         self.problem = problem
 
 
-#: reference tables small enough to read whole once instead of searching value by value (about 250 countries)
-WHOLE_TABLES = frozenset({"res.country"})
+#: reference tables small enough to read whole once instead of searching value by value (about 250 countries;
+#: a few dozen teams, stages, tags, reasons). Read whole, their names are compared folded on both sides: the
+#: database's ilike does not fold 'SATIŞ SÜRECİ' and 'Satış Süreci' (or ı and I) to the same text.
+WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
+                          "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
+                          "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
 
 #: recently landed ids kept in memory per object; the ledger answers for the others (flat memory on any size)
 ID_CACHE = 50_000
@@ -133,12 +137,13 @@ class Resolver:
                 elif isinstance(value, RecordRef):
                     refs = value.candidates
                 for ref in refs:
-                    wanted.setdefault(ref.object, set()).add(ref.source_id)
+                    if ref.by == "id":
+                        wanted.setdefault(ref.object, set()).add(ref.source_id)
         for map_name, sids in wanted.items():
             self.ids_of(map_name, sids)
 
     def id_of(self, ref: Ref) -> int | None:
-        odoo_id = self.ids(ref.object).get(ref.source_id)
+        odoo_id = self.by_name(ref) if ref.by == "name" else self.ids(ref.object).get(ref.source_id)
         if odoo_id is None or not ref.via:
             return odoo_id
         model = self.spec.objects[ref.object].model if ref.object in self.spec.objects else "res.users"
@@ -152,6 +157,43 @@ class Resolver:
         with self._lock:
             self._via[key] = found
         return found
+
+    def by_name(self, ref: Ref) -> int | None:
+        """The one record of map ``ref.object`` (loaded or matched by this tool) whose name folds to the same
+        text as ``ref.source_id``; None when there is none or several (never a guess)."""
+        omap = self.spec.objects.get(ref.object)
+        if omap is None or not ref.source_id.strip():
+            return None
+        wanted = fold(ref.source_id)
+
+        def search() -> int | None:
+            found = self._names_of(ref.object, omap.model).get(wanted, [])
+            if not found:  # landed after the table was read (a parent company by name within companies)
+                rows = self.client.search_read(omap.model, [["name", "=ilike", ref.source_id.strip()]],
+                                               ["id", "name"], limit=50, order="id", context={"active_test": False})
+                exact = [int(r["id"]) for r in rows if fold(str(r.get("name") or "")) == wanted]
+                landed = {int(r[0]) for r in self.ledger.query(
+                    f"SELECT odoo_id FROM records WHERE object=? AND odoo_id IN ({','.join('?' * len(exact))})",
+                    [ref.object, *exact])} if exact else set()
+                found = [i for i in exact if i in landed]
+            return found[0] if len(set(found)) == 1 else None
+
+        return self._once(self._lookups, ("name-ref", ref.object, wanted, None), search)
+
+    def _names_of(self, map_name: str, model: str) -> dict[str, list[int]]:
+        """Folded name -> Odoo ids of the records of one map, read once (names are compared folded on both
+        sides: 'İSTANBUL Ltd' finds 'istanbul ltd')."""
+        def read() -> dict[str, list[int]]:
+            ids = sorted({int(r[0]) for r in self.ledger.query(
+                "SELECT odoo_id FROM records WHERE object=? AND odoo_id IS NOT NULL AND state IN "
+                "('created','updated','matched','unchanged','merged','conflict')", [map_name])})
+            table: dict[str, list[int]] = {}
+            for start in range(0, len(ids), 500):
+                for row in self.client.read(model, ids[start:start + 500], ["name"]):
+                    table.setdefault(fold(str(row.get("name") or "")), []).append(int(row["id"]))
+            return table
+
+        return self._once(self._tables, ("names", map_name), read)
 
     # -- lookups -----------------------------------------------------------------------------------------------
     def taxes(self, rate: TaxRate) -> list[int] | None:
@@ -236,6 +278,10 @@ class Resolver:
                 continue  # a computed, unstored field cannot be searched reliably
             if item.model in WHOLE_TABLES and by != "xmlid" and within is None:
                 exact = self._table(item.model, by).get(fold(item.value), [])
+                if not exact:  # created since the table was read (a pipeline map loaded before this lookup)
+                    with self._lock:
+                        self._tables.pop((item.model, by), None)
+                    exact = self._table(item.model, by).get(fold(item.value), [])
                 if len(exact) == 1:
                     return exact[0]
                 if len(exact) > 1:
@@ -320,9 +366,7 @@ class Resolver:
                     continue
                 resolved = self.id_of(value)
                 if resolved is None:
-                    problems.append(RecordProblem(name, value.source_id,
-                                                  f"references {value.object} {value.source_id}, which is not in Odoo",
-                                                  "quarantine"))
+                    problems.append(RecordProblem(name, value.source_id, _missing(value), "quarantine"))
                     continue
                 out[name] = resolved
             elif isinstance(value, Refs):
@@ -376,7 +420,8 @@ class Resolver:
             if model is None:
                 continue
             out[name] = found
-            out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
+            if value.model_field:  # '' for a plain many2one (a card's partner): the field names the model
+                out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
             return
         shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
         problems.append(RecordProblem(name, shown, f"belongs to {shown}, none of which is in Odoo", "quarantine"))
@@ -388,6 +433,13 @@ class Resolver:
             won = self.won_stage(team if isinstance(team, int) else None)
             if won:
                 vals["stage_id"] = won
+
+
+def _missing(ref: Ref) -> str:
+    if ref.by == "name":
+        return (f"names {ref.object} {ref.source_id!r}, and no single {ref.object} of this migration has that name "
+                "in Odoo")
+    return f"references {ref.object} {ref.source_id}, which is not in Odoo"
 
 
 def cell(value: Any, meta: Mapping[str, Any]) -> str:

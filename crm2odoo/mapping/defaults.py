@@ -145,6 +145,7 @@ MODEL_CONCEPTS: dict[str, dict[str, list[Target]]] = {
     "calendar.event": {
         "subject": [_t("name")],
         "start": [_t("start", "datetime", "date")],
+        "due_date": [_t("start", "datetime", "date", weight=0.85)],  # a meeting due then starts then
         "stop": [_t("stop", "datetime", "date")],
         "duration": [_t("duration", "number", "number")],
         "location": [_t("location")],

@@ -58,6 +58,8 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
+from crm2odoo.mapping.linklines import linked_object, meeting_end, names_read_by_name, parent_by_kind
+from crm2odoo.mapping.links import Link, LinkFinder
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
@@ -211,6 +213,7 @@ class _Planner:
         self.planned: dict[str, dict[str, str]] = {}
         self.weak: set[tuple[str, str]] = set()  # reservations typed without samples: a sampled column wins
         self.unsampled = False  # the object being planned has records the sample did not read
+        self.links = LinkFinder(catalog, samples)
 
     # -- objects ---------------------------------------------------------------------------------------------------
     def plan(self) -> dict[str, ObjectMap]:
@@ -417,6 +420,7 @@ class _Planner:
         logged = self._standard(obj, "activity_logged", ObjectDefault("mail.message", {"message_type": "comment"}),
                                 "mail.message", body_template=True)
         meeting = self._standard(obj, "activity_meeting", ObjectDefault("calendar.event"), "calendar.event")
+        meeting_end(obj, meeting)
         todo = self._standard(obj, "activity_todo", ObjectDefault("mail.activity"), "mail.activity")
         todo.fields.append(FieldMap(source=None, target="activity_type_id", transform="lookup",
                                     params={"model": "mail.activity.type", "by": ["xmlid"],
@@ -465,6 +469,7 @@ class _Planner:
     def _lines(self, obj: ObjectInfo, table: str, model: str, *, custom_model: bool = False,
                body_template: bool = False) -> list[FieldMap]:
         recs = self._records(obj.name)
+        obj = linked_object(obj, self.links.of(obj))
         fields = dict(self.odoo.get(model) or {})
         concepts = MODEL_CONCEPTS.get(table, {})
         self.unsampled = (obj.count or 0) > len(recs) or (obj.count is None and len(recs) >= self.options.sample_size)
@@ -478,7 +483,9 @@ class _Planner:
                                               custom_model, split_name=len(split) == 2)
         chosen = self._assign(obj, cands, fields, model, recs)
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
-        return lines
+        found = self.links.of(obj)
+        names_read_by_name(lines, found)
+        return parent_by_kind(obj, model, fields, lines, found.kind)
 
     def _candidates(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord], table: str,
                     model: str, fields: Mapping[str, Mapping[str, Any]], concepts: Mapping[str, list[Target]],
@@ -513,8 +520,17 @@ class _Planner:
                                          & {c for c, s in scores.items() if s >= 0.85}):
             return [_Cand(None, ignore=True, confidence=0.9,
                           reason="users are matched to existing Odoo users by email, never created")]
+        found = self.links.of(obj)
+        names_this_record = any(t.field == "name" for c, sc in scores.items() if sc >= 0.85 and c in concepts
+                                for t in concepts[c])  # a quote line's product name is also its description
+        if fi.name in found.redundant and not names_this_record:
+            same = found.redundant[fi.name]
+            return [_Cand(None, ignore=True, confidence=round(0.5 + 0.45 * same.share, 2),
+                          reason=f"names the same {same.object} as '{same.by_field}' in "
+                                 f"{round(same.share * 100)}% of sampled rows; the id column links")]
+        link = found.links.get(fi.name)
         if fi.type in ("ref", "refs") and fi.ref_object:
-            ref = self._ref_candidate(obj, fi, table, model, fields)
+            ref = self._ref_candidate(obj, fi, table, model, fields, link)
             if ref is not None:
                 out.append(ref)
         if scores.get("modified", 0) >= 0.85 and fi.type in ("date", "datetime", "text", "integer"):
@@ -585,7 +601,22 @@ class _Planner:
         return None
 
     def _ref_candidate(self, obj: ObjectInfo, fi: FieldInfo, table: str, model: str,
-                       fields: Mapping[str, Mapping[str, Any]]) -> _Cand | None:
+                       fields: Mapping[str, Mapping[str, Any]], link: Link | None = None) -> _Cand | None:
+        cand = self._ref_target(fi, table, model, fields)
+        if cand is None or link is None:
+            return cand
+        # the values, not the header, made this a link: confidence and reason come from how many resolve
+        cand.confidence = min(cand.confidence, link.confidence)
+        cand.reason = f"{cand.reason}; {link.reason(_label(fi))}"
+        if link.by == "name":
+            if cand.transform == "record_ref":
+                return None  # a record a note belongs to is named by its id; a name could be anyone's
+            cand.params["by"] = "name"
+            cand.confidence = min(cand.confidence, 0.85)
+        return cand
+
+    def _ref_target(self, fi: FieldInfo, table: str, model: str,
+                    fields: Mapping[str, Mapping[str, Any]]) -> _Cand | None:
         ref_obj = fi.ref_object or ""
         label = _label(fi)
         if model in ("mail.message", "mail.activity", "ir.attachment") and ref_obj in RECORD_OWNERS:
@@ -602,13 +633,15 @@ class _Planner:
         many = ftype in ("many2many", "one2many") or fi.type == "refs"
         if target.startswith("x_") and target not in fields:
             return None
+        shared = ref_obj == "company" and REF_TARGETS.get(table, {}).get("contact") == target
+        confidence = 0.93 if shared else 0.95  # a deal's or invoice's partner is its contact before its company
         if ref_obj == "user" and not many:
             params: dict[str, Any] = {"object": "user"}
             if target == "author_id":
                 params["as"] = "partner"
             return _Cand(target, "owner", params, confidence=0.95, special="owner",
                          reason=f"'{label}' is the owning user -> {target} (matched to Odoo users)")
-        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=0.95,
+        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=confidence,
                      reason=f"'{label}' references {ref_obj} -> {target}")
 
     def _concept_candidate(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord],
@@ -638,9 +671,15 @@ class _Planner:
             cand.reason = f"{why}; owners are matched to Odoo users"
         elif special in ("stage", "pipeline", "lost_reason"):
             ref_obj = {"stage": "stage", "pipeline": "pipeline", "lost_reason": "lost_reason"}[special]
-            if self.catalog.object(ref_obj) is not None:
+            by_id, by_name = self.links.shares(ref_obj, [r.values.get(fi.name) for r in recs])
+            blind = not recs or not self._records(ref_obj)  # nothing to compare: trust the connector
+            if self.catalog.object(ref_obj) is not None and (blind or (by_id > 0 and by_id >= by_name)):
                 cand.transform, cand.params = "ref", {"object": ref_obj}
-                cand.reason = f"{why}; labels reference the {ref_obj} records (by name)"
+                cand.reason = f"{why}; labels reference the {ref_obj} records"
+            elif self.catalog.object(ref_obj) is not None and by_name > 0 and special != "stage":
+                # names, not the connector's ids: found by name among the records loaded from that sheet
+                cand.transform, cand.params = "ref", {"object": ref_obj, "by": "name"}
+                cand.reason = f"{why}; {round(by_name * 100)}% of sampled values are names of {ref_obj} records"
             else:
                 lookup_model = {"stage": "crm.stage", "pipeline": "crm.team", "lost_reason": "crm.lost.reason"}
                 cand.transform = "lookup"

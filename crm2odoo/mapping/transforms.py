@@ -24,10 +24,13 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | lookup      | model, by (fields or 'xmlid'), value,    | country 'TR' -> res.country id; state    |
 |             | within (a sibling Odoo field), create,   | 'CA' within the record's country_id;     |
 |             | format                                   | 'Campaign {0}' tag created when missing  |
-| ref         | object                                   | source id -> many2one id                 |
+| ref         | object, by ('id' or 'name')              | source id (or name) -> many2one id       |
 | refs        | object                                   | source ids -> many2many ids              |
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
-| record_ref  | objects, model_field, model_field_kind   | note -> model + res_id of its record     |
+| record_ref  | objects, model_field, model_field_kind,  | note -> model + res_id of its record;    |
+|             | kinds (label -> object)                  | with kinds: ('Fırsat', 7) -> deal 7      |
+| end         | unit ('hours'/'minutes'), default_hours, | [start, duration] -> the meeting's start |
+|             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
 | template    | format                                   | '{0} ({1})'                              |
 """
@@ -55,6 +58,7 @@ class Ref:
     object: str
     source_id: str
     via: str | None = None  # read this many2one of the resolved record instead (a user's 'partner_id')
+    by: str = "id"  # 'name': ``source_id`` is the record's name, found among that object's records in Odoo
 
 
 @dataclass(frozen=True)
@@ -396,7 +400,8 @@ def t_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -
     value = _first(values)
     if _empty(value):
         return None
-    return Ref(object=str(params["object"]), source_id=str(value))
+    by = "name" if params.get("by") == "name" else "id"
+    return Ref(object=str(params["object"]), source_id=str(value).strip() if by == "name" else str(value), by=by)
 
 
 def t_refs(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
@@ -417,13 +422,31 @@ def t_owner(values: list[Any], params: Mapping[str, Any], ctx: TransformContext)
     return Ref(object=str(params.get("object", "user")), source_id=str(value), via=via)
 
 
+def _kind_candidates(values: list[Any], params: Mapping[str, Any]) -> tuple[Ref, ...]:
+    """(kind, id) -> the one record of that kind: kinds maps folded labels ('kisi', 'deal', '0') to objects."""
+    kinds = {fold(str(k)): str(v) for k, v in (params.get("kinds") or {}).items()}
+    kind, value = [*values, None, None][:2]
+    if _empty(value):
+        return ()
+    if _empty(kind):
+        raise TransformError("names no kind of record it belongs to", value=str(value))
+    text = str(int(kind)) if isinstance(kind, float) and kind.is_integer() else str(kind)
+    obj = kinds.get(fold(text))
+    if obj is None:
+        raise TransformError(f"kind of record not in the map's kinds ({', '.join(sorted(kinds))})", value=text)
+    return (Ref(object=obj, source_id=str(value).strip()),)
+
+
 def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
-    objects = list(params.get("objects") or [])
-    candidates = tuple(
-        Ref(object=str(obj), source_id=str(value))
-        for obj, value in zip(objects, values, strict=False)
-        if not _empty(value)
-    )
+    if params.get("kinds"):
+        candidates = _kind_candidates(values, params)
+    else:
+        objects = list(params.get("objects") or [])
+        candidates = tuple(
+            Ref(object=str(obj), source_id=str(value))
+            for obj, value in zip(objects, values, strict=False)
+            if not _empty(value)
+        )
     if not candidates:
         return None
     return RecordRef(
@@ -431,6 +454,22 @@ def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformCon
         model_field=str(params.get("model_field", "model")),
         model_field_kind=str(params.get("model_field_kind", "name")),
     )
+
+
+def t_end(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    """[start, duration] -> start and stop of a meeting (Odoo's calendar.event needs both; exports often give a
+    start and a duration, or a due date alone)."""
+    start = t_datetime(values[:1], params, ctx)
+    if start is None:
+        return None
+    duration = values[1] if len(values) > 1 else None
+    hours = float(params.get("default_hours", 1))
+    if not _empty(duration):
+        amount = t_number([duration], {"decimal": params.get("decimal", ".")}, ctx)
+        hours = float(amount) / 60 if params.get("unit") == "minutes" else float(amount)
+    if hours < 0:
+        raise TransformError("negative duration", value=str(duration))
+    return Merge({"start": start, "stop": start + dt.timedelta(hours=hours)})
 
 
 def t_taxes(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
@@ -482,6 +521,7 @@ TRANSFORMS: dict[str, TransformFn] = {
     "refs": t_refs,
     "owner": t_owner,
     "record_ref": t_record_ref,
+    "end": t_end,
     "constant": t_constant,
     "taxes": t_taxes,
     "template": t_template,

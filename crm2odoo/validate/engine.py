@@ -184,6 +184,7 @@ class Validator:
         self.spec, self.engine, self.source = spec, engine, source
         self.odoo_fields, self.lookup, self.landed = odoo_fields, lookup, landed
         self._source_ids: dict[str, set[str]] = {}
+        self._source_names: dict[str, set[str]] = {}
 
     def source_ids(self, map_name: str) -> set[str]:
         if map_name not in self._source_ids:
@@ -292,7 +293,22 @@ class Validator:
                 f"correct the value, or map it with a value_map to an existing {value.model}")
 
     def _resolvable(self, ref: Ref) -> bool:
+        if ref.by == "name":
+            return fold(ref.source_id) in self.source_names(ref.object)
         return ref.source_id in self.landed(ref.object) or ref.source_id in self.source_ids(ref.object)
+
+    def source_names(self, map_name: str) -> set[str]:
+        """Folded names the map's records will have in Odoo (what a link by name is resolved against)."""
+        if map_name not in self._source_names:
+            obj = self.spec.objects.get(map_name)
+            names: set[str] = set()
+            for record in self.source.read(obj.source_object) if obj else ():
+                if obj is not None and self.engine.applies(obj, record):
+                    name = self.engine.transform(obj, record).vals.get("name")
+                    if isinstance(name, str) and name.strip():
+                        names.add(fold(name))
+            self._source_names[map_name] = names
+        return self._source_names[map_name]
 
     def _check_ref(self, ref: Ref, name: str, add: Callable[..., None], severity: str = "error") -> None:
         if not self._resolvable(ref):

@@ -64,6 +64,8 @@ def filled_by(obj: ObjectMap) -> set[str]:
             continue
         if line.transform == "record_ref":
             out.add(str(line.params.get("model_field", "model")))
+        if line.transform == "end":
+            out.add("stop")  # a meeting's start and end come from one line
         if line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
             for target in line.params["map"].values():
                 if isinstance(target, dict):
