@@ -10,8 +10,11 @@ from __future__ import annotations
 from crm2odoo.sources.ontraport.objects import CSV_ALT_LABELS, CSV_FIELDS
 from crm2odoo.textnorm import fold
 
-_OWNER = {"owner": "owner", "inhaber": "owner", "besitzer": "owner", "zustandig": "owner", "sorumlu": "owner",
-          "temsilci": "owner", "contact owner": "owner", "assigned to": "owner"}
+_OWNER = {word: "owner" for word in (
+    "owner", "contact owner", "record owner", "account owner", "owner name", "assigned to", "assigned user",
+    "sales rep", "salesperson", "inhaber", "besitzer", "eigentumer", "zustandig", "verantwortlich",
+    "verantwortlicher", "betreuer", "zugewiesen an", "sorumlu", "temsilci", "sahibi", "sahip", "kayit sahibi",
+    "musteri temsilcisi", "satis temsilcisi", "atanan")}
 _STAMPS = {"erstellt am": "date", "erstellt": "date", "olusturma tarihi": "date", "eklenme tarihi": "date",
            "geandert am": "dlm", "guncellenme tarihi": "dlm", "son degisiklik": "dlm", "date modified": "dlm"}
 
