@@ -26,7 +26,7 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 SOURCE_KEYS: dict[str, dict[str, bool]] = {  # kind -> key -> required
     "ontraport": {"base_url": False, "app_id": True, "api_key": True},
-    "ontraport-csv": {"path": True, "date_format": False, "timezone": False},
+    "ontraport-csv": {"path": True, "date_order": False, "timezone": False},
     "planports-xlsx": {"path": True},
     "planports-api": {"base_url": False, "email": True, "password": True, "endpoints": False},
 }
@@ -216,7 +216,7 @@ api_key = "${ONTRAPORT_API_KEY}"      # read from the environment; never write t
     "ontraport-csv": '''[source]
 kind = "ontraport-csv"
 path = "exports/"                     # folder of CSV files exported from Ontraport (Contacts, Companies, Deals, ...)
-# date_format = "%m/%d/%Y %H:%M"      # how dates look in the exports, if not detected
+# date_order = "dmy"                  # day-first ("dmy") or month-first ("mdy") dates, if the exports do not show it
 # timezone = "America/New_York"       # the account's timezone (exports show local times)
 ''',
     "planports-xlsx": '''[source]

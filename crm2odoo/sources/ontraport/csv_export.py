@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Collection, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +56,8 @@ class OntraportCsvSource:
         opts = settings.options
         tz_name = str(opts.get("timezone") or settings.values.get("timezone") or "UTC")
         self.tz: dt.tzinfo = dt.UTC if tz_name.upper() == "UTC" else ZoneInfo(tz_name)
-        self.dayfirst = str(opts.get("date_order") or settings.values.get("date_order") or "mdy").lower() == "dmy"
+        self.date_order = str(opts.get("date_order") or settings.values.get("date_order") or "").lower()
+        self.dayfirst = self.date_order == "dmy"  # until the values show otherwise (see _learn_date_order)
         self._files: list[CsvFile] | None = None
         self._warnings: list[str] = []
 
@@ -81,8 +83,22 @@ class OntraportCsvSource:
                 warnings.append(f"{f.path.name}: columns separated by {f.plan.delimiter!r}")
         if not files:
             warnings.append(f"no Ontraport CSV export found in {self.folder}")
+        self._learn_date_order(files, warnings)
         self._files, self._warnings = files, warnings
         return files
+
+    def _learn_date_order(self, files: list[CsvFile], warnings: list[str]) -> None:
+        """Day or month first, as the exports' own dates show it ('13.06.2023' can only be day-first), unless
+        [source] date_order says. Dates that either order reads are read as the rest of the export is."""
+        if self.date_order:
+            return
+        shown: Counter[str] = sum((f.date_orders for f in files), Counter())
+        day, month = shown["dmy"], shown["mdy"]
+        if day and month:
+            warnings.append(f"dates are written day-first in {day} cells and month-first in {month}: read "
+                            f"{'day' if day > month else 'month'}-first; set [source] date_order = \"dmy\" or "
+                            "\"mdy\" if that is wrong")
+        self.dayfirst = day > month
 
     def discover(self) -> Catalog:
         files = self._scan()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +51,7 @@ class CsvFile:
     unknown: list[str] = field(default_factory=list)
     splitters: dict[str, TagSplitter] = field(default_factory=dict)  # tags column header -> its splitter
     ids: set[str] = field(default_factory=set)  # the records' ids (for links from other files)
+    date_orders: Counter[str] = field(default_factory=Counter)  # 'dmy' / 'mdy': dates only one order can read
 
     @property
     def encoding(self) -> str:
@@ -56,6 +59,18 @@ class CsvFile:
 
     def id_header(self) -> str | None:
         return next((h for h, info in self.columns if info.name == "id"), None)
+
+
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2\d{4}\b")
+
+
+def date_order_shown(cell: str) -> str:
+    """'dmy' for '13.06.2023', 'mdy' for '06/13/2023', '' when either order reads the cell (or it is no date)."""
+    found = _NUMERIC_DATE.match(cell)
+    if found is None:
+        return ""
+    first, second = int(found.group(1)), int(found.group(3))
+    return "dmy" if first > 12 >= second else "mdy" if second > 12 >= first else ""
 
 
 def sniff_encoding(path: Path) -> str:
@@ -110,6 +125,7 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
             if odd and any(n in odd for n in lines):
                 odd_rows.append(rows + 1)
             cells = dict(zip(f.header, row, strict=False))
+            f.date_orders.update(date_order_shown(cell) for cell in row)
             for h in watched:
                 values[h].add(cells.get(h) or "", limit=_VALUE_LIMIT)
             if consistent:

@@ -282,7 +282,10 @@ def parse_ui_datetime(raw: str, *, tz: dt.tzinfo = dt.UTC, dayfirst: bool = Fals
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
-        _last_format[dayfirst] = fmt
+        if fmt[:2] == day[:2]:
+            # the day-first fallback of a month-first export is never remembered: it would read the next
+            # '02.06.2023' day-first too, so one value's meaning would hang on the values read before it
+            _last_format[dayfirst] = fmt
         return parsed.replace(tzinfo=tz).astimezone(dt.UTC)
     raise ValueError(f"not a date: {text[:40]!r}")
 

@@ -249,3 +249,22 @@ def test_a_short_contacts_export_with_a_company_id_column_stays_contacts(tmp_pat
     assert contact is not None and contact.origin == "a.csv"
     assert contact.field("Company ID") is not None and contact.field("Company ID").ref_object == "company"  # type: ignore[union-attr]
     assert catalog.object("company") is not None and catalog.object("company").origin == "b.csv"  # type: ignore[union-attr]
+
+
+def test_day_first_dates_are_learnt_from_the_export_and_every_date_reads_the_same_way(tmp_path: Path) -> None:
+    """'02.06.2023' is 2 June in an export whose other dates show day-first ('13.06.2023'), whatever order the rows
+    come in; an export whose dates never show their order is read month-first, as Ontraport (US) writes them."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "Contacts.csv").write_text(
+        "Contact ID,First Name,Last Name,Email,Date Added\n"
+        "1,Ada,Lovelace,ada@example.com,02.06.2023 10:00\n"
+        "2,Alan,Turing,alan@example.com,13.06.2023 10:00\n"
+        "3,Grace,Hopper,grace@example.com,03.06.2023 10:00\n", encoding="utf-8")
+    added = {r.id: r.values["date"] for r in make_source(folder).read("contact")}
+    assert {k: (v.month, v.day) for k, v in added.items()} == {"1": (6, 2), "2": (6, 13), "3": (6, 3)}
+    (folder / "Contacts.csv").write_text(
+        "Contact ID,First Name,Last Name,Email,Date Added\n1,Ada,Lovelace,ada@example.com,02/06/2023 10:00\n",
+        encoding="utf-8")
+    only = next(iter(make_source(folder).read("contact"))).values["date"]
+    assert (only.month, only.day) == (2, 6)
