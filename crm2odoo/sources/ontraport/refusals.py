@@ -6,12 +6,11 @@ Ontraport's own words are quoted from the envelope's ``data`` when it has them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from crm2odoo.errors import Fatal, SourceError, UserFacingError
-from crm2odoo.redact import redact
+from crm2odoo.sources.answers import error_words
 
 
 class OntraportHttpError(SourceError, UserFacingError, Fatal):
@@ -28,18 +27,8 @@ class OntraportShapeError(SourceError, UserFacingError, Fatal):
 
 
 def answer_text(body: str) -> str:
-    """Ontraport's words from an error body: the envelope's ``data`` when it is JSON, else the text itself."""
-    text = body.strip()
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, Mapping):
-        data = parsed.get("data", parsed.get("message", ""))
-        text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-    if text.lstrip().startswith("<"):
-        return ""  # an HTML error page says nothing a person can use
-    return redact(" ".join(text.split()))[:200]
+    """Ontraport's words from an error body: the envelope's ``data`` (or ``message``), else the text itself."""
+    return error_words(body, ("data", "message"))
 
 
 def refusal(status: int, method: str, path: str, params: Mapping[str, str], detail: str,

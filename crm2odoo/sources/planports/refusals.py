@@ -6,11 +6,8 @@ quoted from the JSON body's message when it has one.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-
 from crm2odoo.errors import Fatal, SourceError, UserFacingError
-from crm2odoo.redact import redact
+from crm2odoo.sources.answers import error_words
 
 _MESSAGE_KEYS = ("ResultMessage", "Message", "message", "error_description", "error", "title", "detail")
 
@@ -25,16 +22,7 @@ class PlanportsHttpError(SourceError, UserFacingError, Fatal):
 
 def answer_words(body: str) -> str:
     """Planports' words from an error body: a message field of its JSON, else the text (never an HTML page)."""
-    text = body.strip()
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, Mapping):
-        text = next((str(parsed[k]) for k in _MESSAGE_KEYS if parsed.get(k)), "")
-    if text.lstrip().startswith("<"):
-        return ""
-    return redact(" ".join(text.split()))[:200]
+    return error_words(body, _MESSAGE_KEYS)
 
 
 def refusal(status: int, method: str, path: str, obj: str, words: str) -> PlanportsHttpError:
