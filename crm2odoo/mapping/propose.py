@@ -1064,7 +1064,8 @@ def _compatible(existing: str, planned: str) -> bool:
         return True
     texts = {"char", "text"}
     numbers = {"float", "monetary"}
-    return (existing in texts and planned in texts) or (existing in numbers and planned in numbers)
+    # whole numbers fit a float field as they are: reuse it rather than plan a second field beside it
+    return (existing in texts and planned in texts) or (existing in numbers and planned in numbers | {"integer"})
 
 
 def _new_type(fi: FieldInfo, prof: Profile) -> tuple[str, str]:
