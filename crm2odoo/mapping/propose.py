@@ -59,8 +59,8 @@ from crm2odoo.mapping.defaults import (
     Target,
 )
 from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
-from crm2odoo.mapping.partnerchain import partner_fallback
 from crm2odoo.mapping.links import Link, LinkFinder
+from crm2odoo.mapping.partnerchain import partner_fallback
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
