@@ -23,7 +23,7 @@ ID_WORDS = ("id", "no", "nr", "number", "numara", "numarasi", "kimlik", "kimlik 
 #: words for each object a header may name, in EN/TR/DE (folded); the first is the canonical object
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "contact": ("contact", "kisi", "musteri", "kontakt", "person", "cari", "customer", "kunden", "kunde"),
-    "company": ("company", "firma", "sirket", "unternehmen", "organization", "organisation", "account"),
+    "company": ("company", "firma", "firmen", "sirket", "unternehmen", "organization", "organisation", "account"),
     "deal": ("deal", "firsat", "opportunity", "verkaufschance", "chance", "gelegenheit"),
     "product": ("product", "urun", "produkt", "artikel", "item"),
     "task": ("task", "gorev", "aufgabe"),

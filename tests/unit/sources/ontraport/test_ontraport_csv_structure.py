@@ -311,3 +311,15 @@ def test_a_file_name_naming_an_object_weighs_with_its_columns(tmp_path: Path, fi
     catalog = make_source(folder).discover()
     product = catalog.object("product")
     assert product is not None and product.origin == file_name and catalog.object("company") is None
+
+
+def test_a_companies_export_keyed_firmen_id_is_companies_not_a_custom_object(tmp_path: Path) -> None:
+    """'Firmen-ID' (German) names the company; only a key naming what no standard export is makes a custom object."""
+    folder = tmp_path / "x"
+    write(folder / "Contacts.csv", contacts(3))
+    write(folder / "export-2.csv", [["Firmen-ID", "Company Name", "Phone"], ["1", "Kuzey Ltd.", "+90 212 555 0101"],
+                                    ["2", "Ege A.Ş.", "+90 232 555 0102"]])
+    catalog = make_source(folder).discover()
+    company = catalog.object("company")
+    assert company is not None and company.origin == "export-2.csv"
+    assert not [o.name for o in catalog.objects if o.custom]
