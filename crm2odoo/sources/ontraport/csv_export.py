@@ -4,9 +4,9 @@ A folder of ``.csv`` files exported from the Ontraport UI. Headers are display l
 are human-readable, dropdowns are labels, tags are names joined by ``*/*`` (the import format; the export
 format is undocumented). Each file's object is detected from its headers and its name; a custom object's export
 (its key names an object no standard export has) is read as that custom object. Notes come from their own export
-(keyed by its "Note ID"), and from the
-contacts-with-notes export, which repeats the contact row once per note: contacts are de-duplicated by ID and
-the note columns become ``note`` records. Everything streams through the ``csv`` module one row at a time.
+(keyed by its "Note ID") and from the contacts-with-notes export, which repeats the contact row once per note:
+contacts are de-duplicated by ID and the note columns become ``note`` records. Everything streams through the
+``csv`` module one row at a time.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class OntraportCsvSource:
                 continue
             fields = merge_fields(group)
             objects.append(ObjectInfo(
-                name=name, label=_label(name, group), fields=fields, count=None, custom=_is_custom(name),
+                name=name, label=_label(name), fields=fields, count=None, custom=_is_custom(name),
                 depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
                 origin=", ".join(f.path.name for f in group), supports_delta=False,
             ))
@@ -397,11 +397,11 @@ def _is_custom(name: str) -> bool:
     return name.startswith("custom_")
 
 
-def _label(name: str, group: list[CsvFile]) -> str:
-    """Contacts, Deals...; a custom object is called as its export file is (Workshops)."""
+def _label(name: str) -> str:
+    """Contacts, Deals...; a custom object by its own name (custom_workshops -> Workshops)."""
     if _is_custom(name):
-        return group[0].path.stem
-    return name.capitalize() + "s"
+        return name[len("custom_"):].replace("_", " ").title()
+    return "Companies" if name == "company" else name.capitalize() + "s"
 
 
 __all__ = ["DIRECT_OBJECTS", "OntraportCsvSource", "sniff_encoding"]
