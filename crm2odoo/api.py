@@ -250,6 +250,8 @@ def plan(root: Path, *, sample_size: int = 200, color: bool = False, events: Eve
         previous = load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None
         if previous:
             candidates += [o.model for o in previous.objects.values()]
+        # a custom object's x_ model may exist already (an earlier migration, Studio): its fields are reused
+        candidates += [m for m in schema.models() if m.startswith("x_")]
         odoo_fields = schema.all_fields(sorted(set(candidates)))
         settings = ctx.config.migration
         options = ProposeOptions(default_country=settings.default_country, task_target=settings.tasks,

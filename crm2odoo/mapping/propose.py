@@ -58,8 +58,9 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
-from crm2odoo.mapping.linklines import linked_object, meeting_end, names_read_by_name, parent_by_kind
+from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
 from crm2odoo.mapping.links import Link, LinkFinder
+from crm2odoo.mapping.partnerchain import partner_fallback
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
@@ -485,7 +486,7 @@ class _Planner:
         lines = self._assemble(obj, chosen, profiles, recs, table, model, fields, body_template)
         found = self.links.of(obj)
         names_read_by_name(lines, found)
-        return parent_by_kind(obj, model, fields, lines, found.kind)
+        return parent_by_kind(obj, model, fields, partner_fallback(obj, lines), found.kind)
 
     def _candidates(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord], table: str,
                     model: str, fields: Mapping[str, Mapping[str, Any]], concepts: Mapping[str, list[Target]],
@@ -635,13 +636,16 @@ class _Planner:
             return None
         shared = ref_obj == "company" and REF_TARGETS.get(table, {}).get("contact") == target
         confidence = 0.93 if shared else 0.95  # a deal's or invoice's partner is its contact before its company
+        # contact and company both fill the partner: one line tries the contact, else the company (partnerchain)
+        special = "partner_ref" if not many and ref_obj in PARTNER_KINDS and all(
+            REF_TARGETS.get(table, {}).get(k) == target for k in PARTNER_KINDS) else ""
         if ref_obj == "user" and not many:
             params: dict[str, Any] = {"object": "user"}
             if target == "author_id":
                 params["as"] = "partner"
             return _Cand(target, "owner", params, confidence=0.95, special="owner",
                          reason=f"'{label}' is the owning user -> {target} (matched to Odoo users)")
-        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=confidence,
+        return _Cand(target, "refs" if many else "ref", {"object": ref_obj}, confidence=confidence, special=special,
                      reason=f"'{label}' references {ref_obj} -> {target}")
 
     def _concept_candidate(self, obj: ObjectInfo, fi: FieldInfo, prof: Profile, recs: Sequence[SourceRecord],
@@ -1027,6 +1031,9 @@ def _route(omap: ObjectMap) -> ObjectMap:
 def _shares(cand: _Cand, holder: _Cand) -> bool:
     if cand.special == "record_ref" and holder.special == "record_ref":
         return True
+    if cand.special == holder.special == "partner_ref":  # a contact and a company: one fallback line
+        return cand.target == holder.target and cand.params.get("object") != holder.params.get("object") \
+            and "by" not in cand.params and "by" not in holder.params
     split = {"first_name", "last_name"}
     return cand.special == holder.special == "name" and {cand.concept, holder.concept} == split
 
@@ -1057,7 +1064,8 @@ def _compatible(existing: str, planned: str) -> bool:
         return True
     texts = {"char", "text"}
     numbers = {"float", "monetary"}
-    return (existing in texts and planned in texts) or (existing in numbers and planned in numbers)
+    # whole numbers fit a float field as they are: reuse it rather than plan a second field beside it
+    return (existing in texts and planned in texts) or (existing in numbers and planned in numbers | {"integer"})
 
 
 def _new_type(fi: FieldInfo, prof: Profile) -> tuple[str, str]:

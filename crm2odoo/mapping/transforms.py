@@ -127,6 +127,16 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+def key_text(value: Any) -> str:
+    """A record id as the source's key text: a connector that decodes a numeric column gives 32.0 (or
+    Decimal('32.0')) where the record it points at is keyed '32'; a whole number reads as its digits."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return str(int(value))
+    return str(value).strip()
+
+
 def t_copy(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     value = _first(values)
     return None if _empty(value) else value
@@ -401,16 +411,16 @@ def t_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -
     if _empty(value):
         return None
     by = "name" if params.get("by") == "name" else "id"
-    return Ref(object=str(params["object"]), source_id=str(value).strip() if by == "name" else str(value), by=by)
+    return Ref(object=str(params["object"]), source_id=str(value).strip() if by == "name" else key_text(value), by=by)
 
 
 def t_refs(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     ids: list[str] = []
     for value in values:
         if isinstance(value, list | tuple):
-            ids.extend(str(v) for v in value if not _empty(v))
+            ids.extend(key_text(v) for v in value if not _empty(v))
         elif not _empty(value):
-            ids.append(str(value))
+            ids.append(key_text(value))
     return Refs(object=str(params["object"]), source_ids=tuple(dict.fromkeys(ids)))
 
 
@@ -419,7 +429,7 @@ def t_owner(values: list[Any], params: Mapping[str, Any], ctx: TransformContext)
     if _empty(value):
         return None
     via = "partner_id" if params.get("as") == "partner" else None
-    return Ref(object=str(params.get("object", "user")), source_id=str(value), via=via)
+    return Ref(object=str(params.get("object", "user")), source_id=key_text(value), via=via)
 
 
 def _kind_candidates(values: list[Any], params: Mapping[str, Any]) -> tuple[Ref, ...]:
@@ -430,11 +440,11 @@ def _kind_candidates(values: list[Any], params: Mapping[str, Any]) -> tuple[Ref,
         return ()
     if _empty(kind):
         raise TransformError("names no kind of record it belongs to", value=str(value))
-    text = str(int(kind)) if isinstance(kind, float) and kind.is_integer() else str(kind)
+    text = key_text(kind)
     obj = kinds.get(fold(text))
     if obj is None:
         raise TransformError(f"kind of record not in the map's kinds ({', '.join(sorted(kinds))})", value=text)
-    return (Ref(object=obj, source_id=str(value).strip()),)
+    return (Ref(object=obj, source_id=key_text(value)),)
 
 
 def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
@@ -443,7 +453,7 @@ def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformCon
     else:
         objects = list(params.get("objects") or [])
         candidates = tuple(
-            Ref(object=str(obj), source_id=str(value))
+            Ref(object=str(obj), source_id=key_text(value))
             for obj, value in zip(objects, values, strict=False)
             if not _empty(value)
         )

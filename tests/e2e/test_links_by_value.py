@@ -134,7 +134,9 @@ def test_links_owners_and_parents_found_from_values(tmp_path: Path, odoo: OdooCl
     assert "ids of company" in company_id.reason and company_id.new_field is None
     assert _line(spec, "contact", "company").ignore, "the company's name says what its id says"
     contact_id = _line(spec, "deal", "Primary Contact ID")
-    assert (contact_id.target, contact_id.transform, contact_id.new_field) == ("partner_id", "ref", None)
+    # the deal's partner: its contact by id where set, else its company (one line; see mapping/partnerchain.py)
+    assert (contact_id.target, contact_id.transform, contact_id.new_field) == ("partner_id", "record_ref", None)
+    assert contact_id.sources[0] == "Primary Contact ID" and contact_id.params["objects"] == ["contact", "company"]
     assert _line(spec, "deal", "primary_contact").ignore
     parent = _line(spec, "task", "Bağlantı Türü")
     assert (parent.target, parent.transform, parent.sources) == ("res_id", "record_ref",

@@ -58,10 +58,14 @@ MORE_ALIASES: dict[str, dict[str, str]] = {
 }
 
 
+#: a custom object's export (or one this reader has no table for): its owner and its time stamps
+_ANY_OBJECT = {"date created": "date", "created": "date", "last modified": "dlm", **_OWNER, **_STAMPS}
+
+
 def aliases(obj: str) -> dict[str, str]:
     """Folded header -> field key for one object: the English alternatives, then the TR/DE ones."""
     out = {fold(k): v for k, v in CSV_ALT_LABELS.get(obj, {}).items()}
-    for k, v in MORE_ALIASES.get(obj, {}).items():
+    for k, v in MORE_ALIASES.get(obj, _ANY_OBJECT if obj not in CSV_FIELDS else {}).items():
         out.setdefault(fold(k), v)
     return out
 

@@ -2,9 +2,11 @@
 
 A folder of ``.csv`` files exported from the Ontraport UI. Headers are display labels ("First Name"), dates
 are human-readable, dropdowns are labels, tags are names joined by ``*/*`` (the import format; the export
-format is undocumented). Each file's object is detected from its headers, never its name. The
-contacts-with-notes export repeats the contact row once per note: contacts are de-duplicated by ID and the
-note columns become ``note`` records. Everything streams through the ``csv`` module one row at a time.
+format is undocumented). Each file's object is detected from its headers and its name; a custom object's export
+(its key names an object no standard export has) is read as that custom object. Notes come from their own export
+(keyed by its "Note ID") and from the contacts-with-notes export, which repeats the contact row once per note:
+contacts are de-duplicated by ID and the note columns become ``note`` records. Everything streams through the
+``csv`` module one row at a time.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from crm2odoo.spill import SpillMap
 from crm2odoo.textnorm import fold
 
 #: objects read row by row from their own export file (the rest are derived from these)
-DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice")
+DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice", "note")
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
 
 
@@ -106,13 +108,14 @@ class OntraportCsvSource:
         by_object: dict[str, list[CsvFile]] = {}
         for f in files:
             by_object.setdefault(f.object, []).append(f)
-        for name in DIRECT_OBJECTS:
+        customs = sorted(name for name in by_object if _is_custom(name))
+        for name in (*DIRECT_OBJECTS, *customs):
             group = by_object.get(name)
             if not group:
                 continue
             fields = merge_fields(group)
             objects.append(ObjectInfo(
-                name=name, label=name.capitalize() + "s", fields=fields, count=None,
+                name=name, label=_label(name), fields=fields, count=None, custom=_is_custom(name),
                 depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
                 origin=", ".join(f.path.name for f in group), supports_delta=False,
             ))
@@ -126,7 +129,7 @@ class OntraportCsvSource:
                                       origin=f"derived: {origin} (transactions with money received)",
                                       depends_on=("contact", "invoice")))
         contact_files = by_object.get("contact", [])
-        if any(f.note_columns for f in contact_files):
+        if any(f.note_columns for f in contact_files) and "note" not in by_object:
             objects.append(ObjectInfo(
                 name="note", label="Notes", origin=", ".join(f.path.name for f in contact_files if f.note_columns),
                 fields=(FieldInfo("id", "ID", "id", required=True),
@@ -177,7 +180,7 @@ class OntraportCsvSource:
 
     def _records(self, object_name: str) -> Iterator[SourceRecord]:
         files = self._scan()
-        if object_name in DIRECT_OBJECTS:
+        if object_name in DIRECT_OBJECTS or _is_custom(object_name):
             # id -> (where it was first read, digest of its columns): the contacts-with-notes file repeats each
             # contact once per note; a repeat that differs is another record under a used id, and is reported
             # kept on disk (SpillMap): one entry per record must not grow memory over millions of rows
@@ -186,8 +189,8 @@ class OntraportCsvSource:
                     if f.object != object_name:
                         continue
                     yield from self._file_records(f, seen)
-        elif object_name == "note":
-            yield from self._notes(files)
+            if object_name == "note":
+                yield from self._notes(files)  # and those of the contacts-with-notes export
         elif object_name in ("invoice_line", "payment"):
             yield from self._from_transactions(files, object_name)
         elif object_name in ("tag", "user", "stage", "pipeline"):
@@ -404,6 +407,17 @@ class OntraportCsvSource:
 
 def _name_id(name: str) -> str:
     return fold(name)
+
+
+def _is_custom(name: str) -> bool:
+    return name.startswith("custom_")
+
+
+def _label(name: str) -> str:
+    """Contacts, Deals...; a custom object by its own name (custom_workshops -> Workshops)."""
+    if _is_custom(name):
+        return name[len("custom_"):].replace("_", " ").title()
+    return "Companies" if name == "company" else name.capitalize() + "s"
 
 
 __all__ = ["DIRECT_OBJECTS", "OntraportCsvSource", "sniff_encoding"]

@@ -23,7 +23,7 @@ ID_WORDS = ("id", "no", "nr", "number", "numara", "numarasi", "kimlik", "kimlik 
 #: words for each object a header may name, in EN/TR/DE (folded); the first is the canonical object
 OBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "contact": ("contact", "kisi", "musteri", "kontakt", "person", "cari", "customer", "kunden", "kunde"),
-    "company": ("company", "firma", "sirket", "unternehmen", "organization", "organisation", "account"),
+    "company": ("company", "firma", "firmen", "sirket", "unternehmen", "organization", "organisation", "account"),
     "deal": ("deal", "firsat", "opportunity", "verkaufschance", "chance", "gelegenheit"),
     "product": ("product", "urun", "produkt", "artikel", "item"),
     "task": ("task", "gorev", "aufgabe"),
@@ -60,6 +60,16 @@ def id_header_object(header: str) -> tuple[bool, str | None]:
         if any(len(w) > 4 and named.startswith(w) for w in words):
             return True, obj  # "kundennr", "firmanr"
     return True, "?"  # an id of something this reader does not know: not this file's own key by name
+
+
+def unknown_id_noun(header: str) -> str | None:
+    """The thing an id header names when this reader knows no such object: 'Workshop ID' -> 'workshop';
+    None for 'Contact ID', 'ID', 'Record ID' or a header that is no id."""
+    reads_as_id, named = id_header_object(header)
+    if not reads_as_id or named != "?":
+        return None
+    match = _ID_TAIL.match(fold(header).replace("#", " no"))
+    return (match.group("object") or "").strip(" -_.") if match else None
 
 
 def own_id_header(header: str, obj: str) -> bool:
@@ -164,4 +174,4 @@ def tag_splitter(values: Counter[str]) -> TagSplitter:
 
 
 __all__ = ["ID_WORDS", "OBJECT_WORDS", "ColumnValues", "TagSplitter", "id_column_from_values", "id_header_object",
-           "is_key_value", "own_id_header", "tag_splitter"]
+           "is_key_value", "own_id_header", "tag_splitter", "unknown_id_noun"]

@@ -1,6 +1,7 @@
 """Discovery of a folder of Ontraport CSV exports: each file's object, text plan, columns and what its values show.
 
-Each file is read once here: its object comes from its headers (never its name), its key column from a header
+Each file is read once here: its object comes from its headers and its name (see :mod:`.csv_detect`; a file
+whose key names an object no standard export has is a custom object), its key column from a header
 that reads as an id or else from values, its tags column's separator and its links to other exports from the
 values of all its rows. A file whose records nothing identifies stops discovery with the file, the columns seen
 and the ones expected.
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from crm2odoo.errors import Fatal, SourceError, UserFacingError
 from crm2odoo.sources.base import FieldInfo
-from crm2odoo.sources.ontraport.csv_aliases import aliases, deciding_aliases
+from crm2odoo.sources.ontraport.csv_aliases import aliases
+from crm2odoo.sources.ontraport.csv_detect import detect_object
 from crm2odoo.sources.ontraport.csv_profile import (
     ColumnValues,
     TagSplitter,
@@ -28,7 +30,7 @@ from crm2odoo.sources.ontraport.csv_profile import (
     tag_splitter,
 )
 from crm2odoo.sources.ontraport.csv_text import TextPlan, csv_reader, plan_text
-from crm2odoo.sources.ontraport.objects import CSV_FIELDS, CSV_NOTE_COLUMNS
+from crm2odoo.sources.ontraport.objects import CSV_NOTE_COLUMNS, csv_fields
 from crm2odoo.textnorm import fold
 
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
@@ -84,7 +86,7 @@ def scan_folder(folder: Path, warnings: list[str]) -> list[CsvFile]:
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
         plan = plan_text(path)
         header = [h.strip() for h in next(csv_reader(path, plan), [])]
-        detected = _detect(header)
+        detected = detect_object(path, header)
         if detected is None:
             warnings.append(f"{path.name}: columns match no known Ontraport export (first: "
                             f"{', '.join(header[:5])}); file ignored")
@@ -180,7 +182,7 @@ def _learn_id_column(f: CsvFile, values: dict[str, ColumnValues], rows: int, rec
 
 
 def _no_id_column(f: CsvFile) -> CsvShapeError:
-    expected = [CSV_FIELDS[f.object]["id"][0], "ID", "Id"]
+    expected = list(dict.fromkeys([csv_fields(f.object)["id"][0], "ID", "Id"]))
     return CsvShapeError(
         f"{f.path.name} looks like a {f.object} export, but no column identifies its records. Columns seen: "
         f"{', '.join(f.header)}. Expected one of: {', '.join(expected)} (or a column of unique whole numbers or "
@@ -226,40 +228,15 @@ def _links(f: CsvFile, files: list[CsvFile]) -> None:
             f.unknown = [u for u in f.unknown if u != h]
 
 
-def _detect(header: list[str]) -> str | None:
-    """The object whose known labels (or keys, or aliases no other object shares) the header matches best; at
-    least two must match. A header naming the object's id ('Contact ID', 'Kişi No') weighs three."""
-    folded = {fold(h) for h in header}
-    named_ids = {id_header_object(h)[1] for h in header}
-    # the leftmost id column is the file's own key more often than a link ('Contact ID, ..., Company ID')
-    first_id = next((named for h in header for reads, named in [id_header_object(h)] if reads), None)
-    deciding = deciding_aliases()
-    best, best_score = None, 1
-    for obj, columns in CSV_FIELDS.items():
-        score = 0
-        matched: set[str] = set()
-        for key, (label, _type) in columns.items():
-            if fold(label) in folded or fold(key) in folded:
-                score += 3 if key == "id" else 1
-                matched.add(key)
-        for alias, key in deciding.get(obj, {}).items():
-            if alias in folded and key not in matched:
-                score += 1
-                matched.add(key)
-        if "id" not in matched and obj in named_ids:
-            score += 3
-        if obj == first_id:
-            score += 2
-        if score > best_score:
-            best, best_score = obj, score
-    return best
-
-
 def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings: list[str]) -> CsvFile:
-    known = {fold(label): (key, ftype) for key, (label, ftype) in CSV_FIELDS[obj].items()}
-    known.update({fold(key): (key, ftype) for key, (_label, ftype) in CSV_FIELDS[obj].items()})
+    table = csv_fields(obj)
+    known = {fold(label): (key, ftype) for key, (label, ftype) in table.items()}
+    known.update({fold(key): (key, ftype) for key, (_label, ftype) in table.items()})
     for alt, key in aliases(obj).items():
-        known.setdefault(alt, (key, CSV_FIELDS[obj][key][1]))
+        if key in table:
+            known.setdefault(alt, (key, table[key][1]))
+    # a custom object's key names the object itself ('Workshop ID'): the leftmost id column
+    own_key = next((h for h in header if id_header_object(h)[0]), None) if obj.startswith("custom_") else None
     notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
     columns: list[tuple[str, FieldInfo]] = []
     note_columns: dict[str, str] = {}
@@ -272,7 +249,7 @@ def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings:
             continue
         if key_f in known and known[key_f][0] not in taken:
             key, ftype = known[key_f]
-        elif "id" not in taken and own_id_header(h, obj):
+        elif "id" not in taken and (own_id_header(h, obj) or h == own_key):
             key, ftype = "id", "id"  # 'ID', 'Id', 'Kişi No', '<Object> Id'
         elif obj == "deal" and key_f == "pipeline":
             key, ftype = "pipeline", "ref"
@@ -295,7 +272,7 @@ def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings:
 def _ref_target(obj: str, key: str) -> str | None:
     targets: dict[str, str] = {"owner": "user", "contact_cat": "tag", "company_id": "company",
                                "primary_contact": "contact", "sales_stage": "stage", "contact_id": "contact",
-                               "pipeline": "pipeline"}
+                               "pipeline": "pipeline", "author": "user"}
     if obj == "deal" and key == "company":
         return "company"
     return targets.get(key)

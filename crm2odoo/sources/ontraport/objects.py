@@ -207,7 +207,30 @@ CSV_FIELDS.update({
         "date": ("Date Added", "datetime"),
         "dlm": ("Date Modified", "datetime"),
     },
+    "note": {
+        "id": ("Note ID", "id"),
+        "contact_id": ("Contact ID", "ref"),
+        "data": ("Note", "html"),
+        "author": ("Author", "ref"),
+        "date": ("Date Added", "datetime"),
+        "dlm": ("Date Modified", "datetime"),
+    },
 })
+
+#: Columns every object's export may have; a custom object's file (Workshops.csv) is read with these, its own
+#: key column and its other columns as the customer's fields.
+CSV_CUSTOM_FIELDS: dict[str, tuple[str, FieldType]] = {
+    "id": ("ID", "id"),
+    "owner": ("Owner", "ref"),
+    "date": ("Date Added", "datetime"),
+    "dlm": ("Date Modified", "datetime"),
+}
+
+
+def csv_fields(obj: str) -> dict[str, tuple[str, FieldType]]:
+    """The known columns of one object's export (a custom object's: the ones every export has)."""
+    return CSV_FIELDS.get(obj, CSV_CUSTOM_FIELDS)
+
 
 #: Columns of the contacts-with-notes export that describe the note, not the contact.
 CSV_NOTE_COLUMNS: dict[str, tuple[str, FieldType]] = {
@@ -227,4 +250,6 @@ CSV_ALT_LABELS: dict[str, dict[str, str]] = {
              "assignee": "owner"},
     "invoice": {"id": "id", "contact id": "contact_id", "amount": "total", "transaction date": "date",
                 "date": "date"},
+    "note": {"id": "id", "contact": "contact_id", "date created": "date", "note date": "date", "created": "date",
+             "note author": "author", "owner": "author", "text": "data", "body": "data"},
 }

@@ -81,8 +81,11 @@ def test_planports_addon_parses_and_declares_what_provisioning_creates(planports
 
     manifest = ast.literal_eval((base / "__manifest__.py").read_text(encoding="utf-8"))
     assert manifest["version"] == "18.0.1.0.0" and manifest["license"] == "LGPL-3" and manifest["installable"]
-    assert {"base", "crm", "sale_management", "project"} <= set(manifest["depends"])
+    assert {"base", "crm", "sale_management"} <= set(manifest["depends"])
     assert "account" not in manifest["depends"], "only the modules of the models the map touches"
+    # a card's customer is its contact, else its company (one partner_id line): project only where a field lands
+    touched = {obj.model for obj, _line in planned_fields(planports_spec)}
+    assert ("project" in manifest["depends"]) == any(m.startswith("project.") for m in touched)
     for data_file in manifest["data"]:
         assert (base / data_file).is_file(), data_file
     assert sorted(str(p.relative_to(base)) for p in (base / "views").glob("*.xml")) == sorted(manifest["data"])

@@ -303,3 +303,28 @@ def test_cards_of_deals_get_no_customer_line_from_the_kind() -> None:
     spec = propose(catalog, {"contact": contacts[1], "deal": deals[1], "card": cards[1]}, ODOO18, system="t",
                    odoo_version="18.0")
     assert _line(spec, "card", "Linked No").transform != "record_ref", "project.task has no res_model/res_id"
+
+
+def test_a_deal_with_a_contact_column_and_a_company_column_has_the_contact_else_the_company_as_partner() -> None:
+    """Every fifth deal is made with a company alone: its partner is that company, the others' their contact; the
+    company column never becomes a field of its own."""
+    company, contacts = _company(), _contacts({}, ())
+    deal_fields = (F("id", "Deal ID", "id"), F("name", "Deal Name"),
+                   F("primary_contact", "Primary Contact", "ref", ref_object="contact"),
+                   F("company", "Company", "ref", ref_object="company"))
+    deals = ObjectInfo("deal", "Deals", deal_fields)
+    records = [SourceRecord("deal", str(d), {"id": str(d), "name": f"Deal {d}",
+                                             "primary_contact": None if d % 5 == 0 else str(d % 8 + 1),
+                                             "company": str(100 + d % 6)}) for d in range(1, 11)]
+    catalog = Catalog("ontraport", (company[0], contacts[0], deals))
+    spec = propose(catalog, {"company": company[1], "contact": contacts[1], "deal": records}, ODOO18, system="t",
+                   odoo_version="18.0")
+    line = _line(spec, "deal", "company")
+    assert (line.target, line.transform, line.sources) == ("partner_id", "record_ref", ["primary_contact", "company"])
+    assert line.params == {"objects": ["contact", "company"], "model_field": ""} and line.new_field is None
+    assert [ln for ln in spec.objects["deal"].fields if ln.target == "partner_id"] == [line]
+    engine = Engine(spec)
+    with_contact = engine.transform(spec.objects["deal"], records[0]).vals["partner_id"]
+    company_only = engine.transform(spec.objects["deal"], records[4]).vals["partner_id"]
+    assert with_contact.candidates == (Ref("contact", "2"), Ref("company", "101"))
+    assert company_only.candidates == (Ref("company", "105"),) and company_only.model_field == ""

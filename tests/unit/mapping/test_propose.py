@@ -303,6 +303,21 @@ def test_custom_object_becomes_new_model() -> None:
     assert line(spec, "custom_property", "f2").new_field.type == "monetary"  # type: ignore[union-attr]
 
 
+def test_a_custom_objects_model_made_by_an_earlier_migration_keeps_its_fields() -> None:
+    """x_workshops exists with a float x_seats (the API connector read the column as numeric); the CSV export's
+    whole numbers go into it rather than into a second field (nor a map that cannot run)."""
+    shop = ObjectInfo("custom_workshops", "Workshops", (F("id", "Workshop ID", "id"), F("Seats", "Seats", custom=True)),
+                      custom=True)
+    fields = copy.deepcopy(ODOO["18.0"])
+    fields["x_workshops"] = {"x_name": {"type": "char", "string": "Name", "store": True},
+                             "x_seats": {"type": "float", "string": "Seats", "store": True}}
+    rows = records("custom_workshops", {"id": ["1", "2", "3"], "Seats": ["8", "12", "20"]}, "id")
+    spec = propose(Catalog("ontraport-csv", (shop,)), {"custom_workshops": rows}, fields, system="ontraport",
+                   odoo_version="18.0")
+    seats = line(spec, "custom_workshops", "Seats")
+    assert (seats.target, seats.new_field, seats.transform) == ("x_seats", None, "number")
+
+
 def test_accounting_objects_disabled_without_account_move() -> None:
     invoice = ObjectInfo("invoice", "Invoices", (F("id", "ID", "id"),))
     fields = {k: v for k, v in ODOO["18.0"].items() if not k.startswith("account.")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -130,3 +131,22 @@ def test_parse_number_and_sanitiser_edges() -> None:
         parse_number("--", ".")
     assert sanitise_html('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
     assert sanitise_html('<a href="https://x.example">x</a>') == '<a href="https://x.example">x</a>'
+
+
+@pytest.mark.parametrize(("name", "values", "params", "expected"), [
+    ("ref", [32.0], {"object": "contact"}, Ref("contact", "32")),
+    ("ref", [Decimal("16.0")], {"object": "deal"}, Ref("deal", "16")),
+    ("refs", [[3.0, "4"]], {"object": "tag"}, Refs("tag", ("3", "4"))),
+    ("owner", [2.0], {}, Ref("user", "2")),
+    ("record_ref", [0.0, 32.0], {"kinds": {"0": "contact", "149": "deal"}},
+     RecordRef((Ref("contact", "32"),), "model", "name")),
+    ("record_ref", ["149", Decimal("16")], {"kinds": {"0": "contact", "149": "deal"}},
+     RecordRef((Ref("deal", "16"),), "model", "name")),
+    ("record_ref", [None, 9.0], {"objects": ["contact", "deal"]}, RecordRef((Ref("deal", "9"),), "model", "name")),
+    ("ref", [2.5], {"object": "contact"}, Ref("contact", "2.5")),  # not a whole number: kept as it reads
+])
+def test_ids_decoded_as_numbers_read_as_the_sources_key_text(name: str, values: list[Any], params: dict[str, Any],
+                                                            expected: Any) -> None:
+    """A connector that decodes a numeric id column (Ontraport's object_id) gives 32.0; the record it names is
+    keyed '32'."""
+    assert run(name, values, **params) == expected

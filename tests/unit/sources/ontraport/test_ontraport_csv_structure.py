@@ -38,7 +38,7 @@ def write(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: 
 
 def contacts(n: int = 6) -> list[list[str]]:
     owners = ["Ayşe Yılmaz", "Jürgen Groß", "Chris Unmatched"]
-    return [CONTACT_HEADER] + [[str(i), f"Zeynep{i}", "Yılmaz", f"z{i}@example.com", owners[i % 3], ""]
+    return [list(CONTACT_HEADER)] + [[str(i), f"Zeynep{i}", "Yılmaz", f"z{i}@example.com", owners[i % 3], ""]
                                for i in range(1, n + 1)]
 
 
@@ -268,3 +268,77 @@ def test_day_first_dates_are_learnt_from_the_export_and_every_date_reads_the_sam
         encoding="utf-8")
     only = next(iter(make_source(folder).read("contact"))).values["date"]
     assert (only.month, only.day) == (2, 6)
+
+
+# -- which object each file holds: columns and name ----------------------------------------------------------------
+NOTES_HEADER = ["Note ID", "Contact ID", "Contact Name", "Note", "Author", "Date Created"]
+WORKSHOPS_HEADER = ["Workshop ID", "Title", "Session Date", "Seats", "Venue", "Owner"]
+
+
+def _coaching_folder(folder: Path, notes_name: str = "Notes.csv", workshops_name: str = "Workshops.csv") -> Path:
+    write(folder / "Contacts.csv", contacts(6))
+    write(folder / notes_name, [NOTES_HEADER] + [[str(500 + i), str(i % 6 + 1), f"Zeynep{i % 6 + 1} Yılmaz",
+                                                 f"Talked about goals {i}", "Jürgen Groß", f"03/0{i}/2024 10:00"]
+                                                for i in range(1, 8)])
+    write(folder / workshops_name, [WORKSHOPS_HEADER] + [[str(i), f"Focus Workshop {i}", "04/24/2024", "12",
+                                                         "Online", "Ayşe Yılmaz"] for i in range(1, 5)])
+    return folder
+
+
+@pytest.mark.parametrize("notes_name, workshops_name", [("Notes.csv", "Workshops.csv"),
+                                                        ("export-5.csv", "export-7.csv")])
+def test_a_notes_export_is_notes_keyed_by_their_note_id(tmp_path: Path, notes_name: str,
+                                                        workshops_name: str) -> None:
+    source = make_source(_coaching_folder(tmp_path / "x", notes_name, workshops_name))
+    catalog = source.discover()
+    note = catalog.object("note")
+    assert note is not None and note.origin == notes_name
+    assert {f.name: f.ref_object for f in note.fields if f.ref_object} == {"contact_id": "contact", "author": "user"}
+    notes = list(source.read("note"))
+    assert [n.id for n in notes] == [str(500 + i) for i in range(1, 8)] and not any(n.problems for n in notes)
+    assert notes[0].values["contact_id"] == "2" and notes[0].values["data"] == "Talked about goals 1"
+    contacts_read = list(source.read("contact"))
+    assert sorted(r.id for r in contacts_read) == [str(i) for i in range(1, 7)]
+    assert not [p for r in contacts_read for p in r.problems], "no note row is read as a contact"
+
+
+@pytest.mark.parametrize("workshops_name, name", [("Workshops.csv", "custom_workshops"),
+                                                  ("export-7.csv", "custom_workshops"),
+                                                  ("Seminare 2024.csv", "custom_workshops")])
+def test_a_custom_objects_export_is_that_object_never_contacts(tmp_path: Path, workshops_name: str,
+                                                               name: str) -> None:
+    source = make_source(_coaching_folder(tmp_path / "x", workshops_name=workshops_name))
+    catalog = source.discover()
+    custom = catalog.object(name)
+    assert custom is not None and custom.custom and custom.origin == workshops_name
+    assert {f.name for f in custom.fields} >= {"id", "owner", "Title", "Venue"}
+    assert custom.field("owner") is not None and custom.field("owner").ref_object == "user"  # type: ignore[union-attr]
+    rows = list(source.read(name))
+    assert [r.id for r in rows] == ["1", "2", "3", "4"] and rows[0].object == name and not any(r.problems for r in rows)
+    assert sorted(r.id for r in source.read("contact")) == [str(i) for i in range(1, 7)]
+    assert "ayse yilmaz" in {r.id for r in source.read("user")}
+
+
+@pytest.mark.parametrize("file_name", ["Produkte.csv", "products-2024.csv", "Ürünler.csv"])
+def test_a_file_name_naming_an_object_weighs_with_its_columns(tmp_path: Path, file_name: str) -> None:
+    """'ID', 'Name', 'Description' fit companies as well as products (a company's label is 'Description', a
+    product's 'Product Description'); the file name says which."""
+    folder = tmp_path / "x"
+    write(folder / "Contacts.csv", contacts(3))
+    write(folder / file_name, [["ID", "Name", "Description"], ["1", "Coaching, 6 sessions", "six sessions"],
+                               ["2", "Workbook", "printed"]])
+    catalog = make_source(folder).discover()
+    product = catalog.object("product")
+    assert product is not None and product.origin == file_name and catalog.object("company") is None
+
+
+def test_a_companies_export_keyed_firmen_id_is_companies_not_a_custom_object(tmp_path: Path) -> None:
+    """'Firmen-ID' (German) names the company; only a key naming what no standard export is makes a custom object."""
+    folder = tmp_path / "x"
+    write(folder / "Contacts.csv", contacts(3))
+    write(folder / "export-2.csv", [["Firmen-ID", "Company Name", "Phone"], ["1", "Kuzey Ltd.", "+90 212 555 0101"],
+                                    ["2", "Ege A.Ş.", "+90 232 555 0102"]])
+    catalog = make_source(folder).discover()
+    company = catalog.object("company")
+    assert company is not None and company.origin == "export-2.csv"
+    assert not [o.name for o in catalog.objects if o.custom]
