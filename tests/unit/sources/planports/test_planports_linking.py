@@ -1,0 +1,52 @@
+"""How a workbook's rows point at each other: tags named in a cell, products by code, notes by kind + number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from crm2odoo.sources import SourceSettings, open_source
+from crm2odoo.sources.planports.workbook import PlanportsWorkbookSource
+
+
+def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> PlanportsWorkbookSource:
+    book = Workbook()
+    first = True
+    for title, rows in sheets.items():
+        sheet = book.active if first else book.create_sheet(title)
+        assert sheet is not None
+        sheet.title = title
+        first = False
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    source = open_source(SourceSettings("planports-xlsx", {"path": str(path)}, path.parent))
+    assert isinstance(source, PlanportsWorkbookSource)
+    return source
+
+
+PEOPLE = ["No", "Tür", "Ad Soyad", "Firma", "E-posta", "Etiketler", "Sorumlu"]
+
+
+def test_tag_names_in_a_cell_become_tag_records_the_contacts_link_to(tmp_path: Path) -> None:
+    src = _book(tmp_path / "t.xlsx", {"Kişiler": [
+        PEOPLE,
+        [1, "Firma", "Acme Ltd.", None, "a@acme.example", "Acente", "Işıl Şahin"],
+        [2, "Kişi", "Ada Kaya", None, "ada@x.example", "VIP, Instagram", "Işıl Şahin"],
+        [3, "Kişi", "Can Demir", None, "can@x.example", "vip", "Işıl Şahin"],
+        [4, "Kişi", "Ece Koç", None, "ece@x.example", None, "Işıl Şahin"],
+    ]})
+    catalog = src.discover()
+    tag = catalog.object("tag")
+    assert tag is not None and tag.count == 3
+    field = catalog.object("contact").field("tags")  # type: ignore[union-attr]
+    assert field is not None and (field.type, field.ref_object) == ("refs", "tag")
+    tags = {r.id: r.values["name"] for r in src.read("tag")}
+    assert sorted(tags.values()) == ["Acente", "Instagram", "VIP"]
+    contacts = {r.id: r.values["tags"] for r in src.read("contact")}
+    assert [tags[i] for i in contacts["2"]] == ["VIP", "Instagram"]
+    assert [tags[i] for i in contacts["3"]] == ["VIP"]  # the same tag, written in another case
+    assert contacts["4"] is None
+    assert [tags[i] for i in next(src.read("company")).values["tags"]] == ["Acente"]
