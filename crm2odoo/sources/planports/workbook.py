@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import mimetypes
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -340,7 +340,7 @@ class PlanportsWorkbookSource:
     def _records(self, name: str) -> Iterator[SourceRecord]:
         if name in ("contact", "company"):
             return self._contacts(name)
-        makers = {
+        makers: dict[str, Callable[[], Iterator[SourceRecord]]] = {
             "lead": self._leads, "deal": self._deals, "pipeline": self._pipeline_records,
             "stage": self._stage_records, "lost_reason": self._lost_reason_records, "user": self._user_records,
             "product": self._products, "quote": lambda: self._documents("quote"),
