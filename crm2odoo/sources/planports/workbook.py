@@ -767,10 +767,8 @@ class PlanportsWorkbookSource:
                     row.problems.append(FieldProblem(doc, f"line without a {doc} number"))
                 code = values.get("product")
                 names, codes = self._product_index()
-                if code and str(code) not in codes:
-                    row.problems.append(_problem("product", "no product has this code", code))
-                    values["product"] = None
-                elif not code and values.get("product_name"):
+                # a code outside the product list stays: the map decides (create the product, or no product)
+                if not code and values.get("product_name"):
                     ident, why = names.resolve(str(values["product_name"]))
                     values["product"] = ident
                     if why and codes:

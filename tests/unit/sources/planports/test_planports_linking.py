@@ -50,3 +50,18 @@ def test_tag_names_in_a_cell_become_tag_records_the_contacts_link_to(tmp_path: P
     assert [tags[i] for i in contacts["3"]] == ["VIP"]  # the same tag, written in another case
     assert contacts["4"] is None
     assert [tags[i] for i in next(src.read("company")).values["tags"]] == ["Acente"]
+
+
+def test_a_line_keeps_a_product_code_that_is_not_in_the_product_list(tmp_path: Path) -> None:
+    """The map decides what such a line gets (a product created by its code, or none); the connector does not
+    blank the code nor refuse the line."""
+    src = _book(tmp_path / "q.xlsx", {
+        "Ürünler": [["Ürün Kodu", "Ürün Adı", "Satış Fiyatı"], ["SAC-FUE", "FUE Paketi", 2200]],
+        "Teklif Kalemleri": [["Teklif No", "Sıra", "Ürün Kodu", "Ürün/Hizmet Adı", "Miktar", "Birim Fiyat"],
+                             ["TKL-1", 1, "SAC-FUE", "FUE Paketi", 1, 2200],
+                             ["TKL-1", 2, "OTL-3", "Otel (3 gece)", 3, 83.33]],
+    })
+    lines = {r.id: r for r in src.read("quote_line")}
+    assert lines["TKL-1/1"].values["product"] == "SAC-FUE"
+    assert lines["TKL-1/2"].values["product"] == "OTL-3"
+    assert not lines["TKL-1/2"].problems
