@@ -255,6 +255,15 @@ class Resolver:
         source_id = fold(item.value)
         xmlid = xmlid_for(self.spec.system, "auto_" + item.model.replace(".", "_"), source_id)
         columns, row = ["id", field_name], [xmlid, item.value]
+        meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}
+        if not meta.get(field_name, {}).get("store", True):
+            # the search skips unstored fields (a product's name lives on its template): the value goes into the
+            # first stored field the lookup searches too (its code), so the next search finds what was created
+            stored = next((b for b in item.by if b not in ("xmlid", field_name) and meta.get(b, {}).get("store", True)
+                           and b in meta), None)
+            if stored is not None:
+                columns.append(stored)
+                row.append(item.value)
         if within is not None and within[1]:
             columns.append(f"{within[0]}/.id")
             row.append(str(within[1]))
