@@ -800,19 +800,21 @@ class PlanportsWorkbookSource:
                 yield self._record("activity", row, values.pop("activity_id", None), values)
 
     def _link_related(self, values: dict[str, Any], row: Row) -> None:
-        """İlgili Kayıt Türü + İlgili Kayıt -> contact / company / deal."""
+        """İlgili Kayıt Türü + İlgili Kayıt No (else İlgili Kayıt, the name) -> contact / company / deal: two
+        patients of one name are told apart by their number."""
         kind_text = values.get("related_type")
         target = _RELATED_WORDS.get(fold(str(kind_text or "")), "party")
         text = values.get("related_record")
+        number = values.get("related_id")
         values.update(contact=None, company=None, deal=None)
-        if not text:
+        if not text and not number:
             return
         if target == "deal":
-            values["deal"] = text
+            values["deal"] = number or text
             self._link_deal(values, row)
         elif target == "party":
-            scratch = {"contact": text}
-            self._link_party(scratch, row)
+            scratch = {"contact": text, "related_id": number}
+            self._link_party(scratch, row, id_key="related_id")
             values["contact"], values["company"] = scratch["contact"], scratch["company"]
         else:
             row.problems.append(_problem("related_type", "notes on this record type are not linked by this tool",

@@ -65,3 +65,23 @@ def test_a_line_keeps_a_product_code_that_is_not_in_the_product_list(tmp_path: P
     assert lines["TKL-1/1"].values["product"] == "SAC-FUE"
     assert lines["TKL-1/2"].values["product"] == "OTL-3"
     assert not lines["TKL-1/2"].problems
+
+
+def test_a_note_links_by_the_related_records_number_before_its_name(tmp_path: Path) -> None:
+    """Two patients share a name: only İlgili Kayıt No tells them apart; a 'Kişi' number may be a firm's."""
+    src = _book(tmp_path / "n.xlsx", {
+        "Kişiler": [PEOPLE, [1001, "Firma", "Acme Ltd.", None, "a@acme.example", None, "Işıl Şahin"],
+                    [1102, "Kişi", "Jonas Doğan", None, "j1@x.example", None, "Işıl Şahin"],
+                    [1140, "Kişi", "Jonas Doğan", None, "j2@x.example", None, "Işıl Şahin"]],
+        "Satış Fırsatları": [["Fırsat No", "Fırsat Adı", "Kişi No", "Aşama"], ["F-0001", "Jonas - Saç", 1140, "Yeni"]],
+        "Notlar": [["Not No", "İlgili Kayıt Türü", "İlgili Kayıt No", "İlgili Kayıt", "Not", "Yazan"],
+                   [701, "Kişi", 1140, "Jonas Doğan", "Fotoğraf geldi.", "Işıl Şahin"],
+                   [702, "Kişi", 1001, "Acme Ltd.", "Sözleşme.", "Işıl Şahin"],
+                   [703, "Satış Fırsatı", "F-0001", "Jonas - Saç", "Teklif.", "Işıl Şahin"],
+                   [704, "Kişi", None, "Jonas Doğan", "Kim?", "Işıl Şahin"]],
+    })
+    notes = {r.id: r for r in src.read("note")}
+    assert (notes["701"].values["contact"], notes["701"].problems) == ("1140", [])
+    assert (notes["702"].values["company"], notes["702"].values["contact"]) == ("1001", None)
+    assert notes["703"].values["deal"] == "F-0001" and not notes["703"].problems
+    assert notes["704"].values["contact"] is None and "ambiguous" in notes["704"].problems[0].message
