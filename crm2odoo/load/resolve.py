@@ -34,6 +34,9 @@ class Unresolved(Exception):
 #: reference tables small enough to read whole once instead of searching value by value (about 250 countries;
 #: a few dozen teams, stages, tags, reasons). Read whole, their names are compared folded on both sides: the
 #: database's ilike does not fold 'SATIŞ SÜRECİ' and 'Satış Süreci' (or ı and I) to the same text.
+#: (record's model, its parent's model) -> the field that shows the parent where Odoo's screens look for it: a
+#: meeting attached to an opportunity is in its Meetings (opportunity_id), one attached to a partner invites it
+PARENT_ALSO = {("calendar.event", "crm.lead"): "opportunity_id", ("calendar.event", "res.partner"): "partner_ids"}
 WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
                           "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
                           "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
@@ -255,6 +258,15 @@ class Resolver:
         source_id = fold(item.value)
         xmlid = xmlid_for(self.spec.system, "auto_" + item.model.replace(".", "_"), source_id)
         columns, row = ["id", field_name], [xmlid, item.value]
+        meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}
+        if not meta.get(field_name, {}).get("store", True):
+            # the search skips unstored fields (a product's name lives on its template): the value goes into the
+            # first stored field the lookup searches too (its code), so the next search finds what was created
+            stored = next((b for b in item.by if b not in ("xmlid", field_name) and meta.get(b, {}).get("store", True)
+                           and b in meta), None)
+            if stored is not None:
+                columns.append(stored)
+                row.append(item.value)
         if within is not None and within[1]:
             columns.append(f"{within[0]}/.id")
             row.append(str(within[1]))
@@ -388,7 +400,7 @@ class Resolver:
                                                   f"(by {', '.join(value.by)}); left empty", "warning"))
                 out[name] = found
             elif isinstance(value, RecordRef):
-                self._resolve_record_ref(name, value, out, problems)
+                self._resolve_record_ref(name, value, out, problems, target)
             elif isinstance(value, TaxRate):
                 taxes = self.taxes(value)
                 if taxes is None:
@@ -411,7 +423,7 @@ class Resolver:
         return out, problems, deferred
 
     def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any],
-                            problems: list[RecordProblem]) -> None:
+                            problems: list[RecordProblem], target: TargetRecord) -> None:
         for candidate in value.candidates:
             found = self.id_of(candidate)
             if found is None:
@@ -422,6 +434,9 @@ class Resolver:
             out[name] = found
             if value.model_field:  # '' for a plain many2one (a card's partner): the field names the model
                 out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
+            also = PARENT_ALSO.get((target.model, model))
+            if also and also not in target.vals and also in self.schema.fields(target.model):
+                out[also] = [found] if also == "partner_ids" else found
             return
         shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
         problems.append(RecordProblem(name, shown, f"belongs to {shown}, none of which is in Odoo", "quarantine"))

@@ -51,8 +51,11 @@ def parent_by_kind(obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str
     if model_field is None or (model_field and model_field not in fields):
         return lines
     used = {kind.kind_field, kind.id_field} | ({kind.name_field} if kind.name_field else set())
-    params: dict[str, Any] = {"objects": kind.objects, "kinds": kinds_table(kind.kinds.items()),
+    objects = list(dict.fromkeys([*kind.objects, *kind.fallbacks.values()]))
+    params: dict[str, Any] = {"objects": objects, "kinds": kinds_table(kind.kinds.items()),
                               "model_field": model_field}
+    if kind.fallbacks:
+        params["fallbacks"] = dict(kind.fallbacks)
     if model_field and str(fields[model_field].get("type")) == "many2one":
         params["model_field_kind"] = "ir_model"
     label = {fi.name: fi.label or fi.name for fi in obj.fields}

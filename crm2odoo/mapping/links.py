@@ -106,6 +106,9 @@ class KindLink:
     share: float
     count: int
     name_field: str | None = None
+    #: object -> the object that holds the ids it does not: persons and firms numbered in one sequence (one
+    #: Kişiler sheet), and sampled pairs that say 'Kişi 1001' of the firm 1001
+    fallbacks: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def objects(self) -> list[str]:
@@ -353,8 +356,27 @@ class LinkFinder:
                 return name
         return None
 
+    def shared_numbering(self, first: str, second: str) -> bool:
+        """Whether two objects number their records in one sequence: both sampled, no id in common and, for
+        numbers, ranges that do not overlap (contacts 1..120 and companies 1..10 are two sequences)."""
+        a, b = self.indexes.get(first), self.indexes.get(second)
+        if a is None or b is None or not a.ids or not b.ids or a.ids & b.ids:
+            return False
+        if all(i.isdigit() for i in a.ids | b.ids):
+            lo_a, hi_a = min(map(int, a.ids)), max(map(int, a.ids))
+            lo_b, hi_b = min(map(int, b.ids)), max(map(int, b.ids))
+            return hi_a < lo_b or hi_b < lo_a
+        return True
+
+    def _partner_fallbacks(self) -> dict[str, str]:
+        if not self.shared_numbering("contact", "company"):
+            return {}
+        return {"contact": "company", "company": "contact"}
+
     def _kind_link(self, obj: ObjectInfo, records: Sequence[SourceRecord]) -> KindLink | None:
         best: KindLink | None = None
+        fallbacks = self._partner_fallbacks()
+        needed: dict[str, set[str]] = {}  # id column -> kinds whose sampled ids were found under the fallback
         for kfi in obj.fields:
             texts = [_text(r.values.get(kfi.name)) for r in records]
             present = [t for t in texts if t]
@@ -381,7 +403,11 @@ class LinkFinder:
                     if not kind or not rid:
                         continue
                     pairs += 1
-                    hits += rid in self.indexes[kind].ids
+                    other = self.indexes.get(fallbacks.get(kind, ""))
+                    crossed = rid not in self.indexes[kind].ids and other is not None and rid in other.ids
+                    hits += rid in self.indexes[kind].ids or crossed
+                    if crossed:
+                        needed.setdefault(ifi.name, set()).add(kind)
                 if pairs < 2 or pairs < KIND_SHARE * kinded:
                     continue  # ids for some kinds only: the connector split the parent into columns per kind
                 coverage = min(_coverage(self.indexes[k], []) for k in set(table.values()))
@@ -390,8 +416,9 @@ class LinkFinder:
                     best = KindLink(kfi.name, ifi.name, table, round(share, 2), pairs)
         if best is None:
             return None
+        used = {k: o for k, o in fallbacks.items() if k in needed.get(best.id_field, set())}
         return KindLink(best.kind_field, best.id_field, best.kinds, best.share, best.count,
-                        self._kind_name_field(obj, records, best))
+                        self._kind_name_field(obj, records, best), used)
 
     def _kind_name_field(self, obj: ObjectInfo, records: Sequence[SourceRecord], link: KindLink) -> str | None:
         """The display-name column next to a kind + id pair: it names, row by row, the record the pair points at."""

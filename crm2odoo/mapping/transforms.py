@@ -28,7 +28,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | refs        | object                                   | source ids -> many2many ids              |
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
 | record_ref  | objects, model_field, model_field_kind,  | note -> model + res_id of its record;    |
-|             | kinds (label -> object)                  | with kinds: ('Fırsat', 7) -> deal 7      |
+|             | kinds (label -> object), fallbacks       | with kinds: ('Fırsat', 7) -> deal 7;     |
+|             | (object -> object holding its other ids) | ('Kişi', 1001) -> contact, else company  |
 | end         | unit ('hours'/'minutes'), default_hours, | [start, duration] -> the meeting's start |
 |             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
@@ -444,7 +445,8 @@ def _kind_candidates(values: list[Any], params: Mapping[str, Any]) -> tuple[Ref,
     obj = kinds.get(fold(text))
     if obj is None:
         raise TransformError(f"kind of record not in the map's kinds ({', '.join(sorted(kinds))})", value=text)
-    return (Ref(object=obj, source_id=key_text(value)),)
+    fallback = str((params.get("fallbacks") or {}).get(obj) or "")  # one numbering, two objects
+    return tuple(Ref(object=o, source_id=key_text(value)) for o in dict.fromkeys((obj, fallback)) if o)
 
 
 def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:

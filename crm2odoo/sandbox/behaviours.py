@@ -254,6 +254,10 @@ def _attachment_values(row: Row, vals: dict[str, Any], *, writing: bool) -> None
         row["checksum"] = hashlib.sha1(content).hexdigest()
 
 
+#: models whose res_model is a stored related field of res_model_id (mail_activity.py, calendar_event.py)
+_RES_MODEL_RELATED = ("mail.activity", "calendar.event")
+
+
 def before_create(env: Env, model: Model, vals: dict[str, Any]) -> dict[str, Any]:
     name = model.name
     if name in SCHEMA_MODELS:
@@ -265,8 +269,8 @@ def before_create(env: Env, model: Model, vals: dict[str, Any]) -> dict[str, Any
         vals["website"] = _clean_website(vals["website"])
     if name == "res.partner" and vals.get("parent_id"):
         vals["company_name"] = False  # res_partner.py create / write
-    if name == "mail.activity":
-        # res_model is related + readonly + precompute: Odoo drops it and derives it from res_model_id.
+    if name in _RES_MODEL_RELATED:
+        # res_model is related (res_model_id.model) + readonly: Odoo drops it and derives it from res_model_id.
         vals.pop("res_model", None)
         if not vals.get("res_model_id") and env.context.get("default_res_model"):
             vals["res_model_id"] = irmodel.model_id(env, str(env.context["default_res_model"])) or False
@@ -331,11 +335,10 @@ def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) ->
         if row.get("user_id") and not row.get("date_open"):
             row["date_open"] = _now()
         row.setdefault("date_last_stage_update", _now())
-    elif name == "mail.activity":
-        if row.get("res_model_id"):
-            ir_model = env.store.get("ir.model", int(row["res_model_id"])) or {}
-            row["res_model"] = ir_model.get("model")
-    elif name == "mail.message":
+    if name in _RES_MODEL_RELATED and row.get("res_model_id"):
+        ir_model = env.store.get("ir.model", int(row["res_model_id"])) or {}
+        row["res_model"] = ir_model.get("model")
+    if name == "mail.message":
         author = env.store.get("res.partner", int(row["author_id"])) if row.get("author_id") else None
         if author is not None and not row.get("email_from") and author.get("email"):
             row["email_from"] = f'"{author.get("name")}" <{author["email"]}>'
@@ -583,7 +586,7 @@ def compute_on_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str,
         if "is_company" in vals and row.get("is_company"):
             row["commercial_partner_id"] = rid
         _partner_names(env, row)
-    elif model.name == "mail.activity" and "res_model_id" in vals:
+    elif model.name in _RES_MODEL_RELATED and "res_model_id" in vals:
         ir_model = env.store.get("ir.model", int(row.get("res_model_id") or 0)) or {}
         row["res_model"] = ir_model.get("model")
     elif model.name == "ir.attachment":

@@ -245,3 +245,32 @@ def test_turkish_leads_find_their_pipeline_by_name(tmp_path: Path, odoo: OdooCli
     rows = odoo.read("crm.lead", list(leads.values()), ["team_id"], context={"active_test": False})
     assert len(rows) >= len(dataset.records["lead"]) - 2, "all but the rows the generator spoils on purpose"
     assert all(r["team_id"] and r["team_id"][0] in teams.values() for r in rows), "the pipelines just created"
+
+
+def test_meetings_show_on_the_opportunity_or_partner_they_belong_to(tmp_path: Path, odoo: OdooClient,
+                                                                    odoo_settings: OdooSettings,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook (written from the docs, tests/independent) whose Etkinlikler rows name their parent by kind + id:
+    a meeting attached to an opportunity is in its Meetings (opportunity_id), one attached to a person invites
+    that person (partner_ids); a note on a firm whose row says 'Kişi' lands on the firm."""
+    from tests.independent.planports_book import build
+
+    root = tmp_path / "pp-meetings"
+    api.init_project(root, "planports-xlsx")
+    build(root / "export.xlsx")
+    _config(root, '[source]\nkind = "planports-xlsx"\npath = "export.xlsx"\n', odoo_settings, monkeypatch,
+            fallback=True)
+    api.discover(root)
+    api.plan(root)
+    api.approve(root, confirm=lambda changes: True, login="e2e")
+    api.migrate(root)
+    events = odoo.read("calendar.event", list(_ids(root, "activity_meeting").values()),
+                       ["res_model", "res_id", "opportunity_id", "partner_ids"])
+    on_deals = [e for e in events if e["res_model"] == "crm.lead"]
+    on_people = [e for e in events if e["res_model"] == "res.partner"]
+    assert on_deals and on_people and len(on_deals) + len(on_people) == len(events), events
+    assert all(e["opportunity_id"] and e["opportunity_id"][0] == e["res_id"] for e in on_deals), on_deals
+    assert all(e["res_id"] in e["partner_ids"] for e in on_people), on_people
+    firms = set(_ids(root, "company").values())
+    notes = odoo.read("mail.message", list(_ids(root, "note").values()), ["model", "res_id"])
+    assert any(n["model"] == "res.partner" and n["res_id"] in firms for n in notes), "notes on a firm land on it"

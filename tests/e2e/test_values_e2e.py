@@ -165,6 +165,9 @@ def test_a_line_item_whose_product_is_not_in_the_product_list_gets_one(tmp_path:
         assert product.transform == "lookup" and product.params["create"] is True and "'URN-999'" in product.reason
         api.approve(root, confirm=lambda changes: True, login="ada")
         api.migrate(root)
+        # the created product is found again by its code: reconcile sees the line as the source and map give it
+        checked = {o.name: o for o in api.reconcile(root, spot_check=1000).objects}["quote_line"]
+    assert checked.spot_checked and not checked.differences, checked.differences[:3]
     lines = [r for r in ledger_rows(root) if r["object"] == "quote_line"]
     assert lines and all(r["state"] not in ("quarantined", "skipped") for r in lines), \
         [(r["source_id"], r["reason"]) for r in lines if r["state"] == "quarantined"]

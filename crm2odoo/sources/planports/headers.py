@@ -80,6 +80,9 @@ _DESCRIPTION = _f("description", "longtext", ("Açıklama", "Notlar", "Not"), ("
 _RELATED_TYPE = _f("related_type", "select", ("İlgili Kayıt Türü", "Kayıt Türü"), ("Related Type", "Record Type"))
 _RELATED = _f("related_record", "text", ("İlgili Kayıt",), ("Related Record", "Related To"),
               description="raw text; resolved into contact / company / deal")
+_RELATED_ID = _f("related_id", "id", ("İlgili Kayıt No", "Bağlı Kayıt No"),
+                 ("Related Record ID", "Related Record No", "Related ID"),
+                 description="the number of the record it belongs to; links before the name does")
 
 CONTACTS = SheetSpec("contacts", "Kişiler", "Contacts", (
     _f("contact_id", "id", ("No", "Kişi No", "Kayıt No", "ID"), ("ID", "No", "Contact ID", "Record No")),
@@ -265,7 +268,7 @@ ACTIVITIES = SheetSpec("activities", "Etkinlikler", "Activities", (
 
 NOTES = SheetSpec("notes", "Notlar", "Notes", (
     _f("note_id", "id", ("Not No", "No"), ("Note ID", "ID")),
-    _RELATED_TYPE, _RELATED,
+    _RELATED_TYPE, _RELATED, _RELATED_ID,
     _f("body", "longtext", ("Not", "Not İçeriği"), ("Note", "Body")),
     _f("author", "ref", ("Yazan", "Ekleyen"), ("Author", "Created By"), "user"),
     _f("date", "datetime", ("Tarih",), ("Date",)),
@@ -286,7 +289,7 @@ ATTACHMENTS = SheetSpec("attachments", "Dosyalar", "Files", (
     _f("attachment_id", "id", ("Dosya No", "No"), ("File ID", "ID")),
     _f("file_name", "text", ("Dosya Adı",), ("File Name", "Filename")),
     _f("path", "text", ("Dosya Yolu", "URL", "Bağlantı"), ("Path", "URL", "Link")),
-    _RELATED_TYPE, _RELATED,
+    _RELATED_TYPE, _RELATED, _RELATED_ID,
     _f("size", "integer", ("Boyut", "Boyut (bayt)"), ("Size", "Size (bytes)")),
     _f("uploaded_by", "ref", ("Yükleyen",), ("Uploaded By",), "user"),
     _f("date", "datetime", ("Tarih", "Yükleme Tarihi"), ("Date", "Uploaded On")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import mimetypes
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from crm2odoo.sources.base import (
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import sheets as sh
+from crm2odoo.sources.planports import tags as tg
 from crm2odoo.sources.planports import values as v
 from crm2odoo.textnorm import fold, slug
 
@@ -339,19 +340,29 @@ class PlanportsWorkbookSource:
     def _records(self, name: str) -> Iterator[SourceRecord]:
         if name in ("contact", "company"):
             return self._contacts(name)
-        makers = {
+        makers: dict[str, Callable[[], Iterator[SourceRecord]]] = {
             "lead": self._leads, "deal": self._deals, "pipeline": self._pipeline_records,
             "stage": self._stage_records, "lost_reason": self._lost_reason_records, "user": self._user_records,
             "product": self._products, "quote": lambda: self._documents("quote"),
             "order": lambda: self._documents("order"), "quote_line": lambda: self._lines("quote"),
             "order_line": lambda: self._lines("order"), "activity": self._activities, "note": self._notes,
             "board": self._board_records, "board_column": self._column_records, "card": self._cards,
-            "attachment": self._attachments,
+            "attachment": self._attachments, "tag": lambda: self._tags("tag"),
+            "deal_tag": lambda: self._tags("deal_tag"),
         }
         maker = makers.get(name)
         if maker is None:
             raise SourceError(f"the Planports workbook has no object {name!r}")
         return maker()
+
+    def _tag_plans(self, obj: str) -> list[SheetPlan]:
+        return [p for kind, o in tg.TAG_OBJECT_OF_KIND.items() if o == obj for p in self._plans_of(kind)
+                if p.has(tg.TAG_KEY)]
+
+    def _tags(self, obj: str) -> Iterator[SourceRecord]:
+        cells = ((row.values.get(tg.TAG_KEY), f"{row.locator} ({plan.label(tg.TAG_KEY)})")
+                 for plan in self._tag_plans(obj) for row in self._rows(plan))
+        return tg.tag_records(obj, cells)
 
     def _record(self, obj: str, row: Row, ident: Any, values: dict[str, Any]) -> SourceRecord:
         problems = list(row.problems)
@@ -421,6 +432,7 @@ class PlanportsWorkbookSource:
                 if is_org != want_company:
                     continue
                 values = dict(row.values)
+                tg.as_ids(values)
                 if type_problem:
                     row.problems.append(FieldProblem("party_type", type_problem, str(values.get("party_type"))))
                 values["name"] = self._contact_name(row)
@@ -585,6 +597,7 @@ class PlanportsWorkbookSource:
         for plan in self._plans_of("deals"):
             for row in self._rows(plan):
                 values = dict(row.values)
+                tg.as_ids(values)
                 pipeline_id = self._pipeline_id(values.get("pipeline"))
                 values["pipeline"] = pipeline_id
                 stage = values.get("stage")
@@ -754,10 +767,8 @@ class PlanportsWorkbookSource:
                     row.problems.append(FieldProblem(doc, f"line without a {doc} number"))
                 code = values.get("product")
                 names, codes = self._product_index()
-                if code and str(code) not in codes:
-                    row.problems.append(_problem("product", "no product has this code", code))
-                    values["product"] = None
-                elif not code and values.get("product_name"):
+                # a code outside the product list stays: the map decides (create the product, or no product)
+                if not code and values.get("product_name"):
                     ident, why = names.resolve(str(values["product_name"]))
                     values["product"] = ident
                     if why and codes:
@@ -789,19 +800,21 @@ class PlanportsWorkbookSource:
                 yield self._record("activity", row, values.pop("activity_id", None), values)
 
     def _link_related(self, values: dict[str, Any], row: Row) -> None:
-        """İlgili Kayıt Türü + İlgili Kayıt -> contact / company / deal."""
+        """İlgili Kayıt Türü + İlgili Kayıt No (else İlgili Kayıt, the name) -> contact / company / deal: two
+        patients of one name are told apart by their number."""
         kind_text = values.get("related_type")
         target = _RELATED_WORDS.get(fold(str(kind_text or "")), "party")
         text = values.get("related_record")
+        number = values.get("related_id")
         values.update(contact=None, company=None, deal=None)
-        if not text:
+        if not text and not number:
             return
         if target == "deal":
-            values["deal"] = text
+            values["deal"] = number or text
             self._link_deal(values, row)
         elif target == "party":
-            scratch = {"contact": text}
-            self._link_party(scratch, row)
+            scratch = {"contact": text, "related_id": number}
+            self._link_party(scratch, row, id_key="related_id")
             values["contact"], values["company"] = scratch["contact"], scratch["company"]
         else:
             row.problems.append(_problem("related_type", "notes on this record type are not linked by this tool",
@@ -913,6 +926,10 @@ class PlanportsWorkbookSource:
             derived.append(("board_column", "Sütunlar", "distinct (Pano, Sütun) pairs of the process cards",
                             (FieldInfo("name", "Sütun", "text"), FieldInfo("board", "Pano", "ref", ref_object="board"),
                              FieldInfo("sequence", "Sıra", "integer")), ("board",)))
+        for tag_obj in ("tag", "deal_tag"):
+            if self._tag_plans(tag_obj):
+                derived.append((tag_obj, "Etiketler", "distinct names in the Etiketler / Gruplar columns",
+                                tg.TAG_FIELDS, ()))
         if "user" not in by_obj:
             derived.append(("user", "Kullanıcılar", "owner columns (Sorumlu, Yazan, Yükleyen) of every sheet",
                             _USER_FIELDS, ()))
@@ -1019,6 +1036,9 @@ def _currency_info(key: str, label: str) -> FieldInfo:
 def _field_infos(obj: str, f: hd.FieldSpec, header: str, options: tuple[str, ...] = ()) -> list[FieldInfo]:
     ref_object = f.ref
     type_ = f.type
+    tags = tg.tags_field(obj, header) if f.key == tg.TAG_KEY else None
+    if tags is not None:
+        return [tags]
     if f.key == "contact" and f.ref == "contact":
         return [FieldInfo("contact", header, "ref", ref_object="contact",
                           description="the person this record belongs to (by name or Kişi No)"),

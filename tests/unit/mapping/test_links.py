@@ -328,3 +328,41 @@ def test_a_deal_with_a_contact_column_and_a_company_column_has_the_contact_else_
     company_only = engine.transform(spec.objects["deal"], records[4]).vals["partner_id"]
     assert with_contact.candidates == (Ref("contact", "2"), Ref("company", "101"))
     assert company_only.candidates == (Ref("company", "105"),) and company_only.model_field == ""
+
+
+def _firms(first_id: int) -> tuple[ObjectInfo, list[SourceRecord]]:
+    obj = ObjectInfo("company", "Firmalar", (F("id", "ID", "id"), F("name", "Company Name")))
+    return obj, [SourceRecord("company", str(first_id + i), {"id": str(first_id + i), "name": n})
+                 for i, n in enumerate(COMPANIES)]
+
+
+def test_a_person_kind_pointing_at_a_firm_of_the_same_numbering_falls_back_to_the_firm() -> None:
+    """One Kişiler sheet numbers persons and firms in one sequence: 'Kişi 1001' may be the firm 1001."""
+    people = _contacts({}, ())  # ids 1..n
+    firm = _firms(1001)
+    tasks = _tasks(["Kişi", "Fırsat", "Kişi", "Kişi", "Fırsat", "Kişi"], ["1", "D1", "1001", "2", "D2", "3"])
+    finder = _finder(people, firm, _deals(), tasks)
+    found = finder.of(tasks[0])
+    assert found.kind is not None and dict(found.kind.fallbacks) == {"contact": "company"}
+    spec = propose(Catalog("planports-xlsx", (people[0], firm[0], _deals()[0], tasks[0])),
+                   {"contact": people[1], "company": firm[1], "deal": _deals()[1], "task": tasks[1]}, ODOO18,
+                   system="t", odoo_version="18.0")
+    line = next(ln for ln in spec.objects["task"].fields if ln.transform == "record_ref")
+    assert line.params["fallbacks"] == {"contact": "company"} and "company" in line.params["objects"]
+    ctx = TransformContext()
+    assert t_record_ref(["Kişi", "1001"], line.params, ctx).candidates == (Ref("contact", "1001"),
+                                                                            Ref("company", "1001"))
+    assert t_record_ref(["Fırsat", "D1"], line.params, ctx).candidates == (Ref("deal", "D1"),)
+
+
+def test_persons_and_firms_numbered_apart_get_no_fallback() -> None:
+    """Contacts 1..n and companies 1..3 are two sequences: 'Kişi 2' is the person 2, never the firm 2; and a
+    pair never seen pointing across needs no fallback."""
+    people = _contacts({}, ())
+    tasks = _tasks(["Kişi", "Fırsat", "Kişi", "Kişi"], ["1", "D1", "2", "3"])
+    found = _finder(people, _firms(1), _deals(), tasks).of(tasks[0])
+    assert found.kind is not None and not found.kind.fallbacks
+    found = _finder(people, _firms(1001), _deals(), tasks).of(tasks[0])
+    assert found.kind is not None and not found.kind.fallbacks
+    assert t_record_ref(["Kişi", "2"], {"objects": ["contact"], "kinds": {"kisi": "contact"}},
+                        TransformContext()).candidates == (Ref("contact", "2"),)

@@ -225,6 +225,22 @@ def test_mail_activity_model_rules(h: Any, odoo: Any) -> None:
     assert odoo.j("mail.activity", "search_count", [("id", "=", act)]) == 0
 
 
+def test_calendar_event_res_model_follows_res_model_id(odoo: Any) -> None:
+    """calendar_event.py: res_model is related='res_model_id.model', stored; a written res_model is dropped."""
+    lead = odoo.j("crm.lead", "create", {"name": "Has a meeting"})
+    lead_model = odoo.j("ir.model", "search", [("model", "=", "crm.lead")])[0]
+    partner_model = odoo.j("ir.model", "search", [("model", "=", "res.partner")])[0]
+    event = odoo.j("calendar.event", "create", {"name": "Meet", "start": "2025-01-06 09:00:00",
+                                                "stop": "2025-01-06 10:00:00", "res_model_id": lead_model,
+                                                "res_model": "res.partner", "res_id": lead})
+    assert odoo.j("calendar.event", "read", [event], ["res_model"])[0]["res_model"] == "crm.lead"
+    odoo.j("calendar.event", "write", [event], {"res_model_id": partner_model})
+    assert odoo.j("calendar.event", "read", [event], ["res_model"])[0]["res_model"] == "res.partner"
+    bare = odoo.j("calendar.event", "create", {"name": "No document", "start": "2025-01-06 09:00:00",
+                                               "stop": "2025-01-06 10:00:00"})
+    assert not odoo.j("calendar.event", "read", [bare], ["res_model"])[0]["res_model"]
+
+
 def test_mail_message_defaults(odoo: Any) -> None:
     note = odoo.j("ir.model.data", "check_object_reference", "mail", "mt_note")[1]
     mid = odoo.j("mail.message", "create", {"model": "res.partner", "res_id": 3, "body": "<p>n</p>",
