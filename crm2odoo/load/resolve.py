@@ -37,6 +37,10 @@ class Unresolved(Exception):
 #: (record's model, its parent's model) -> the field that shows the parent where Odoo's screens look for it: a
 #: meeting attached to an opportunity is in its Meetings (opportunity_id), one attached to a partner invites it
 PARENT_ALSO = {("calendar.event", "crm.lead"): "opportunity_id", ("calendar.event", "res.partner"): "partner_ids"}
+#: fields set by a write once the record exists, because Odoo reacts to them in create: a meeting created with its
+#: opportunity posts "Meeting scheduled at …" on the opportunity's chatter (crm's calendar.event.create), which is
+#: noise in a migration, and on a real Odoo 18 it failed inside `load` ("'bool' object is not iterable")
+WRITTEN_AFTER_CREATE = {"calendar.event": ("opportunity_id",)}
 WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
                           "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
                           "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
@@ -400,7 +404,7 @@ class Resolver:
                                                   f"(by {', '.join(value.by)}); left empty", "warning"))
                 out[name] = found
             elif isinstance(value, RecordRef):
-                self._resolve_record_ref(name, value, out, problems, target)
+                self._resolve_record_ref(name, value, out, problems, target, deferred)
             elif isinstance(value, TaxRate):
                 taxes = self.taxes(value)
                 if taxes is None:
@@ -422,8 +426,8 @@ class Resolver:
             self._lead_rules(out)
         return out, problems, deferred
 
-    def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any],
-                            problems: list[RecordProblem], target: TargetRecord) -> None:
+    def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any], problems: list[RecordProblem],
+                            target: TargetRecord, deferred: dict[str, Ref]) -> None:
         for candidate in value.candidates:
             found = self.id_of(candidate)
             if found is None:
@@ -436,7 +440,10 @@ class Resolver:
                 out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
             also = PARENT_ALSO.get((target.model, model))
             if also and also not in target.vals and also in self.schema.fields(target.model):
-                out[also] = [found] if also == "partner_ids" else found
+                if also in WRITTEN_AFTER_CREATE.get(target.model, ()):
+                    deferred[also] = candidate
+                else:
+                    out[also] = [found] if also == "partner_ids" else found
             return
         shown = ", ".join(f"{c.object} {c.source_id}" for c in value.candidates)
         problems.append(RecordProblem(name, shown, f"belongs to {shown}, none of which is in Odoo", "quarantine"))

@@ -481,6 +481,11 @@ def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
                 variant[k] = v
         sub = env.sudo_call()
         sub.create("product.product", [variant])
+    elif model.name == "calendar.event" and row.get("opportunity_id") and "crm.lead" in env.registry.models:
+        # crm/models/calendar.py: a meeting created with its opportunity logs "Meeting scheduled at …" there
+        env.sudo_call().create("mail.message", [{
+            "model": "crm.lead", "res_id": int(row["opportunity_id"]), "message_type": "notification",
+            "body": f"<p>Meeting scheduled at {row.get('start')}<br/>Subject: {row.get('name')}</p>"}])
     elif model.name in SCHEMA_MODELS:
         irmodel.after_create(env, model, rid, row, vals)
 

@@ -270,6 +270,11 @@ def test_meetings_show_on_the_opportunity_or_partner_they_belong_to(tmp_path: Pa
     on_people = [e for e in events if e["res_model"] == "res.partner"]
     assert on_deals and on_people and len(on_deals) + len(on_people) == len(events), events
     assert all(e["opportunity_id"] and e["opportunity_id"][0] == e["res_id"] for e in on_deals), on_deals
+    # set after the meeting exists: created with it, Odoo's crm would log "Meeting scheduled at" on the deal
+    logged = odoo.search_count("mail.message", [("model", "=", "crm.lead"),
+                                                ("res_id", "in", [e["res_id"] for e in on_deals]),
+                                                ("body", "ilike", "Meeting scheduled")])
+    assert logged == 0, "a migrated meeting is history, not news on its opportunity's chatter"
     assert all(e["res_id"] in e["partner_ids"] for e in on_people), on_people
     firms = set(_ids(root, "company").values())
     notes = odoo.read("mail.message", list(_ids(root, "note").values()), ["model", "res_id"])
