@@ -29,9 +29,11 @@ PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 PARTNER_COMMERCIAL = ("vat", "company_registry", "industry_id")
 
 #: fields whose emptiness is not sent as an explicit False: Odoo's default matters (the first stage, the current
-#: user and company, the time of the load for a message's or a task's date)
+#: user and company, the time of the load for a message's or a task's date; a meeting's attendees, which
+#: calendar.event.create iterates, so an explicit False fails there: "'bool' object is not iterable")
 DEFAULT_SENSITIVE = frozenset({"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
-                               "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type"})
+                               "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type",
+                               "partner_ids"})
 
 #: fields Odoo sets itself when the tool leaves them empty, model by model, beyond DEFAULT_SENSITIVE:
 #: crm.lead.write stamps date_closed with the time of the write on a won or lost lead (crm_lead.py, write);

@@ -490,6 +490,13 @@ def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
         irmodel.after_create(env, model, rid, row, vals)
 
 
+def check_create_values(model: Model, vals: dict[str, Any]) -> None:
+    """What an Odoo create override cannot take although the field would: calendar.event.create builds attendees
+    from ``partner_ids`` and iterates it (calendar_event.py, _attendees_values), so False fails there."""
+    if model.name == "calendar.event" and "partner_ids" in vals and vals["partner_ids"] is False:
+        raise TypeError("'bool' object is not iterable")
+
+
 def check_constraints(env: Env, model: Model, row: Row, rid: int | None) -> None:
     if model.name == "res.partner" and row.get("type") == "contact" and row.get("name") is None:
         raise ValidationError("The operation cannot be completed: Contacts require a name")

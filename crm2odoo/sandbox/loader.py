@@ -98,7 +98,7 @@ def _convert(env: Env, model: Model, fname: str, subfield: str | None, text: str
         raise _RowError(f"Unknown value '{text}' for boolean field '{label}'", fname,
                         "Use '1' for yes and '0' for no")
     if text == "":
-        return [(5, 0, 0)] if ftype in ("many2many", "one2many") else False
+        return False  # ir_fields' converter: an empty cell is False, for x2many fields too
     if ftype == "integer":
         try:
             return int(text)
@@ -176,6 +176,10 @@ def load(env: Env, model_name: str, ids: list[int] | None, fields: Any, data: An
         except OdooFault as exc:
             env.store.rollback_to("sandbox_load_row")
             messages.append(_message(index, _RowError(exc.message, None), model))
+        except TypeError as exc:  # models.py load(): any other exception of a row's create, reported so
+            env.store.rollback_to("sandbox_load_row")
+            messages.append(_message(index, _RowError(f"Unknown error during import: {type(exc)}: {exc}", None),
+                                     model))
         messages.extend(_message(index, w, model) for w in warnings)
         if sum(m["type"] == "error" for m in messages) >= 10 and index > 10 * len(messages):
             break

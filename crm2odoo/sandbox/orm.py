@@ -349,6 +349,7 @@ class Env:
         for key in (*LOG_ACCESS, "id", "__last_update"):
             vals.pop(key, None)
         self.check_fields(model, vals)
+        behaviours.check_create_values(model, vals)
         vals = behaviours.before_create(self, model, vals)
         row: Row = {}
         x2many: dict[str, Any] = {}
