@@ -108,6 +108,7 @@ class Resolver:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self._ids: dict[str, IdMap] = {}
         self._lookups: dict[tuple[str, tuple[str, ...], str, Any], int | None] = {}
+        self._won_stage_ids: frozenset[int] | None = None
         self._gates: dict[Any, threading.Lock] = {}
         self._tables: dict[tuple[str, str], dict[str, list[int]]] = {}
         self._via: dict[tuple[str, int, str], int | None] = {}
@@ -455,6 +456,18 @@ class Resolver:
             won = self.won_stage(team if isinstance(team, int) else None)
             if won:
                 vals["stage_id"] = won
+        stage = vals.get("stage_id")
+        if isinstance(stage, int) and stage in self.won_stages() and vals.get("active", True) is not False:
+            # a deal in a won stage is won: Odoo 19 refuses any other probability there ("A lead in a Won stage
+            # cannot be lost"), and on 17/18 a won deal at 25 % would count as open in the forecast
+            vals["probability"] = 100
+
+    def won_stages(self) -> frozenset[int]:
+        """The ids of every is_won stage, read once (stages are provisioned before any deal is loaded)."""
+        if self._won_stage_ids is None:
+            rows = self.client.search_read("crm.stage", [["is_won", "=", True]], ["id"])
+            self._won_stage_ids = frozenset(int(r["id"]) for r in rows)
+        return self._won_stage_ids
 
 
 def _missing(ref: Ref) -> str:

@@ -498,6 +498,12 @@ def check_create_values(model: Model, vals: dict[str, Any]) -> None:
 
 
 def check_constraints(env: Env, model: Model, row: Row, rid: int | None) -> None:
+    if model.name == "crm.lead" and env.registry.major >= 19 and row.get("stage_id") \
+            and float(row.get("probability") or 0) != 100:
+        # crm_lead.py (19) _check_won_validity
+        stage = env.store.get("crm.stage", int(row["stage_id"])) or {}
+        if stage.get("is_won"):
+            raise ValidationError("A lead in a Won stage cannot be lost. Move it to another stage first.")
     if model.name == "res.partner" and row.get("type") == "contact" and row.get("name") is None:
         raise ValidationError("The operation cannot be completed: Contacts require a name")
     if model.name == "ir.model.data" and " " in str(row.get("name") or ""):
