@@ -34,7 +34,7 @@ def partner_fallback(obj: ObjectInfo, lines: list[FieldMap]) -> list[FieldMap]:
         first, then = (str(ln.source) for ln in group)
         merged = FieldMap(
             source=[first, then], target=target, transform="record_ref",
-            params={"objects": [str(ln.params["object"]) for ln in group], "model_field": ""},
+            params={"objects": [str(ln.params["object"]) for ln in group], "model_field": "", "first_set": True},
             confidence=round(min(ln.confidence for ln in group), 2),
             reason=f"the {group[0].params['object']} ('{labels.get(first, first)}') where set, else the "
                    f"{group[1].params['object']} ('{labels.get(then, then)}') -> {target}")

@@ -29,7 +29,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | owner       | object (default 'user'), as ('partner')  | owner source id -> res.users id          |
 | record_ref  | objects, model_field, model_field_kind,  | note -> model + res_id of its record;    |
 |             | kinds (label -> object), fallbacks       | with kinds: ('Fırsat', 7) -> deal 7;     |
-|             | (object -> object holding its other ids) | ('Kişi', 1001) -> contact, else company  |
+|             | (object -> object holding its other ids),| ('Kişi', 1001) -> contact, else company; |
+|             | first_set (only the first column set)    | first_set: a deal's contact, else company|
 | end         | unit ('hours'/'minutes'), default_hours, | [start, duration] -> the meeting's start |
 |             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
@@ -461,6 +462,10 @@ def t_record_ref(values: list[Any], params: Mapping[str, Any], ctx: TransformCon
         )
     if not candidates:
         return None
+    if params.get("first_set"):
+        # 'the contact where set, else the company': a contact that is set but not in Odoo is a missing link to
+        # report, never a reason to fall back on the company
+        candidates = candidates[:1]
     return RecordRef(
         candidates=candidates,
         model_field=str(params.get("model_field", "model")),

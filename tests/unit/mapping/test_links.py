@@ -321,12 +321,13 @@ def test_a_deal_with_a_contact_column_and_a_company_column_has_the_contact_else_
                    odoo_version="18.0")
     line = _line(spec, "deal", "company")
     assert (line.target, line.transform, line.sources) == ("partner_id", "record_ref", ["primary_contact", "company"])
-    assert line.params == {"objects": ["contact", "company"], "model_field": ""} and line.new_field is None
+    assert line.params == {"objects": ["contact", "company"], "model_field": "", "first_set": True}
+    assert line.new_field is None
     assert [ln for ln in spec.objects["deal"].fields if ln.target == "partner_id"] == [line]
     engine = Engine(spec)
     with_contact = engine.transform(spec.objects["deal"], records[0]).vals["partner_id"]
     company_only = engine.transform(spec.objects["deal"], records[4]).vals["partner_id"]
-    assert with_contact.candidates == (Ref("contact", "2"), Ref("company", "101"))
+    assert with_contact.candidates == (Ref("contact", "2"),), "a contact that is set is the partner or a gap"
     assert company_only.candidates == (Ref("company", "105"),) and company_only.model_field == ""
 
 
