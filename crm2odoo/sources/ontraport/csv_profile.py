@@ -72,6 +72,12 @@ def unknown_id_noun(header: str) -> str | None:
     return (match.group("object") or "").strip(" -_.") if match else None
 
 
+def says_id(header: str) -> bool:
+    """'Kontakt-ID', 'ID', 'contact_id' say id; 'Kundennummer', 'Kişi No' name a number."""
+    match = _ID_TAIL.match(fold(header).replace("#", " no"))
+    return match is not None and match.group("word") in ("id", "kimlik")
+
+
 def own_id_header(header: str, obj: str) -> bool:
     reads_as_id, named = id_header_object(header)
     return reads_as_id and named in (None, obj)
@@ -174,4 +180,4 @@ def tag_splitter(values: Counter[str]) -> TagSplitter:
 
 
 __all__ = ["ID_WORDS", "OBJECT_WORDS", "ColumnValues", "TagSplitter", "id_column_from_values", "id_header_object",
-           "is_key_value", "own_id_header", "tag_splitter", "unknown_id_noun"]
+           "is_key_value", "own_id_header", "says_id", "tag_splitter", "unknown_id_noun"]

@@ -27,6 +27,7 @@ from crm2odoo.sources.ontraport.csv_profile import (
     id_header_object,
     is_key_value,
     own_id_header,
+    says_id,
     tag_splitter,
 )
 from crm2odoo.sources.ontraport.csv_text import TextPlan, csv_reader, plan_text
@@ -237,6 +238,10 @@ def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings:
             known.setdefault(alt, (key, table[key][1]))
     # a custom object's key names the object itself ('Workshop ID'): the leftmost id column
     own_key = next((h for h in header if id_header_object(h)[0]), None) if obj.startswith("custom_") else None
+    # of several headers naming this object's id ('Kundennummer' and 'Kontakt-ID'), an 'ID' is the export's
+    # key and a number is a business identifier kept as a field; then the leftmost
+    keys = [h for h in header if h == own_key or own_id_header(h, obj)]
+    own_key = min(keys, key=lambda h: (not says_id(h), header.index(h)), default=None)
     notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
     columns: list[tuple[str, FieldInfo]] = []
     note_columns: dict[str, str] = {}
@@ -249,7 +254,7 @@ def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings:
             continue
         if key_f in known and known[key_f][0] not in taken:
             key, ftype = known[key_f]
-        elif "id" not in taken and (own_id_header(h, obj) or h == own_key):
+        elif "id" not in taken and h == own_key:
             key, ftype = "id", "id"  # 'ID', 'Id', 'Kişi No', '<Object> Id'
         elif obj == "deal" and key_f == "pipeline":
             key, ftype = "pipeline", "ref"

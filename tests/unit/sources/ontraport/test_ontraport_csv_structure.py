@@ -342,3 +342,16 @@ def test_a_companies_export_keyed_firmen_id_is_companies_not_a_custom_object(tmp
     company = catalog.object("company")
     assert company is not None and company.origin == "export-2.csv"
     assert not [o.name for o in catalog.objects if o.custom]
+
+
+def test_an_id_header_is_the_key_before_a_customer_number_left_of_it(tmp_path: Path) -> None:
+    """'Kundennummer' (customer number) and 'Kontakt-ID' both name the contact's number; the export's key is the
+    ID, and the customer number stays a field of its own, whatever the column order."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "Kontakte.csv").write_text(
+        "Kundennummer,Vorname,Nachname,E-Mail,Kontakt-ID\n"
+        "9001,Ada,Lovelace,ada@example.com,1\n9002,Alan,Turing,alan@example.com,2\n", encoding="utf-8")
+    records = list(make_source(folder).read("contact"))
+    assert sorted(r.id for r in records) == ["1", "2"]
+    assert {r.values.get("Kundennummer") for r in records} == {"9001", "9002"}
