@@ -239,9 +239,11 @@ def _describe(path: Path, obj: str, plan: TextPlan, header: list[str], warnings:
     # a custom object's key names the object itself ('Workshop ID'): the leftmost id column
     own_key = next((h for h in header if id_header_object(h)[0]), None) if obj.startswith("custom_") else None
     # of several headers naming this object's id ('Kundennummer' and 'Kontakt-ID'), an 'ID' is the export's
-    # key and a number is a business identifier kept as a field; then the leftmost
+    # key and a number is a business identifier kept as a field; one naming the object ('Task ID') before a
+    # generic one ('Record ID' may be the parent's); then the leftmost
     keys = [h for h in header if h == own_key or own_id_header(h, obj)]
-    own_key = min(keys, key=lambda h: (not says_id(h), header.index(h)), default=None)
+    own_key = min(keys, key=lambda h: (not says_id(h), h != own_key and id_header_object(h)[1] != obj,
+                                       header.index(h)), default=None)
     notes = {fold(label): key for key, (label, _t) in CSV_NOTE_COLUMNS.items()} if obj == "contact" else {}
     columns: list[tuple[str, FieldInfo]] = []
     note_columns: dict[str, str] = {}

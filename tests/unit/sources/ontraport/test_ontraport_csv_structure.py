@@ -355,3 +355,14 @@ def test_an_id_header_is_the_key_before_a_customer_number_left_of_it(tmp_path: P
     records = list(make_source(folder).read("contact"))
     assert sorted(r.id for r in records) == ["1", "2"]
     assert {r.values.get("Kundennummer") for r in records} == {"9001", "9002"}
+
+
+def test_a_header_naming_the_object_is_its_key_before_a_generic_record_id(tmp_path: Path) -> None:
+    """A tasks export whose parent is 'Related To' + 'Record ID' left of 'Task ID': the task's key is Task ID."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "Tasks.csv").write_text(
+        "Related To,Record ID,Task ID,Subject,Status\n"
+        "Contact,7,101,Call back,Pending\nContact,7,102,Send offer,Completed\n", encoding="utf-8")
+    records = list(make_source(folder).read("task"))
+    assert sorted(r.id for r in records) == ["101", "102"]
