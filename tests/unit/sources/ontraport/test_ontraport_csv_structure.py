@@ -344,25 +344,25 @@ def test_a_companies_export_keyed_firmen_id_is_companies_not_a_custom_object(tmp
     assert not [o.name for o in catalog.objects if o.custom]
 
 
+def one_export(tmp_path: Path, name: str, text: str) -> OntraportCsvSource:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return make_source(folder)
+
+
 def test_an_id_header_is_the_key_before_a_customer_number_left_of_it(tmp_path: Path) -> None:
     """'Kundennummer' (customer number) and 'Kontakt-ID' both name the contact's number; the export's key is the
     ID, and the customer number stays a field of its own, whatever the column order."""
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    (folder / "Kontakte.csv").write_text(
-        "Kundennummer,Vorname,Nachname,E-Mail,Kontakt-ID\n"
-        "9001,Ada,Lovelace,ada@example.com,1\n9002,Alan,Turing,alan@example.com,2\n", encoding="utf-8")
-    records = list(make_source(folder).read("contact"))
+    records = list(one_export(tmp_path, "Kontakte.csv", "Kundennummer,Vorname,Nachname,E-Mail,Kontakt-ID\n"
+                              "9001,Ada,Lovelace,ada@example.com,1\n9002,Alan,Turing,alan@example.com,2\n")
+                   .read("contact"))
     assert sorted(r.id for r in records) == ["1", "2"]
     assert {r.values.get("Kundennummer") for r in records} == {"9001", "9002"}
 
 
 def test_a_header_naming_the_object_is_its_key_before_a_generic_record_id(tmp_path: Path) -> None:
     """A tasks export whose parent is 'Related To' + 'Record ID' left of 'Task ID': the task's key is Task ID."""
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    (folder / "Tasks.csv").write_text(
-        "Related To,Record ID,Task ID,Subject,Status\n"
-        "Contact,7,101,Call back,Pending\nContact,7,102,Send offer,Completed\n", encoding="utf-8")
-    records = list(make_source(folder).read("task"))
+    records = list(one_export(tmp_path, "Tasks.csv", "Related To,Record ID,Task ID,Subject,Status\n"
+                              "Contact,7,101,Call back,Pending\nContact,7,102,Send offer,Completed\n").read("task"))
     assert sorted(r.id for r in records) == ["101", "102"]
