@@ -385,6 +385,9 @@ class Resolver:
                 if resolved is None:
                     problems.append(RecordProblem(name, value.source_id, _missing(value), "quarantine"))
                     continue
+                if name in WRITTEN_AFTER_CREATE.get(target.model, ()):
+                    deferred[name] = value
+                    continue
                 out[name] = resolved
             elif isinstance(value, Refs):
                 ids = []
