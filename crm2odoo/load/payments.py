@@ -3,7 +3,8 @@
 A payment is not a plain record: Odoo must post it on a bank journal and reconcile it with the invoice's receivable
 line, and the rules for that differ between 17, 18 and 19 (outstanding accounts, payments without entries). The
 wizard ``account.payment.register`` knows them, so the tool drives it: one wizard per payment, opened on the invoice
-(``active_model``/``active_ids``), with the source's amount, date and memo. Partial payments stay partial.
+(``active_model``/``active_ids``), with the source's amount, date and memo. Partial payments stay partial. A negative
+amount is a refund: a credit note for it, paid back by an outbound payment (load/refunds.py).
 
 The wizard gives no external ID, so the tool adds one (``ir.model.data``) right after. Intent is recorded first; a
 run killed between the wizard and the external ID leaves a payment without it, and the next run adopts that payment
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooRecordError
+from crm2odoo.load.refunds import CreditNotes, is_refund
 from crm2odoo.load.resolve import read_cells
 from crm2odoo.load.xmlids import named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
@@ -77,7 +79,15 @@ class PaymentRegistrar:
             self.loader._record_problem_outcome(target, result)
             return
         invoice_id = _single_id(vals[INVOICE_FIELD])
-        wizard_vals = self._wizard_values(vals)
+        refund = is_refund(vals)
+        wizard_vals = self._wizard_values({**vals, "amount": -_plain(vals["amount"])} if refund else vals)
+        if refund:
+            # money sent back: a credit note for what was refunded, and the refund payment settles that credit note
+            note_id = CreditNotes(self).for_refund(target, invoice_id, wizard_vals["amount"],
+                                                   wizard_vals.get("payment_date"), result)
+            if note_id is None:
+                return
+            invoice_id = note_id
         self.ledger.mark_sending(self.run_id, [(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
                                                 target.content_hash, target.locator)])
         named = self._named(target) if resumed else None

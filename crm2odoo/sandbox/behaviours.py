@@ -145,6 +145,9 @@ def computed_value(env: Env, model: Model, rid: int, row: Row, fname: str) -> An
     if model.name == payments.PAYMENT and fname in ("reconciled_invoice_ids", "reconciled_invoices_count"):
         found = payments.reconciled_invoices(env, rid, row)
         return found if fname == "reconciled_invoice_ids" else len(found)
+    if model.name == "res.partner" and fname in ("credit", "debit"):
+        # receivable (credit) as partner.py _credit_debit_get; no vendor bills here, so nothing payable
+        return payments.partner_receivable(env, rid) if fname == "credit" else 0.0
     if model.name == "res.partner" and fname == "commercial_company_name":
         commercial = env.store.get("res.partner", int(row.get("commercial_partner_id") or rid)) or {}
         return commercial.get("name") if commercial.get("is_company") else None
@@ -506,6 +509,8 @@ def check_constraints(env: Env, model: Model, row: Row, rid: int | None) -> None
             raise ValidationError("A lead in a Won stage cannot be lost. Move it to another stage first.")
     if model.name == "res.partner" and row.get("type") == "contact" and row.get("name") is None:
         raise ValidationError("The operation cannot be completed: Contacts require a name")
+    if model.name == payments.PAYMENT:
+        payments.check_payment_amount(row)
     if model.name == "ir.model.data" and " " in str(row.get("name") or ""):
         raise ValidationError("The operation cannot be completed: External IDs cannot contain spaces")
 

@@ -208,11 +208,16 @@ def _post(env: Env, model: str, ids: list[int] | None) -> bool:
         lines = env.search_ids("account.move.line", [("move_id", "=", rid)], active_test=False)
         if not lines:
             raise UserError("You need to add a line before posting.")
+        if row.get("move_type") in payments.SALE_TYPES and payments.invoice_total(env, rid) < 0:
+            raise UserError("You cannot validate an invoice with a negative total amount. You should create a "
+                            "credit note instead. Use the action menu to transform it into a credit note or refund.")
         name = row.get("name")
         if not name or name == "/":
+            # a sale journal numbers its credit notes apart (refund_sequence): RINV/2024/00001
+            prefix = "RINV" if row.get("move_type") == "out_refund" else "INV"
             year = str(row.get("invoice_date") or row.get("date") or behaviours._today())[:4]
-            count = len(env.search_ids(model, [("name", "like", f"INV/{year}/")], active_test=False))
-            name = f"INV/{year}/{count + 1:05d}"
+            count = len(env.search_ids(model, [("name", "like", f"{prefix}/{year}/")], active_test=False))
+            name = f"{prefix}/{year}/{count + 1:05d}"
         env.write(model, [rid], {"state": "posted", "name": name})
         payments.refresh_invoice(env, rid)
     return True

@@ -9,6 +9,12 @@ wizard keeps its partner with ondelete=restrict and nobody may delete wizards.
 
 The sandbox keeps no journal entries: an invoice's total is the sum of its lines (no taxes), and a payment remembers
 the invoices it settles in a private key of its row.
+
+Credit notes (``out_refund``) are invoices the other way round: the wizard opened on one sends money (an ``outbound``
+customer payment, as ``_compute_payment_type`` of the wizard does from the line's balance), and the partner's
+receivable (``res.partner.credit``, ``_credit_debit_get``) is what invoices ask minus what credit notes give back,
+minus what was received plus what was sent back. The payment amount can never be negative (the SQL constraint
+``check_amount_not_negative`` on account.payment, 17-19).
 """
 
 from __future__ import annotations
@@ -23,6 +29,11 @@ if TYPE_CHECKING:
 WIZARD = "account.payment.register"
 PAYMENT = "account.payment"
 PAID_MOVES = "_sandbox_invoice_ids"
+
+
+#: move types whose payment the wizard sends out (a customer credit note refunds, a vendor bill pays)
+OUTBOUND_TYPES = ("out_refund", "in_invoice", "in_receipt")
+NEGATIVE_AMOUNT = "The payment amount cannot be negative."
 
 
 def invoice_total(env: Env, invoice_id: int) -> float:
@@ -103,9 +114,12 @@ def create_payments(env: Env, model: str, ids: list[int] | None) -> Any:
             partner = env.store.get("res.partner", int(move["partner_id"])) if move.get("partner_id") else None
             # the payment goes to the invoice's commercial partner (the company of a contact), as on 18
             commercial = (partner or {}).get("commercial_partner_id") or move.get("partner_id")
+            if amount < 0:
+                raise ValidationError(f"The operation cannot be completed: {NEGATIVE_AMOUNT}")
+            direction = "outbound" if move.get("move_type") in OUTBOUND_TYPES else "inbound"
             vals: dict[str, Any] = {"amount": round(amount, 2), "date": wizard.get("payment_date"),
                                     "partner_id": commercial, "journal_id": wizard.get("journal_id"),
-                                    "payment_type": "inbound", "partner_type": "customer"}
+                                    "payment_type": direction, "partner_type": "customer"}
             memo = "memo" if "memo" in env.model(PAYMENT).fields else "ref"
             vals[memo] = wizard.get("communication")
             settled = invoice_total(env, mid) - invoice_paid(env, mid) - amount <= 0.005
@@ -195,3 +209,29 @@ def invoice_reset(env: Env, invoice_ids: list[int]) -> None:
             env.store.update(PAYMENT, pid, payment)
     for mid in invoice_ids:
         refresh_invoice(env, mid)
+
+
+def partner_receivable(env: Env, partner_id: int) -> float:
+    """res.partner.credit (partner.py _credit_debit_get): the residual of the partner's posted receivable lines. The
+    lines carry the commercial partner, so a contact of a company has none of its own; reconciliation moves residual
+    between lines without changing their sum, so the sum is invoices minus credit notes minus money received plus
+    money sent back."""
+    balance = 0.0
+    for _, move in env.store.scan("account.move", [("json_extract(data, '$.commercial_partner_id') = ?",
+                                                    [partner_id])]):
+        if move.get("state") != "posted" or move.get("move_type") not in ("out_invoice", "out_refund", "out_receipt"):
+            continue
+        total = float(move.get("amount_total") or 0)
+        balance += -total if move.get("move_type") == "out_refund" else total
+    for _, payment in env.store.scan(PAYMENT, [("json_extract(data, '$.partner_id') = ?", [partner_id])]):
+        if payment.get("state") in ("draft", "canceled", "cancel", "rejected", None) \
+                or payment.get("partner_type") != "customer":
+            continue
+        amount = float(payment.get("amount") or 0)
+        balance += amount if payment.get("payment_type") == "outbound" else -amount
+    return round(balance, 2)
+
+
+def check_payment_amount(row: dict[str, Any]) -> None:
+    if float(row.get("amount") or 0) < 0:
+        raise ValidationError(f"The operation cannot be completed: {NEGATIVE_AMOUNT}")

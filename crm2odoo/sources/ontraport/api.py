@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Literal
 
 import httpx
@@ -24,6 +25,7 @@ from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, I
 from crm2odoo.sources.ontraport.decode import (
     META_TYPES,
     FieldCodec,
+    decode_decimal,
     decode_row,
     decode_timestamp,
     is_custom_key,
@@ -46,9 +48,12 @@ from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportSha
 from crm2odoo.sources.ontraport.transactions import (
     LINE_FIELDS,
     PAYMENT_FIELDS,
+    PURCHASE_REFUNDED,
     line_records,
     payment_record,
     received_money,
+    refund_kind,
+    refund_record,
     shipping_line,
     tax_rate,
 )
@@ -115,6 +120,7 @@ class OntraportApiSource:
         self._condition_style: Literal["json", "legacy", "none"] = "json"
         self._plans: dict[str, _Plan] | None = None
         self._tax_rates: dict[str, float | None] | None = None  # transaction id -> its tax as % of the subtotal
+        self._refunds: dict[str, Decimal] | None = None  # transaction id -> its refunded Purchases' total
         self._deal_tags: dict[str, list[str]] | None = None  # deal id -> its tag ids (Tag Subscribers)
         self._account: dict[str, Any] = {}
         #: objectID -> the name a person knows the object by, for messages
@@ -644,13 +650,39 @@ class OntraportApiSource:
     def _derived_payments(self, since: dt.datetime | None, ids: Collection[str] | None) -> Iterator[SourceRecord]:
         invoice = self._plan("invoice")
         status_codec = invoice.codecs.get("status")
+        wanted = {str(i) for i in ids} if ids is not None else None
         for row in self._invoice_rows(since, ids):
             if not received_money(row.get("status")):
                 continue
             txn = _row_id(row, invoice.id_key) or ""
             label = status_codec.option_labels.get(str(row.get("status"))) if status_codec else None
-            yield payment_record(txn, row, when=_safe_stamp(row.get("date")), modified=_safe_stamp(row.get("dlm")),
-                                 status_label=label, locator=f"GET /Transactions id={txn}")
+            when, modified, locator = _safe_stamp(row.get("date")), _safe_stamp(row.get("dlm")), f"GET /Transactions id={txn}"
+            records = [payment_record(txn, row, when=when, modified=modified, status_label=label, locator=locator)]
+            if refund_kind(row.get("status")) is not None:
+                refunded = self._refunded_purchases().get(txn) if refund_kind(row.get("status")) == "partial" else None
+                refund = refund_record(txn, row, when=when, modified=modified, status_label=label, locator=locator,
+                                       refunded=refunded)
+                records += [refund] if refund is not None else []
+            yield from (r for r in records if wanted is None or r.id in wanted)
+
+    def _refunded_purchases(self) -> dict[str, Decimal]:
+        """transaction id -> what its refunded Purchases (17, status refunded) come to: what a partial refund gave
+        back. Empty when the account exposes no Purchases."""
+        if self._refunds is None:
+            self._refunds = {}
+            plan = (self._plans or {}).get("invoice_line")
+            if plan is not None and plan.kind == "direct":
+                for row in self._raw_rows(plan, [], list_fields=["id", "invoice_id", "status", "total_price"]):
+                    status = str(row.get("status") or "").strip()
+                    if status not in PURCHASE_REFUNDED and fold(status) not in PURCHASE_REFUNDED:
+                        continue
+                    try:
+                        price = decode_decimal(row.get("total_price"))
+                    except ValueError:
+                        continue
+                    txn = str(row.get("invoice_id") or "")
+                    self._refunds[txn] = self._refunds.get(txn, Decimal(0)) + (price or Decimal(0))
+        return self._refunds
 
 
 # ---------------------------------------------------------------------------------------------- helpers

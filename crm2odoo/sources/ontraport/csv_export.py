@@ -38,6 +38,7 @@ from crm2odoo.sources.ontraport.transactions import (
     line_records,
     payment_record,
     received_money,
+    refund_record,
 )
 from crm2odoo.spill import SpillMap
 from crm2odoo.textnorm import fold
@@ -313,8 +314,13 @@ class OntraportCsvSource:
                 if object_name == "invoice_line":
                     yield from line_records(txn, row, when=when, modified=modified, locator=locator)
                 elif received_money(row.get("status")):
-                    yield payment_record(txn, row, when=when, modified=modified, locator=locator,
-                                         status_label=(row.get("status") or "").strip() or None)
+                    label = (row.get("status") or "").strip() or None
+                    yield payment_record(txn, row, when=when, modified=modified, locator=locator, status_label=label)
+                    # the transactions export lists no Purchases: a partial refund's amount is not in it
+                    refund = refund_record(txn, row, when=when, modified=modified, locator=locator,
+                                           status_label=label, refunded=None)
+                    if refund is not None:
+                        yield refund
 
     def _stamp(self, text: str | None) -> dt.datetime | None:
         try:

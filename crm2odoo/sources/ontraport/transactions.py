@@ -3,7 +3,9 @@
 A transaction (object 46) carries its products in ``offer_data`` (a JSON string) and its amounts (subtotal, tax,
 total) and status. When an account exposes no Purchases (17), the lines come from ``offer_data``; a transaction with
 no readable products still gets one line for its subtotal, so the invoice can be posted with the source's total.
-Money received (paid, refunded, partially refunded) becomes a payment registered against the invoice.
+Money received (paid, refunded, partially refunded) becomes a payment registered against the invoice; money sent back
+(refunded: the whole total; partially refunded: what its refunded Purchases come to) becomes a second payment of
+the transaction with a negative amount, ``<id>-refund``, which the loader turns into a credit note and its refund.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ PAYMENT_FIELDS: tuple[FieldInfo, ...] = (
 #: statuses under which money was received at some point: paid, refunded, partially refunded (codes and labels)
 PAID_CODES = frozenset({"1", "2", "3"})
 PAID_LABELS = frozenset({"paid", "refunded", "partially refunded"})
+REFUNDED_CODES, REFUNDED_LABELS = frozenset({"2"}), frozenset({"refunded"})
+PARTLY_REFUNDED_CODES, PARTLY_REFUNDED_LABELS = frozenset({"3"}), frozenset({"partially refunded"})
+#: a Purchase (17) whose status says its money went back
+PURCHASE_REFUNDED = frozenset({"4", "refunded"})
+REFUND_SUFFIX = "-refund"
 
 
 def received_money(status: Any) -> bool:
@@ -104,6 +111,50 @@ def payment_record(txn: str, row: Mapping[str, Any], *, when: dt.datetime | None
     values: dict[str, Any] = {"id": txn, "invoice_id": txn, "contact_id": _ref(row.get("contact_id")),
                               "amount": amount, "date": when, "status": status_label}
     return SourceRecord("payment", txn, values, locator=f"{locator} (payment)", modified_at=modified,
+                        problems=problems)
+
+
+def refund_kind(status: Any) -> str | None:
+    """'full', 'partial' or None, from a transaction's status code or label."""
+    text = "" if status is None else str(status).strip()
+    if text in REFUNDED_CODES or fold(text) in REFUNDED_LABELS:
+        return "full"
+    if text in PARTLY_REFUNDED_CODES or fold(text) in PARTLY_REFUNDED_LABELS:
+        return "partial"
+    return None
+
+
+def refund_record(txn: str, row: Mapping[str, Any], *, when: dt.datetime | None, modified: dt.datetime | None,
+                  status_label: str | None, locator: str, refunded: Decimal | None) -> SourceRecord | None:
+    """The money a refunded transaction sent back, as a payment below zero. A full refund is the total; a partial
+    one what its refunded Purchases come to (``refunded``, with the transaction's tax), which an account without
+    Purchases does not say: then the record carries the problem instead of a made-up amount. Dated when the
+    transaction last changed (the refund changed it), else its own date."""
+    kind = refund_kind(row.get("status"))
+    if kind is None:
+        return None
+    problems: list[FieldProblem] = []
+    amount: Decimal | None = None
+    try:
+        total = _decimal(row.get("total"))
+    except ValueError:
+        total = None  # the payment of the same transaction reports the unreadable total
+    if kind == "full":
+        amount = total
+    elif refunded is not None:
+        rate = tax_rate(row) or 0.0
+        amount = (refunded * (1 + Decimal(str(rate)) / 100)).quantize(Decimal("0.01"))
+        amount = min(amount, total) if total is not None else amount
+    else:
+        # a record-level problem: quarantined with this reason, never registered with a guessed amount
+        problems.append(FieldProblem(None, "partially refunded, but the source does not say how much (no refunded "
+                                     "Purchases for this transaction): add the credit note in Odoo by hand",
+                                     str(row.get("status"))[:200]))
+    rid = f"{txn}{REFUND_SUFFIX}"
+    values: dict[str, Any] = {"id": rid, "invoice_id": txn, "contact_id": _ref(row.get("contact_id")),
+                              "amount": -amount if amount is not None else None, "date": modified or when,
+                              "status": status_label}
+    return SourceRecord("payment", rid, values, locator=f"{locator} (refund)", modified_at=modified,
                         problems=problems)
 
 

@@ -1,0 +1,120 @@
+"""Refunds: money sent back to a customer becomes a credit note and the refund payment that settles it.
+
+A source payment with a negative amount (Ontraport's refunded and partially refunded transactions, a Payments row
+below zero) is what a person does in Odoo with "Add credit note" on the invoice and "Register payment" on that credit
+note: an ``out_refund`` for the invoice's partner, reversing it (``reversed_entry_id``), dated the day of the refund,
+worth exactly what was refunded (a partial refund is a credit note for that part), posted; then an ``outbound``
+customer payment of the same amount through the register-payment wizard, reconciled with the credit note. The invoice
+keeps the payments it received, so it stays paid (as Odoo shows a paid invoice after a refund) and the partner's
+receivable is what the source says is still owed.
+
+The credit note carries one line without taxes: its total is the amount refunded whatever the invoice's taxes were
+(the source says how much went back, not how it splits). It gets the payment's external ID plus ``_credit_note``;
+intent is in the ledger first (object ``credit_note``), and a run killed before naming it adopts the unnamed credit
+note of the same invoice, amount and date. Its posting is a ledger action, so rollback resets it to draft before
+deleting it, as Odoo requires.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crm2odoo.errors import OdooRecordError
+from crm2odoo.load.xmlids import named_ids
+from crm2odoo.mapping.engine import RecordProblem, TargetRecord
+
+if TYPE_CHECKING:
+    from crm2odoo.load.executor import ObjectResult
+    from crm2odoo.load.payments import PaymentRegistrar
+
+MOVE_MODEL = "account.move"
+#: the ledger object of the credit notes the tool makes (rollback deletes them before the payments that settle them)
+CREDIT_NOTE = "credit_note"
+SUFFIX = "_credit_note"
+
+
+def is_refund(vals: dict[str, Any]) -> bool:
+    amount = vals.get("amount")
+    try:
+        return amount is not None and amount is not False and float(amount) < 0
+    except (TypeError, ValueError):
+        return False
+
+
+class CreditNotes:
+    """Makes (or finds again) the posted credit note a refund payment settles."""
+
+    def __init__(self, registrar: PaymentRegistrar) -> None:
+        self.registrar = registrar
+        self.loader = registrar.loader
+        self.client, self.ledger, self.run_id = registrar.client, registrar.ledger, registrar.run_id
+
+    def for_refund(self, target: TargetRecord, invoice_id: int, amount: float, date: str | None,
+                   result: ObjectResult) -> int | None:
+        """The credit note's id, posted; None when the record was quarantined (with Odoo's reason)."""
+        xmlid = target.xmlid + SUFFIX
+        note_id = self._named(xmlid)
+        try:
+            if note_id is None:
+                invoice = self.client.read(MOVE_MODEL, [invoice_id], ["partner_id", "name", "state"])
+                if not invoice or invoice[0].get("state") != "posted":
+                    return self._refuse(target, invoice_id, "the invoice it refunds is not posted in Odoo", result)
+                self.ledger.mark_sending(self.run_id, [(CREDIT_NOTE, target.source_id, MOVE_MODEL, xmlid,
+                                                        target.content_hash, target.locator)])
+                note_id = self._unclaimed(invoice_id, amount, date)
+                if note_id is None:
+                    note_id = self._create(invoice[0], invoice_id, amount, date)
+                self._name(xmlid, note_id)
+            self._post(target, note_id)
+        except OdooRecordError as exc:
+            return self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
+        self.ledger.mark_landed(self.run_id, [(CREDIT_NOTE, target.source_id, note_id, "created", {})])
+        return note_id
+
+    def _create(self, invoice: dict[str, Any], invoice_id: int, amount: float, date: str | None) -> int:
+        partner = invoice.get("partner_id")
+        label = f"Refund of {invoice.get('name') or invoice_id}"
+        vals: dict[str, Any] = {
+            "move_type": "out_refund", "partner_id": partner[0] if isinstance(partner, list) else partner,
+            "reversed_entry_id": invoice_id, "ref": label,
+            # no taxes: the line is the amount refunded, whatever the invoice's taxes were
+            "invoice_line_ids": [[0, 0, {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}]],
+        }
+        if date:
+            vals["invoice_date"] = vals["date"] = date
+        created = self.client.create(MOVE_MODEL, [vals], context=self.loader.context)
+        return int(created[0] if isinstance(created, list) else created)
+
+    def _post(self, target: TargetRecord, note_id: int) -> None:
+        rows = self.client.read(MOVE_MODEL, [note_id], ["state"])
+        if rows and rows[0].get("state") == "draft":
+            self.ledger.add_actions(self.run_id, [(CREDIT_NOTE, target.source_id, "action_post", MOVE_MODEL, note_id)])
+            self.client.execute(MOVE_MODEL, "action_post", [note_id], context=self.loader.context)
+            self.ledger.set_action(CREDIT_NOTE, target.source_id, "action_post", "done")
+
+    def _named(self, xmlid: str) -> int | None:
+        module, name = xmlid.split(".", 1)
+        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
+        return int(rows[0]["res_id"]) if rows else None
+
+    def _unclaimed(self, invoice_id: int, amount: float, date: str | None) -> int | None:
+        """A credit note of this invoice, amount and date no external ID claims: made by a run killed before naming it."""
+        domain: list[Any] = [["move_type", "=", "out_refund"], ["reversed_entry_id", "=", invoice_id],
+                             ["amount_total", "=", amount]]
+        if date:
+            domain.append(["invoice_date", "=", date])
+        found = [int(r["id"]) for r in self.client.search_read(MOVE_MODEL, domain, ["id"], order="id")]
+        claimed = named_ids(self.client, MOVE_MODEL, found) if found else set()
+        free = [f for f in found if f not in claimed]
+        return free[0] if free else None
+
+    def _name(self, xmlid: str, note_id: int) -> None:
+        module, name = xmlid.split(".", 1)
+        self.client.create("ir.model.data", [{"module": module, "name": name, "model": MOVE_MODEL, "res_id": note_id,
+                                              "noupdate": True}], context=self.loader.context)
+
+    def _refuse(self, target: TargetRecord, invoice_id: int, reason: str, result: ObjectResult) -> None:
+        target.problems.append(RecordProblem("reconciled_invoice_ids", str(invoice_id), reason, "quarantine"))
+        target.outcome = "quarantine"
+        self.loader._record_problem_outcome(target, result)
+        return None
