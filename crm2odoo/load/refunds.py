@@ -41,6 +41,16 @@ def is_refund(vals: dict[str, Any]) -> bool:
         return False
 
 
+def as_registered(vals: dict[str, Any]) -> dict[str, Any]:
+    """A payment's values as Odoo holds them: a refund is a payment of the amount sent back, settling its credit note
+    (checked by the money reconcile), not the invoice."""
+    if not is_refund(vals):
+        return vals
+    out = {k: v for k, v in vals.items() if k != "reconciled_invoice_ids"}
+    out["amount"] = -vals["amount"]
+    return out
+
+
 class CreditNotes:
     """Makes (or finds again) the posted credit note a refund payment settles."""
 

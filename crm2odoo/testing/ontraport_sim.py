@@ -419,6 +419,22 @@ def generate_account(
     return account
 
 
+#: Payments (227, since 2025): one row per charge or refund of a transaction; a refund is an amount below zero
+PAYMENT_OBJECT = {"name": "Payment", "plural": "Payments", "fields": {
+    "transaction_id": _f("Transaction", "parent", parent_object="46"),
+    "contact_id": _f("Contact", "parent", parent_object="0"), "amount": _f("Amount", "price"), **_STAMPS}}
+
+
+def add_payments(account: OntraportAccount, payments: list[tuple[int, str, int]]) -> None:
+    """Give the account a Payments object holding (transaction id, amount, unix time) rows, ids from 1."""
+    account.schema[227] = PAYMENT_OBJECT
+    rows = account.records.setdefault(227, {})
+    for pid, (txn, amount, when) in enumerate(payments, start=len(rows) + 1):
+        contact = account.records[46][txn]["contact_id"]
+        rows[pid] = {"id": str(pid), "transaction_id": str(txn), "contact_id": contact, "amount": amount,
+                     "date": str(when), "dlm": str(when)}
+
+
 def _money(amount: int) -> str:
     return f"{amount}.00"
 

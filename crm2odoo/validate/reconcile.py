@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.refunds import as_registered
 from crm2odoo.load.resolve import Resolver, cell, read_cells
 from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
@@ -28,6 +29,7 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
+from crm2odoo.validate.money import MoneyCheck
 from crm2odoo.verdict import Tolerance
 
 LANDED = ("created", "updated", "matched", "unchanged", "conflict", "archived")
@@ -42,7 +44,7 @@ _COMPARE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime
 class Difference:
     source_id: str
     what: str  # not_processed | missing_in_odoo | wrong_record | quarantined | skipped | field_mismatch
-    #          | content_mismatch
+    #          | content_mismatch | money_mismatch
     detail: str
 
 
@@ -66,7 +68,7 @@ class ObjectReconcile:
     @property
     def ok(self) -> bool:
         return not any(d.what in ("not_processed", "missing_in_odoo", "wrong_record", "field_mismatch",
-                                  "content_mismatch") for d in self.differences)
+                                  "content_mismatch", "money_mismatch") for d in self.differences)
 
     def asdict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "differences"}
@@ -116,7 +118,22 @@ class Reconciler:
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
-        return ReconcileInfo([self.object(obj, spot_check) for obj in self.spec.enabled_objects()])
+        objects = [self.object(obj, spot_check) for obj in self.spec.enabled_objects()]
+        money = self.money() if self.source is not None and self.only_ids is None else None
+        return ReconcileInfo(objects + ([money] if money is not None else []))
+
+    def money(self) -> ObjectReconcile | None:
+        """Invoice totals, amounts paid and refunded, partner balances against the source (validate/money.py), as
+        one more line of the report whose differences fail the reconcile."""
+        assert self.source is not None
+        report = MoneyCheck(self.client, self.ledger, self.spec, self.engine, self.resolver, self.source).run()
+        if report is None:
+            return None
+        out = ObjectReconcile("money", "account.move", expected=report.invoices, landed=report.invoices,
+                              present_in_odoo=report.invoices, spot_checked=report.invoices + report.partners,
+                              spot_mismatches=len(report.findings))
+        out.differences = [Difference(f.source_id, "money_mismatch", f.detail) for f in report.findings]
+        return out
 
     def object(self, obj: ObjectMap, spot_check: int) -> ObjectReconcile:
         out = ObjectReconcile(obj.name, obj.model)
@@ -215,6 +232,8 @@ class Reconciler:
                 continue
             target = self.engine.transform(obj, record)
             vals, _, _ = self.resolver.resolve(target)
+            if obj.options.get("register_payments"):
+                vals = as_registered(vals)
             cells = {n: cell(v, meta[n]) for n, v in vals.items() if n in meta}
             if obj.model == "res.partner":
                 cells = partner_cells_for_version(cells, self.schema.major)
