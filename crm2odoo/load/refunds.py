@@ -68,7 +68,8 @@ class CreditNotes:
             if note_id is None:
                 invoice = self.client.read(MOVE_MODEL, [invoice_id], ["partner_id", "name", "state"])
                 if not invoice or invoice[0].get("state") != "posted":
-                    return self._refuse(target, invoice_id, "the invoice it refunds is not posted in Odoo", result)
+                    self._refuse(target, invoice_id, "the invoice it refunds is not posted in Odoo", result)
+                    return None
                 self.ledger.mark_sending(self.run_id, [(CREDIT_NOTE, target.source_id, MOVE_MODEL, xmlid,
                                                         target.content_hash, target.locator)])
                 note_id = self._unclaimed(invoice_id, amount, date)
@@ -77,7 +78,8 @@ class CreditNotes:
                 self._name(xmlid, note_id)
             self._post(target, note_id)
         except OdooRecordError as exc:
-            return self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
+            self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
+            return None
         self.ledger.mark_landed(self.run_id, [(CREDIT_NOTE, target.source_id, note_id, "created", {})])
         return note_id
 
@@ -127,4 +129,3 @@ class CreditNotes:
         target.problems.append(RecordProblem("reconciled_invoice_ids", str(invoice_id), reason, "quarantine"))
         target.outcome = "quarantine"
         self.loader._record_problem_outcome(target, result)
-        return None
