@@ -257,8 +257,11 @@ def test_a_lost_reply_on_registering_a_payment_pays_the_invoice_once(
         assert world.injected == 1
         client = admin(world.server)
         try:
-            payments = client.search_read("account.payment", [], ["amount", "partner_id"])
+            payments = client.search_read("account.payment", [["payment_type", "=", "inbound"]],
+                                          ["amount", "partner_id"])
             assert len(payments) == len(paid), "one payment per paid transaction, none twice"
+            refunds = client.search_count("account.payment", [["payment_type", "=", "outbound"]])
+            assert refunds == sum(1 for r in paid.values() if r["status"] == "2"), "one refund per refunded one"
             invoices = {r["source_id"]: int(r["odoo_id"]) for r in _ledger(world.root, "invoice")}
             states = {r["id"]: r["payment_state"] for r in client.read("account.move", list(invoices.values()),
                                                                         ["payment_state"])}
