@@ -247,6 +247,9 @@ class Rollback:
             undo = UNDO_ACTIONS.get(action)
             ids = [int(r["odoo_id"]) for r in rows]
             alive = self._alive(model, ids)
+            if undo == "button_draft":
+                # Odoo resets only posted or cancelled entries (a rollback that stopped midway left some in draft)
+                alive = self._posted(model, sorted(alive))
             if undo and alive:
                 try:
                     # disable_cancel_warning: cancel confirmed orders directly, not through the one-order wizard
@@ -318,6 +321,10 @@ class Rollback:
             before = PRE_UNLINK.get(model)
             if before:
                 self.client.execute(model, before, ids, context=self.context)
+            posted = self._posted(model, ids) if model == "account.move" else set()
+            if posted:
+                # a posted entry cannot be deleted: reset first (a credit note whose posting the ledger missed)
+                self.client.execute(model, "button_draft", sorted(posted), context=self.context)
             if model == "res.partner" and self.schema.has_model(WIZARD_MODEL):
                 self._release_payment_wizards(ids)
             self.client.unlink(model, ids, context=self.context)
@@ -333,6 +340,12 @@ class Rollback:
             else:
                 self.kept[(model, ids[0])] = (REFUSED, str(exc))
             return 0
+
+    def _posted(self, model: str, ids: list[int]) -> set[int]:
+        if not ids or "state" not in self.schema.fields(model):
+            return set(ids)
+        return {int(r["id"]) for r in self.client.search_read(model, [["id", "in", ids],
+                                                                      ["state", "in", ["posted", "cancel"]]], ["id"])}
 
     def _release_payment_wizards(self, partner_ids: list[int]) -> None:
         # finished register-payment wizards hold their partner with ondelete=restrict until Odoo's vacuum; the

@@ -224,6 +224,9 @@ def _post(env: Env, model: str, ids: list[int] | None) -> bool:
 
 
 def _draft(env: Env, model: str, ids: list[int] | None) -> bool:
+    """account_move.py button_draft: only posted or cancelled entries; their reconciliation goes."""
+    if any((env.store.get(model, rid) or {}).get("state") not in ("posted", "cancel") for rid in ids or []):
+        raise UserError("Only posted/cancelled journal entries can be reset to draft.")
     env.write(model, ids or [], {"state": "draft"})
     payments.invoice_reset(env, ids or [])
     return True

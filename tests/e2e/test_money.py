@@ -224,3 +224,17 @@ def test_rollback_removes_credit_notes_and_refunds_exactly(tmp_path: Path, monke
         result = api.rollback(world.root, all_runs=True)
         assert result.verified, [left.line() for left in result.left][:10]
         assert snapshot.differences(world.before, snapshot.take(world.odoo)) == []
+
+
+def test_rollback_resets_a_credit_note_whose_posting_the_ledger_missed(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed between posting a credit note and writing that down: the ledger has the posting pending, Odoo
+    has the credit note posted; rollback still resets it to draft before deleting it."""
+    import sqlite3
+    with migrated(tmp_path, monkeypatch, "18.0", payments_object=False) as world:
+        with sqlite3.connect(world.root / ".crm2odoo" / "ledger.sqlite") as db:
+            missed = db.execute("UPDATE actions SET state='pending' WHERE object='credit_note'").rowcount
+        assert missed
+        result = api.rollback(world.root, all_runs=True)
+        assert result.verified, [left.line() for left in result.left][:10]
+        assert snapshot.differences(world.before, snapshot.take(world.odoo)) == []
