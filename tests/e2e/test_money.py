@@ -238,3 +238,29 @@ def test_rollback_resets_a_credit_note_whose_posting_the_ledger_missed(tmp_path:
         result = api.rollback(world.root, all_runs=True)
         assert result.verified, [left.line() for left in result.left][:10]
         assert snapshot.differences(world.before, snapshot.take(world.odoo)) == []
+
+
+def test_a_partial_refund_the_export_gives_no_amount_for_is_quarantined_with_that_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The transactions export lists no Purchases: a partially refunded transaction says money went back, not how
+    much. Its payment lands; its refund is quarantined saying so, never registered with a guessed amount; a fully
+    refunded one becomes its credit note."""
+    from crm2odoo.testing.ontraport_sim import write_csv_exports
+    account, _ = money_account(payments_object=False)
+    account.records[TXN][6]["status"] = "3"
+    api.init_project(tmp_path, "ontraport-csv")
+    write_csv_exports(account, tmp_path / "exports")
+    with SandboxServer(version="19.0") as server:
+        write_config(tmp_path, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', server, monkeypatch,
+                     migration_extra="max_quarantine = 5")
+        prepare(tmp_path)
+        api.migrate(tmp_path)
+        rows = {r["source_id"]: r for r in ledger_rows(tmp_path) if r["object"] == "payment"}
+        assert {sid for sid, r in rows.items() if r["state"] == "quarantined"} == {"3-refund", "6-refund"}
+        assert all("does not say how much" in rows[sid]["reason"] for sid in ("3-refund", "6-refund"))
+        assert rows["2-refund"]["state"] == "created" and rows["3"]["state"] == rows["6"]["state"] == "created"
+        client = admin(server)
+        try:
+            assert client.search_count("account.move", [["move_type", "=", "out_refund"]]) == 1
+        finally:
+            client.close()
