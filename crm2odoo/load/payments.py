@@ -81,6 +81,7 @@ class PaymentRegistrar:
         invoice_id = _single_id(vals[INVOICE_FIELD])
         refund = is_refund(vals)
         wizard_vals = self._wizard_values({**vals, "amount": -_plain(vals["amount"])} if refund else vals)
+        refunded_invoice = invoice_id
         if refund:
             # money sent back: a credit note for what was refunded, and the refund payment settles that credit note
             note_id = CreditNotes(self).for_refund(target, invoice_id, wizard_vals["amount"],
@@ -99,6 +100,8 @@ class PaymentRegistrar:
                 return
         if named is None:
             self._name(target, payment_id)
+        if refund:
+            CreditNotes(self).link(invoice_id, refunded_invoice)
         # what rollback and reconcile compare later: the payment as Odoo made it (the wizard pays the invoice's
         # commercial partner, not always the contact the source names); not the invoice link, which resetting the
         # invoice to draft (rollback's first step) legitimately clears

@@ -2,9 +2,10 @@
 
 A source payment with a negative amount (Ontraport's refunded and partially refunded transactions, a Payments row
 below zero) is what a person does in Odoo with "Add credit note" on the invoice and "Register payment" on that credit
-note: an ``out_refund`` for the invoice's partner, reversing it (``reversed_entry_id``), dated the day of the refund,
-worth exactly what was refunded (a partial refund is a credit note for that part), posted; then an ``outbound``
-customer payment of the same amount through the register-payment wizard, reconciled with the credit note. The invoice
+note: an ``out_refund`` for the invoice's partner, dated the day of the refund, worth exactly what was refunded (a
+partial refund is a credit note for that part), posted; then an ``outbound`` customer payment of the same amount
+through the register-payment wizard, reconciled with the credit note; then the credit note is marked as reversing the
+invoice (``reversed_entry_id``), which Odoo would otherwise have reconciled with the invoice's open amount on posting. The invoice
 keeps the payments it received, so it stays paid (as Odoo shows a paid invoice after a refund) and the partner's
 receivable is what the source says is still owed.
 
@@ -51,6 +52,10 @@ def as_registered(vals: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def refund_label(invoice: dict[str, Any], invoice_id: int) -> str:
+    return f"Refund of {invoice.get('name') or invoice_id}"
+
+
 class CreditNotes:
     """Makes (or finds again) the posted credit note a refund payment settles."""
 
@@ -72,7 +77,7 @@ class CreditNotes:
                     return None
                 self.ledger.mark_sending(self.run_id, [(CREDIT_NOTE, target.source_id, MOVE_MODEL, xmlid,
                                                         target.content_hash, target.locator)])
-                note_id = self._unclaimed(invoice_id, amount, date)
+                note_id = self._unclaimed(invoice[0], invoice_id, amount, date)
                 if note_id is None:
                     note_id = self._create(invoice[0], invoice_id, amount, date)
                 self._name(xmlid, note_id)
@@ -85,10 +90,13 @@ class CreditNotes:
 
     def _create(self, invoice: dict[str, Any], invoice_id: int, amount: float, date: str | None) -> int:
         partner = invoice.get("partner_id")
-        label = f"Refund of {invoice.get('name') or invoice_id}"
+        label = refund_label(invoice, invoice_id)
+        # no reversed_entry_id yet: posted with it, Odoo reconciles the credit note with whatever the invoice still
+        # has open (_reconcile_reversed_moves), and a refund of a partly paid invoice would leave nothing for the
+        # money actually sent back; link() sets it once the refund payment has settled the credit note
         vals: dict[str, Any] = {
             "move_type": "out_refund", "partner_id": partner[0] if isinstance(partner, list) else partner,
-            "reversed_entry_id": invoice_id, "ref": label,
+            "ref": label,
             # no taxes: the line is the amount refunded, whatever the invoice's taxes were
             "invoice_line_ids": [[0, 0, {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}]],
         }
@@ -109,10 +117,18 @@ class CreditNotes:
         rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
         return int(rows[0]["res_id"]) if rows else None
 
-    def _unclaimed(self, invoice_id: int, amount: float, date: str | None) -> int | None:
+    def link(self, note_id: int, invoice_id: int) -> None:
+        """Shows the credit note as the invoice's reversal ("Reversal of"), once its refund payment settled it (a
+        write to a posted move Odoo allows, and one that reconciles nothing)."""
+        rows = self.client.read(MOVE_MODEL, [note_id], ["reversed_entry_id"])
+        current = rows[0].get("reversed_entry_id") if rows else None
+        if not current:
+            self.client.write(MOVE_MODEL, [note_id], {"reversed_entry_id": invoice_id}, context=self.loader.context)
+
+    def _unclaimed(self, invoice: dict[str, Any], invoice_id: int, amount: float, date: str | None) -> int | None:
         """A credit note of this invoice, amount and date no external ID claims: made by a run killed before naming it."""
-        domain: list[Any] = [["move_type", "=", "out_refund"], ["reversed_entry_id", "=", invoice_id],
-                             ["amount_total", "=", amount]]
+        domain: list[Any] = [["move_type", "=", "out_refund"], "|", ["reversed_entry_id", "=", invoice_id],
+                             ["ref", "=", refund_label(invoice, invoice_id)], ["amount_total", "=", amount]]
         if date:
             domain.append(["invoice_date", "=", date])
         found = [int(r["id"]) for r in self.client.search_read(MOVE_MODEL, domain, ["id"], order="id")]

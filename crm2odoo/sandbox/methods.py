@@ -220,6 +220,7 @@ def _post(env: Env, model: str, ids: list[int] | None) -> bool:
             name = f"{prefix}/{year}/{count + 1:05d}"
         env.write(model, [rid], {"state": "posted", "name": name})
         payments.refresh_invoice(env, rid)
+        payments.reconcile_reversal(env, rid)
     return True
 
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 WIZARD = "account.payment.register"
 PAYMENT = "account.payment"
 PAID_MOVES = "_sandbox_invoice_ids"
+#: on a move: {other move id (as text): amount} settled by reconciling the two moves' receivable lines directly
+SETTLED_BY_MOVES = "_sandbox_settled_by_moves"
 
 
 #: move types whose payment the wizard sends out (a customer credit note refunds, a vendor bill pays)
@@ -60,11 +62,38 @@ def refresh_invoice(env: Env, invoice_id: int) -> None:
     if row is None:
         return
     total, paid = invoice_total(env, invoice_id), invoice_paid(env, invoice_id)
-    residual = round(max(total - paid, 0.0), 2)
+    by_moves = round(sum(float(a) for a in (row.get(SETTLED_BY_MOVES) or {}).values()), 2)
+    residual = round(max(total - paid - by_moves, 0.0), 2)
     row["amount_total"] = total
     row["amount_residual"] = residual
-    row["payment_state"] = "not_paid" if paid <= 0 else ("paid" if residual <= 0 else "partial")
+    if paid + by_moves <= 0:
+        row["payment_state"] = "not_paid"
+    elif residual > 0:
+        row["payment_state"] = "partial"
+    else:
+        # _compute_payment_state: settled only by its reversal (or the move it reverses) reads 'reversed'
+        row["payment_state"] = "reversed" if paid <= 0 else "paid"
     env.store.update("account.move", invoice_id, row)
+
+
+def reconcile_reversal(env: Env, note_id: int) -> None:
+    """account_move.py _post: a move posted with ``reversed_entry_id`` whose original is posted is reconciled with
+    it (_reconcile_reversed_moves), settling the smaller of the two open amounts on both."""
+    note = env.store.get("account.move", note_id) or {}
+    original_id = int(note.get("reversed_entry_id") or 0)
+    original = env.store.get("account.move", original_id) if original_id else None
+    if original is None or original.get("state") != "posted":
+        return
+    amount = round(min(float(note.get("amount_residual") or 0), float(original.get("amount_residual") or 0)), 2)
+    if amount <= 0:
+        return
+    for mid, other in ((note_id, original_id), (original_id, note_id)):
+        row = env.store.get("account.move", mid) or {}
+        settled = dict(row.get(SETTLED_BY_MOVES) or {})
+        settled[str(other)] = round(float(settled.get(str(other), 0)) + amount, 2)
+        row[SETTLED_BY_MOVES] = settled
+        env.store.update("account.move", mid, row)
+        refresh_invoice(env, mid)
 
 
 def wizard_defaults(env: Env, row: dict[str, Any], vals: dict[str, Any]) -> None:
@@ -78,7 +107,8 @@ def wizard_defaults(env: Env, row: dict[str, Any], vals: dict[str, Any]) -> None
         move = env.store.get("account.move", mid)
         if move is None or move.get("state") == "cancel":
             continue
-        if invoice_total(env, mid) - invoice_paid(env, mid) > 0.005:
+        refresh_invoice(env, mid)
+        if float((env.store.get("account.move", mid) or {}).get("amount_residual") or 0) > 0.005:
             open_moves.append(mid)
     if not open_moves:
         raise UserError("You can't register a payment because there is nothing left to pay on the selected journal "
@@ -208,6 +238,15 @@ def invoice_reset(env: Env, invoice_ids: list[int]) -> None:
             payment[PAID_MOVES] = [m for m in moves if m not in gone]
             env.store.update(PAYMENT, pid, payment)
     for mid in invoice_ids:
+        row = env.store.get("account.move", mid) or {}
+        for other in (row.pop(SETTLED_BY_MOVES, None) or {}):
+            counterpart = env.store.get("account.move", int(other))
+            if counterpart is not None:
+                counterpart.setdefault(SETTLED_BY_MOVES, {}).pop(str(mid), None)
+                env.store.update("account.move", int(other), counterpart)
+                refresh_invoice(env, int(other))
+        if row:
+            env.store.update("account.move", mid, row)
         refresh_invoice(env, mid)
 
 

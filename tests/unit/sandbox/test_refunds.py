@@ -63,3 +63,39 @@ def test_odoo_refuses_negative_payments_and_negative_invoices(h: Any, odoo: Any)
     negative = move(odoo, partner, "out_invoice", -20.0)
     refused = err(h, odoo, "account.move", "action_post", [negative])
     assert "negative total amount" in refused.message
+
+
+def test_a_credit_note_posted_as_a_reversal_settles_what_its_invoice_still_owes(h: Any, odoo: Any) -> None:
+    """account_move.py _post -> _reconcile_reversed_moves: posted with reversed_entry_id, the credit note is reconciled
+    with the invoice's open amount, so a refund payment then finds nothing left to pay (as on a real Odoo 18)."""
+    partner = odoo.j("res.partner", "create", {"name": "Partly Paid Customer", "is_company": True})
+    invoice = move(odoo, partner, "out_invoice", 100.0)
+    odoo.j("account.move", "action_post", [invoice])
+    pay(odoo, invoice, 40.0)
+    note = move(odoo, partner, "out_refund", 20.0)
+    odoo.j("account.move", "write", [note], {"reversed_entry_id": invoice})
+    odoo.j("account.move", "action_post", [note])
+    rows = {r["id"]: r for r in odoo.j("account.move", "read", [invoice, note], ["amount_residual", "payment_state"])}
+    assert (rows[invoice]["amount_residual"], rows[invoice]["payment_state"]) == (40.0, "partial")
+    assert (rows[note]["amount_residual"], rows[note]["payment_state"]) == (0.0, "reversed")
+    context = {"active_model": "account.move", "active_ids": [note]}
+    refused = err(h, odoo, "account.payment.register", "create", {"amount": 20.0}, context=context)
+    assert "nothing left to pay" in refused.message
+    odoo.j("account.move", "button_draft", [note])
+    assert odoo.j("account.move", "read", [invoice], ["amount_residual"])[0]["amount_residual"] == 60.0
+
+
+def test_a_credit_note_linked_after_its_refund_payment_leaves_the_invoice_open(odoo: Any) -> None:
+    """What the tool does: post, refund, then mark the reversal; writing reversed_entry_id reconciles nothing."""
+    partner = odoo.j("res.partner", "create", {"name": "Refunded Later", "is_company": True})
+    invoice = move(odoo, partner, "out_invoice", 100.0)
+    odoo.j("account.move", "action_post", [invoice])
+    pay(odoo, invoice, 40.0)
+    note = move(odoo, partner, "out_refund", 20.0)
+    odoo.j("account.move", "action_post", [note])
+    pay(odoo, note, 20.0)
+    odoo.j("account.move", "write", [note], {"reversed_entry_id": invoice})
+    rows = {r["id"]: r for r in odoo.j("account.move", "read", [invoice, note], ["amount_residual", "payment_state"])}
+    assert (rows[invoice]["amount_residual"], rows[invoice]["payment_state"]) == (60.0, "partial")
+    assert (rows[note]["amount_residual"], rows[note]["payment_state"]) == (0.0, "paid")
+    assert odoo.j("res.partner", "read", [partner], ["credit"])[0]["credit"] == 60.0
