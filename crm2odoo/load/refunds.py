@@ -101,7 +101,7 @@ class CreditNotes:
             "invoice_line_ids": [[0, 0, {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": [[6, 0, []]]}]],
         }
         if date:
-            vals["invoice_date"] = vals["date"] = date
+            vals["invoice_date"] = vals["date"] = vals["invoice_date_due"] = date
         created = self.client.create(MOVE_MODEL, [vals], context=self.loader.context)
         return int(created[0] if isinstance(created, list) else created)
 

@@ -428,6 +428,8 @@ class Resolver:
                 out[name] = found
         if target.model == "crm.lead":
             self._lead_rules(out)
+        elif target.model == "account.move":
+            _invoice_rules(out)
         return out, problems, deferred
 
     def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any], problems: list[RecordProblem],
@@ -471,6 +473,13 @@ class Resolver:
             rows = self.client.search_read("crm.stage", [["is_won", "=", True]], ["id"])
             self._won_stage_ids = frozenset(int(r["id"]) for r in rows)
         return self._won_stage_ids
+
+
+def _invoice_rules(vals: dict[str, Any]) -> None:
+    """An invoice the source gives no due date was due on its own date: left to Odoo, with no payment terms, it
+    falls due on the day of the load (_compute_invoice_date_due's fallback is today)."""
+    if vals.get("invoice_date") and not vals.get("invoice_date_due") and not vals.get("invoice_payment_term_id"):
+        vals["invoice_date_due"] = vals["invoice_date"]
 
 
 def _missing(ref: Ref) -> str:

@@ -98,7 +98,9 @@ def defaults(env: Env, model: Model) -> dict[str, Any]:
         "sale.order.line": {"product_uom_qty": 1.0, "customer_lead": 0.0},
         "product.template": {"type": "consu", "detailed_type": "consu", "sale_line_warn": "no-message",
                              "service_tracking": "no"},
-        "account.move": {"move_type": "entry", "state": "draft", "auto_post": "no", "date": _today()},
+        # invoice_date_due: _compute_invoice_date_due falls back to today when no payment term gives a date
+        "account.move": {"move_type": "entry", "state": "draft", "auto_post": "no", "date": _today(),
+                         "invoice_date_due": _today()},
         "account.move.line": {"display_type": "product"},
         "account.payment": {"date": _today(), "state": "draft", "payment_type": "inbound",
                             "partner_type": "customer"},
@@ -123,7 +125,8 @@ def defaults(env: Env, model: Model) -> dict[str, Any]:
 
 def default_get(env: Env, model: Model, names: list[str]) -> dict[str, Any]:
     # Only what Odoo's default_get reports: declared defaults, not create-time computes.
-    hidden = {"company_id", "currency_id", "name", "date_order", "state"} if model.name != "crm.lead" else {
+    hidden = {"company_id", "currency_id", "name", "date_order", "state", "invoice_date_due"} \
+        if model.name != "crm.lead" else {
         "company_id"}
     found = {k: v for k, v in defaults(env, model).items() if k in names and k not in hidden}
     if model.name == "res.partner":

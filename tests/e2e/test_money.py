@@ -117,13 +117,15 @@ def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, *,
 def assert_money_is_the_sources(world: Migrated) -> None:
     invoices = world.ids("invoice")
     moves = {int(r["id"]): r for r in world.odoo.read("account.move", list(invoices.values()), [
-        "state", "amount_total", "amount_residual", "payment_state", "commercial_partner_id", "partner_id"])}
+        "state", "amount_total", "amount_residual", "payment_state", "commercial_partner_id", "partner_id",
+        "invoice_date", "invoice_date_due"])}
     notes = world.odoo.search_read("account.move", [["move_type", "=", "out_refund"]], [
         "state", "amount_total", "amount_residual", "payment_state", "reversed_entry_id", "partner_id",
-        "invoice_date"])
+        "invoice_date", "invoice_date_due"])
     owed: dict[int, Decimal] = {}
     for tid, want in world.truth.items():
         move = moves[invoices[str(tid)]]
+        assert move["invoice_date_due"] == move["invoice_date"], "with no due date in the source, due on its date"
         if not want.posted:
             assert move["state"] == "draft", f"void transaction {tid} stays a draft invoice"
             continue
@@ -134,6 +136,7 @@ def assert_money_is_the_sources(world: Migrated) -> None:
         credit = [n for n in notes if n["reversed_entry_id"] and n["reversed_entry_id"][0] == move["id"]]
         assert sum(Decimal(str(n["amount_total"])) for n in credit) == want.refunded, f"credit notes of {tid}"
         for note in credit:
+            assert note["invoice_date_due"] == note["invoice_date"], "a credit note falls due on its own date"
             assert note["state"] == "posted" and note["payment_state"] == "paid" and not note["amount_residual"]
             assert note["partner_id"] == move["partner_id"], "the credit note is the invoice's customer's"
         partner = move["commercial_partner_id"][0]
