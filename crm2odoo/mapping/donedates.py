@@ -1,6 +1,7 @@
-"""When a finished task happened: the chatter message a done task becomes is dated by the best date the source
-has for it: its completion date, else its due date, else the day it was assigned, else its last change, else its
-creation. A message without a date would carry the time of the load, which says nothing about the task.
+"""When a finished task happened: the chatter message a done task (or a logged call) becomes is dated by the best
+date the source has for it: its completion date, else its due date (or planned start), else the day it was
+assigned, else its last change, else its creation. A message without a date would carry the time of the load,
+which says nothing about the task.
 
 The columns are found from their headers' concepts and kept only where the sampled values read as dates; one
 ``datetime`` line with ``first_set`` takes the first of them that is set, each column read in its own format."""
@@ -15,10 +16,11 @@ from crm2odoo.mapping.spec import FieldMap, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores
 from crm2odoo.sources.base import FieldInfo, ObjectInfo, SourceRecord
 
-#: the concepts a done task's date is read from, best first
-DATE_CONCEPTS: tuple[str, ...] = ("done_date", "due_date", "assigned_date", "modified", "created")
-_WORDS = {"done_date": "completed", "due_date": "due", "assigned_date": "assigned", "modified": "last modified",
-          "created": "created"}
+#: the concepts a done task's date is read from, best first: a planned start is the day it was due (a logged
+#: call's start is when it happened)
+DATE_CONCEPTS: tuple[str, ...] = ("done_date", "due_date", "start", "stop", "assigned_date", "modified", "created")
+_WORDS = {"done_date": "completed", "due_date": "due", "start": "start", "stop": "end", "assigned_date": "assigned",
+          "modified": "last modified", "created": "created"}
 _DATE_SHARE = 0.8  # of the sampled values that are set, this share must read as dates
 
 
@@ -54,8 +56,7 @@ def date_columns(obj: ObjectInfo, recs: Sequence[SourceRecord]) -> list[tuple[st
 
 
 def _format(fi: FieldInfo, recs: Sequence[SourceRecord]) -> str | None:
-    first = next((r.values.get(fi.name) for r in recs if r.values.get(fi.name) not in (None, "")), None)
-    if not isinstance(first, str):
+    if not any(isinstance(r.values.get(fi.name), str) and r.values[fi.name].strip() for r in recs):
         return None  # the connector decoded the dates itself
     prof = profile_field(fi.name, recs, fi.options)
     return date_format(prof, prof.examples)
@@ -75,7 +76,7 @@ def dated_by_best_source(obj: ObjectInfo, omap: ObjectMap, recs: Sequence[Source
     order = ", else ".join(f"{_WORDS[c]} ('{_label(fi)}')" for c, fi in found)
     line = FieldMap(source=sources if len(sources) > 1 else sources[0], target="date", transform="datetime",
                     params=params, confidence=0.9,
-                    reason=f"a done task is dated when it happened: {order}; never the time of the load")
+                    reason=f"dated when it happened: {order}; never the time of the load")
     taken = set(sources)
     kept: list[FieldMap] = []
     placed = False

@@ -58,9 +58,9 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
+from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
 from crm2odoo.mapping.links import Link, LinkFinder
-from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.partnerchain import partner_fallback
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
@@ -450,6 +450,7 @@ class _Planner:
         todo.reason = f"tasks ({', '.join(tasks) or '-'}) -> To-Do activities"
         for m in (logged, meeting, todo):
             _route(m)
+        dated_by_best_source(obj, logged, recs)
         if status is not None:
             values = _distinct_values(status, recs)
             open_v = [v for v in values if _classify(v, DONE_WORDS | TASK_CANCEL_WORDS) != 0]
