@@ -432,7 +432,7 @@ class LinkFinder:
         missing = [o for o in PARENT_KINDS if o in self.indexes and o not in seen.values()]
         if self.numeric_kinds and all(label.isdigit() for label in seen):
             return {tid: o for tid, o in ONTRAPORT_TYPE_IDS.items() if o in missing}
-        return {word: o for o in missing for word in sorted(KIND_WORDS.get(o, ()) | self.indexes[o].words)}
+        return {word: o for o in missing for word in sorted(KIND_WORDS.get(o, frozenset()) | self.indexes[o].words)}
 
     def _kind_name_field(self, obj: ObjectInfo, records: Sequence[SourceRecord], link: KindLink) -> str | None:
         """The display-name column next to a kind + id pair: it names, row by row, the record the pair points at."""
