@@ -9,6 +9,7 @@ Planports workbook whose activities name a contact and often a deal too."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ from crm2odoo import api
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.sandbox import SandboxServer
+from crm2odoo.testing import ontraport_sim
+from crm2odoo.testing.ontraport_sim import OntraportSimulator
 from crm2odoo.testing.planports_workbook import PlanportsDataset, generate_workbook
 from tests.independent.coaching import OntraportAccount, generate
 from tests.independent.ontraport_server import OntraportServer
 
-from .world import API_KEY, APP_ID, admin, ontraport_source, write_config
+from .world import API_KEY, APP_ID, admin, ontraport_source, small_account, write_config
 
 ODOO_FORMAT = "%Y-%m-%d %H:%M:%S"
 KIND_OBJECT = {"0": "contact", "149": "deal", "150": "company"}
@@ -49,7 +52,7 @@ class Migrated:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer(version="18.0") as sandbox:
+    with SandboxServer(version=os.environ.get("CRM2ODOO_TEST_SANDBOX_VERSION", "18.0")) as sandbox:
         yield sandbox
 
 
@@ -104,6 +107,41 @@ def coaching(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) ->
         monkeypatch.undo()
 
 
+def simulated_account() -> ontraport_sim.OntraportAccount:
+    """The simulator's account with its tasks shaped as Ontraport's API returns them: every task names its parent
+    by object_type_id + object_id and keeps a contact_id, which on a deal's task is the deal's contact (so the
+    contact column must not decide); one done task has no completion date."""
+    account = small_account()
+    account.schema[1]["fields"]["object_id"] = {"alias": "Related Record", "type": "numeric", "required": "0",
+                                                "unique": "0", "editable": "1", "deletable": "0"}
+    deals = account.records[149]
+    tasks = account.records[1]
+    for n, (tid, task) in enumerate(sorted(tasks.items())):
+        task.update(object_type_id="0", object_id=task["contact_id"])
+        if n % 3 == 1:
+            deal_id, deal = sorted(deals.items())[n % len(deals)]
+            task.update(object_type_id="149", object_id=str(deal_id), contact_id=str(deal["primary_contact"]))
+    done = [t for _, t in sorted(tasks.items()) if t["status"] == "1"]
+    done[0]["date_complete"] = "0"
+    return account
+
+
+@pytest.fixture(scope="module")
+def simulated(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
+    root = tmp_path_factory.mktemp("hang-sim")
+    account = simulated_account()
+    sim = OntraportSimulator(account, app_id=APP_ID, api_key=API_KEY).start()
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        api.init_project(root, "ontraport")
+        write_config(root, ontraport_source(sim.url), server, monkeypatch)
+        started, ended = _migrate(root)
+        yield Migrated(root, account, started, ended)
+    finally:
+        sim.stop()
+        monkeypatch.undo()
+
+
 @pytest.fixture(scope="module")
 def planports(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
     root = tmp_path_factory.mktemp("hang-planports")
@@ -143,25 +181,48 @@ def _parent_of(migrated: Migrated, obj: str, source_id: str) -> tuple[str, int]:
     return MODEL_OF[obj], found
 
 
-# -- the Ontraport account: object_type_id + object_id -------------------------------------------------------------
-def test_ontraport_tasks_hang_on_the_record_their_type_and_id_name(coaching: Migrated, odoo: OdooClient) -> None:
-    account: OntraportAccount = coaching.source
-    opened, done = coaching.ids("task"), coaching.ids("task_done")
+# -- Ontraport: object_type_id + object_id -------------------------------------------------------------------------
+def hanging_problems(migrated: Migrated, odoo: OdooClient, tasks: list[dict[str, str]]) -> list[str]:
+    """Each task against the record its type and id name: open -> mail.activity there, done -> mail.message."""
+    opened, done = migrated.ids("task"), migrated.ids("task_done")
     wrong: list[str] = []
-    kinds: set[str] = set()
-    for task in account.types[1].records:
-        parent = KIND_OBJECT[task["object_type_id"]]
-        kinds.add(parent)
-        want = _parent_of(coaching, parent, task["object_id"])
-        if task["status"] == "0":
-            row = _one(odoo, "mail.activity", opened[task["id"]], ["res_model", "res_id"])
+    for task in tasks:
+        parent = KIND_OBJECT[str(task["object_type_id"])]
+        want = _parent_of(migrated, parent, str(task["object_id"]))
+        if str(task["id"]) in opened:
+            row = _one(odoo, "mail.activity", opened[str(task["id"])], ["res_model", "res_id"])
             got = (row["res_model"], row["res_id"])
         else:
-            row = _one(odoo, "mail.message", done[task["id"]], ["model", "res_id"])
+            row = _one(odoo, "mail.message", done[str(task["id"])], ["model", "res_id"])
             got = (row["model"], row["res_id"])
         if got != want:
             wrong.append(f"task {task['id']} on {parent} {task['object_id']}: expected {want}, landed on {got}")
+    return wrong
+
+
+def date_problems(migrated: Migrated, odoo: OdooClient, tasks: list[dict[str, str]]) -> list[str]:
+    """Each done task's message against completed, else due, else assigned, else modified; never the load."""
+    done = migrated.ids("task_done")
+    wrong: list[str] = []
+    for task in tasks:
+        if str(task["id"]) not in done:
+            continue
+        message = _one(odoo, "mail.message", done[str(task["id"])], ["date", "subtype_id", "message_type"])
+        when = dt.datetime.strptime(str(message["date"]), ODOO_FORMAT)
+        if migrated.started <= when <= migrated.ended:
+            wrong.append(f"task {task['id']}: dated at the load ({message['date']})")
+        elif message["date"] != best_task_date(task):
+            wrong.append(f"task {task['id']}: {message['date']}, expected {best_task_date(task)}")
+        if message["message_type"] != "notification" or not message["subtype_id"]:
+            wrong.append(f"task {task['id']}: not logged as a done activity ({message})")
+    return wrong
+
+
+def test_ontraport_tasks_hang_on_the_record_their_type_and_id_name(coaching: Migrated, odoo: OdooClient) -> None:
+    tasks = coaching.source.types[1].records
+    kinds = {KIND_OBJECT[t["object_type_id"]] for t in tasks}
     assert kinds == {"contact", "deal", "company"}, f"the account should link tasks to all three kinds: {kinds}"
+    wrong = hanging_problems(coaching, odoo, tasks)
     assert not wrong, "; ".join(wrong)
 
 
@@ -179,24 +240,20 @@ def test_no_deal_task_lands_on_a_contact(coaching: Migrated, odoo: OdooClient) -
 
 
 def test_done_tasks_are_dated_by_the_best_source_date_never_the_load(coaching: Migrated, odoo: OdooClient) -> None:
-    account: OntraportAccount = coaching.source
-    done = coaching.ids("task_done")
-    wrong: list[str] = []
-    fallbacks = 0
-    for task in account.types[1].records:
-        if task["status"] != "1":
-            continue
-        message = _one(odoo, "mail.message", done[task["id"]], ["date", "subtype_id", "message_type"])
-        when = dt.datetime.strptime(str(message["date"]), ODOO_FORMAT)
-        if coaching.started <= when <= coaching.ended:
-            wrong.append(f"task {task['id']}: dated at the load ({message['date']})")
-        elif message["date"] != best_task_date(task):
-            wrong.append(f"task {task['id']}: {message['date']}, expected {best_task_date(task)}")
-        fallbacks += task["date_complete"] == "0"
-        if message["message_type"] != "notification" or not message["subtype_id"]:
-            wrong.append(f"task {task['id']}: not logged as a done activity ({message})")
+    tasks = coaching.source.types[1].records
+    fallbacks = sum(1 for t in tasks if t["status"] == "1" and t["date_complete"] == "0")
     assert fallbacks == 3, "the account should hold done tasks without a completion date"
+    wrong = date_problems(coaching, odoo, tasks)
     assert not wrong, "; ".join(wrong)
+
+
+def test_simulated_ontraport_tasks_hang_on_their_deal_though_they_name_its_contact(simulated: Migrated,
+                                                                                       odoo: OdooClient) -> None:
+    tasks = simulated.source.rows(1)
+    on_deals = [t for t in tasks if t["object_type_id"] == "149"]
+    assert on_deals and any(t["status"] == "1" for t in on_deals) and any(t["status"] == "0" for t in on_deals)
+    wrong = hanging_problems(simulated, odoo, tasks) + date_problems(simulated, odoo, tasks)
+    assert not wrong, "; ".join(wrong[:8])
 
 
 def test_notes_keep_their_date(coaching: Migrated, odoo: OdooClient) -> None:
