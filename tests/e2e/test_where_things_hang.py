@@ -116,7 +116,7 @@ def simulated_account() -> ontraport_sim.OntraportAccount:
                                                 "unique": "0", "editable": "1", "deletable": "0"}
     deals = account.records[149]
     tasks = account.records[1]
-    for n, (tid, task) in enumerate(sorted(tasks.items())):
+    for n, (_, task) in enumerate(sorted(tasks.items())):
         task.update(object_type_id="0", object_id=task["contact_id"])
         if n % 3 == 1:
             deal_id, deal = sorted(deals.items())[n % len(deals)]
