@@ -255,8 +255,9 @@ REF_TARGETS: dict[str, dict[str, str]] = {
     "res.partner.category": {"tag": "parent_id"},
 }
 
-#: objects a note / task / attachment can belong to, in the order the record_ref tries them
-RECORD_OWNERS: tuple[str, ...] = ("contact", "company", "deal", "lead", "quote", "order", "invoice", "card")
+#: objects a note / task / attachment can belong to, in the order the record_ref tries them: the most particular
+#: record first (a note naming a deal and its contact belongs on the deal), a person before the firm
+RECORD_OWNERS: tuple[str, ...] = ("deal", "lead", "quote", "order", "invoice", "card", "contact", "company")
 
 #: source object -> Odoo model for many2one / many2many fields on x_ models
 OBJECT_MODELS: dict[str, str] = {

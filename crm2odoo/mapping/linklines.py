@@ -51,8 +51,9 @@ def parent_by_kind(obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str
     if model_field is None or (model_field and model_field not in fields):
         return lines
     used = {kind.kind_field, kind.id_field} | ({kind.name_field} if kind.name_field else set())
-    objects = list(dict.fromkeys([*kind.objects, *kind.fallbacks.values()]))
-    params: dict[str, Any] = {"objects": objects, "kinds": kinds_table(kind.kinds.items()),
+    unseen = {label: o for label, o in kind.unseen.items() if model_field or o in PARTNER_KINDS}
+    objects = list(dict.fromkeys([*kind.objects, *kind.fallbacks.values(), *unseen.values()]))
+    params: dict[str, Any] = {"objects": objects, "kinds": kinds_table([*unseen.items(), *kind.kinds.items()]),
                               "model_field": model_field}
     if kind.fallbacks:
         params["fallbacks"] = dict(kind.fallbacks)
@@ -63,7 +64,9 @@ def parent_by_kind(obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str
                     params=params, confidence=kind.confidence,
                     reason=f"'{label[kind.kind_field]}' names the kind of the record it belongs to "
                            f"({describe_kinds(kind.kinds)}) and '{label[kind.id_field]}' its id: "
-                           f"{round(kind.share * 100)}% of {kind.count} sampled pairs resolve")
+                           f"{round(kind.share * 100)}% of {kind.count} sampled pairs resolve"
+                           + (f"; also {', '.join(sorted(set(unseen.values())))}, not in the sample"
+                              if unseen else ""))
     out: list[FieldMap] = []
     for ln in lines:
         replaced = (ln.target == target and ln.transform in ("record_ref", "ref")) or (

@@ -53,6 +53,9 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 ONTRAPORT_TYPE_IDS: dict[str, str] = {"0": "contact", "150": "company", "149": "deal", "46": "invoice",
                                       "1": "task", "16": "product"}
 
+#: the records a task, note or file may belong to through a kind column, whether or not the sample shows them
+PARENT_KINDS = ("deal", "lead", "contact", "company")
+
 #: a polymorphic kind column must name a kind for this share of its values, its id column resolve this share
 KIND_SHARE = 0.9
 MIN_SHARE = 0.6  # below this a column does not link (a few coincidental hits are noise)
@@ -109,6 +112,9 @@ class KindLink:
     #: object -> the object that holds the ids it does not: persons and firms numbered in one sequence (one
     #: Kişiler sheet), and sampled pairs that say 'Kişi 1001' of the firm 1001
     fallbacks: Mapping[str, str] = field(default_factory=dict)
+    #: label -> object for parents the sample did not show but the export names the same way (Ontraport's '149'
+    #: when every sampled task was on a contact): a record on a deal beyond the sample still finds its deal
+    unseen: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def objects(self) -> list[str]:
@@ -418,7 +424,15 @@ class LinkFinder:
             return None
         used = {k: o for k, o in fallbacks.items() if k in needed.get(best.id_field, set())}
         return KindLink(best.kind_field, best.id_field, best.kinds, best.share, best.count,
-                        self._kind_name_field(obj, records, best), used)
+                        self._kind_name_field(obj, records, best), used, self._unseen_kinds(best.kinds))
+
+    def _unseen_kinds(self, seen: Mapping[str, str]) -> dict[str, str]:
+        """The labels of the parent kinds sampled in the export but absent from the kind column's sample: in
+        the notation the column uses (Ontraport's type ids where it holds numbers, else the kind words)."""
+        missing = [o for o in PARENT_KINDS if o in self.indexes and o not in seen.values()]
+        if self.numeric_kinds and all(label.isdigit() for label in seen):
+            return {tid: o for tid, o in ONTRAPORT_TYPE_IDS.items() if o in missing}
+        return {word: o for o in missing for word in sorted(KIND_WORDS.get(o, frozenset()) | self.indexes[o].words)}
 
     def _kind_name_field(self, obj: ObjectInfo, records: Sequence[SourceRecord], link: KindLink) -> str | None:
         """The display-name column next to a kind + id pair: it names, row by row, the record the pair points at."""

@@ -58,6 +58,7 @@ from crm2odoo.mapping.defaults import (
     ObjectDefault,
     Target,
 )
+from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
 from crm2odoo.mapping.links import Link, LinkFinder
 from crm2odoo.mapping.partnerchain import partner_fallback
@@ -411,6 +412,7 @@ class _Planner:
                        "at completion; Odoo keeps no open activity for them")
         done.fields = [ln for ln in done.fields if not (ln.target == "subtype_id" and ln.source is None)]
         done.fields.append(_subtype_line("mail.mt_activities", "logged as a completed activity"))
+        self._as_done_activity(obj, done)
         return [omap, done]
 
     def _activities(self, obj: ObjectInfo) -> list[ObjectMap]:
@@ -448,6 +450,7 @@ class _Planner:
         todo.reason = f"tasks ({', '.join(tasks) or '-'}) -> To-Do activities"
         for m in (logged, meeting, todo):
             _route(m)
+        dated_by_best_source(obj, logged, recs)
         if status is not None:
             values = _distinct_values(status, recs)
             open_v = [v for v in values if _classify(v, DONE_WORDS | TASK_CANCEL_WORDS) != 0]
@@ -463,8 +466,16 @@ class _Planner:
                 done.reason = f"finished tasks ({', '.join(done_v)}) -> chatter messages"
                 done.fields = [ln for ln in done.fields if not (ln.target == "subtype_id" and ln.source is None)]
                 done.fields.append(_subtype_line("mail.mt_activities", "logged as a completed activity"))
+                self._as_done_activity(obj, done)
                 return [logged, meeting, todo, done]
         return [logged, meeting, todo]
+
+    def _as_done_activity(self, obj: ObjectInfo, done: ObjectMap) -> None:
+        """A done task's message as Odoo logs a done activity: dated by the best source date, with its type."""
+        dated_by_best_source(obj, done, self._records(obj.name))
+        if "mail_activity_type_id" in (self.odoo.get("mail.message") or {}) and not any(
+                ln.target == "mail_activity_type_id" for ln in done.fields):
+            done.fields.append(activity_type_line())
 
     # -- lines ------------------------------------------------------------------------------------------------------
     def _lines(self, obj: ObjectInfo, table: str, model: str, *, custom_model: bool = False,

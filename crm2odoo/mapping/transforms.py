@@ -15,6 +15,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | split       | sep (default " "), index                 | 'Ada Lovelace' index 0 -> 'Ada'          |
 | date        | format (strptime, for text values)       | '01.02.2024' %d.%m.%Y -> 2024-02-01      |
 | datetime    | format, tz (for naive text, default UTC) | -> aware UTC datetime                    |
+|             | first_set + formats (one per column):    | [completed, due, assigned] -> the first  |
+|             | the first column that is set             | date the record has                      |
 | number      | decimal (',' or '.'), integer (bool)     | '1.234,56' -> 1234.56                    |
 | boolean     | true_values, false_values                | 'Evet' -> True                           |
 | phone       | default_country (ISO-2)                  | '0532 123 45 67' TR -> '+905321234567'   |
@@ -188,8 +190,18 @@ def t_date(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) 
         raise TransformError(f"not a date in format {fmt or 'YYYY-MM-DD'}", value=text) from None
 
 
+def _first_set(values: list[Any], params: Mapping[str, Any]) -> tuple[Any, str | None]:
+    """The first value that is set, with the strptime format of its column (``formats``, one per column)."""
+    formats = list(params.get("formats") or [])
+    for n, value in enumerate(values):
+        if not _empty(value):
+            own = formats[n] if n < len(formats) else None
+            return value, own or params.get("format")
+    return None, None
+
+
 def t_datetime(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
-    value = _first(values)
+    value, fmt = _first_set(values, params) if params.get("first_set") else (_first(values), params.get("format"))
     if _empty(value):
         return None
     tz = ZoneInfo(str(params.get("tz") or ctx.source_timezone))
@@ -198,7 +210,6 @@ def t_datetime(values: list[Any], params: Mapping[str, Any], ctx: TransformConte
     elif isinstance(value, dt.date):
         parsed = dt.datetime(value.year, value.month, value.day)
     else:
-        fmt = params.get("format")
         text = str(value).strip()
         try:
             parsed = dt.datetime.strptime(text, fmt) if fmt else dt.datetime.fromisoformat(text)

@@ -367,3 +367,26 @@ def test_persons_and_firms_numbered_apart_get_no_fallback() -> None:
     assert found.kind is not None and not found.kind.fallbacks
     assert t_record_ref(["Kişi", "2"], {"objects": ["contact"], "kinds": {"kisi": "contact"}},
                         TransformContext()).candidates == (Ref("contact", "2"),)
+
+
+def test_a_parent_kind_the_sample_did_not_show_still_finds_its_record() -> None:
+    """Every sampled Ontraport task is on a contact ('0'); a task on a deal ('149') beyond the sample hangs on its
+    deal, never refused as an unknown kind nor read as a contact."""
+    ids = [str(i + 1) for i in range(8)]
+    typed = _tasks(["0"] * 8, ids, kind_header="Object Type")
+    contacts, deals = _contacts({}, ()), _deals()
+    found = _finder(contacts, deals, typed, kind="ontraport-csv").of(typed[0])
+    assert found.kind is not None and found.kind.kinds == {"0": "contact"}
+    assert found.kind.unseen == {"149": "deal"}
+    catalog = Catalog("ontraport-csv", (contacts[0], deals[0], typed[0]))
+    spec = propose(catalog, {"contact": contacts[1], "deal": deals[1], "task": typed[1]}, ODOO18, system="t",
+                   odoo_version="18.0")
+    line = _line(spec, "task", "Bağlı No")
+    assert line.params["kinds"]["149"] == "deal" and "deal" in line.params["objects"]
+    beyond = SourceRecord("task", "T99", {"id": "T99", "Konu": "Ara", "Object Type": "149", "Bağlı No": "D3"})
+    value = Engine(spec).transform(spec.objects["task"], beyond).vals["res_id"]
+    assert isinstance(value, RecordRef) and value.candidates == (Ref("deal", "D3"),)
+    words = _tasks(["Kişi"] * 8, ids)
+    found = _finder(contacts, deals, words).of(words[0])
+    assert found.kind is not None and found.kind.unseen.get("firsat") == "deal"
+    assert "149" not in found.kind.unseen, "type ids are Ontraport's, and only where the column holds numbers"

@@ -179,8 +179,9 @@ def test_note_and_task_maps() -> None:
     note = spec.objects["note"]
     assert note.model == "mail.message" and note.constants == {"message_type": "comment"}
     ref = line(spec, "note", "contact_id")
-    assert ref.source == ["contact_id", "deal_id"] and ref.transform == "record_ref"
-    assert ref.params == {"objects": ["contact", "deal"], "model_field": "model"}
+    # a note naming a deal and its contact belongs on the deal: the deal is tried first
+    assert ref.source == ["deal_id", "contact_id"] and ref.transform == "record_ref"
+    assert ref.params == {"objects": ["deal", "contact"], "model_field": "model"}
     author = line(spec, "note", "author")
     assert author.params == {"object": "user", "as": "partner"} and author.target == "author_id"
     assert line(spec, "note", "data").target == "body"
@@ -196,7 +197,10 @@ def test_note_and_task_maps() -> None:
     assert res.params == {"objects": ["contact"], "model_field": "res_model_id", "model_field_kind": "ir_model"}
     assert line(spec, "task", "date_due").target == "date_deadline"
     assert line(spec, "task", "status").ignore
-    assert line(spec, "task_done", "date_complete").target == "date"
+    dated = line(spec, "task_done", "date_complete")
+    assert dated.target == "date" and dated.params.get("first_set") is True
+    assert dated.sources[:2] == ["date_complete", "date_due"], "completed, else due"
+    assert any(ln.target == "mail_activity_type_id" for ln in done.fields), "logged as a done To-Do, as Odoo does"
     assert any(ln.params.get("value") == "mail.mt_activities" for ln in done.fields)
     assert any(ln.params.get("value") == "mail.mail_activity_data_todo" for ln in task.fields)
     assert list(spec.objects).index("task_done") == list(spec.objects).index("task") + 1

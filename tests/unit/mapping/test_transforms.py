@@ -150,3 +150,16 @@ def test_ids_decoded_as_numbers_read_as_the_sources_key_text(name: str, values: 
     """A connector that decodes a numeric id column (Ontraport's object_id) gives 32.0; the record it names is
     keyed '32'."""
     assert run(name, values, **params) == expected
+
+
+def test_datetime_first_set_takes_the_first_date_the_record_has_each_in_its_columns_format() -> None:
+    from crm2odoo.mapping.transforms import TransformContext, t_datetime
+
+    ctx = TransformContext()
+    params = {"first_set": True, "formats": ["%m/%d/%Y %H:%M", "%d.%m.%Y"]}
+    assert t_datetime(["03/04/2024 10:30", "09.09.2024"], params, ctx) == dt.datetime(2024, 3, 4, 10, 30,
+                                                                                       tzinfo=dt.UTC)
+    assert t_datetime(["", "09.09.2024"], params, ctx) == dt.datetime(2024, 9, 9, tzinfo=dt.UTC), \
+        "no completion date: the due date"
+    assert t_datetime([None, None], params, ctx) is None
+    assert t_datetime(["", "09.09.2024"], {}, ctx) is None, "without first_set only the first column counts"
