@@ -1,0 +1,231 @@
+"""Each source pipeline shows its own stages in Odoo, and a deal sits in a stage of its own pipeline.
+
+Odoo's pipeline view of a team lists the stages of that team plus every stage of no team
+(crm_lead.py ``_read_group_stage_ids``: ``team_id = False or team_id = T`` on 17/18, ``team_ids`` on 19). So:
+
+* a source with one global stage list and a pipeline field (Ontraport) gets that list in every pipeline: on 19 one
+  stage shared by all the migration's teams (``team_ids``), on 17/18 (one ``team_id`` per stage) the first team
+  takes the stage the map loaded and each other team gets a copy of it;
+* a source whose stages belong to a pipeline (Planports) already loads them with their team;
+* Odoo's own stages of no team that no source stage reused would show in every migrated pipeline: the map's
+  ``options.unused_default_stages`` says what to do with them (``keep``, ``fold``, or ``default_team``: give them
+  to Odoo's own "Sales" team). Every write to a record that existed before keeps its prior value for rollback.
+
+Lost stages (by name: Lost, Closed Lost, Kaybedildi...) make their deals lost as Odoo's "Mark as lost" does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.mapping.defaults import LOST_WORDS
+from crm2odoo.mapping.engine import RecordProblem, xmlid_for
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+from crm2odoo.textnorm import fold
+
+UNUSED_DEFAULT_CHOICES = ("keep", "fold", "default_team")
+DEFAULT_TEAM_XMLID = ("sales_team", "team_sales_department")
+LANDED = ("created", "updated", "matched", "unchanged", "merged")
+COPIED_FIELDS = ("name", "sequence", "is_won", "fold", "requirements")
+
+
+def stage_team_field(schema: Schema) -> str:
+    """crm.stage.team_id (17/18, one team or every team) became team_ids (19, a many2many)."""
+    return "team_ids" if "team_ids" in schema.fields("crm.stage") else "team_id"
+
+
+def is_lost_stage_name(name: str) -> bool:
+    return fold(name) in LOST_WORDS
+
+
+@dataclass
+class StageLayout:
+    """What the deals need to be placed: this migration's teams, each team's copy of a shared source stage, the
+    stages that mean lost, and which teams see each stage (empty: every team)."""
+
+    teams: list[int] = field(default_factory=list)
+    copies: dict[tuple[int, int], int] = field(default_factory=dict)
+    lost: frozenset[int] = frozenset()
+    seen_by: dict[int, frozenset[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+
+    def stage_for(self, stage: int, team: int) -> int:
+        return self.copies.get((stage, team), stage)
+
+    def visible(self, stage: int, team: int) -> bool:
+        teams = self.seen_by.get(stage, frozenset())
+        return not teams or team in teams
+
+
+class StageArranger:
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, run_id: int) -> None:
+        self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
+        self.team_field = stage_team_field(schema)
+
+    def arrange(self) -> StageLayout:
+        stage_maps = [o for o in self.spec.enabled_objects() if o.model == "crm.stage"]
+        if not stage_maps or not self.schema.has_model("crm.stage"):
+            return StageLayout()
+        teams = self._landed([o for o in self.spec.enabled_objects() if o.model == "crm.team"])
+        ours = self._landed(stage_maps)
+        layout = StageLayout(teams=teams)
+        if teams and not any(_fills_team(o) for o in stage_maps):
+            self._share(ours, teams, layout)
+        stages = self._stages()
+        mine = set(ours) | set(layout.copies.values()) | self._landed_auto()
+        self._unused_defaults(stage_maps, stages, mine)
+        stages = self._stages()
+        layout.seen_by = {sid: frozenset(_teams(row.get(self.team_field))) for sid, row in stages.items()}
+        layout.names = {sid: str(row.get("name") or "") for sid, row in stages.items()}
+        layout.lost = frozenset(sid for sid in mine if sid in stages and is_lost_stage_name(layout.names[sid]))
+        return layout
+
+    # -- a global stage list in every pipeline -------------------------------------------------------------------
+    def _share(self, ours: list[int], teams: list[int], layout: StageLayout) -> None:
+        stages = self._stages()
+        for sid in ours:
+            row = stages.get(sid)
+            if row is None:
+                continue
+            current = _teams(row.get(self.team_field))
+            if self.team_field == "team_ids":
+                if set(current) != set(teams):
+                    self._write_keeping_prior(sid, row, {"team_ids": [(6, 0, sorted(set(current) | set(teams)))]})
+                continue
+            owner = current[0] if current else teams[0]
+            if not current:
+                self._write_keeping_prior(sid, row, {"team_id": owner})
+            for team in teams:
+                if team != owner:
+                    layout.copies[(sid, team)] = self._copy_for(row, team, stages)
+
+    def _copy_for(self, row: dict[str, Any], team: int, stages: dict[int, dict[str, Any]]) -> int:
+        wanted = fold(str(row.get("name") or ""))
+        for sid, other in stages.items():
+            if fold(str(other.get("name") or "")) == wanted and _teams(other.get("team_id")) == [team]:
+                return sid
+        source_id = f"{wanted}@team{team}"
+        xmlid = xmlid_for(self.spec.system, "auto_crm_stage", source_id)
+        columns = ["id", *[f for f in COPIED_FIELDS if f in row], "team_id/.id"]
+        data = [xmlid, *[_cell(row[f]) for f in COPIED_FIELDS if f in row], str(team)]
+        obj = "auto:crm.stage"
+        self.ledger.mark_sending(self.run_id, [(obj, source_id, "crm.stage", xmlid, "", "")])
+        answer = dict(self.client.execute("crm.stage", "load", fields=columns, data=[data], retry_writes=True))
+        if not answer.get("ids"):
+            raise RuntimeError(f"Odoo refused a copy of stage {row.get('name')!r} for team {team}: "
+                               + "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
+        new_id = int(answer["ids"][0])
+        self.ledger.mark_landed(self.run_id, [(obj, source_id, new_id, "created", {"name": row.get("name")})])
+        stages[new_id] = {**row, "id": new_id, "team_id": [team, ""]}
+        return new_id
+
+    # -- Odoo's own stages no source stage reused ---------------------------------------------------------------
+    def _unused_defaults(self, stage_maps: list[ObjectMap], stages: dict[int, dict[str, Any]], mine: set[int]) -> None:
+        choice = next((str(o.options.get("unused_default_stages")) for o in stage_maps
+                       if o.options.get("unused_default_stages")), "keep")
+        if choice not in UNUSED_DEFAULT_CHOICES or choice == "keep":
+            return
+        unused = {sid: row for sid, row in stages.items() if sid not in mine and not _teams(row.get(self.team_field))}
+        if choice == "fold":
+            for sid, row in unused.items():
+                if not row.get("fold"):
+                    self._write_keeping_prior(sid, row, {"fold": True})
+            return
+        home = self._default_team()
+        if home is None:
+            return
+        value: Any = [(6, 0, [home])] if self.team_field == "team_ids" else home
+        for sid, row in unused.items():
+            self._write_keeping_prior(sid, row, {self.team_field: value})
+
+    def _default_team(self) -> int | None:
+        module, name = DEFAULT_TEAM_XMLID
+        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name],
+                                                         ["model", "=", "crm.team"]], ["res_id"], limit=1)
+        return int(rows[0]["res_id"]) if rows else None
+
+    # -- reading and writing -------------------------------------------------------------------------------------
+    def _stages(self) -> dict[int, dict[str, Any]]:
+        fields = ["id", *[f for f in COPIED_FIELDS if f in self.schema.fields("crm.stage")], self.team_field]
+        rows = self.client.search_read_all("crm.stage", [], fields)
+        return {int(r["id"]): r for r in sorted(rows, key=lambda r: (int(r.get("sequence") or 0), int(r["id"])))}
+
+    def _landed(self, maps: list[ObjectMap]) -> list[int]:
+        found: list[int] = []
+        for obj in maps:
+            for row in self.ledger.records(obj.name, states=LANDED):
+                if row.odoo_id and int(row.odoo_id) not in found:
+                    found.append(int(row.odoo_id))
+        return found
+
+    def _landed_auto(self) -> set[int]:
+        return {int(r.odoo_id) for r in self.ledger.records("auto:crm.stage", states=LANDED) if r.odoo_id}
+
+    def _write_keeping_prior(self, sid: int, row: dict[str, Any], vals: dict[str, Any]) -> None:
+        """Write to a stage; a stage that existed before the migration keeps its prior value for rollback (merged
+        into a prior the run already kept for it, e.g. when the stage map matched it by name)."""
+        created = self.ledger.query("SELECT 1 FROM records WHERE model=? AND odoo_id=? AND origin='created' LIMIT 1",
+                                    ("crm.stage", sid))
+        if not created:
+            self._merge_prior(sid, {name: row.get(name) for name in vals})
+        self.client.write("crm.stage", [sid], vals)
+
+    def _merge_prior(self, sid: int, prior: dict[str, Any]) -> None:
+        kept = self.ledger.query("SELECT vals FROM prior_values WHERE run_id=? AND model=? AND odoo_id=?",
+                                 (self.run_id, "crm.stage", sid))
+        if not kept:
+            self.ledger.save_prior(self.run_id, "crm.stage", {sid: prior})
+            return
+        merged = {**prior, **json.loads(kept[0][0])}
+        with self.ledger.tx() as db:
+            db.execute("UPDATE prior_values SET vals=? WHERE run_id=? AND model=? AND odoo_id=?",
+                       (json.dumps(merged, sort_keys=True, default=str), self.run_id, "crm.stage", sid))
+
+
+def _fills_team(obj: ObjectMap) -> bool:
+    return any(not line.ignore and line.target in ("team_id", "team_ids") for line in obj.fields) \
+        or any(k in ("team_id", "team_ids") for k in obj.constants)
+
+
+def _teams(value: Any) -> list[int]:
+    """A team field as read: False, [id, name] (many2one) or [ids] (many2many)."""
+    if not value:
+        return []
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], str):
+        return [int(value[0])]
+    return [int(v) for v in value]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else str(value)
+
+
+def place_deal(layout: StageLayout, vals: dict[str, Any], problems: list[RecordProblem]) -> None:
+    """Put a deal in its own pipeline's stage of that name, and make a deal in a lost stage lost (archived with
+    probability 0, as Odoo's "Mark as lost" leaves it; its lost reason comes from the map when the source has one)."""
+    stage, team = vals.get("stage_id"), vals.get("team_id")
+    if not isinstance(stage, int):
+        return
+    if isinstance(team, int):
+        vals["stage_id"] = stage = layout.stage_for(stage, team)
+        if layout.seen_by and not layout.visible(stage, team):
+            problems.append(RecordProblem("stage_id", layout.names.get(stage, str(stage)),
+                                          "this stage is not one of the deal's pipeline's stages in Odoo: the deal "
+                                          "shows in no column of its pipeline", "warning"))
+    elif layout.teams and layout.seen_by.get(stage):
+        problems.append(RecordProblem("team_id", "", "the deal has no pipeline in the source: Odoo files it under "
+                                      "its default sales team, whose pipeline does not show its stage "
+                                      f"{layout.names.get(stage, str(stage))!r}; set its pipeline in the source "
+                                      "and migrate again", "warning"))
+    if stage in layout.lost and vals.get("active", True) is not False:
+        vals["active"], vals["probability"] = False, 0
+    elif layout.lost:
+        # a batch loads one set of columns: a deal not lost says so, or it would take the lost one's empty cell
+        vals.setdefault("active", True)
