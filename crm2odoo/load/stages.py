@@ -22,7 +22,7 @@ from typing import Any
 
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.defaults import LOST_WORDS
-from crm2odoo.mapping.engine import RecordProblem, xmlid_for
+from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
@@ -53,6 +53,7 @@ class StageLayout:
     lost: frozenset[int] = frozenset()
     seen_by: dict[int, frozenset[int]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    replaced: dict[int, int] = field(default_factory=dict)  # a stage this run created -> Odoo's own that took its place
 
     def stage_for(self, stage: int, team: int) -> int:
         return self.copies.get((stage, team), stage)
@@ -76,6 +77,9 @@ class StageArranger:
         layout = StageLayout(teams=teams)
         if teams and not any(_fills_team(o) for o in stage_maps):
             self._share(ours, teams, layout)
+        elif any(_fills_team(o) for o in stage_maps):
+            layout.replaced = self._reuse_defaults([o for o in stage_maps if _fills_team(o)])
+            ours = self._landed(stage_maps)
         stages = self._stages()
         mine = set(ours) | set(layout.copies.values()) | self._landed_auto()
         self._unused_defaults(stage_maps, stages, mine)
@@ -123,6 +127,47 @@ class StageArranger:
         self.ledger.mark_landed(self.run_id, [(obj, source_id, new_id, "created", {"name": row.get("name")})])
         stages[new_id] = {**row, "id": new_id, "team_id": [team, ""]}
         return new_id
+
+    # -- a pipeline's stage named like one of Odoo's own ----------------------------------------------------------
+    def _reuse_defaults(self, maps: list[ObjectMap]) -> dict[int, int]:
+        """Stages of one pipeline each (they cannot be matched by name when loaded: two pipelines may share a
+        name): the first one this run created under the name of an Odoo stage of no team takes that stage's place
+        (the Odoo stage joins its team, the created one is removed before any deal points at it)."""
+        stages = self._stages()
+        known = {int(r[0]) for r in self.ledger.query("SELECT odoo_id FROM records WHERE model='crm.stage' "
+                                                      "AND odoo_id IS NOT NULL")}
+        theirs: dict[str, int] = {}
+        replaced: dict[int, int] = {}
+        for sid, row in stages.items():
+            if sid not in known and not _teams(row.get(self.team_field)):
+                theirs.setdefault(fold(str(row.get("name") or "")), sid)
+        for obj in maps:
+            for record in self.ledger.records(obj.name, states=LANDED):
+                created = stages.get(int(record.odoo_id or 0))
+                if created is None or record.origin != "created" or record.created_run != self.run_id:
+                    continue
+                default = theirs.pop(fold(str(created.get("name") or "")), None)
+                if default is None or self.client.search_count("crm.lead", [["stage_id", "=", created["id"]]],
+                                                               context={"active_test": False}):
+                    continue
+                self._take_place(obj, record, created, stages[default])
+                replaced[int(created["id"])] = default
+        return replaced
+
+    def _take_place(self, obj: ObjectMap, record: Any, created: dict[str, Any], default: dict[str, Any]) -> None:
+        team = _teams(created.get(self.team_field))
+        vals: dict[str, Any] = {"sequence": created.get("sequence"), "is_won": bool(created.get("is_won")),
+                                self.team_field: [(6, 0, team)] if self.team_field == "team_ids"
+                                else (team[0] if team else False)}
+        self._write_keeping_prior(int(default["id"]), default, vals)
+        self.client.unlink("crm.stage", [int(created["id"])])
+        self.ledger.mark_matched(self.run_id, obj.name, record.source_id, "crm.stage", record.xmlid,
+                                 int(default["id"]), record.locator)
+        self.ledger.mark_landed(self.run_id, [(obj.name, record.source_id, int(default["id"]), "matched", {})])
+        if record.xmlid.startswith(XMLID_MODULE + "."):
+            self.client.execute("ir.model.data", "create", vals_list=[
+                {"module": XMLID_MODULE, "name": record.xmlid.split(".", 1)[1], "model": "crm.stage",
+                 "res_id": int(default["id"]), "noupdate": True}], retry_writes=False)
 
     # -- Odoo's own stages no source stage reused ---------------------------------------------------------------
     def _unused_defaults(self, stage_maps: list[ObjectMap], stages: dict[int, dict[str, Any]], mine: set[int]) -> None:
@@ -172,7 +217,9 @@ class StageArranger:
         created = self.ledger.query("SELECT 1 FROM records WHERE model=? AND odoo_id=? AND origin='created' LIMIT 1",
                                     ("crm.stage", sid))
         if not created:
-            self._merge_prior(sid, {name: row.get(name) for name in vals})
+            # a many2many is restored by a command, as the executor keeps them
+            self._merge_prior(sid, {name: [[6, 0, _teams(row.get(name))]] if name == "team_ids" else row.get(name)
+                                    for name in vals})
         self.client.write("crm.stage", [sid], vals)
 
     def _merge_prior(self, sid: int, prior: dict[str, Any]) -> None:
@@ -213,6 +260,7 @@ def place_deal(layout: StageLayout, vals: dict[str, Any], problems: list[RecordP
     stage, team = vals.get("stage_id"), vals.get("team_id")
     if not isinstance(stage, int):
         return
+    vals["stage_id"] = stage = layout.replaced.get(stage, stage)
     if isinstance(team, int):
         vals["stage_id"] = stage = layout.stage_for(stage, team)
         if layout.seen_by and not layout.visible(stage, team):
