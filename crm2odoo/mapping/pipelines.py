@@ -25,7 +25,9 @@ def settle_stage_map(omap: ObjectMap, source_has_pipelines: bool) -> None:
     if not per_pipeline and fills_name:
         omap.dedupe_fields, omap.match_existing = ["name"], True
         omap.reason += "; an Odoo stage of the same name is reused, never duplicated"
-    choice = "default_team" if source_has_pipelines else "fold"
-    omap.options.setdefault("unused_default_stages", choice)
+    choice = str(omap.options.setdefault("unused_default_stages",
+                                         "default_team" if source_has_pipelines else "fold"))
+    if choice not in UNUSED_DEFAULT_REASONS:
+        return  # validate names the bad choice
     omap.reason += (f"; unused_default_stages: {choice} ({UNUSED_DEFAULT_REASONS[choice]}; "
                     "other choices: " + ", ".join(c for c in UNUSED_DEFAULT_REASONS if c != choice) + ")")

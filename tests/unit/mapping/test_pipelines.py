@@ -1,0 +1,37 @@
+"""The plan's stage map: a global stage list reuses Odoo's stages by name; a pipeline's own stages never do (two
+pipelines may each have a 'Teklif'); the choice for Odoo's unused stages is written in the plan."""
+
+from __future__ import annotations
+
+from crm2odoo.mapping.pipelines import settle_stage_map
+from crm2odoo.mapping.spec import FieldMap, ObjectMap
+
+
+def _stage_map(*targets: str) -> ObjectMap:
+    return ObjectMap(name="stage", source_object="stage", model="crm.stage", reason="Stages -> crm.stage",
+                     fields=[FieldMap(source=t, target=t) for t in targets])
+
+
+def test_a_global_stage_list_matches_odoo_stages_by_name() -> None:
+    omap = _stage_map("name", "sequence", "is_won")
+    settle_stage_map(omap, source_has_pipelines=True)
+    assert omap.dedupe_fields == ["name"] and omap.match_existing
+    assert omap.options["unused_default_stages"] == "default_team"
+    assert "unused_default_stages: default_team" in omap.reason and "keep" in omap.reason
+
+
+def test_stages_of_a_pipeline_are_never_matched_by_name_alone() -> None:
+    for team_field in ("team_id", "team_ids"):
+        omap = _stage_map("name", team_field, "sequence")
+        settle_stage_map(omap, source_has_pipelines=True)
+        assert omap.dedupe_fields == [] and not omap.match_existing, team_field
+
+
+def test_without_pipelines_unused_odoo_stages_are_folded_and_a_person_may_choose_otherwise() -> None:
+    omap = _stage_map("name")
+    settle_stage_map(omap, source_has_pipelines=False)
+    assert omap.options["unused_default_stages"] == "fold"
+    chosen = _stage_map("name")
+    chosen.options["unused_default_stages"] = "keep"
+    settle_stage_map(chosen, source_has_pipelines=True)
+    assert chosen.options["unused_default_stages"] == "keep" and "unused_default_stages: keep" in chosen.reason
