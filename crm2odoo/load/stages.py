@@ -64,33 +64,60 @@ class StageLayout:
 
 
 class StageArranger:
-    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, run_id: int) -> None:
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec,
+                 run_id: int = 0) -> None:
+        """``run_id`` 0: only ``read`` (reconcile), never ``arrange``."""
         self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
         self.team_field = stage_team_field(schema)
 
     def arrange(self) -> StageLayout:
-        stage_maps = [o for o in self.spec.enabled_objects() if o.model == "crm.stage"]
-        if not stage_maps or not self.schema.has_model("crm.stage"):
+        """Lay the stages out in Odoo (before the deals load), then read the layout back."""
+        stage_maps = self._stage_maps()
+        if not stage_maps:
             return StageLayout()
         teams = self._landed([o for o in self.spec.enabled_objects() if o.model == "crm.team"])
-        ours = self._landed(stage_maps)
-        layout = StageLayout(teams=teams)
+        replaced: dict[int, int] = {}
         if teams and not any(_fills_team(o) for o in stage_maps):
-            self._share(ours, teams, layout)
+            self._share(self._landed(stage_maps), teams)
         elif any(_fills_team(o) for o in stage_maps):
-            layout.replaced = self._reuse_defaults([o for o in stage_maps if _fills_team(o)])
-            ours = self._landed(stage_maps)
+            replaced = self._reuse_defaults([o for o in stage_maps if _fills_team(o)])
+        self._unused_defaults(stage_maps, self._stages(), self._mine(stage_maps))
+        layout = self.read()
+        layout.replaced = replaced
+        return layout
+
+    def read(self) -> StageLayout:
+        """The layout as Odoo holds it, writing nothing (reconcile places the deals as the load did)."""
+        stage_maps = self._stage_maps()
+        if not stage_maps:
+            return StageLayout()
+        teams = self._landed([o for o in self.spec.enabled_objects() if o.model == "crm.team"])
         stages = self._stages()
-        mine = set(ours) | set(layout.copies.values()) | self._landed_auto()
-        self._unused_defaults(stage_maps, stages, mine)
-        stages = self._stages()
+        layout = StageLayout(teams=teams)
         layout.seen_by = {sid: frozenset(_teams(row.get(self.team_field))) for sid, row in stages.items()}
         layout.names = {sid: str(row.get("name") or "") for sid, row in stages.items()}
+        mine = self._mine(stage_maps)
+        by_team_name = {(team, fold(layout.names[sid])): sid for sid in sorted(stages, reverse=True)
+                        for team in layout.seen_by[sid]}
+        for sid in self._landed(stage_maps):
+            for team in teams:
+                if sid in stages and not layout.visible(sid, team):
+                    found = by_team_name.get((team, fold(layout.names[sid])))
+                    if found is not None:
+                        layout.copies[(sid, team)] = found
         layout.lost = frozenset(sid for sid in mine if sid in stages and is_lost_stage_name(layout.names[sid]))
         return layout
 
+    def _stage_maps(self) -> list[ObjectMap]:
+        if not self.schema.has_model("crm.stage"):
+            return []
+        return [o for o in self.spec.enabled_objects() if o.model == "crm.stage"]
+
+    def _mine(self, stage_maps: list[ObjectMap]) -> set[int]:
+        return set(self._landed(stage_maps)) | self._landed_auto()
+
     # -- a global stage list in every pipeline -------------------------------------------------------------------
-    def _share(self, ours: list[int], teams: list[int], layout: StageLayout) -> None:
+    def _share(self, ours: list[int], teams: list[int]) -> None:
         stages = self._stages()
         for sid in ours:
             row = stages.get(sid)
@@ -106,7 +133,7 @@ class StageArranger:
                 self._write_keeping_prior(sid, row, {"team_id": owner})
             for team in teams:
                 if team != owner:
-                    layout.copies[(sid, team)] = self._copy_for(row, team, stages)
+                    self._copy_for(row, team, stages)
 
     def _copy_for(self, row: dict[str, Any], team: int, stages: dict[int, dict[str, Any]]) -> int:
         wanted = fold(str(row.get("name") or ""))
