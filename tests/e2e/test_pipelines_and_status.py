@@ -152,6 +152,10 @@ def test_each_pipeline_shows_its_own_stages_and_deals_mean_what_they_meant(
             else:
                 assert deal["active"] and deal["probability"] == float(row["expected_win_percent"]), (sid, deal)
         assert {r["sales_stage"] for r in source.values()} >= {WON, LOST}, "the account has won and lost deals"
+        # reconcile expects the deals where the load placed them, and a second run lays out nothing new
+        assert api.reconcile(tmp_path).ok
+        stage_count = client.search_count("crm.stage", [])
+        assert api.migrate(tmp_path).ok and client.search_count("crm.stage", []) == stage_count
 
         result = api.rollback(tmp_path, all_runs=True)
         assert result.verified, result
@@ -280,6 +284,9 @@ def test_planports_processes_keep_their_own_stages(tmp_path: Path, monkeypatch: 
                     assert (deal["lost_reason_id"] and deal["lost_reason_id"][1]) == (reason or False), (did, deal)
                 else:
                     assert deal["active"] and deal["probability"] == float(probability.strip("%")), (did, deal)
+            assert api.reconcile(tmp_path).ok
+            stage_count = client.search_count("crm.stage", [])
+            assert api.migrate(tmp_path).ok and client.search_count("crm.stage", []) == stage_count
             result = api.rollback(tmp_path, all_runs=True)
             assert result.verified, result
             assert not snapshot.differences(before, snapshot.take(client))
