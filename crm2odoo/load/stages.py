@@ -16,7 +16,9 @@ Lost stages (by name: Lost, Closed Lost, Kaybedildi...) make their deals lost as
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +42,9 @@ def stage_team_field(schema: Schema) -> str:
 
 
 def is_lost_stage_name(name: str) -> bool:
-    return fold(name) in LOST_WORDS
+    """Lost, Closed - Lost, closed_lost, Lost (no budget), Kaybedildi: a word or a pair of words meaning lost."""
+    words = [w for w in re.split(r"[^0-9a-z]+", fold(name)) if w]
+    return any(w in LOST_WORDS for w in words) or any(f"{a} {b}" in LOST_WORDS for a, b in itertools.pairwise(words))
 
 
 @dataclass
@@ -81,7 +85,7 @@ class StageArranger:
             self._share(self._landed(stage_maps), teams)
         elif any(_fills_team(o) for o in stage_maps):
             replaced = self._reuse_defaults([o for o in stage_maps if _fills_team(o)])
-        self._unused_defaults(stage_maps, self._stages(), self._mine(stage_maps))
+        self._unused_defaults(stage_maps, self._stages(), self._mine(stage_maps), teams)
         layout = self.read()
         layout.replaced = replaced
         return layout
@@ -125,7 +129,7 @@ class StageArranger:
                 continue
             current = _teams(row.get(self.team_field))
             if self.team_field == "team_ids":
-                if set(current) != set(teams):
+                if not set(teams) <= set(current):
                     self._write_keeping_prior(sid, row, {"team_ids": [(6, 0, sorted(set(current) | set(teams)))]})
                 continue
             owner = current[0] if current else teams[0]
@@ -197,18 +201,19 @@ class StageArranger:
                  "res_id": int(default["id"]), "noupdate": True}], retry_writes=False)
 
     # -- Odoo's own stages no source stage reused ---------------------------------------------------------------
-    def _unused_defaults(self, stage_maps: list[ObjectMap], stages: dict[int, dict[str, Any]], mine: set[int]) -> None:
+    def _unused_defaults(self, stage_maps: list[ObjectMap], stages: dict[int, dict[str, Any]], mine: set[int],
+                         teams: list[int]) -> None:
         choice = next((str(o.options.get("unused_default_stages")) for o in stage_maps
                        if o.options.get("unused_default_stages")), "keep")
         if choice not in UNUSED_DEFAULT_CHOICES or choice == "keep":
             return
         unused = {sid: row for sid, row in stages.items() if sid not in mine and not _teams(row.get(self.team_field))}
-        if choice == "fold":
+        home = self._default_team() if choice == "default_team" else None
+        if choice == "fold" or home in teams:  # a source pipeline matched Odoo's Sales team: they would show there
             for sid, row in unused.items():
                 if not row.get("fold"):
                     self._write_keeping_prior(sid, row, {"fold": True})
             return
-        home = self._default_team()
         if home is None:
             return
         value: Any = [(6, 0, [home])] if self.team_field == "team_ids" else home

@@ -3,6 +3,7 @@ pipelines may each have a 'Teklif'); the choice for Odoo's unused stages is writ
 
 from __future__ import annotations
 
+from crm2odoo.load.stages import is_lost_stage_name
 from crm2odoo.mapping.pipelines import settle_stage_map
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
 
@@ -35,3 +36,10 @@ def test_without_pipelines_unused_odoo_stages_are_folded_and_a_person_may_choose
     chosen.options["unused_default_stages"] = "keep"
     settle_stage_map(chosen, source_has_pipelines=True)
     assert chosen.options["unused_default_stages"] == "keep" and "unused_default_stages: keep" in chosen.reason
+
+
+def test_a_stage_is_lost_by_its_words_not_by_a_part_of_a_word() -> None:
+    for lost in ("Lost", "Closed - Lost", "closed_lost", "Lost (no budget)", "KAYBEDİLDİ", "Verloren"):
+        assert is_lost_stage_name(lost), lost
+    for other in ("Won", "Closed - Won", "Negotiation", "Lostwax Casting", "Proposal Sent", "Yeni Talep"):
+        assert not is_lost_stage_name(other), other
