@@ -154,6 +154,12 @@ def test_each_pipeline_shows_its_own_stages_and_deals_mean_what_they_meant(
             else:
                 assert deal["active"] and deal["probability"] == float(row["expected_win_percent"]), (sid, deal)
         assert {r["sales_stage"] for r in source.values()} >= {WON, LOST}, "the account has won and lost deals"
+        if "won_status" in client.fields_get("crm.lead", ["type"]):  # 19 shows Won/Lost from these values
+            status = {int(r["id"]): r["won_status"] for r in client.read("crm.lead", list(run.landed.values()),
+                                                                         ["won_status"])}
+            expected = {WON: "won", LOST: "lost"}
+            assert all(status[run.landed[sid]] == expected.get(row["sales_stage"], "pending")
+                       for sid, row in source.items()), status
         # reconcile expects the deals where the load placed them, and a second run lays out nothing new
         assert api.reconcile(tmp_path).ok
         stage_count = client.search_count("crm.stage", [])
