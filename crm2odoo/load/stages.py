@@ -58,9 +58,16 @@ class StageLayout:
     seen_by: dict[int, frozenset[int]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
     replaced: dict[int, int] = field(default_factory=dict)  # a stage this run created -> Odoo's own that took its place
+    own: dict[tuple[int, str], int] = field(default_factory=dict)  # (team, folded name) -> that team's own stage
 
     def stage_for(self, stage: int, team: int) -> int:
-        return self.copies.get((stage, team), stage)
+        """The team's own stage of that name: a copy of a shared source stage, or the team's namesake of a stage of
+        no team (a deal's stage found by name among every team's)."""
+        if (stage, team) in self.copies:
+            return self.copies[(stage, team)]
+        if not self.seen_by.get(stage):
+            return self.own.get((team, fold(self.names.get(stage, ""))), stage)
+        return stage
 
     def visible(self, stage: int, team: int) -> bool:
         teams = self.seen_by.get(stage, frozenset())
@@ -101,8 +108,8 @@ class StageArranger:
         layout.seen_by = {sid: frozenset(_teams(row.get(self.team_field))) for sid, row in stages.items()}
         layout.names = {sid: str(row.get("name") or "") for sid, row in stages.items()}
         mine = self._mine(stage_maps)
-        by_team_name = {(team, fold(layout.names[sid])): sid for sid in sorted(stages, reverse=True)
-                        for team in layout.seen_by[sid]}
+        by_team_name = layout.own = {(team, fold(layout.names[sid])): sid for sid in sorted(stages, reverse=True)
+                                     for team in layout.seen_by[sid]}
         for sid in self._landed(stage_maps):
             for team in teams:
                 if sid in stages and not layout.visible(sid, team):
@@ -290,10 +297,10 @@ def place_deal(layout: StageLayout, vals: dict[str, Any], problems: list[RecordP
     """Put a deal in its own pipeline's stage of that name, and make a deal in a lost stage lost (archived with
     probability 0, as Odoo's "Mark as lost" leaves it; its lost reason comes from the map when the source has one)."""
     stage, team = vals.get("stage_id"), vals.get("team_id")
-    if not isinstance(stage, int):
+    if isinstance(stage, bool) or not isinstance(stage, int):
         return
     vals["stage_id"] = stage = layout.replaced.get(stage, stage)
-    if isinstance(team, int):
+    if isinstance(team, int) and not isinstance(team, bool) and team:
         vals["stage_id"] = stage = layout.stage_for(stage, team)
         if layout.seen_by and not layout.visible(stage, team):
             problems.append(RecordProblem("stage_id", layout.names.get(stage, str(stage)),

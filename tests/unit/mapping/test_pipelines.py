@@ -3,7 +3,8 @@ pipelines may each have a 'Teklif'); the choice for Odoo's unused stages is writ
 
 from __future__ import annotations
 
-from crm2odoo.load.stages import is_lost_stage_name
+from crm2odoo.load.stages import StageLayout, is_lost_stage_name, place_deal
+from crm2odoo.mapping.engine import RecordProblem
 from crm2odoo.mapping.pipelines import settle_stage_map
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
 
@@ -43,3 +44,21 @@ def test_a_stage_is_lost_by_its_words_not_by_a_part_of_a_word() -> None:
         assert is_lost_stage_name(lost), lost
     for other in ("Won", "Closed - Won", "Negotiation", "Lostwax Casting", "Proposal Sent", "Yeni Talep"):
         assert not is_lost_stage_name(other), other
+
+
+def test_a_deal_goes_to_its_own_teams_stage_of_that_name() -> None:
+    # stage 1 'Won' of no team (Odoo's), 2 'Won' of team 10, 3 'Lost' of team 10 copied as 4 for team 20
+    layout = StageLayout(teams=[10, 20], copies={(3, 20): 4}, lost=frozenset({3, 4}),
+                         seen_by={1: frozenset(), 2: frozenset({10}), 3: frozenset({10}), 4: frozenset({20})},
+                         names={1: "Won", 2: "Won", 3: "Lost", 4: "Lost"}, own={(10, "won"): 2, (10, "lost"): 3,
+                                                                                (20, "lost"): 4})
+    problems: list[RecordProblem] = []
+    won = {"stage_id": 1, "team_id": 10}
+    place_deal(layout, won, problems)
+    assert won == {"stage_id": 2, "team_id": 10, "active": True}
+    lost = {"stage_id": 3, "team_id": 20, "probability": 40}
+    place_deal(layout, lost, problems)
+    assert lost == {"stage_id": 4, "team_id": 20, "active": False, "probability": 0}
+    nowhere = {"stage_id": 3, "team_id": False}
+    place_deal(layout, nowhere, problems)
+    assert not problems[:-1] and "no pipeline" in problems[-1].message and nowhere["active"] is False
