@@ -41,6 +41,7 @@ from crm2odoo.load.rules import (
     same_stored,
 )
 from crm2odoo.load.scoring import scoring_paused
+from crm2odoo.load.stages import StageArranger
 from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
@@ -271,6 +272,10 @@ class Loader:
                 self.run_actions(results)
                 result = PaymentRegistrar(self).register(obj, wanted, ObjectResult(obj.name, obj.model))
             else:
+                if obj.model == "crm.lead" and self.resolver.stage_layout is None:
+                    # stages and pipelines are in Odoo now: each pipeline gets its stages before a deal is placed
+                    self.resolver.stage_layout = StageArranger(self.client, self.schema, self.ledger, self.spec,
+                                                               self.run_id).arrange()
                 result = self.load_object(step, wanted)
             if retry and not result.blocked:
                 self._settle_retried(obj, retry, result)

@@ -62,6 +62,7 @@ from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
 from crm2odoo.mapping.links import Link, LinkFinder
 from crm2odoo.mapping.partnerchain import partner_fallback
+from crm2odoo.mapping.pipelines import settle_stage_map
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
@@ -278,6 +279,8 @@ class _Planner:
             omap.reason += f"; no dedupe on {', '.join(missing)} (no source field fills it)"
         if model == "mail.message":
             omap.fields.append(_subtype_line("mail.mt_note", "an internal log note, so nobody is notified"))
+        if model == "crm.stage":
+            settle_stage_map(omap, self.catalog.object("pipeline") is not None)
         self._state_actions(obj, omap)
         return omap
 
