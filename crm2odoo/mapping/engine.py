@@ -17,6 +17,7 @@ from crm2odoo.errors import MappingError, TransformError
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import (
     TRANSFORMS,
+    Derived,
     Lookup,
     Merge,
     RecordRef,
@@ -191,7 +192,11 @@ class Engine:
                 f"cannot run with params {line.params}: {exc}",
                 hint="fix the line's params",
             ) from None
-        if isinstance(result, Merge):
+        if isinstance(result, Derived):
+            target.vals[line.target] = result.value
+            target.problems.append(RecordProblem(line.target, result.value[:200], f"no {line.target} in the source: "
+                                                 f"{line.target} made from its {result.basis}", "warning"))
+        elif isinstance(result, Merge):
             target.vals.update(result.vals)
         elif isinstance(result, list) and result and all(isinstance(r, Merge) for r in result):
             for merge in result:

@@ -35,6 +35,9 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 |             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
 | template    | format                                   | '{0} ({1})'                              |
+| name_or     | parts (how many leading values are the   | [first, last, e-mail, company, phone]:   |
+|             | name), sep, fallbacks (a label for each  | 'Ada Lovelace'; with no name, the e-mail |
+|             | further value, in order)                 | (flagged: :class:`Derived`)              |
 """
 
 from __future__ import annotations
@@ -108,6 +111,15 @@ class Merge:
     """Several Odoo fields set at once (value maps such as Won -> {stage, probability})."""
 
     vals: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value the source does not hold but the tool made from another field (a contact named by its e-mail):
+    loaded as ``value``, and flagged as a warning naming ``basis`` so a person can check it."""
+
+    value: str
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -269,7 +281,8 @@ def t_boolean(values: list[Any], params: Mapping[str, Any], ctx: TransformContex
 def t_phone(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     import phonenumbers  # imported here: the library loads its metadata on import
 
-    value = _first(values)
+    # first_set: several columns, the first that holds a number wins (a phone, else the mobile)
+    value = next((v for v in values if not _empty(v)), None) if params.get("first_set") else _first(values)
     if _empty(value):
         return None
     text = str(value).strip()
@@ -520,6 +533,21 @@ def t_template(values: list[Any], params: Mapping[str, Any], ctx: TransformConte
         raise TransformError(f"template does not fit the values: {exc}") from None
 
 
+def t_name_or(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    """The name (the first ``parts`` values joined); without one, the first further value that is set, as a
+    :class:`Derived` naming its label in ``fallbacks``. With none at all the record cannot be named."""
+    parts = int(params.get("parts", 1))
+    name = t_join(values[:parts], {"sep": params.get("sep", " ")}, ctx)
+    if name:
+        return name
+    labels = [str(label) for label in params.get("fallbacks", [])]
+    for label, value in zip(labels, values[parts:], strict=False):
+        if not _empty(value):
+            return Derived(str(value).strip(), label)
+    raise TransformError("no name in the source, and no " + " or ".join(labels or ["other field"])
+                         + " to name it by", value="")
+
+
 TRANSFORMS: dict[str, TransformFn] = {
     "copy": t_copy,
     "text": t_text,
@@ -542,6 +570,7 @@ TRANSFORMS: dict[str, TransformFn] = {
     "constant": t_constant,
     "taxes": t_taxes,
     "template": t_template,
+    "name_or": t_name_or,
 }
 
 #: transforms that may lose information (the review lists them first)

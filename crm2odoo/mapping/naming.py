@@ -1,0 +1,107 @@
+"""Names the source does not give: a contact without a name, a custom object's records.
+
+Odoo needs a name on every contact (res_partner.py, constraint ``check_name``: "Contacts require a name") and
+shows a record of a model it was given over the API by its ``x_name`` (the model's ``_rec_name``): a record with
+an empty one is "Unnamed" in every list, link and breadcrumb. The proposer's map is rewritten here, in plain
+reviewable lines, so both get a name:
+
+* a partner's name line becomes ``name_or``: the name, else the e-mail, else the company, else the phone, else
+  the mobile; a name made that way is flagged in the validation and migration reports;
+* a custom object's name-like field (by header: name, title, subject, label...; else the first text field that
+  is mostly filled and distinct) goes to ``x_name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from crm2odoo.mapping.spec import FieldMap, ObjectMap
+from crm2odoo.sources.base import SourceRecord
+from crm2odoo.textnorm import fold
+
+#: the fallbacks of a partner's name, in order: (label in the report, how its line is recognised)
+NAME_FALLBACKS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("e-mail", frozenset({"email"})),
+    ("company", frozenset({"company_name"})),
+    ("phone", frozenset({"phone"})),
+    ("mobile", frozenset({"mobile", "x_mobile"})),
+)
+
+#: header words that say a field is a record's name, strongest first
+NAME_WORDS = ("name", "title", "subject", "label", "ad", "isim", "baslik", "konu", "titel", "nom", "nombre")
+
+#: a text field is a record's name when at least this share of the sampled records have it, mostly distinct
+NAME_FILLED = 0.8
+NAME_DISTINCT = 0.8
+
+
+def derive_partner_names(objects: Mapping[str, ObjectMap]) -> None:
+    """Every res.partner map's proposed name line falls back to the e-mail, company, phone, mobile lines."""
+    for omap in objects.values():
+        if omap.model != "res.partner" or omap.options.get("apply_tags") or omap.options.get("match_only"):
+            continue
+        line = next((ln for ln in omap.fields if ln.target == "name" and not ln.ignore), None)
+        if line is None or line.status != "proposed" or line.transform not in ("join", "text", "copy"):
+            continue
+        sources, labels = list(line.sources), []
+        for label, targets in NAME_FALLBACKS:
+            other = next((ln for ln in omap.fields if ln.target in targets and not ln.ignore and ln.sources
+                          and ln is not line), None)
+            if other is not None and other.sources[0] not in sources:
+                sources.append(other.sources[0])
+                labels.append(label)
+        if not labels:
+            continue
+        parts = len(line.sources)
+        line.source = sources
+        line.params = {"parts": parts, "sep": str(line.params.get("sep", " ")), "fallbacks": labels}
+        line.transform = "name_or"
+        line.reason = (f"{line.reason}; " if line.reason else "") + (
+            "a record without a name is named by its " + ", else ".join(labels)
+            + " (Odoo requires a contact's name); each name made so is flagged in the report")
+
+
+def _is_text(values: Sequence[object]) -> bool:
+    return all(isinstance(v, str) for v in values) and any(not v.strip().replace(".", "").isdigit()
+                                                           for v in values if isinstance(v, str))
+
+
+def name_field(fields: Sequence[tuple[str, str]], records: Sequence[SourceRecord], *, key: str = "") -> str | None:
+    """The field naming a custom object's records: ``fields`` are (source field, header label) in source order.
+
+    A header saying name/title/subject/label wins when its values are text; else the first text field that is
+    filled in at least NAME_FILLED and distinct in at least NAME_DISTINCT of the sampled records."""
+    candidates: list[tuple[int, int, str]] = []
+    for order, (name, label) in enumerate(fields):
+        if name == key:
+            continue
+        values = [r.values.get(name) for r in records]
+        filled = [v for v in values if v not in (None, "", [])]
+        if not filled or not _is_text(filled):
+            continue
+        words = fold(f"{label} {name}").replace("_", " ").split()
+        rank = next((i for i, w in enumerate(NAME_WORDS) if w in words), None)
+        texts = [fold(str(v)) for v in filled]
+        mostly = len(filled) >= NAME_FILLED * len(records) and len(set(texts)) >= NAME_DISTINCT * len(texts)
+        if rank is not None:
+            candidates.append((rank, order, name))
+        elif mostly:
+            candidates.append((len(NAME_WORDS), order, name))
+    return min(candidates)[2] if candidates else None
+
+
+def name_custom_records(omap: ObjectMap, fields: Sequence[tuple[str, str]], records: Sequence[SourceRecord],
+                        *, key: str = "") -> None:
+    """The custom object's name-like field fills ``x_name``, the display name Odoo shows for the record."""
+    if not omap.model.startswith("x_") or any(ln.target == "x_name" and not ln.ignore for ln in omap.fields):
+        return
+    chosen = name_field(fields, records, key=key)
+    if chosen is None:
+        return
+    label = dict(fields).get(chosen, chosen)
+    for index, line in enumerate(omap.fields):
+        if line.sources == [chosen] and line.status == "proposed":
+            omap.fields[index] = FieldMap(
+                source=chosen, target="x_name", transform="text", confidence=0.85,
+                reason=f"'{label}' names each record: it becomes x_name, the name Odoo shows for it")
+            return
