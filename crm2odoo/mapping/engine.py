@@ -95,6 +95,15 @@ def _placeholder_json(value: Any) -> Any:
     return str(value)
 
 
+def derived_message(field_name: str, basis: str) -> str:
+    """The warning of a value the tool made (a contact named by its e-mail): the reports list these."""
+    return f"no {field_name} in the source: {field_name} made from its {basis}"
+
+
+def is_derived(message: str) -> bool:
+    return message.startswith("no ") and " in the source: " in message and " made from its " in message
+
+
 _SEVERITY = {"set_empty": 0, "skip": 1, "quarantine": 2, "stop": 3}
 
 
@@ -194,8 +203,8 @@ class Engine:
             ) from None
         if isinstance(result, Derived):
             target.vals[line.target] = result.value
-            target.problems.append(RecordProblem(line.target, result.value[:200], f"no {line.target} in the source: "
-                                                 f"{line.target} made from its {result.basis}", "warning"))
+            target.problems.append(RecordProblem(line.target, result.value[:200],
+                                                 derived_message(line.target, result.basis), "warning"))
         elif isinstance(result, Merge):
             target.vals.update(result.vals)
         elif isinstance(result, list) and result and all(isinstance(r, Merge) for r in result):

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
-from crm2odoo.sources.base import SourceRecord
+from crm2odoo.mapping.synonyms import concept_scores
+from crm2odoo.sources.base import Catalog, SourceRecord
 from crm2odoo.textnorm import fold
 
 #: the fallbacks of a partner's name, in order: (label in the report, how its line is recognised)
@@ -35,7 +36,17 @@ NAME_FILLED = 0.8
 NAME_DISTINCT = 0.8
 
 
-def derive_partner_names(objects: Mapping[str, ObjectMap]) -> None:
+def _company_column(omap: ObjectMap, catalog: Catalog | None) -> str | None:
+    """A text column naming the contact's company, also when its line is ignored because a link column names
+    the same company (Ontraport's 'Company' text beside its 'Company Record' link)."""
+    obj = catalog.object(omap.source_object) if catalog is not None else None
+    if obj is None:
+        return None
+    return next((fi.name for fi in obj.fields if fi.type == "text" and not fi.ref_object
+                 and concept_scores(fi.name, fi.label or fi.name).get("company_name", 0) >= 0.85), None)
+
+
+def derive_partner_names(objects: Mapping[str, ObjectMap], catalog: Catalog | None = None) -> None:
     """Every res.partner map's proposed name line falls back to the e-mail, company, phone, mobile lines."""
     for omap in objects.values():
         if omap.model != "res.partner" or omap.options.get("apply_tags") or omap.options.get("match_only"):
@@ -47,8 +58,11 @@ def derive_partner_names(objects: Mapping[str, ObjectMap]) -> None:
         for label, targets in NAME_FALLBACKS:
             other = next((ln for ln in omap.fields if ln.target in targets and not ln.ignore and ln.sources
                           and ln is not line), None)
-            if other is not None and other.sources[0] not in sources:
-                sources.append(other.sources[0])
+            column = other.sources[0] if other is not None else None
+            if column is None and label == "company":
+                column = _company_column(omap, catalog)
+            if column is not None and column not in sources:
+                sources.append(column)
                 labels.append(label)
         if not labels:
             continue

@@ -1265,7 +1265,7 @@ def propose(
     if previous is not None:
         spec = merge_previous(previous, spec)
     mobile_fills_empty_phone(spec.objects, odoo_fields)  # after the merge: lines the person edited are theirs
-    derive_partner_names(spec.objects)
+    derive_partner_names(spec.objects, catalog)
     mark_unfilled(spec.objects, odoo_fields)  # after the merge: a kept line may fill what the fresh map left open
     return spec
 
