@@ -183,7 +183,7 @@ class Engine:
             if policy == "set_empty":
                 target.vals[line.target] = None
             return
-        values = [record.values.get(s) for s in line.sources]
+        values = [record.values.get(s) for s in line.reads]
         try:
             result = TRANSFORMS[line.transform](values, line.params, self.ctx)
         except TransformError as exc:

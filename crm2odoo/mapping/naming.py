@@ -54,24 +54,21 @@ def derive_partner_names(objects: Mapping[str, ObjectMap], catalog: Catalog | No
         line = next((ln for ln in omap.fields if ln.target == "name" and not ln.ignore), None)
         if line is None or line.status != "proposed" or line.transform not in ("join", "text", "copy"):
             continue
-        sources, labels = list(line.sources), []
+        fallbacks: list[list[str]] = []
         for label, targets in NAME_FALLBACKS:
             other = next((ln for ln in omap.fields if ln.target in targets and not ln.ignore and ln.sources
                           and ln is not line), None)
             column = other.sources[0] if other is not None else None
             if column is None and label == "company":
                 column = _company_column(omap, catalog)
-            if column is not None and column not in sources:
-                sources.append(column)
-                labels.append(label)
-        if not labels:
+            if column is not None and column not in line.sources and all(column != f[0] for f in fallbacks):
+                fallbacks.append([column, label])
+        if not fallbacks:
             continue
-        parts = len(line.sources)
-        line.source = sources
-        line.params = {"parts": parts, "sep": str(line.params.get("sep", " ")), "fallbacks": labels}
+        line.params = {"sep": str(line.params.get("sep", " ")), "fallbacks": fallbacks}
         line.transform = "name_or"
         line.reason = (f"{line.reason}; " if line.reason else "") + (
-            "a record without a name is named by its " + ", else ".join(labels)
+            "a record without a name is named by its " + ", else ".join(label for _, label in fallbacks)
             + " (Odoo requires a contact's name); each name made so is flagged in the report")
 
 

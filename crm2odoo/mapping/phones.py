@@ -36,7 +36,6 @@ def mobile_fills_empty_phone(objects: Mapping[str, ObjectMap],
         mobile = _mobile_line(omap, phone)
         if mobile is None:
             continue
-        phone.source = [*phone.sources, *mobile.sources]
-        phone.params = {**phone.params, "first_set": True}
+        phone.params = {**phone.params, "fallbacks": [[mobile.sources[0], "mobile"]]}
         phone.reason += (f"; this Odoo keeps one phone per record: where it is empty, the mobile fills it "
                          f"(the mobile is kept in {mobile.target} too)")

@@ -17,7 +17,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 | datetime    | format, tz (for naive text, default UTC) | -> aware UTC datetime                    |
 | number      | decimal (',' or '.'), integer (bool)     | '1.234,56' -> 1234.56                    |
 | boolean     | true_values, false_values                | 'Evet' -> True                           |
-| phone       | default_country (ISO-2)                  | '0532 123 45 67' TR -> '+905321234567'   |
+| phone       | default_country (ISO-2), fallbacks       | '0532 123 45 67' TR -> '+905321234567';  |
+|             | ([[source, label]]: read when empty)     | an empty phone takes the mobile          |
 | email       | -                                        | ' Ada@Example.COM ' -> 'ada@example.com' |
 | html        | -                                        | text -> escaped <p>; html -> sanitised   |
 | value_map   | map, default, case_insensitive           | 'Won' -> {probability: 100}              |
@@ -35,9 +36,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 |             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
 | template    | format                                   | '{0} ({1})'                              |
-| name_or     | parts (how many leading values are the   | [first, last, e-mail, company, phone]:   |
-|             | name), sep, fallbacks (a label for each  | 'Ada Lovelace'; with no name, the e-mail |
-|             | further value, in order)                 | (flagged: :class:`Derived`)              |
+| name_or     | sep, fallbacks ([[source, label], ...]:  | [first, last] -> 'Ada Lovelace'; with no |
+|             | read in order when the name is empty)    | name, the e-mail (flagged: Derived)      |
 """
 
 from __future__ import annotations
@@ -281,8 +281,8 @@ def t_boolean(values: list[Any], params: Mapping[str, Any], ctx: TransformContex
 def t_phone(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     import phonenumbers  # imported here: the library loads its metadata on import
 
-    # first_set: several columns, the first that holds a number wins (a phone, else the mobile)
-    value = next((v for v in values if not _empty(v)), None) if params.get("first_set") else _first(values)
+    # fallbacks: the line's number, else the first fallback column that holds one (a phone, else the mobile)
+    value = next((v for v in values if not _empty(v)), None) if params.get("fallbacks") else _first(values)
     if _empty(value):
         return None
     text = str(value).strip()
@@ -534,14 +534,14 @@ def t_template(values: list[Any], params: Mapping[str, Any], ctx: TransformConte
 
 
 def t_name_or(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
-    """The name (the first ``parts`` values joined); without one, the first further value that is set, as a
-    :class:`Derived` naming its label in ``fallbacks``. With none at all the record cannot be named."""
-    parts = int(params.get("parts", 1))
+    """The name (the line's own values joined); without one, the first fallback value that is set, as a
+    :class:`Derived` naming its label. With none at all the record cannot be named."""
+    labels = [str(pair[1]) for pair in params.get("fallbacks") or []]
+    parts = len(values) - len(labels)
     name = t_join(values[:parts], {"sep": params.get("sep", " ")}, ctx)
     if name:
         return name
-    labels = [str(label) for label in params.get("fallbacks", [])]
-    for label, value in zip(labels, values[parts:], strict=False):
+    for label, value in zip(labels, values[parts:], strict=True):
         if not _empty(value):
             return Derived(str(value).strip(), label)
     raise TransformError("no name in the source, and no " + " or ".join(labels or ["other field"])
