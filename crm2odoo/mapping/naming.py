@@ -29,7 +29,7 @@ NAME_FALLBACKS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 #: header words that say a field is a record's name, strongest first
-NAME_WORDS = ("name", "title", "subject", "label", "ad", "isim", "baslik", "konu", "titel", "nom", "nombre")
+NAME_WORDS = ("name", "title", "subject", "label", "adi", "isim", "baslik", "konu", "titel", "nom", "nombre")
 
 #: a text field is a record's name when at least this share of the sampled records have it, mostly distinct
 NAME_FILLED = 0.8
@@ -80,23 +80,22 @@ def _is_text(values: Sequence[object]) -> bool:
 def name_field(fields: Sequence[tuple[str, str]], records: Sequence[SourceRecord], *, key: str = "") -> str | None:
     """The field naming a custom object's records: ``fields`` are (source field, header label) in source order.
 
-    A header saying name/title/subject/label wins when its values are text; else the first text field that is
-    filled in at least NAME_FILLED and distinct in at least NAME_DISTINCT of the sampled records."""
+    A header saying name/title/subject/label wins when its values are text and fill at least half the sampled
+    records (or none were sampled); else the first text field that is filled in at least NAME_FILLED and
+    distinct in at least NAME_DISTINCT of the sampled records."""
     candidates: list[tuple[int, int, str]] = []
     for order, (name, label) in enumerate(fields):
         if name == key:
             continue
-        values = [r.values.get(name) for r in records]
-        filled = [v for v in values if v not in (None, "", [])]
-        if not filled or not _is_text(filled):
+        filled = [v for v in (r.values.get(name) for r in records) if v not in (None, "", [])]
+        if records and (not filled or not _is_text(filled)):
             continue
         words = fold(f"{label} {name}").replace("_", " ").split()
         rank = next((i for i, w in enumerate(NAME_WORDS) if w in words), None)
-        texts = [fold(str(v)) for v in filled]
-        mostly = len(filled) >= NAME_FILLED * len(records) and len(set(texts)) >= NAME_DISTINCT * len(texts)
-        if rank is not None:
+        texts = {fold(str(v)) for v in filled}
+        if rank is not None and len(filled) >= 0.5 * len(records):
             candidates.append((rank, order, name))
-        elif mostly:
+        elif records and len(filled) >= NAME_FILLED * len(records) and len(texts) >= NAME_DISTINCT * len(filled):
             candidates.append((len(NAME_WORDS), order, name))
     return min(candidates)[2] if candidates else None
 

@@ -113,8 +113,11 @@ def test_the_name_field_of_a_custom_object_by_header_else_by_values() -> None:
     assert name_field([*fields, ("f4", "Title")], [*rows]) == "f2"  # 'Title' has no text values: not chosen
     titled = [SourceRecord(r.object, r.id, {**r.values, "f4": f"T{r.id}"}) for r in rows]
     assert name_field([*fields, ("f4", "Title")], titled) == "f4"  # a name-like header wins
-    # NO: repeated values (a venue) and numbers (seats) never name records
+    # NO: repeated values (a venue) and numbers (seats) never name records; nor a 'Name' column left mostly empty
     assert name_field([("f1", "Venue"), ("f3", "Seats")], rows) is None
+    sparse = [SourceRecord(r.object, r.id, {**r.values, "f5": "Only one" if r.id == "1" else ""}) for r in rows]
+    assert name_field([("f1", "Venue"), ("f5", "Name")], sparse) is None
+    assert name_field([("f1", "Venue"), ("f5", "Name")], []) == "f5"  # nothing sampled: the header says it
 
 
 def test_a_custom_objects_name_field_fills_x_name() -> None:
