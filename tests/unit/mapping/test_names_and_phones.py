@@ -129,3 +129,19 @@ def test_a_custom_objects_name_field_fills_x_name() -> None:
     title = line(spec, "custom_workshop", "f2301")
     assert (title.target, title.transform, title.new_field) == ("x_name", "text", None)
     assert line(spec, "custom_workshop", "f2303").target != "x_name"
+
+
+@pytest.mark.parametrize(("version", "phone_label"), [("18.0", "mobile"), ("19.0", "phone")])
+def test_a_planports_person_without_a_name_is_named_by_e_mail_else_cell(version: str, phone_label: str) -> None:
+    kisiler = ObjectInfo("contact", "Kişiler", (F("No", "No", "id"), F("Ad Soyad", "Ad Soyad"),
+                                                 F("E-posta", "E-posta"), F("Cep Telefonu", "Cep Telefonu", "phone")))
+    rows = records("contact", {"No": ["1", "2", "3"], "Ad Soyad": ["Emma Clarke", "", ""],
+                               "E-posta": ["emma@example.co.uk", "ahmet@firma.com.tr", ""],
+                               "Cep Telefonu": ["+44 7700 900123", "", "0532 123 45 67"]}, "No")
+    spec = plan(Catalog("planports", (kisiler,)), {"contact": rows}, version)
+    name = line(spec, "contact", "Ad Soyad")
+    assert (name.transform, name.params["fallbacks"]) == ("name_or", [["E-posta", "e-mail"],
+                                                                      ["Cep Telefonu", phone_label]])
+    engine = Engine(spec)
+    assert [engine.transform(spec.objects["contact"], r).vals["name"] for r in rows] == [
+        "Emma Clarke", "ahmet@firma.com.tr", "0532 123 45 67"]
