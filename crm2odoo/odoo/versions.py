@@ -81,6 +81,15 @@ def stage_team_field(schema: HasFields) -> str:
     return stage_team_field_of(schema.fields("crm.stage"))
 
 
+def stage_team_values(schema: HasFields, team_ids: list[int]) -> dict[str, Any]:
+    """The write that gives a stage its pipelines: ``team_ids`` replaced on 19; on 17/18 the one ``team_id`` (a
+    stage there belongs to one team or, with none, to every team)."""
+    name = stage_team_field(schema)
+    if name == "team_ids":
+        return {name: [(6, 0, list(team_ids))]}
+    return {name: team_ids[0] if team_ids else False}
+
+
 def renamed_to_many(target: str, fields: FieldsMeta) -> str:
     """A many2one ``x_id`` that became the many2many ``x_ids`` on this database (crm.stage.team_id on 19)."""
     if target not in fields and target.endswith("_id") and f"{target[:-3]}_ids" in fields:

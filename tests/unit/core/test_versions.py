@@ -58,3 +58,19 @@ def test_behaviour_without_a_field_is_keyed_by_the_version() -> None:
     assert versions.default_transport(19, has_api_key=True) == "json2"
     assert versions.default_transport(19, has_api_key=False) == "jsonrpc"
     assert versions.default_transport(18, has_api_key=True) == "jsonrpc"
+
+
+class _Schema:
+    def __init__(self, version: str) -> None:
+        self.major = int(version.split(".")[0])
+        self.version = version
+
+    def fields(self, model: str) -> dict[str, dict[str, Any]]:
+        return fields(self.version, model)
+
+
+def test_a_stage_is_given_its_pipelines_the_way_each_version_stores_them() -> None:
+    assert versions.stage_team_values(_Schema("19.0"), [3, 4]) == {"team_ids": [(6, 0, [3, 4])]}
+    assert versions.stage_team_values(_Schema("18.0"), [3]) == {"team_id": 3}
+    assert versions.stage_team_values(_Schema("17.0"), []) == {"team_id": False}
+    assert versions.stage_team_field(_Schema("19.0")) == "team_ids"
