@@ -1093,10 +1093,13 @@ class Loader:
         no parent_id (empty or not: the source's address is the truth).
         19: a ``type=contact`` child's address *is* its parent's; writing it is copied up to the parent and on to
         every sibling. So a child with an address of its own becomes ``type=other`` (never synced), and a child
-        without one keeps ``type=contact`` and shows its parent's, as Odoo 19 intends; no empty address is sent.
+        without one keeps ``type=contact`` and shows its parent's, as Odoo 19 intends; no empty address is sent
+        (partner_cells_for_version). The ``type=other`` child's address still goes in the second load: created
+        with it, the first contact of a company without an address gives the company its address
+        (res_partner.py, _handle_first_contact_creation, on every version).
         """
-        if obj.model != "res.partner" or versions.child_address_is_parents(self.schema.major):
-            return []  # 19: partner_cells_for_version already chose the type
+        if obj.model != "res.partner":
+            return []
         linked = [p for p in prepared if p.cells.get("parent_id") and any(f in p.cells for f in PARTNER_ADDRESS)]
         if not linked:
             return []
