@@ -71,6 +71,16 @@ def field_for_version(major: int, model: str, name: str) -> str | None:
     return name
 
 
+def names_across_versions(model: str, name: str) -> frozenset[str]:
+    """``name`` and every name the field has on another version (crm.stage team_id: {team_id, team_ids})."""
+    names = {name}
+    for changes in FIELD_CHANGES.values():
+        for (changed_model, old), new in changes.items():
+            if changed_model == model and new is not None and (old in names or new in names):
+                names |= {old, new}
+    return frozenset(names)
+
+
 # -- crm.stage: the pipeline a stage belongs to ------------------------------------------------------------------
 def stage_team_field_of(stage_fields: FieldsMeta) -> str:
     """``team_ids`` (19, many2many: a stage shared by several pipelines) where it exists, else ``team_id``."""
