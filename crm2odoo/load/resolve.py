@@ -18,6 +18,7 @@ from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
 from crm2odoo.textnorm import fold
@@ -357,7 +358,7 @@ class Resolver:
         with self._lock:
             if team_id in self._won_stage:
                 return self._won_stage[team_id]
-        team_field = "team_ids" if "team_ids" in self.schema.fields("crm.stage") else "team_id"
+        team_field = versions.stage_team_field(self.schema)
         domain: list[Any] = [["is_won", "=", True]]
         if team_id:
             domain += ["|", [team_field, "=", team_id], [team_field, "=", False]]

@@ -26,6 +26,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.defaults import LOST_WORDS
 from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.textnorm import fold
@@ -34,11 +35,6 @@ UNUSED_DEFAULT_CHOICES = ("keep", "fold", "default_team")
 DEFAULT_TEAM_XMLID = ("sales_team", "team_sales_department")
 LANDED = ("created", "updated", "matched", "unchanged", "merged")
 COPIED_FIELDS = ("name", "sequence", "is_won", "fold", "requirements")
-
-
-def stage_team_field(schema: Schema) -> str:
-    """crm.stage.team_id (17/18, one team or every team) became team_ids (19, a many2many)."""
-    return "team_ids" if "team_ids" in schema.fields("crm.stage") else "team_id"
 
 
 def is_lost_stage_name(name: str) -> bool:
@@ -79,7 +75,7 @@ class StageArranger:
                  run_id: int = 0) -> None:
         """``run_id`` 0: only ``read`` (reconcile), never ``arrange``."""
         self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
-        self.team_field = stage_team_field(schema)
+        self.team_field = versions.stage_team_field(schema)
 
     def arrange(self) -> StageLayout:
         """Lay the stages out in Odoo (before the deals load), then read the layout back."""

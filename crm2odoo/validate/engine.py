@@ -232,6 +232,9 @@ class Validator:
             if p.policy == "set_empty":
                 add(p.field, p.value, "warning", "transform", p.message, "fix the value in the source, or leave it empty",
                     "set_empty")
+            elif p.policy == "warning":
+                add(p.field, p.value, "warning", "derived", p.message,
+                    "nothing, if the value made is right; otherwise fill it in the source", "load")
             else:
                 add(p.field, p.value, "error", "row" if p.field is None else "transform", p.message,
                     "fix the value in the source, or change the line's transform or on_error in mapping.yaml",
