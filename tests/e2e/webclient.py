@@ -101,6 +101,15 @@ class WebClient:
             "{default_team_id: arguments[1], search_default_team_id: arguments[1], "
             "search_default_assigned_to_me: 0}, clearBreadcrumbs: true});", PIPELINE_ACTION, team_id)
         self._wait(lambda: self._count(".o_kanban_view .o_kanban_group") > 0, f"the pipeline of team {team_id}")
+        # the menu's "My Pipeline" filter hides the salespeople's deals: a reviewer removes it
+        removed = self.driver.execute_script(
+            "const facets = Array.from(document.querySelectorAll('.o_searchview_facet'))"
+            ".filter(f => /my pipeline/i.test(f.textContent));"
+            "facets.forEach(f => { const x = f.querySelector('.o_facet_remove'); if (x) x.click(); });"
+            "return facets.length;")
+        if removed:
+            self._wait(lambda: not self._count(".o_view_sample_data") and not any(
+                "my pipeline" in t.lower() for t in self._texts(".o_searchview_facet")), "the pipeline unfiltered")
 
     # -- reading -----------------------------------------------------------------------------------------------
     def pipeline_columns(self) -> list[str]:
@@ -118,8 +127,12 @@ class WebClient:
         """The stages the form's status bar offers, in its order, those it tucks behind '...' included (the web
         client renders every stage as a radio button and hides the ones that do not fit)."""
         names = self.driver.execute_script(
-            "return Array.from(document.querySelectorAll('.o_statusbar_status [role=radio][data-value]'))"
-            ".map(b => (b.querySelector('span') || b).textContent.trim());")
+            "const bar = document.querySelector('.o_statusbar_status');"
+            "if (!bar) return [];"
+            "const names = Array.from(bar.querySelectorAll('[role=radio][data-value]'))"
+            ".map(b => (b.querySelector('span') || b).textContent.trim());"
+            # 17/18 lay the buttons out right to left (row-reverse): the page reads them reversed
+            "return getComputedStyle(bar).flexDirection === 'row-reverse' ? names.reverse() : names;")
         return [" ".join(str(n).split()) for n in names]
 
     def ribbon(self) -> str:
