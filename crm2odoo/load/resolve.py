@@ -473,6 +473,10 @@ class Resolver:
             # a deal in a won stage is won: Odoo 19 refuses any other probability there ("A lead in a Won stage
             # cannot be lost"), and on 17/18 a won deal at 25 % would count as open in the forecast
             vals["probability"] = 100
+        if vals.get("date_closed") and not vals.get("date_last_stage_update"):
+            # a closed deal has sat in its last stage since it closed: left to Odoo, the stage bar would count the
+            # days from the load ("Won 1m" on a deal won two years ago)
+            vals["date_last_stage_update"] = vals["date_closed"]
 
     def won_stages(self) -> frozenset[int]:
         """The ids of every is_won stage, read once (stages are provisioned before any deal is loaded)."""

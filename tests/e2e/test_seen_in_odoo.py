@@ -158,7 +158,10 @@ def test_a_won_deal_sits_in_its_own_pipelines_won_stage(coaching: Migrated, read
                                                          web: WebClient | None) -> None:
     source_id, record = _deal(coaching, WON)
     lead = reader.read("crm.lead", [coaching.odoo_id("deal", source_id)],
-                       ["team_id", "stage_id", "probability", "active"])[0]
+                       ["team_id", "stage_id", "probability", "active", "date_closed", "date_last_stage_update"])[0]
+    closed = dt.datetime.fromtimestamp(int(record["actual_close_date"]), dt.UTC).strftime("%Y-%m-%d")
+    assert str(lead["date_closed"]).startswith(closed), "won when the source says"
+    assert lead["date_last_stage_update"] == lead["date_closed"], "in its won stage since it was won, not the load"
     assert lead["team_id"] and lead["team_id"][1] == PIPELINES[record["f2101"]]
     stage = reader.read("crm.stage", [lead["stage_id"][0]], ["name", "is_won", _team_field(reader)])[0]
     assert stage["is_won"] and stage["name"] == STAGES[WON]
