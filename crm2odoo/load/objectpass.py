@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.sources.base import SourceRecord
-from crm2odoo.spill import SpillMap
+from crm2odoo.spill import SpillMap, spilled_sort
 
 if TYPE_CHECKING:
     from crm2odoo.load.executor import Loader, ObjectResult
@@ -83,7 +83,7 @@ class ObjectPass:
         loader, obj, result = self.loader, self.obj, self.result
         stream: Iterator[TargetRecord] = self._targets()
         if self.ordered:
-            stream = iter(sorted(stream, key=lambda t: (chatter_date(t), t.source_id)))
+            stream = spilled_sort(stream, lambda t: (chatter_date(t), t.source_id))
         waiting: list[TargetRecord] = []  # read, not yet checked against the ledger (one read per batch)
         waiting_bytes = 0
         batch_undated: set[str] = set()
