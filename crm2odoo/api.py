@@ -26,7 +26,7 @@ from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.load.rollback import Rollback, RollbackPlan, RollbackResult
 from crm2odoo.lock import current_holder, project_lock
-from crm2odoo.mapping.engine import Engine, TargetRecord
+from crm2odoo.mapping.engine import Engine, TargetRecord, is_derived
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap, dump_spec, load_spec, save_spec, spec_from_data
 from crm2odoo.mapping.transforms import Ref, Refs, TransformContext
 from crm2odoo.odoo.client import OdooClient
@@ -348,6 +348,7 @@ class MigrateInfo:
     shortfall: Shortfall = field(default_factory=Shortfall)
     tolerance: Tolerance = field(default_factory=Tolerance)
     stopped_by: str = ""  # the map problem that stopped the run (state 'stopped')
+    derived: list[dict[str, str]] = field(default_factory=list)  # values the tool made (a name from the e-mail)
 
     @property
     def ok(self) -> bool:
@@ -369,7 +370,7 @@ class MigrateInfo:
                 "objects": [o.asdict() for o in self.objects],
                 "shortfall": self.shortfall.asdict(), "max_quarantine": self.tolerance.describe(),
                 "verdict": self.shortfall.lines(self.tolerance), "stopped_by": self.stopped_by,
-                "reconcile": self.reconcile.asdict() if self.reconcile else None}
+                "reconcile": self.reconcile.asdict() if self.reconcile else None, "derived": self.derived}
 
 
 def run_shortfall(ledger: Ledger, run_id: int, results: list[ObjectResult], *, conflicts_stop: bool) -> Shortfall:
@@ -548,6 +549,9 @@ def _settle_run(ctx: Context, info: MigrateInfo, started: dt.datetime, ledger_st
     info.elapsed_seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     info.tolerance = settings.tolerance
     info.shortfall = run_shortfall(ctx.ledger, info.run_id, info.objects, conflicts_stop=settings.conflicts == "stop")
+    info.derived = [{"object": str(r["object"]), "source_id": str(r["source_id"]), "field": str(r["field"]),
+                     "value": str(r["value"] or ""), "reason": str(r["reason"]), "locator": str(r["locator"])}
+                    for r in ctx.ledger.issues(info.run_id, kinds=("warning",)) if is_derived(str(r["reason"]))]
     ctx.ledger.finish_run(info.run_id, ledger_state, info.asdict())
     render.write_report(ctx.project.reports_dir, f"migrate-run{info.run_id}", info.asdict(),
                         render.migrate_markdown(info.asdict()))

@@ -43,10 +43,12 @@ from crm2odoo.load.rules import (
     same_stored,
 )
 from crm2odoo.load.scoring import scoring_paused
+from crm2odoo.load.stages import StageArranger
 from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import RecordRef
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source, SourceRecord
@@ -276,6 +278,10 @@ class Loader:
                 self.run_actions(results)
                 result = PaymentRegistrar(self).register(obj, wanted, ObjectResult(obj.name, obj.model))
             else:
+                if obj.model == "crm.lead" and self.resolver.stage_layout is None:
+                    # stages and pipelines are in Odoo now: each pipeline gets its stages before a deal is placed
+                    self.resolver.stage_layout = StageArranger(self.client, self.schema, self.ledger, self.spec,
+                                                               self.run_id).arrange()
                 result = self.load_object(step, wanted)
             self._end_object(obj, result, retry, results)
         if not blocked_maps:
@@ -602,8 +608,9 @@ class Loader:
         self.ledger.mark_state(self.run_id, target.map_name, target.source_id, state, reason, model=target.model,
                                xmlid=target.xmlid, locator=target.locator)
         self.ledger.add_issues(self.run_id, [
-            (target.map_name, target.source_id, "quarantine" if state == "quarantined" else "skip", p.field, p.value,
-             p.message, target.locator) for p in target.problems if p.policy != "set_empty"])
+            (target.map_name, target.source_id, "warning" if p.policy == "warning" else
+             "quarantine" if state == "quarantined" else "skip", p.field, p.value, p.message, target.locator)
+            for p in target.problems if p.policy != "set_empty"])
         if state == "quarantined":
             result.quarantined += 1
         else:
@@ -618,7 +625,9 @@ class Loader:
         for target in targets:
             vals, problems, deferred = self.resolver.resolve(target, skip_self=step.deferred_self)
             hard = [p for p in problems if p.policy == "quarantine"]
-            warnings = [p for p in problems if p.policy != "quarantine"]
+            # the map's own warnings (a name made from the e-mail) go with the resolver's
+            warnings = [p for p in target.problems if p.policy == "warning"] \
+                + [p for p in problems if p.policy != "quarantine"]
             if warnings:
                 self.ledger.add_issues(self.run_id, [
                     (target.map_name, target.source_id, "warning", p.field, p.value, p.message, target.locator)
@@ -1028,10 +1037,13 @@ class Loader:
         no parent_id (empty or not: the source's address is the truth).
         19: a ``type=contact`` child's address *is* its parent's; writing it is copied up to the parent and on to
         every sibling. So a child with an address of its own becomes ``type=other`` (never synced), and a child
-        without one keeps ``type=contact`` and shows its parent's, as Odoo 19 intends; no empty address is sent.
+        without one keeps ``type=contact`` and shows its parent's, as Odoo 19 intends; no empty address is sent
+        (partner_cells_for_version). The ``type=other`` child's address still goes in the second load: created
+        with it, the first contact of a company without an address gives the company its address
+        (res_partner.py, _handle_first_contact_creation, on every version).
         """
-        if obj.model != "res.partner" or self.schema.major >= 19:
-            return []  # 19: partner_cells_for_version already chose the type
+        if obj.model != "res.partner":
+            return []
         linked = [p for p in prepared if p.cells.get("parent_id") and any(f in p.cells for f in PARTNER_ADDRESS)]
         if not linked:
             return []
@@ -1151,10 +1163,10 @@ class Loader:
             if obj.model == "res.partner" and "parent_id" in vals:
                 row = self.ledger.get(obj.name, target.source_id)
                 own = {f: str(v) for f, v in ((row.written if row else None) or {}).items() if f in PARTNER_ADDRESS}
-                if self.schema.major >= 19 and any(own.values()):
+                if versions.child_address_is_parents(self.schema.major) and any(own.values()):
                     vals["type"] = "other"  # see _split_partner_address: never synced with the parent
             self.client.write(obj.model, [odoo_id], vals, context=self.context)
-            if own and (self.schema.major < 19 or any(own.values())):
+            if own and (not versions.child_address_is_parents(self.schema.major) or any(own.values())):
                 relinked.append((target, own))
             elif own:  # 19, no address of its own: it shows its parent's now, which is not a change to report
                 row = self.ledger.get(obj.name, target.source_id)

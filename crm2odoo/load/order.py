@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from crm2odoo.errors import MappingError
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.odoo import versions
 
 PHASE_RANK: dict[str, int] = {
     "user": 0,
@@ -88,9 +89,10 @@ def parts(spec: MappingSpec) -> list[Part]:
         field_name, whole_model = PART_OF[obj.model]
         for line in obj.fields:
             whole = enabled.get(str(line.params.get("object") or ""))
-            if not line.ignore and line.target == field_name and line.transform in ("ref", "refs") \
+            if not line.ignore and line.target in versions.names_across_versions(obj.model, field_name) \
+                    and line.transform in ("ref", "refs") and line.target is not None \
                     and whole is not None and whole.model == whole_model and whole.name != obj.name:
-                out.append(Part(obj, whole.name, field_name))
+                out.append(Part(obj, whole.name, line.target))  # crm.stage's team_ids on 19
     return out
 
 

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Ledger
+from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
 from crm2odoo.textnorm import fold
@@ -116,6 +118,7 @@ class Resolver:
         self._won_stage: dict[int | None, int | None] = {}
         self._lock = threading.RLock()
         self.run_id: int | None = None  # set by the loader: lookups may create records only inside a run
+        self.stage_layout: StageLayout | None = None  # set by the loader before deals: each pipeline's stages
 
     # -- ids ---------------------------------------------------------------------------------------------------
     def ids(self, map_name: str) -> IdMap:
@@ -355,12 +358,14 @@ class Resolver:
         with self._lock:
             if team_id in self._won_stage:
                 return self._won_stage[team_id]
-        team_field = "team_ids" if "team_ids" in self.schema.fields("crm.stage") else "team_id"
+        team_field = versions.stage_team_field(self.schema)
         domain: list[Any] = [["is_won", "=", True]]
         if team_id:
             domain += ["|", [team_field, "=", team_id], [team_field, "=", False]]
-        rows = self.client.search_read("crm.stage", domain, ["id"], limit=1, order="sequence, id")
-        found = int(rows[0]["id"]) if rows else None
+        rows = self.client.search_read("crm.stage", domain, ["id", team_field], limit=20, order="sequence, id")
+        # the team's own won stage before one every team shares
+        own = [r for r in rows if r.get(team_field)] if team_id else []
+        found = int((own or rows)[0]["id"]) if rows else None
         with self._lock:
             self._won_stage[team_id] = found
         return found
@@ -427,6 +432,8 @@ class Resolver:
                                                   f"{value.within[0]}); left empty", "warning"))
                 out[name] = found
         if target.model == "crm.lead":
+            if self.stage_layout is not None:
+                place_deal(self.stage_layout, out, problems)
             self._lead_rules(out)
         elif target.model == "account.move":
             _invoice_rules(out)

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm2odoo.load.resolve import same_cell
+from crm2odoo.odoo import versions
 
 #: a partner's own postal address
 PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
@@ -65,7 +66,7 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
     if not cells.get("parent_id"):
         return cells
     out = {k: v for k, v in cells.items() if k not in PARTNER_COMMERCIAL and k != "company_name"}
-    if major < 19 or not any(f in out for f in PARTNER_ADDRESS):
+    if not versions.child_address_is_parents(major) or not any(f in out for f in PARTNER_ADDRESS):
         return out
     if any(out.get(f) for f in PARTNER_ADDRESS):
         if out.get("type", "contact") in ("contact", ""):

@@ -17,6 +17,7 @@ from crm2odoo.errors import MappingError, TransformError
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import (
     TRANSFORMS,
+    Derived,
     Lookup,
     Merge,
     RecordRef,
@@ -92,6 +93,15 @@ def _placeholder_json(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def derived_message(field_name: str, basis: str) -> str:
+    """The warning of a value the tool made (a contact named by its e-mail): the reports list these."""
+    return f"no {field_name} in the source: {field_name} made from its {basis}"
+
+
+def is_derived(message: str) -> bool:
+    return message.startswith("no ") and " in the source: " in message and " made from its " in message
 
 
 _SEVERITY = {"set_empty": 0, "skip": 1, "quarantine": 2, "stop": 3}
@@ -173,7 +183,7 @@ class Engine:
             if policy == "set_empty":
                 target.vals[line.target] = None
             return
-        values = [record.values.get(s) for s in line.sources]
+        values = [record.values.get(s) for s in line.reads]
         try:
             result = TRANSFORMS[line.transform](values, line.params, self.ctx)
         except TransformError as exc:
@@ -191,7 +201,11 @@ class Engine:
                 f"cannot run with params {line.params}: {exc}",
                 hint="fix the line's params",
             ) from None
-        if isinstance(result, Merge):
+        if isinstance(result, Derived):
+            target.vals[line.target] = result.value
+            target.problems.append(RecordProblem(line.target, result.value[:200],
+                                                 derived_message(line.target, result.basis), "warning"))
+        elif isinstance(result, Merge):
             target.vals.update(result.vals)
         elif isinstance(result, list) and result and all(isinstance(r, Merge) for r in result):
             for merge in result:

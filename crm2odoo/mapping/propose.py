@@ -61,11 +61,15 @@ from crm2odoo.mapping.defaults import (
 from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.linklines import PARTNER_KINDS, linked_object, meeting_end, names_read_by_name, parent_by_kind
 from crm2odoo.mapping.links import Link, LinkFinder
+from crm2odoo.mapping.naming import derive_partner_names, name_custom_records
 from crm2odoo.mapping.partnerchain import partner_fallback
+from crm2odoo.mapping.phones import mobile_fills_empty_phone
+from crm2odoo.mapping.pipelines import settle_stage_map
 from crm2odoo.mapping.profile import Profile, date_format, id_share, profile_field
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stem, stems
 from crm2odoo.mapping.values import joined_list_links, judge_lookup, product_links
+from crm2odoo.odoo import versions
 from crm2odoo.sources.base import Catalog, FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
 from crm2odoo.validate.runnable import mark_unfilled
@@ -278,6 +282,8 @@ class _Planner:
             omap.reason += f"; no dedupe on {', '.join(missing)} (no source field fills it)"
         if model == "mail.message":
             omap.fields.append(_subtype_line("mail.mt_note", "an internal log note, so nobody is notified"))
+        if model == "crm.stage":
+            settle_stage_map(omap, self.catalog.object("pipeline") is not None)
         self._state_actions(obj, omap)
         return omap
 
@@ -304,6 +310,7 @@ class _Planner:
                          new_model={"label": obj.label or base.replace("_", " ").title()},
                          confidence=0.85, reason=f"custom object '{obj.label}' becomes the new Odoo model {model}")
         omap.fields = self._lines(obj, model, model, custom_model=True)
+        name_custom_records(omap, [(fi.name, _label(fi)) for fi in obj.fields], self._records(obj.name))
         return omap
 
     def _enrollment(self, obj: ObjectInfo) -> ObjectMap:
@@ -635,8 +642,8 @@ class _Planner:
             return _Cand("res_id", "record_ref", {"object": ref_obj}, confidence=0.95, special="record_ref",
                          shareable=True, reason=f"'{label}' links the record it belongs to ({ref_obj})")
         target = REF_TARGETS.get(table, {}).get(ref_obj)
-        if target and target not in fields and target.endswith("_id") and f"{target[:-3]}_ids" in fields:
-            target = f"{target[:-3]}_ids"  # crm.stage.team_id became team_ids (many2many) in 19
+        if target:
+            target = versions.renamed_to_many(target, fields)  # crm.stage.team_id became team_ids in 19
         if target is None or (target not in fields and not target.startswith("x_")):
             if ref_obj in OBJECT_MODELS and model in NEW_FIELD_MODELS:
                 return None  # becomes a new x_ relation field below
@@ -663,8 +670,8 @@ class _Planner:
                            concept: str, nscore: float, tgt: Target, fields: Mapping[str, Mapping[str, Any]],
                            model: str) -> _Cand | None:
         target = tgt.field
-        if target == "type" and model == "product.product" and "detailed_type" in fields:
-            target = "detailed_type"  # Odoo 17 writes the product kind through detailed_type
+        if target == "type" and model == "product.product":
+            target = versions.product_type_field_of(fields)  # Odoo 17 writes the product kind through detailed_type
         if target not in fields:
             return None
         if fields[target].get("readonly") and not fields[target].get("store", True):
@@ -1022,7 +1029,10 @@ def _redundant(a: str, b: str, recs: Sequence[SourceRecord], minimum: int = 5) -
         forward.setdefault(ka, set()).add(kb)
         backward.setdefault(kb, set()).add(ka)
         pairs += 1
-    return pairs >= minimum and all(len(v) == 1 for v in forward.values()) \
+    # values that never repeat pair up one to one by chance (an office and a cell number of the same people):
+    # only repeated values, or the very same ones, show two columns say one thing
+    repeated = len(forward) <= pairs / 2 or all(ka in kbs for ka, kbs in forward.items())
+    return pairs >= minimum and repeated and all(len(v) == 1 for v in forward.values()) \
         and all(len(v) == 1 for v in backward.values())
 
 
@@ -1268,6 +1278,8 @@ def propose(
     joined_list_links(spec.objects, samples)
     if previous is not None:
         spec = merge_previous(previous, spec)
+    mobile_fills_empty_phone(spec.objects, odoo_fields)  # after the merge: lines the person edited are theirs
+    derive_partner_names(spec.objects, catalog)
     mark_unfilled(spec.objects, odoo_fields)  # after the merge: a kept line may fill what the fresh map left open
     return spec
 

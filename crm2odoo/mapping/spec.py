@@ -102,6 +102,13 @@ class FieldMap:
             return []
         return [self.source] if isinstance(self.source, str) else list(self.source)
 
+    @property
+    def reads(self) -> list[str]:
+        """The source fields its transform reads: its own, then those it falls back to where they are empty
+        (``params.fallbacks``: [[source field, label], ...]); a fallback column keeps its own line too."""
+        extra = [str(pair[0]) for pair in self.params.get("fallbacks") or [] if isinstance(pair, list | tuple) and pair]
+        return [*self.sources, *extra]
+
     def key(self) -> str:
         """Identity of a line across re-plans: its source field(s), or its target for constants."""
         return "+".join(self.sources) if self.sources else f"={self.target}"

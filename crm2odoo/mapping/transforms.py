@@ -19,7 +19,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 |             | the first column that is set             | date the record has                      |
 | number      | decimal (',' or '.'), integer (bool)     | '1.234,56' -> 1234.56                    |
 | boolean     | true_values, false_values                | 'Evet' -> True                           |
-| phone       | default_country (ISO-2)                  | '0532 123 45 67' TR -> '+905321234567'   |
+| phone       | default_country (ISO-2), fallbacks       | '0532 123 45 67' TR -> '+905321234567';  |
+|             | ([[source, label]]: read when empty)     | an empty phone takes the mobile          |
 | email       | -                                        | ' Ada@Example.COM ' -> 'ada@example.com' |
 | html        | -                                        | text -> escaped <p>; html -> sanitised   |
 | value_map   | map, default, case_insensitive           | 'Won' -> {probability: 100}              |
@@ -37,6 +38,8 @@ several Odoo fields at once. A value that cannot be transformed raises :class:`T
 |             | format, tz (of the start)                | and end (an hour when no duration)       |
 | constant    | value                                    | always the same value                    |
 | template    | format                                   | '{0} ({1})'                              |
+| name_or     | sep, fallbacks ([[source, label], ...]:  | [first, last] -> 'Ada Lovelace'; with no |
+|             | read in order when the name is empty)    | name, the e-mail (flagged: Derived)      |
 """
 
 from __future__ import annotations
@@ -110,6 +113,15 @@ class Merge:
     """Several Odoo fields set at once (value maps such as Won -> {stage, probability})."""
 
     vals: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value the source does not hold but the tool made from another field (a contact named by its e-mail):
+    loaded as ``value``, and flagged as a warning naming ``basis`` so a person can check it."""
+
+    value: str
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -280,7 +292,8 @@ def t_boolean(values: list[Any], params: Mapping[str, Any], ctx: TransformContex
 def t_phone(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     import phonenumbers  # imported here: the library loads its metadata on import
 
-    value = _first(values)
+    # fallbacks: the line's number, else the first fallback column that holds one (a phone, else the mobile)
+    value = next((v for v in values if not _empty(v)), None) if params.get("fallbacks") else _first(values)
     if _empty(value):
         return None
     text = str(value).strip()
@@ -531,6 +544,21 @@ def t_template(values: list[Any], params: Mapping[str, Any], ctx: TransformConte
         raise TransformError(f"template does not fit the values: {exc}") from None
 
 
+def t_name_or(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
+    """The name (the line's own values joined); without one, the first fallback value that is set, as a
+    :class:`Derived` naming its label. With none at all the record cannot be named."""
+    labels = [str(pair[1]) for pair in params.get("fallbacks") or []]
+    parts = len(values) - len(labels)
+    name = t_join(values[:parts], {"sep": params.get("sep", " ")}, ctx)
+    if name:
+        return name
+    for label, value in zip(labels, values[parts:], strict=True):
+        if not _empty(value):
+            return Derived(str(value).strip(), label)
+    raise TransformError("no name in the source, and no " + " or ".join(labels or ["other field"])
+                         + " to name it by", value="")
+
+
 TRANSFORMS: dict[str, TransformFn] = {
     "copy": t_copy,
     "text": t_text,
@@ -553,6 +581,7 @@ TRANSFORMS: dict[str, TransformFn] = {
     "constant": t_constant,
     "taxes": t_taxes,
     "template": t_template,
+    "name_or": t_name_or,
 }
 
 #: transforms that may lose information (the review lists them first)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import httpx
 
 from crm2odoo.errors import OdooError, OdooFatalError, OdooRecordError, OdooTransientError
+from crm2odoo.odoo import versions
 from crm2odoo.redact import Secret, redact
 
 log = logging.getLogger("crm2odoo.odoo")
@@ -300,7 +301,7 @@ class OdooClient:
         s = self.settings
         choice = s.transport
         if choice == "auto":
-            choice = "json2" if self.server.major >= 19 and s.api_key else "jsonrpc"
+            choice = versions.default_transport(self.server.major, bool(s.api_key))
         if choice == "json2":
             if not s.api_key:
                 raise OdooFatalError("JSON-2 needs an API key", hint="set odoo.api_key (Preferences > Account Security)")
@@ -323,7 +324,7 @@ class OdooClient:
             )
         if choice == "xmlrpc":
             return int(uid), XmlRpcTransport(self._http, s.url, s.database, int(uid), s.secret)
-        if self.server.major >= 19:
+        if versions.offers_json2(self.server.major):
             log.warning("Odoo %s: JSON-RPC is deprecated; configure odoo.api_key to use JSON-2", self.server.version)
         return int(uid), JsonRpcTransport(self._http, s.url, s.database, int(uid), s.secret)
 

@@ -1,6 +1,6 @@
 """What the target Odoo looks like: version, installed modules, fields per model; cached per run.
 
-Differences between 17, 18 and 19 that matter for CRM data live here and nowhere else.
+Differences between 17, 18 and 19 live in :mod:`crm2odoo.odoo.versions`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.versions import FIELD_CHANGES, field_for_version
+
+__all__ = ["FIELD_CHANGES", "QUIET_CONTEXT", "Schema", "field_for_version"]
 
 #: Write context for every load: no tracking, no chatter noise, no follower subscription, no outgoing mail.
 QUIET_CONTEXT: dict[str, Any] = {
@@ -27,32 +30,7 @@ QUIET_CONTEXT: dict[str, Any] = {
     "active_test": False,
 }
 
-#: (model, field) renamed or removed by version: major -> {(model, old): new or None}
-FIELD_CHANGES: dict[int, dict[tuple[str, str], str | None]] = {
-    19: {
-        ("res.partner", "mobile"): None,
-        ("crm.lead", "mobile"): None,
-        ("res.partner", "title"): None,
-        ("crm.lead", "title"): None,
-        ("crm.stage", "team_id"): "team_ids",
-        ("sale.order.line", "product_uom"): "product_uom_id",
-        ("sale.order.line", "tax_id"): "tax_ids",
-        ("res.users", "groups_id"): "group_ids",
-    },
-}
-
 FIELD_ATTRIBUTES = ["type", "string", "required", "readonly", "relation", "selection", "store", "size"]
-
-
-def field_for_version(major: int, model: str, name: str) -> str | None:
-    """The name of ``model.name`` on an Odoo of version ``major`` (None: the field does not exist there)."""
-    for version in sorted(FIELD_CHANGES):
-        if major >= version and (model, name) in FIELD_CHANGES[version]:
-            renamed = FIELD_CHANGES[version][(model, name)]
-            if renamed is None:
-                return None
-            name = renamed
-    return name
 
 
 class Schema:

@@ -84,6 +84,12 @@ def migrate_markdown(data: dict[str, Any]) -> str:
                         [[o["name"], o["changed_undated"], ", ".join(o.get("changed_undated_ids") or [])
                           + (", ..." if o["changed_undated"] > len(o.get("changed_undated_ids") or []) else "")]
                          for o in undated])]
+    if data.get("derived"):
+        parts += ["", "## Values made by the tool", "",
+                  "The source has none; each was made from another field of the record (check them in Odoo).", "",
+                  table(["object", "source id", "field", "value", "why", "where"],
+                        [[d["object"], d["source_id"], d["field"], d["value"], d["reason"], d["locator"]]
+                         for d in data["derived"]])]
     prov = data["provisioned"]
     if prov["models"] or prov["fields"]:
         parts += ["", "Created in Odoo: " + ", ".join(prov["models"] + prov["fields"])]

@@ -341,6 +341,7 @@ def compute_on_create(env: Env, model: Model, row: Row, vals: dict[str, Any]) ->
         if row.get("user_id") and not row.get("date_open"):
             row["date_open"] = _now()
         row.setdefault("date_last_stage_update", _now())
+        _won_status(env, model, row)
     if name in _RES_MODEL_RELATED and row.get("res_model_id"):
         ir_model = env.store.get("ir.model", int(row["res_model_id"])) or {}
         row["res_model"] = ir_model.get("model")
@@ -593,7 +594,23 @@ def _drop_related_user_fields(model: Model, row: Row) -> None:
             row.pop(fname, None)
 
 
+def _won_status(env: Env, model: Model, row: Row) -> None:
+    """crm_lead.py _compute_won_status (19): won at 100 % in a won stage, lost when archived at 0 %."""
+    if "won_status" not in model.fields:
+        return
+    stage = env.store.get("crm.stage", int(row["stage_id"])) or {} if row.get("stage_id") else {}
+    probability = row.get("probability")
+    if probability == 100 and stage.get("is_won"):
+        row["won_status"] = "won"
+    elif row.get("active") is False and not probability:
+        row["won_status"] = "lost"
+    else:
+        row["won_status"] = "pending"
+
+
 def compute_on_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:
+    if model.name == "crm.lead" and {"active", "probability", "stage_id"} & set(vals):
+        _won_status(env, model, row)
     if model.name == "res.users":
         _drop_related_user_fields(model, row)
     if model.name == "account.move" and "partner_id" in vals:

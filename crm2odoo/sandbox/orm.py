@@ -8,7 +8,7 @@ and check constraints), reported the way ``odoo/service/model.py`` ``_as_validat
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from . import behaviours
 from .domain import filter_ids, mentions_active, normalize, parse_order
@@ -216,15 +216,17 @@ class Env:
             return row[fname]
         return behaviours.computed_value(self, model, rid, row, fname)
 
-    def display_name(self, model: Model, rid: int, row: Row | None = None) -> str:
+    def display_name(self, model: Model, rid: int, row: Row | None = None) -> str | Literal[False]:
+        """models.py _compute_display_name: the _rec_name's value (False when empty: the web client's
+        "Unnamed"), or 'model,id' for a model without one."""
         if row is None:
             row = self.store.get(model.name, rid) or {}
         special = behaviours.display_name(self, model, rid, row)
         if special is not None:
             return special
         rec = model.rec_name
-        if rec and row.get(rec):
-            return str(row[rec])
+        if rec:
+            return str(row[rec]) if row.get(rec) else False
         return f"{model.name},{rid}"
 
     def read_value(self, model: Model, rid: int, row: Row, fname: str, load: Any) -> Any:

@@ -109,10 +109,11 @@ class Seeder:
                 self.store.rel_add(tbl, *((uid, gid) if col == "a" else (gid, uid)))
         team = self.add("crm.team", {"name": "Sales", "use_opportunities": True, "use_leads": False, "sequence": 0,
                                      "alias_contact": "everyone"}, "sales_team.team_sales_department")
-        for i, (name, seq, won) in enumerate((("New", 1, False), ("Qualified", 2, False),
-                                              ("Proposition", 3, False), ("Won", 70, True)), start=1):
-            self.add("crm.stage", {"name": name, "sequence": seq, "is_won": won, "fold": False},
-                     f"crm.stage_lead{i}")
+        # crm/data/crm_stage_data.xml: four stages of no team (every pipeline shows them); 19 gives each a colour
+        for i, (name, seq, won, color) in enumerate((("New", 1, False, 11), ("Qualified", 2, False, 5),
+                                                     ("Proposition", 3, False, 8), ("Won", 70, True, 10)), start=1):
+            self.add("crm.stage", {"name": name, "sequence": seq, "is_won": won, "fold": False}
+                     | ({"color": color} if major >= 19 else {}), f"crm.stage_lead{i}")
         for i, name in enumerate(("Too expensive", "We don't have people/skills", "Not enough stock"), start=1):
             self.add("crm.lost.reason", {"name": name}, f"crm.lost_reason_{i}")
         for xml, name in (("search_engine", "Search engine"), ("mailing", "Lead Recall"),

@@ -17,6 +17,7 @@ from typing import Any
 from crm2odoo.load.aggregate import AGGREGATES
 from crm2odoo.load.executor import ACTIONS
 from crm2odoo.load.payments import INVOICE_FIELD, wizard_target_fields
+from crm2odoo.load.stages import UNUSED_DEFAULT_CHOICES
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
@@ -32,7 +33,7 @@ from crm2odoo.validate.runnable import (
 from crm2odoo.verdict import Tolerance
 
 #: object options the loader implements
-SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions", "register_payments", "aggregate"}
+SUPPORTED_OPTIONS = {"match_only", "apply_tags", "actions", "register_payments", "aggregate", "unused_default_stages"}
 Events = Callable[..., None]
 
 
@@ -125,6 +126,10 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
         if unsupported:
             problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
                             "crm2odoo (remove them, or set enabled: false)")
+        stage_choice = obj.options.get("unused_default_stages")
+        if stage_choice is not None and (obj.model != "crm.stage" or stage_choice not in UNUSED_DEFAULT_CHOICES):
+            problems.append(f"objects.{obj.name}: options.unused_default_stages: {stage_choice!r} must be one of "
+                            f"{', '.join(UNUSED_DEFAULT_CHOICES)}, on a crm.stage map")
         for action in obj.options.get("actions") or []:
             if not isinstance(action, dict) or action.get("call") not in ACTIONS:
                 problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
@@ -227,6 +232,9 @@ class Validator:
             if p.policy == "set_empty":
                 add(p.field, p.value, "warning", "transform", p.message, "fix the value in the source, or leave it empty",
                     "set_empty")
+            elif p.policy == "warning":
+                add(p.field, p.value, "warning", "derived", p.message,
+                    "nothing, if the value made is right; otherwise fill it in the source", "load")
             else:
                 add(p.field, p.value, "error", "row" if p.field is None else "transform", p.message,
                     "fix the value in the source, or change the line's transform or on_error in mapping.yaml",

@@ -24,6 +24,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.refunds import as_registered
 from crm2odoo.load.resolve import Resolver, cell, read_cells
 from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
+from crm2odoo.load.stages import StageArranger
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -118,6 +119,8 @@ class Reconciler:
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
+        # deals are expected where the load placed them: in their own pipeline's stage, lost when that stage is
+        self.resolver.stage_layout = StageArranger(self.client, self.schema, self.ledger, self.spec).read()
         objects = [self.object(obj, spot_check) for obj in self.spec.enabled_objects()]
         money = self.money() if self.source is not None and self.only_ids is None else None
         return ReconcileInfo(objects + ([money] if money is not None else []))

@@ -167,3 +167,10 @@ def test_parts_of_wholes_come_from_target_models_not_map_names() -> None:
     assert found == {("posten", "rechnung", "move_id"), ("spalte", "tafel", "project_ids")}
     data["objects"]["posten"]["fields"][0]["ignore"] = True  # type: ignore[index]
     assert {p.part.name for p in parts(spec_from_data(data))} == {"spalte"}
+    # a pipeline's stages are its parts on 17/18 (team_id) and on 19 (team_ids) alike
+    data["objects"]["team"] = {"source_object": "pipeline", "model": "crm.team", "fields": []}
+    data["objects"]["stufe"] = {"source_object": "stage", "model": "crm.stage",
+                                "fields": [line("pipeline", "team_ids", "team", "refs")]}
+    assert ("stufe", "team", "team_ids") in {(p.part.name, p.whole, p.field) for p in parts(spec_from_data(data))}
+    data["objects"]["stufe"]["fields"] = [line("pipeline", "team_id", "team")]
+    assert ("stufe", "team", "team_id") in {(p.part.name, p.whole, p.field) for p in parts(spec_from_data(data))}

@@ -133,7 +133,10 @@ def test_ontraport_contact_lines() -> None:
     assert contact.constants == {"is_company": False, "type": "contact"}
     assert contact.dedupe_fields == ["email"] and contact.match_existing
     name = line(spec, "contact", "firstname")
-    assert name.source == ["firstname", "lastname"] and name.target == "name" and name.transform == "join"
+    assert name.source == ["firstname", "lastname"] and name.target == "name" and name.transform == "name_or"
+    # without a name, the e-mail, else the company, else the phone, else the mobile (each flagged in the report)
+    assert name.params["fallbacks"] == [["email", "e-mail"], ["company", "company"], ["office_phone", "phone"],
+                                        ["sms_number", "mobile"]]
     email = line(spec, "contact", "email")
     assert (email.target, email.transform) == ("email", "email") and email.confidence >= 0.9
     assert "100% of 3 sampled values are valid emails" in email.reason

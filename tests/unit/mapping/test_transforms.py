@@ -107,7 +107,7 @@ def test_errors(name: str, values: list[Any], params: dict[str, Any], message: s
 def test_every_transform_is_covered_and_lossy_ones_are_known() -> None:
     assert set(TRANSFORMS) == {"copy", "text", "join", "split", "date", "datetime", "number", "boolean", "phone",
                                "email", "html", "value_map", "lookup", "ref", "refs", "owner", "record_ref",
-                               "constant", "template", "taxes", "end"}
+                               "constant", "template", "taxes", "end", "name_or"}
     assert set(TRANSFORMS) >= LOSSY_TRANSFORMS
 
 

@@ -111,3 +111,18 @@ def test_failed_schema_call_rolls_back_registry(h: Any, odoo: Any) -> None:
             {"model_id": partner_model, "name": "x_ghost", "field_description": "Ghost", "ttype": "char"},
             {"model_id": partner_model, "name": "bad name", "field_description": "Bad", "ttype": "char"}])
     assert "x_ghost" not in odoo.j("res.partner", "fields_get", attributes=["type"])
+
+
+def test_a_model_made_over_the_api_is_named_by_x_name(odoo: Any) -> None:
+    """models.py: a custom model's _rec_name is x_name, which ir.model gives it; display_name is its value, and
+    False (the web client's "Unnamed") when it is empty, never 'model,id'."""
+    mid = odoo.j("ir.model", "create", {"name": "Workshops", "model": "x_named_workshops", "state": "manual"})
+    group = odoo.j("ir.model.data", "check_object_reference", "base", "group_user")[1]
+    odoo.j("ir.model.access", "create", {"name": "access_x_named_workshops", "model_id": mid, "group_id": group,
+                                         "perm_read": True, "perm_write": True, "perm_create": True,
+                                         "perm_unlink": True})
+    named = odoo.j("x_named_workshops", "create", {"x_name": "Focus Workshop 1"})
+    unnamed = odoo.j("x_named_workshops", "create", {})
+    shown = {r["id"]: r["display_name"] for r in odoo.j("x_named_workshops", "read", [named, unnamed],
+                                                          ["display_name"])}
+    assert shown == {named: "Focus Workshop 1", unnamed: False}

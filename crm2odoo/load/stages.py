@@ -1,0 +1,314 @@
+"""Each source pipeline shows its own stages in Odoo, and a deal sits in a stage of its own pipeline.
+
+Odoo's pipeline view of a team lists the stages of that team plus every stage of no team
+(crm_lead.py ``_read_group_stage_ids``: ``team_id = False or team_id = T`` on 17/18, ``team_ids`` on 19). So:
+
+* a source with one global stage list and a pipeline field (Ontraport) gets that list in every pipeline: on 19 one
+  stage shared by all the migration's teams (``team_ids``), on 17/18 (one ``team_id`` per stage) the first team
+  takes the stage the map loaded and each other team gets a copy of it;
+* a source whose stages belong to a pipeline (Planports) already loads them with their team;
+* Odoo's own stages of no team that no source stage reused would show in every migrated pipeline: the map's
+  ``options.unused_default_stages`` says what to do with them (``keep``, ``fold``, or ``default_team``: give them
+  to Odoo's own "Sales" team). Every write to a record that existed before keeps its prior value for rollback.
+
+Lost stages (by name: Lost, Closed Lost, Kaybedildi...) make their deals lost as Odoo's "Mark as lost" does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm2odoo.ledger.db import Ledger
+from crm2odoo.mapping.defaults import LOST_WORDS
+from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
+from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.odoo import versions
+from crm2odoo.odoo.client import OdooClient
+from crm2odoo.odoo.schema import Schema
+from crm2odoo.textnorm import fold
+
+UNUSED_DEFAULT_CHOICES = ("keep", "fold", "default_team")
+DEFAULT_TEAM_XMLID = ("sales_team", "team_sales_department")
+LANDED = ("created", "updated", "matched", "unchanged", "merged")
+COPIED_FIELDS = ("name", "sequence", "is_won", "fold", "requirements")
+
+
+def is_lost_stage_name(name: str) -> bool:
+    """Lost, Closed - Lost, closed_lost, Lost (no budget), Kaybedildi: a word or a pair of words meaning lost."""
+    words = [w for w in re.split(r"[^0-9a-z]+", fold(name)) if w]
+    return any(w in LOST_WORDS for w in words) or any(f"{a} {b}" in LOST_WORDS for a, b in itertools.pairwise(words))
+
+
+@dataclass
+class StageLayout:
+    """What the deals need to be placed: this migration's teams, each team's copy of a shared source stage, the
+    stages that mean lost, and which teams see each stage (empty: every team)."""
+
+    teams: list[int] = field(default_factory=list)
+    copies: dict[tuple[int, int], int] = field(default_factory=dict)
+    lost: frozenset[int] = frozenset()
+    seen_by: dict[int, frozenset[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    replaced: dict[int, int] = field(default_factory=dict)  # a stage this run created -> Odoo's own that took its place
+    own: dict[tuple[int, str], int] = field(default_factory=dict)  # (team, folded name) -> that team's own stage
+
+    def stage_for(self, stage: int, team: int) -> int:
+        """The team's own stage of that name: a copy of a shared source stage, or the team's namesake of a stage of
+        no team (a deal's stage found by name among every team's)."""
+        if (stage, team) in self.copies:
+            return self.copies[(stage, team)]
+        if not self.seen_by.get(stage):
+            return self.own.get((team, fold(self.names.get(stage, ""))), stage)
+        return stage
+
+    def visible(self, stage: int, team: int) -> bool:
+        teams = self.seen_by.get(stage, frozenset())
+        return not teams or team in teams
+
+
+class StageArranger:
+    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec,
+                 run_id: int = 0) -> None:
+        """``run_id`` 0: only ``read`` (reconcile), never ``arrange``."""
+        self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
+        self.team_field = versions.stage_team_field(schema)
+
+    def arrange(self) -> StageLayout:
+        """Lay the stages out in Odoo (before the deals load), then read the layout back."""
+        stage_maps = self._stage_maps()
+        if not stage_maps:
+            return StageLayout()
+        teams = self._landed([o for o in self.spec.enabled_objects() if o.model == "crm.team"])
+        replaced: dict[int, int] = {}
+        if teams and not any(_fills_team(o) for o in stage_maps):
+            self._share(self._landed(stage_maps), teams)
+        elif any(_fills_team(o) for o in stage_maps):
+            replaced = self._reuse_defaults([o for o in stage_maps if _fills_team(o)])
+        self._unused_defaults(stage_maps, self._stages(), self._mine(stage_maps), teams)
+        layout = self.read()
+        layout.replaced = replaced
+        return layout
+
+    def read(self) -> StageLayout:
+        """The layout as Odoo holds it, writing nothing (reconcile places the deals as the load did)."""
+        stage_maps = self._stage_maps()
+        if not stage_maps:
+            return StageLayout()
+        teams = self._landed([o for o in self.spec.enabled_objects() if o.model == "crm.team"])
+        stages = self._stages()
+        layout = StageLayout(teams=teams)
+        layout.seen_by = {sid: frozenset(_teams(row.get(self.team_field))) for sid, row in stages.items()}
+        layout.names = {sid: str(row.get("name") or "") for sid, row in stages.items()}
+        mine = self._mine(stage_maps)
+        by_team_name = layout.own = {(team, fold(layout.names[sid])): sid for sid in sorted(stages, reverse=True)
+                                     for team in layout.seen_by[sid]}
+        for sid in self._landed(stage_maps):
+            for team in teams:
+                if sid in stages and not layout.visible(sid, team):
+                    found = by_team_name.get((team, fold(layout.names[sid])))
+                    if found is not None:
+                        layout.copies[(sid, team)] = found
+        layout.lost = frozenset(sid for sid in mine if sid in stages and is_lost_stage_name(layout.names[sid]))
+        return layout
+
+    def _stage_maps(self) -> list[ObjectMap]:
+        if not self.schema.has_model("crm.stage"):
+            return []
+        return [o for o in self.spec.enabled_objects() if o.model == "crm.stage"]
+
+    def _mine(self, stage_maps: list[ObjectMap]) -> set[int]:
+        return set(self._landed(stage_maps)) | self._landed_auto()
+
+    # -- a global stage list in every pipeline -------------------------------------------------------------------
+    def _share(self, ours: list[int], teams: list[int]) -> None:
+        stages = self._stages()
+        for sid in ours:
+            row = stages.get(sid)
+            if row is None:
+                continue
+            current = _teams(row.get(self.team_field))
+            if self.team_field == "team_ids":
+                if not set(teams) <= set(current):
+                    self._write_keeping_prior(sid, row, {"team_ids": [(6, 0, sorted(set(current) | set(teams)))]})
+                continue
+            owner = current[0] if current else teams[0]
+            if not current:
+                self._write_keeping_prior(sid, row, {"team_id": owner})
+            for team in teams:
+                if team != owner:
+                    self._copy_for(row, team, stages)
+
+    def _copy_for(self, row: dict[str, Any], team: int, stages: dict[int, dict[str, Any]]) -> int:
+        wanted = fold(str(row.get("name") or ""))
+        for sid, other in stages.items():
+            if fold(str(other.get("name") or "")) == wanted and _teams(other.get("team_id")) == [team]:
+                return sid
+        source_id = f"{wanted}@team{team}"
+        xmlid = xmlid_for(self.spec.system, "auto_crm_stage", source_id)
+        columns = ["id", *[f for f in COPIED_FIELDS if f in row], "team_id/.id"]
+        data = [xmlid, *[_cell(row[f]) for f in COPIED_FIELDS if f in row], str(team)]
+        obj = "auto:crm.stage"
+        self.ledger.mark_sending(self.run_id, [(obj, source_id, "crm.stage", xmlid, "", "")])
+        answer = dict(self.client.execute("crm.stage", "load", fields=columns, data=[data], retry_writes=True))
+        if not answer.get("ids"):
+            raise RuntimeError(f"Odoo refused a copy of stage {row.get('name')!r} for team {team}: "
+                               + "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
+        new_id = int(answer["ids"][0])
+        self.ledger.mark_landed(self.run_id, [(obj, source_id, new_id, "created", {"name": row.get("name")})])
+        stages[new_id] = {**row, "id": new_id, "team_id": [team, ""]}
+        return new_id
+
+    # -- a pipeline's stage named like one of Odoo's own ----------------------------------------------------------
+    def _reuse_defaults(self, maps: list[ObjectMap]) -> dict[int, int]:
+        """Stages of one pipeline each (they cannot be matched by name when loaded: two pipelines may share a
+        name): the first one this run created under the name of an Odoo stage of no team takes that stage's place
+        (the Odoo stage joins its team, the created one is removed before any deal points at it)."""
+        stages = self._stages()
+        known = {int(r[0]) for r in self.ledger.query("SELECT odoo_id FROM records WHERE model='crm.stage' "
+                                                      "AND odoo_id IS NOT NULL")}
+        theirs: dict[str, int] = {}
+        replaced: dict[int, int] = {}
+        for sid, row in stages.items():
+            if sid not in known and not _teams(row.get(self.team_field)):
+                theirs.setdefault(fold(str(row.get("name") or "")), sid)
+        for obj in maps:
+            for record in self.ledger.records(obj.name, states=LANDED):
+                created = stages.get(int(record.odoo_id or 0))
+                if created is None or record.origin != "created" or record.created_run != self.run_id:
+                    continue
+                default = theirs.pop(fold(str(created.get("name") or "")), None)
+                if default is None or self.client.search_count("crm.lead", [["stage_id", "=", created["id"]]],
+                                                               context={"active_test": False}):
+                    continue
+                self._take_place(obj, record, created, stages[default])
+                replaced[int(created["id"])] = default
+        return replaced
+
+    def _take_place(self, obj: ObjectMap, record: Any, created: dict[str, Any], default: dict[str, Any]) -> None:
+        team = _teams(created.get(self.team_field))
+        vals: dict[str, Any] = {"sequence": created.get("sequence"), "is_won": bool(created.get("is_won")),
+                                self.team_field: [(6, 0, team)] if self.team_field == "team_ids"
+                                else (team[0] if team else False)}
+        self._write_keeping_prior(int(default["id"]), default, vals)
+        self.client.unlink("crm.stage", [int(created["id"])])
+        self.ledger.mark_matched(self.run_id, obj.name, record.source_id, "crm.stage", record.xmlid,
+                                 int(default["id"]), record.locator)
+        self.ledger.mark_landed(self.run_id, [(obj.name, record.source_id, int(default["id"]), "matched", {})])
+        if record.xmlid.startswith(XMLID_MODULE + "."):
+            self.client.execute("ir.model.data", "create", vals_list=[
+                {"module": XMLID_MODULE, "name": record.xmlid.split(".", 1)[1], "model": "crm.stage",
+                 "res_id": int(default["id"]), "noupdate": True}], retry_writes=False)
+
+    # -- Odoo's own stages no source stage reused ---------------------------------------------------------------
+    def _unused_defaults(self, stage_maps: list[ObjectMap], stages: dict[int, dict[str, Any]], mine: set[int],
+                         teams: list[int]) -> None:
+        choice = next((str(o.options.get("unused_default_stages")) for o in stage_maps
+                       if o.options.get("unused_default_stages")), "keep")
+        if choice not in UNUSED_DEFAULT_CHOICES or choice == "keep":
+            return
+        unused = {sid: row for sid, row in stages.items() if sid not in mine and not _teams(row.get(self.team_field))}
+        home = self._default_team() if choice == "default_team" else None
+        if choice == "fold" or home in teams:  # a source pipeline matched Odoo's Sales team: they would show there
+            for sid, row in unused.items():
+                if not row.get("fold"):
+                    self._write_keeping_prior(sid, row, {"fold": True})
+            return
+        if home is None:
+            return
+        value: Any = [(6, 0, [home])] if self.team_field == "team_ids" else home
+        for sid, row in unused.items():
+            self._write_keeping_prior(sid, row, {self.team_field: value})
+
+    def _default_team(self) -> int | None:
+        module, name = DEFAULT_TEAM_XMLID
+        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name],
+                                                         ["model", "=", "crm.team"]], ["res_id"], limit=1)
+        return int(rows[0]["res_id"]) if rows else None
+
+    # -- reading and writing -------------------------------------------------------------------------------------
+    def _stages(self) -> dict[int, dict[str, Any]]:
+        fields = ["id", *[f for f in COPIED_FIELDS if f in self.schema.fields("crm.stage")], self.team_field]
+        rows = self.client.search_read_all("crm.stage", [], fields)
+        return {int(r["id"]): r for r in sorted(rows, key=lambda r: (int(r.get("sequence") or 0), int(r["id"])))}
+
+    def _landed(self, maps: list[ObjectMap]) -> list[int]:
+        found: list[int] = []
+        for obj in maps:
+            for row in self.ledger.records(obj.name, states=LANDED):
+                if row.odoo_id and int(row.odoo_id) not in found:
+                    found.append(int(row.odoo_id))
+        return found
+
+    def _landed_auto(self) -> set[int]:
+        return {int(r.odoo_id) for r in self.ledger.records("auto:crm.stage", states=LANDED) if r.odoo_id}
+
+    def _write_keeping_prior(self, sid: int, row: dict[str, Any], vals: dict[str, Any]) -> None:
+        """Write to a stage; a stage that existed before the migration keeps its prior value for rollback (merged
+        into a prior the run already kept for it, e.g. when the stage map matched it by name)."""
+        created = self.ledger.query("SELECT 1 FROM records WHERE model=? AND odoo_id=? AND origin='created' LIMIT 1",
+                                    ("crm.stage", sid))
+        if not created:
+            # a many2many is restored by a command, as the executor keeps them
+            self._merge_prior(sid, {name: [[6, 0, _teams(row.get(name))]] if name == "team_ids" else row.get(name)
+                                    for name in vals})
+        self.client.write("crm.stage", [sid], vals)
+
+    def _merge_prior(self, sid: int, prior: dict[str, Any]) -> None:
+        kept = self.ledger.query("SELECT vals FROM prior_values WHERE run_id=? AND model=? AND odoo_id=?",
+                                 (self.run_id, "crm.stage", sid))
+        if not kept:
+            self.ledger.save_prior(self.run_id, "crm.stage", {sid: prior})
+            return
+        merged = {**prior, **json.loads(kept[0][0])}
+        with self.ledger.tx() as db:
+            db.execute("UPDATE prior_values SET vals=? WHERE run_id=? AND model=? AND odoo_id=?",
+                       (json.dumps(merged, sort_keys=True, default=str), self.run_id, "crm.stage", sid))
+
+
+def _fills_team(obj: ObjectMap) -> bool:
+    return any(not line.ignore and line.target in ("team_id", "team_ids") for line in obj.fields) \
+        or any(k in ("team_id", "team_ids") for k in obj.constants)
+
+
+def _teams(value: Any) -> list[int]:
+    """A team field as read: False, [id, name] (many2one) or [ids] (many2many)."""
+    if not value:
+        return []
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], str):
+        return [int(value[0])]
+    return [int(v) for v in value]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else str(value)
+
+
+def place_deal(layout: StageLayout, vals: dict[str, Any], problems: list[RecordProblem]) -> None:
+    """Put a deal in its own pipeline's stage of that name, and make a deal in a lost stage lost (archived with
+    probability 0, as Odoo's "Mark as lost" leaves it; its lost reason comes from the map when the source has one)."""
+    stage, team = vals.get("stage_id"), vals.get("team_id")
+    if isinstance(stage, bool) or not isinstance(stage, int):
+        return
+    vals["stage_id"] = stage = layout.replaced.get(stage, stage)
+    if isinstance(team, int) and not isinstance(team, bool) and team:
+        vals["stage_id"] = stage = layout.stage_for(stage, team)
+        if layout.seen_by and not layout.visible(stage, team):
+            problems.append(RecordProblem("stage_id", layout.names.get(stage, str(stage)),
+                                          "this stage is not one of the deal's pipeline's stages in Odoo: the deal "
+                                          "shows in no column of its pipeline", "warning"))
+    elif layout.teams and layout.seen_by.get(stage):
+        problems.append(RecordProblem("team_id", "", "the deal has no pipeline in the source: Odoo files it under "
+                                      "its default sales team, whose pipeline does not show its stage "
+                                      f"{layout.names.get(stage, str(stage))!r}; set its pipeline in the source "
+                                      "and migrate again", "warning"))
+    if stage in layout.lost and vals.get("active", True) is not False:
+        vals["active"], vals["probability"] = False, 0
+    elif layout.lost:
+        # a batch loads one set of columns: a deal not lost says so, or it would take the lost one's empty cell
+        vals.setdefault("active", True)
