@@ -7,8 +7,11 @@ the number of records. Lookups are indexed point reads; writes go in batches.
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 #: entries kept in memory before they are written in one transaction
 BUFFER = 2000
@@ -18,6 +21,8 @@ CACHE_KIB = 1024
 #: read per record costs a GIL hand-over while worker threads run (about 3 % false positives at a million keys)
 BLOOM_BITS = 23
 _HASHES = 3
+
+T = TypeVar("T")
 
 
 class SpillMap:
@@ -97,3 +102,49 @@ class SpillMap:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: records held in memory by ``spilled_sort`` before it moves them to a temporary file
+SORT_IN_MEMORY = 50_000
+
+
+def spilled_sort(items: Iterable[T], key: Callable[[T], tuple[str, str]], *,
+                 in_memory: int = SORT_IN_MEMORY) -> Iterator[T]:
+    """``items`` sorted by ``key`` (two texts), in memory while they are few, else through a temporary SQLite
+    file (SQLite deletes it on close): a message map of millions of records is sorted without holding them."""
+    held: list[T] = []
+    iterator = iter(items)
+    for item in iterator:
+        held.append(item)
+        if len(held) > in_memory:
+            break
+    else:
+        yield from sorted(held, key=key)
+        return
+    db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE items (k1 TEXT NOT NULL, k2 TEXT NOT NULL, n INTEGER PRIMARY KEY, v BLOB NOT NULL)")
+
+        def put(chunk: list[T]) -> None:
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO items (k1, k2, v) VALUES (?, ?, ?)",
+                           [(*key(i), pickle.dumps(i, pickle.HIGHEST_PROTOCOL)) for i in chunk])
+            db.execute("COMMIT")
+
+        put(held)
+        held.clear()
+        for item in iterator:
+            held.append(item)
+            if len(held) >= BUFFER:
+                put(held)
+                held.clear()
+        put(held)
+        held.clear()
+        db.execute("CREATE INDEX items_order ON items (k1, k2, n)")
+        for (blob,) in db.execute("SELECT v FROM items ORDER BY k1, k2, n"):
+            yield pickle.loads(blob)  # written by this very function a moment ago
+    finally:
+        db.close()

@@ -26,8 +26,10 @@ from typing import Any
 from crm2odoo.errors import Interrupted, OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.aggregate import Aggregator
+from crm2odoo.load.chatter import chatter_group, is_chatter, load_chatter
 from crm2odoo.load.create import IDENTITY, Creator
 from crm2odoo.load.dispatch import BatchDispatcher
+from crm2odoo.load.objectpass import ObjectPass
 from crm2odoo.load.order import LoadStep, spec_order
 from crm2odoo.load.owners import match_owners
 from crm2odoo.load.payments import PaymentRegistrar
@@ -50,7 +52,6 @@ from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source, SourceRecord
-from crm2odoo.spill import SpillMap
 from crm2odoo.textnorm import fold
 
 log = logging.getLogger("crm2odoo.load")
@@ -240,9 +241,14 @@ class Loader:
             self.ledger.set_meta(mark_key, str(last[0]["id"] if last else 0))
         self._keep_side_tables()
         blocked_maps: set[str] = set()
-        for step in spec_order(self.spec):
+        steps = spec_order(self.spec)
+        processed: set[str] = set()  # maps met so far: loaded, blocked, left out by ``only`` or loaded in a group
+        for index, step in enumerate(steps):
             obj = step.map
-            if only and obj.name not in only and obj.source_object not in only:
+            if obj.name in processed:
+                continue
+            processed.add(obj.name)
+            if only and not self._selected(obj, only):
                 continue
             if blocked_maps & set(step.depends_on):
                 result = ObjectResult(obj.name, obj.model, blocked="waits for " + ", ".join(
@@ -252,14 +258,13 @@ class Loader:
                 results.append(result)
                 self.events("object_blocked", result=result)
                 continue
-            self.check_stop()
-            self.ledger.phase(self.run_id, obj.name, "running")
-            self.events("object_start", name=obj.name, model=obj.model)
-            wanted = ids.get(obj.name) if ids is not None else None
-            # quarantine is not final: the cause may have been fixed in the source, the map or Odoo
-            retry = [sid for sid in self.ledger.source_ids_in(obj.name, ("quarantined",))
-                     if wanted is None or sid in wanted]
-            self._retry[obj.name] = retry
+            if is_chatter(obj):
+                group = chatter_group(steps, index, processed, blocked_maps,
+                                      lambda o: not only or self._selected(o, only))
+                processed.update(s.map.name for s in group)
+                self._load_chatter(group, ids, results)
+                continue
+            wanted, retry = self._start_object(obj, ids)
             if obj.options.get("match_only"):
                 result = self.match_users(obj, wanted)
                 if result.blocked:
@@ -278,15 +283,44 @@ class Loader:
                     self.resolver.stage_layout = StageArranger(self.client, self.schema, self.ledger, self.spec,
                                                                self.run_id).arrange()
                 result = self.load_object(step, wanted)
-            if retry and not result.blocked:
-                self._settle_retried(obj, retry, result)
-            state = "blocked" if result.blocked else "done"
-            self.ledger.phase(self.run_id, obj.name, state, result.asdict(), result.blocked)
-            self.events("object_done", result=result)
-            results.append(result)
+            self._end_object(obj, result, retry, results)
         if not blocked_maps:
             self.run_actions(results)
         return results
+
+    @staticmethod
+    def _selected(obj: ObjectMap, only: set[str]) -> bool:
+        return obj.name in only or obj.source_object in only
+
+    def _start_object(self, obj: ObjectMap, ids: dict[str, set[str]] | None) -> tuple[set[str] | None, list[str]]:
+        """The records of ``obj`` this run is asked for (None: all) and those an earlier run quarantined."""
+        self.check_stop()
+        self.ledger.phase(self.run_id, obj.name, "running")
+        self.events("object_start", name=obj.name, model=obj.model)
+        wanted = ids.get(obj.name) if ids is not None else None
+        # quarantine is not final: the cause may have been fixed in the source, the map or Odoo
+        retry = [sid for sid in self.ledger.source_ids_in(obj.name, ("quarantined",))
+                 if wanted is None or sid in wanted]
+        self._retry[obj.name] = retry
+        return wanted, retry
+
+    def _end_object(self, obj: ObjectMap, result: ObjectResult, retry: list[str],
+                    results: list[ObjectResult]) -> None:
+        if retry and not result.blocked:
+            self._settle_retried(obj, retry, result)
+        state = "blocked" if result.blocked else "done"
+        self.ledger.phase(self.run_id, obj.name, state, result.asdict(), result.blocked)
+        self.events("object_done", result=result)
+        results.append(result)
+
+    def _load_chatter(self, group: list[LoadStep], ids: dict[str, set[str]] | None,
+                      results: list[ObjectResult]) -> None:
+        """Message maps loaded together, so that each document's chatter is in date order (load/chatter.py)."""
+        started = {step.map.name: self._start_object(step.map, ids) for step in group}
+        done = {step.map.name: ObjectResult(step.map.name, step.map.model) for step in group}
+        load_chatter(self, group, {name: wanted for name, (wanted, _) in started.items()}, done)
+        for step in group:
+            self._end_object(step.map, done[step.map.name], started[step.map.name][1], results)
 
     def _settle_retried(self, obj: ObjectMap, retry: list[str], result: ObjectResult) -> None:
         """Count what became of the records earlier runs quarantined. One this run did not meet is no longer in
@@ -447,72 +481,16 @@ class Loader:
     # -- one object --------------------------------------------------------------------------------------------
     def load_object(self, step: LoadStep, ids: set[str] | None) -> ObjectResult:
         obj = step.map
-        result = ObjectResult(obj.name, obj.model)
-        fields_meta = self.schema.fields(obj.model)
-        self._map_has_xmlids.pop(obj.name, None)
-        self._match_index.pop(obj.name, None)
-        self.creator.start_object(obj)
-        # dedupe key -> first source id: on disk, as one entry per record would grow memory with the run's size
-        survivors = SpillMap()
-        merged: list[tuple[str, str, str]] = []  # (duplicate id, survivor id, reason)
-        ordered = obj.model == "mail.message"
-        waiting: list[TargetRecord] = []  # read, not yet checked against the ledger (one read per batch)
-        deferred_all: list[tuple[int | None, TargetRecord, dict[str, Any]]] = []
-
-        newest: list[dt.datetime] = []
-        since = self._since(obj) if self.delta and ids is None else None
-        # files are read whole and the content hash decides; an API is asked only for what changed since the cursor
-        read_since = None if self.source.full_read_is_cheap else since
-        undated: set[str] = set()  # read, though a since-filtered read would have left them out
-
-        wanted_actions: dict[str, list[str]] = {}
-
-        retry = set(self._retry.get(obj.name, ()))
-
-        def source_records() -> Iterator[SourceRecord]:
-            if read_since is None:
-                yield from self._records(obj, ids)
-                return
-            seen: set[str] = set()
-            for record in self.source.read(obj.source_object, since=read_since):
-                if record.id in retry:
-                    seen.add(record.id)
-                yield record
-            # quarantined records unchanged in the source are tried again too (the map or Odoo may have changed)
-            if retry - seen:
-                yield from self.source.read(obj.source_object, ids=retry - seen)
-
-        def targets() -> Iterator[TargetRecord]:
-            for record in source_records():
-                if record.modified_at is not None and (not newest or record.modified_at > newest[0]):
-                    newest[:] = [record.modified_at]
-                if not self.engine.applies(obj, record):
-                    continue
-                if since is not None and record.modified_at is not None and record.modified_at < since:
-                    undated.add(record.id)
-                result.read += 1
-                calls = actions_for(obj, record)
-                if calls:
-                    wanted_actions[record.id] = calls
-                yield self.engine.transform(obj, record)
-
-        stream: Iterable[TargetRecord] = targets()
-        if ordered:  # chatter sorts by id: insert each record's history oldest first
-            stream = sorted(stream, key=lambda t: (str(t.vals.get("date") or ""), t.source_id))
-
+        one = ObjectPass(self, step, ids, ObjectResult(obj.name, obj.model))
         # file content makes batches heavy: they are cut by size as well as by count
         binary_fields = sorted({line.target for line in obj.fields if line.target and not line.ignore
-                                and fields_meta.get(line.target, {}).get("type") == "binary"})
-        waiting_bytes = 0
+                                and one.fields_meta.get(line.target, {}).get("type") == "binary"})
 
         def size_of(target: TargetRecord) -> int:
             return encoded_size(target, binary_fields)
 
-        def send(batch: list[TargetRecord]) -> None:
-            self._batch(step, batch, fields_meta, result, deferred_all)
-
-        dispatcher = BatchDispatcher(send, workers=self.workers, batch_size=self.batch_size,
-                                     max_bytes=MAX_BATCH_BYTES, lanes=ordered,
+        dispatcher = BatchDispatcher(one.send, workers=self.workers, batch_size=self.batch_size,
+                                     max_bytes=MAX_BATCH_BYTES, lanes=one.ordered,
                                      size_of=size_of if binary_fields else None)
 
         # children of one company are sent together: Odoo's load writes a company's values onto its new contacts
@@ -527,58 +505,19 @@ class Loader:
                 dispatcher.add(item)
             window.clear()
 
-        def queue(changed: list[TargetRecord]) -> None:
-            if ordered and changed:
-                self.resolver.prefetch(changed)
-            if parent_field:
-                window.extend(changed)
-                if len(window) >= self.batch_size * self.workers * PARENT_WINDOW_BATCHES:
-                    send_window()
-                return
-            for item in changed:
-                dispatcher.add(item, self._document_of(item) if ordered else None)
-
-        batch_undated: set[str] = set()
-        with survivors, dispatcher:
-            for target in stream:
-                self.check_stop()
-                if target.source_id in undated:
-                    undated.discard(target.source_id)
-                    batch_undated.add(target.source_id)
-                if target.outcome != "ok":
-                    self._record_problem_outcome(target, result)
+        with dispatcher:
+            for changed in one.changed(size_of if binary_fields else None):
+                if parent_field:
+                    window.extend(changed)
+                    if len(window) >= self.batch_size * self.workers * PARENT_WINDOW_BATCHES:
+                        send_window()
                     continue
-                key = self._dedupe_key(obj, target)
-                if key is not None:
-                    first = survivors.setdefault(key, target.source_id)
-                    if first != target.source_id:
-                        merged.append((target.source_id, first,
-                                       f"duplicate of {obj.name} {first} by {', '.join(obj.dedupe_fields)}"))
-                        continue
-                waiting.append(target)
-                if binary_fields:
-                    waiting_bytes += encoded_size(target, binary_fields)
-                if len(waiting) >= self.batch_size or waiting_bytes >= MAX_BATCH_BYTES:
-                    queue(self._changed(obj, waiting, result, batch_undated))
-                    waiting, waiting_bytes, batch_undated = [], 0, set()
-            queue(self._changed(obj, waiting, result, batch_undated))
+                for item in changed:
+                    dispatcher.add(item, self._document_of(item) if one.ordered else None)
             send_window()
             dispatcher.finish()
-        if deferred_all:
-            self._second_pass(obj, fields_meta, deferred_all, result)
-        if merged:
-            self._settle_merged(obj, merged, result)
-        if wanted_actions:
-            landed = self.resolver.ids(obj.name)
-            self.ledger.add_actions(self.run_id, [(obj.name, sid, call, obj.model, landed[sid])
-                                                  for sid, calls in wanted_actions.items() if sid in landed
-                                                  for call in calls])
-        if self.delta and ids is None and self.delta_deletes == "archive":
-            self._archive_deleted(obj, fields_meta, result)
-        self.creator.finish_object(obj)
-        if newest and ids is None:
-            self.ledger.set_cursor(obj.name, newest[0].isoformat(), self.run_id)
-        return result
+        one.finish()
+        return one.result
 
     def _since(self, obj: ObjectMap) -> dt.datetime | None:
         cursor = self.ledger.cursor(obj.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm2odoo.spill import SpillMap
+from crm2odoo.spill import SpillMap, spilled_sort
 
 
 def test_setdefault_get_and_overwrite_across_flushes() -> None:
@@ -17,3 +17,15 @@ def test_setdefault_get_and_overwrite_across_flushes() -> None:
         assert "missing" not in seen
         seen["k3"] = "changed"
         assert seen.get("k3") == "changed"
+
+
+def test_spilled_sort_orders_through_its_file_as_in_memory() -> None:
+    items = [(f"2024-01-{n % 28 + 1:02d}", str(n)) for n in range(1, 400)]
+    spilled = list(spilled_sort(reversed(items), key=lambda i: i, in_memory=10))
+    assert spilled == sorted(items)
+    assert list(spilled_sort(items, key=lambda i: i)) == sorted(items)
+
+
+def test_spilled_sort_keeps_the_arrival_order_of_equal_keys() -> None:
+    items = [("2024", "1", n) for n in range(30)]
+    assert [i[2] for i in spilled_sort(items, key=lambda i: (i[0], i[1]), in_memory=5)] == list(range(30))
