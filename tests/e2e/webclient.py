@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: the pipeline action the CRM menu opens; its context filters "my pipeline", which a reviewer looking at a
-#: migrated team turns off
-PIPELINE_ACTION = "crm.crm_lead_action_pipeline"
+#: the action a sales team's Pipeline button opens (17, 18, 19), evaluated with the team as active_id
+TEAM_PIPELINE_ACTION = "crm.crm_case_form_view_salesteams_opportunity"
 
 
 def browser_missing() -> str | None:
@@ -91,15 +90,16 @@ class WebClient:
                    f"the form of {model} {record_id}")
 
     def open_pipeline(self, team_id: int) -> None:
-        """The team's pipeline as its dashboard button opens it: the kanban grouped by stage for that team, every
-        salesperson's deals (the 'my pipeline' filter off)."""
+        """The team's pipeline as the Pipeline button of its card on the Sales Teams dashboard opens it
+        (crm.team.action_primary_channel_button): its opportunities grouped by stage, its stages as columns. (The
+        CRM menu's Pipeline of 19 also shows the stages of every team the user belongs to.)"""
         self.driver.get(f"{self.url}/web")
         self._wait(lambda: bool(self.driver.execute_script("return !!(window.odoo && odoo.__WOWL_DEBUG__);")),
                    "the web client")
         self.driver.execute_script(
             "odoo.__WOWL_DEBUG__.root.env.services.action.doAction(arguments[0], {additionalContext: "
-            "{default_team_id: arguments[1], search_default_team_id: arguments[1], "
-            "search_default_assigned_to_me: 0}, clearBreadcrumbs: true});", PIPELINE_ACTION, team_id)
+            "{active_id: arguments[1], active_ids: [arguments[1]], active_model: 'crm.team'}, "
+            "clearBreadcrumbs: true});", TEAM_PIPELINE_ACTION, team_id)
         self._wait(lambda: self._count(".o_kanban_view .o_kanban_group") > 0, f"the pipeline of team {team_id}")
         # the menu's "My Pipeline" filter hides the salespeople's deals: a reviewer removes it
         removed = self.driver.execute_script(
