@@ -60,6 +60,9 @@ def test_killed_demo_resumes_without_duplicates_or_gaps(tmp_path: Path) -> None:
         expected = dict(db.execute("SELECT model, COUNT(DISTINCT odoo_id) FROM records WHERE state IN "
                                    "('created','updated','unchanged') GROUP BY model").fetchall())
         states = dict(db.execute("SELECT state, COUNT(*) FROM records GROUP BY state").fetchall())
+        # a refund's credit note is made with its one line inside (the ledger holds the credit note, not the line)
+        credit_notes = [int(r[0]) for r in db.execute("SELECT odoo_id FROM records WHERE object = 'credit_note' "
+                                                      "AND odoo_id IS NOT NULL")]
     assert "sending" not in states
     fresh = SandboxServer(version="18.0").start()
     try:
@@ -74,6 +77,8 @@ def test_killed_demo_resumes_without_duplicates_or_gaps(tmp_path: Path) -> None:
                                        password=Secret("admin")))
         for model, count in expected.items():
             total = odoo.search_count(model, [], context={"active_test": False})
+            if model == "account.move.line":
+                total -= odoo.search_count(model, [["move_id", "in", credit_notes]])
             assert total - seeded[model] == count, f"{model}: {total - seeded[model]} records, ledger has {count}"
             xmlids = odoo.search_count("ir.model.data", [["module", "=", "crm2odoo"], ["model", "=", model]])
             assert xmlids == count, f"{model}: {xmlids} external IDs for {count} records"
