@@ -91,20 +91,25 @@ def coaching_account() -> OntraportAccount:
     return account
 
 
-@pytest.fixture(scope="module")
-def coaching(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
-    root = tmp_path_factory.mktemp("hang-coaching")
-    account = coaching_account()
-    ontraport = OntraportServer(account, app_id=APP_ID, api_key=API_KEY).start()
+def _migrated_from(server: SandboxServer, root: Path, source: OntraportServer | OntraportSimulator,
+                   account: Any) -> Iterator[Migrated]:
+    """The account migrated from its running source into the module's sandbox; the source stops afterwards."""
     monkeypatch = pytest.MonkeyPatch()
     try:
         api.init_project(root, "ontraport")
-        write_config(root, ontraport_source(ontraport.url), server, monkeypatch)
+        write_config(root, ontraport_source(source.url), server, monkeypatch)
         started, ended = _migrate(root)
         yield Migrated(root, account, started, ended)
     finally:
-        ontraport.stop()
+        source.stop()
         monkeypatch.undo()
+
+
+@pytest.fixture(scope="module")
+def coaching(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
+    account = coaching_account()
+    source = OntraportServer(account, app_id=APP_ID, api_key=API_KEY).start()
+    yield from _migrated_from(server, tmp_path_factory.mktemp("hang-coaching"), source, account)
 
 
 def simulated_account() -> ontraport_sim.OntraportAccount:
@@ -128,18 +133,9 @@ def simulated_account() -> ontraport_sim.OntraportAccount:
 
 @pytest.fixture(scope="module")
 def simulated(server: SandboxServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
-    root = tmp_path_factory.mktemp("hang-sim")
     account = simulated_account()
-    sim = OntraportSimulator(account, app_id=APP_ID, api_key=API_KEY).start()
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        api.init_project(root, "ontraport")
-        write_config(root, ontraport_source(sim.url), server, monkeypatch)
-        started, ended = _migrate(root)
-        yield Migrated(root, account, started, ended)
-    finally:
-        sim.stop()
-        monkeypatch.undo()
+    source = OntraportSimulator(account, app_id=APP_ID, api_key=API_KEY).start()
+    yield from _migrated_from(server, tmp_path_factory.mktemp("hang-sim"), source, account)
 
 
 @pytest.fixture(scope="module")
