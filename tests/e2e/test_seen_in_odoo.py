@@ -32,6 +32,7 @@ from tests.independent.workflow import Outcome, ensure_owners, namespace, run, v
 
 APP_ID, API_KEY = "2_AppID_77120", "Key-seen-4711"
 WON, LOST = "604", "605"
+NAMED_BY_EMAIL = 4  # the contact (by position) whose first and last name the fixture blanks
 
 
 @dataclass
@@ -68,6 +69,7 @@ def _migrate(root: Path, source_url: str, account: Any, users: list[Owner], sett
 @pytest.fixture(scope="module")
 def coaching(odoo_settings: OdooSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Migrated]:
     account = generate()
+    account.types[0].records[NAMED_BY_EMAIL].update(firstname="", lastname="")  # known only by its e-mail
     invalid = sum(len(o.invalid) for o in account.truth.objects.values())
     server = OntraportServer(account, app_id=APP_ID, api_key=API_KEY).start()
     try:
@@ -222,6 +224,30 @@ def test_a_contacts_chatter_shows_its_notes_and_done_tasks_by_their_own_dates(co
         wanted = [str(t["subject"]) for t in done[contact]]
         assert all(any(w in b for b in bodies) for w in wanted), f"done tasks {wanted} in the chatter: {bodies}"
         assert len(shown) >= len(expected)
+
+
+# -- names and numbers --------------------------------------------------------------------------------------------
+def test_a_contact_without_a_name_is_named_by_its_email_and_every_number_shows(
+        coaching: Migrated, reader: OdooClient, web: WebClient | None) -> None:
+    account: OntraportAccount = coaching.account
+    nameless = account.types[0].records[NAMED_BY_EMAIL]
+    partner = coaching.odoo_id("contact", nameless["id"])
+    assert reader.read("res.partner", [partner], ["name"])[0]["name"] == nameless["email"]
+    numbers = [f for f in ("phone", "mobile") if f in reader.fields_get("res.partner", ["type"])]
+    cell_only = next(r for r in account.types[0].records if r["cell_phone"] and not r["office_phone"]
+                     and r["firstname"])
+    shown = reader.read("res.partner", [coaching.odoo_id("contact", cell_only["id"])], numbers)[0]
+    assert _digits(cell_only["cell_phone"]) in {_digits(shown[f]) for f in numbers}, \
+        f"a cell phone only contact shows its number on Odoo's form: {shown}"
+    if web is not None:
+        web.open_record("res.partner", partner)
+        title = web.title()
+        web.screenshot("contact-named-by-email")
+        assert nameless["email"] in title, f"the form's title is {title!r}"
+
+
+def _digits(value: Any) -> str:
+    return "".join(c for c in str(value or "") if c.isdigit())
 
 
 # -- a custom object ----------------------------------------------------------------------------------------------
