@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.load.refunds import CreditNotes, is_refund
 from crm2odoo.load.resolve import read_cells
-from crm2odoo.load.xmlids import named_ids
+from crm2odoo.load.xmlids import give_name, named_by, named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
 
@@ -91,7 +91,7 @@ class PaymentRegistrar:
             invoice_id = note_id
         self.ledger.mark_sending(self.run_id, [(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
                                                 target.content_hash, target.locator)])
-        named = self._named(target) if resumed else None
+        named = named_by(self.client, target.xmlid) if resumed else None
         payment_id = named if named is not None else (
             self._unclaimed(invoice_id, wizard_vals) if resumed else None)
         if payment_id is None:
@@ -99,7 +99,7 @@ class PaymentRegistrar:
             if payment_id is None:
                 return
         if named is None:
-            self._name(target, payment_id)
+            give_name(self.client, target.xmlid, PAYMENT_MODEL, payment_id, self.loader.context)
         if refund:
             CreditNotes(self).link(invoice_id, refunded_invoice)
         # what rollback and reconcile compare later: the payment as Odoo made it (the wizard pays the invoice's
@@ -152,12 +152,6 @@ class PaymentRegistrar:
             payment_id = found
         return int(payment_id)
 
-    def _named(self, target: TargetRecord) -> int | None:
-        """The payment our external ID names (a killed run got that far)."""
-        module, name = target.xmlid.split(".", 1)
-        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
-        return int(rows[0]["res_id"]) if rows else None
-
     def _unclaimed(self, invoice_id: int, wizard_vals: dict[str, Any]) -> int | None:
         """A payment of this invoice, amount and date that no external ID claims: registered by a run killed before
         it could name it."""
@@ -181,11 +175,6 @@ class PaymentRegistrar:
         claimed = named_ids(self.client, PAYMENT_MODEL, candidates)
         free = [c for c in candidates if c not in claimed]
         return free[0] if free else None
-
-    def _name(self, target: TargetRecord, payment_id: int) -> None:
-        module, name = target.xmlid.split(".", 1)
-        self.client.create("ir.model.data", [{"module": module, "name": name, "model": PAYMENT_MODEL,
-                                              "res_id": payment_id, "noupdate": True}], context=self.loader.context)
 
 
 def _single_id(value: Any) -> int:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooRecordError
-from crm2odoo.load.xmlids import named_ids
+from crm2odoo.load.xmlids import give_name, named_by, named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class CreditNotes:
                    result: ObjectResult) -> int | None:
         """The credit note's id, posted; None when the record was quarantined (with Odoo's reason)."""
         xmlid = target.xmlid + SUFFIX
-        note_id = self._named(xmlid)
+        note_id = named_by(self.client, xmlid)
         try:
             if note_id is None:
                 invoice = self.client.read(MOVE_MODEL, [invoice_id], ["partner_id", "name", "state"])
@@ -80,7 +80,7 @@ class CreditNotes:
                 note_id = self._unclaimed(invoice[0], invoice_id, amount, date)
                 if note_id is None:
                     note_id = self._create(invoice[0], invoice_id, amount, date)
-                self._name(xmlid, note_id)
+                give_name(self.client, xmlid, MOVE_MODEL, note_id, self.loader.context)
             self._post(target, note_id)
         except OdooRecordError as exc:
             self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
@@ -112,11 +112,6 @@ class CreditNotes:
             self.client.execute(MOVE_MODEL, "action_post", [note_id], context=self.loader.context)
             self.ledger.set_action(CREDIT_NOTE, target.source_id, "action_post", "done")
 
-    def _named(self, xmlid: str) -> int | None:
-        module, name = xmlid.split(".", 1)
-        rows = self.client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
-        return int(rows[0]["res_id"]) if rows else None
-
     def link(self, note_id: int, invoice_id: int) -> None:
         """Shows the credit note as the invoice's reversal ("Reversal of"), once its refund payment settled it (a
         write to a posted move Odoo allows, and one that reconciles nothing)."""
@@ -135,11 +130,6 @@ class CreditNotes:
         claimed = named_ids(self.client, MOVE_MODEL, found) if found else set()
         free = [f for f in found if f not in claimed]
         return free[0] if free else None
-
-    def _name(self, xmlid: str, note_id: int) -> None:
-        module, name = xmlid.split(".", 1)
-        self.client.create("ir.model.data", [{"module": module, "name": name, "model": MOVE_MODEL, "res_id": note_id,
-                                              "noupdate": True}], context=self.loader.context)
 
     def _refuse(self, target: TargetRecord, invoice_id: int, reason: str, result: ObjectResult) -> None:
         target.problems.append(RecordProblem("reconciled_invoice_ids", str(invoice_id), reason, "quarantine"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.odoo.client import OdooClient
@@ -24,3 +25,17 @@ def existing_names(client: OdooClient, names: Iterable[str]) -> set[str]:
     """Those of our external ID ``names`` (the part after ``crm2odoo.``) that Odoo holds."""
     return {str(r["name"]) for r in client.search_read(
         "ir.model.data", [["module", "=", XMLID_MODULE], ["name", "in", list(names)]], ["name"])}
+
+
+def named_by(client: OdooClient, xmlid: str) -> int | None:
+    """The record an external ID (``module.name``) names, if Odoo holds it."""
+    module, name = xmlid.split(".", 1)
+    rows = client.search_read("ir.model.data", [["module", "=", module], ["name", "=", name]], ["res_id"])
+    return int(rows[0]["res_id"]) if rows else None
+
+
+def give_name(client: OdooClient, xmlid: str, model: str, res_id: int, context: dict[str, Any]) -> None:
+    """Give a record made without one (by a wizard, by a create the tool adopted) its external ID."""
+    module, name = xmlid.split(".", 1)
+    client.create("ir.model.data", [{"module": module, "name": name, "model": model, "res_id": res_id,
+                                     "noupdate": True}], context=context)
