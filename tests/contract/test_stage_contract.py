@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from crm2odoo.load.resolve import quiet_context
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 
 CTX = quiet_context()
 
 
 def _team_field(odoo: OdooClient) -> str:
-    return "team_ids" if "team_ids" in odoo.fields_get("crm.stage", ["type"]) else "team_id"
+    return versions.stage_team_field_of(odoo.fields_get("crm.stage", ["type"]))
 
 
 def _view(odoo: OdooClient, team: int) -> set[int]:

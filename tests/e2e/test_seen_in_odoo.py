@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient, OdooSettings
 from crm2odoo.testing.ontraport_sim import OntraportAccount as SimAccount
 from crm2odoo.testing.ontraport_sim import OntraportSimulator
@@ -123,7 +124,7 @@ def web(odoo_settings: OdooSettings) -> Iterator[WebClient | None]:
 
 
 def _team_field(reader: OdooClient) -> str:
-    return "team_ids" if "team_ids" in reader.fields_get("crm.stage", ["type"]) else "team_id"
+    return versions.stage_team_field_of(reader.fields_get("crm.stage", ["type"]))
 
 
 def _pipeline_stages(reader: OdooClient, team_id: int) -> list[str]:
