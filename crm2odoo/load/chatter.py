@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.objectpass import ObjectPass, chatter_date
 from crm2odoo.load.order import LoadStep
-from crm2odoo.load.rules import DEFAULT_SENSITIVE
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.models import DEFAULT_SENSITIVE
 
 if TYPE_CHECKING:
     from crm2odoo.load.executor import Loader, ObjectResult

@@ -30,18 +30,13 @@ from crm2odoo.load.resolve import read_cells, same_cell
 from crm2odoo.load.xmlids import existing_names, named_ids
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.models import odoo_model
 
 log = logging.getLogger("crm2odoo.load")
 
 if TYPE_CHECKING:
     from crm2odoo.load.executor import Loader, ObjectResult, Prepared
 
-#: the models sent by create, and the fields that tell one of their new records from another
-IDENTITY: dict[str, tuple[str, ...]] = {
-    "res.partner": ("name", "email", "is_company"),
-    "crm.lead": ("name", "type", "partner_id"),
-    "mail.message": ("model", "res_id", "message_type", "date"),
-}
 #: field types whose cells convert to create values one to one
 CREATABLE = frozenset({"char", "text", "html", "selection", "boolean", "integer", "float", "monetary", "date",
                        "datetime", "many2one", "many2one_reference", "many2many"})
@@ -83,7 +78,7 @@ class Creator:
 
     # -- which groups ------------------------------------------------------------------------------------------
     def applies(self, obj: ObjectMap, names: list[str], fields_meta: dict[str, dict[str, Any]]) -> bool:
-        if self.disabled_reason or obj.model not in IDENTITY:
+        if self.disabled_reason or not odoo_model(obj.model).identity:
             return False
         if obj.model == "res.partner" and "parent_id" in names:
             return False
@@ -180,7 +175,7 @@ class Creator:
 
     def _adopt(self, obj: ObjectMap, group: list[Prepared], fields_meta: dict[str, dict[str, Any]]) -> list[Prepared]:
         floor = self.floor(obj)
-        identity = [f for f in IDENTITY.get(obj.model, ()) if f in fields_meta]
+        identity = [f for f in odoo_model(obj.model).identity if f in fields_meta]
         if floor is None or not identity or not group:
             return []
         rows = self.client.search_read_all(obj.model, [["id", ">", floor], ["create_uid", "=", self.client.uid]],

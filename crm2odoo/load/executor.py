@@ -27,7 +27,7 @@ from crm2odoo.errors import Interrupted, OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.aggregate import Aggregator
 from crm2odoo.load.chatter import chatter_group, is_chatter, load_chatter
-from crm2odoo.load.create import IDENTITY, Creator
+from crm2odoo.load.create import Creator
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.objectpass import ObjectPass
 from crm2odoo.load.order import LoadStep, spec_order
@@ -35,7 +35,6 @@ from crm2odoo.load.owners import match_owners
 from crm2odoo.load.payments import PaymentRegistrar
 from crm2odoo.load.resolve import Resolver, cell, column, quiet_context, read_cells, same_cell
 from crm2odoo.load.rules import (
-    DEFAULT_SENSITIVE,
     PARTNER_ADDRESS,
     changed_since_landed,
     corresponds,
@@ -48,6 +47,7 @@ from crm2odoo.load.xmlids import existing_names
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine, RecordProblem, TargetRecord, xmlid_name
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import RecordRef
+from crm2odoo.models import ACTIONS, DEFAULT_SENSITIVE, LOG_ACCESS, SIDE_TABLES, odoo_model, side_table_mark
 from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
@@ -57,32 +57,6 @@ from crm2odoo.textnorm import fold
 log = logging.getLogger("crm2odoo.load")
 
 Events = Callable[..., None]
-#: fields whose emptiness must not be sent as an explicit False on create (Odoo's default matters)
-#: set by Odoo on every write, never ours to snapshot or restore
-LOG_ACCESS = frozenset({"create_date", "create_uid", "write_date", "write_uid"})
-#: fields a model's write() overwrites when other fields change (crm.lead: closing sets date_closed to now);
-#: on updates they are written again, alone, after the load
-WRITE_OVERWRITES: dict[str, tuple[str, ...]] = {"crm.lead": ("date_closed",)}
-
-#: state changes the map may ask for after loading -> the loaded fields the method overwrites, written back after
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "action_confirm": ("date_order",),  # sale.order: confirm sets date_order to now
-    "action_post": (),  # account.move: posting keeps invoice_date, and a posted move refuses changes to it
-}
-#: tables Odoo changes as a side effect of what a run loads and that nobody may write over the API, kept whole before
-#: the run so rollback can tell exactly what the run changed there: predictive lead scoring counts every deal created
-#: won or lost by its values (crm_lead.py _handle_won_lost), deleting the deal does not count it out again, and no
-#: group may write or delete these rows (crm/security/ir.model.access.csv); Odoo's scheduled job recomputes them
-SIDE_TABLES: dict[str, tuple[str, ...]] = {"crm.lead.scoring.frequency": ("won_count", "lost_count")}
-
-
-def side_table_mark(run_id: int, model: str) -> str:
-    """The ledger meta key holding the highest id of ``model`` before run ``run_id`` wrote anything."""
-    return f"run{run_id}_mark_{model}"
-
-
-#: how rollback undoes each of them before deleting
-UNDO_ACTIONS: dict[str, str] = {"action_confirm": "action_cancel", "action_post": "button_draft"}
 ACTION_BATCH = 50
 #: a record in one of these states is in Odoo as the source wants it
 LANDED_STATES = frozenset({"created", "updated", "matched", "unchanged", "merged"})
@@ -111,8 +85,6 @@ def actions_for(obj: ObjectMap, record: SourceRecord) -> list[str]:
 #: not read back after a write: file content is verified by its checksum (validate/reconcile.py), not re-read
 UNREAD_TYPES = frozenset({"binary", "one2many", "properties", "properties_definition"})
 
-#: values that keep Odoo from acting on migrated records (crm_iap_enrich would enrich new leads, spending credits)
-MODEL_DEFAULTS: dict[str, dict[str, Any]] = {"crm.lead": {"iap_enrich_done": True}}
 #: persons' addresses are restored with one write per distinct address when there are at most 1/N as many
 #: addresses as persons (measured on 18: a grouped write ~2 ms a record plus ~40 ms a call, a load ~10 ms a record)
 ADDRESS_GROUP_RATIO = 4
@@ -375,7 +347,7 @@ class Loader:
             self.ledger.add_issues(self.run_id, [(row["object"], row["source_id"], "warning", None, None,
                                                   f"loaded, but Odoo refused {action}: {exc}", "")])
             return
-        restore = [f for f in ACTIONS[action] if f in self.schema.fields(obj.model)]
+        restore = [f for f in ACTIONS[action].overwrites if f in self.schema.fields(obj.model)]
         if restore:
             prepared = []
             for row in rows:
@@ -644,7 +616,7 @@ class Loader:
                 target.outcome = "quarantine"
                 self._record_problem_outcome(target, result)
                 continue
-            for name, value in MODEL_DEFAULTS.get(obj.model, {}).items():
+            for name, value in odoo_model(obj.model).defaults.items():
                 if name in fields_meta and name not in vals:
                     vals[name] = value
             cells = {n: cell(v, fields_meta[n]) for n, v in vals.items()}
@@ -677,7 +649,7 @@ class Loader:
             else:
                 fresh.append(p)
         unsure = fresh
-        may_be_orphans = obj.model in IDENTITY
+        may_be_orphans = bool(odoo_model(obj.model).identity)
         names_exist = self._xmlids_of_map_exist(obj) if fresh else True
         # what the ledger knows of them (one read serves both questions below)
         seen = self.ledger.fates(obj.name, [p.target.source_id for p in fresh]) \
@@ -950,7 +922,7 @@ class Loader:
                     self._load(obj, old, names, fields_meta, result)
             else:
                 self._load(obj, group, names, fields_meta, result)
-            again = [n for n in WRITE_OVERWRITES.get(obj.model, ()) if n in names]
+            again = [n for n in odoo_model(obj.model).write_overwrites if n in names]
             updates = [p for p in group if p.existing_id and any(p.cells.get(n) for n in again)]
             if again and updates:
                 self._load(obj, [Prepared(p.target, {n: p.cells.get(n, "") for n in again}) for p in updates], again,

@@ -29,7 +29,6 @@ from typing import Any
 
 from crm2odoo.errors import OdooError, OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Ledger, RecordRow
-from crm2odoo.load.executor import LOG_ACCESS, SIDE_TABLES, UNDO_ACTIONS, side_table_mark
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
@@ -37,6 +36,7 @@ from crm2odoo.load.rules import changed_since_landed
 from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import MappingSpec
+from crm2odoo.models import LOG_ACCESS, SIDE_TABLES, odoo_model, side_table_mark, undo_of
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 
@@ -44,9 +44,6 @@ Events = Callable[..., None]
 #: types whose value round-trips exactly, so a difference means someone changed it
 _COMPARABLE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
                "many2many"}
-#: what must happen before Odoo lets a record go: a registered payment is reset to draft (unlinking it posted fails
-#: with "A payment with an outstanding account cannot be confirmed without having a journal entry", seen on 18)
-PRE_UNLINK: dict[str, str] = {"account.payment": "action_draft"}
 SCHEMA_MODELS = {"field": "ir.model.fields", "access": "ir.model.access", "model": "ir.model"}
 
 
@@ -222,7 +219,7 @@ class Rollback:
                 if model not in SIDE_TABLES and (not restored or row["state"] != "rolled_back"):
                     plan.restore[model] = plan.restore.get(model, 0) + 1
             for action in self.ledger.actions(states=("done",), run_id=run_id):
-                undo = UNDO_ACTIONS.get(str(action["action"]), str(action["action"]))
+                undo = undo_of(str(action["action"])) or str(action["action"])
                 plan.actions[undo] = plan.actions.get(undo, 0) + 1
             plan.schema = [f"{c['kind']} {c['model']}" + ("" if c["kind"] == "model" else f".{c['name']}")
                            for c in self.ledger.schema_changes(run_id) if c["state"] != "removed"]
@@ -244,7 +241,7 @@ class Rollback:
         for row in reversed(done):
             groups.setdefault((row["model"], row["action"]), []).append(row)
         for (model, action), rows in groups.items():
-            undo = UNDO_ACTIONS.get(action)
+            undo = undo_of(action)
             ids = [int(r["odoo_id"]) for r in rows]
             alive = self._alive(model, ids)
             if undo == "button_draft":
@@ -318,7 +315,7 @@ class Rollback:
         if not ids:
             return 0
         try:
-            before = PRE_UNLINK.get(model)
+            before = odoo_model(model).pre_unlink
             if before:
                 self.client.execute(model, before, ids, context=self.context)
             posted = self._posted(model, ids) if model == "account.move" else set()

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm2odoo.load.resolve import same_cell
+from crm2odoo.models import DEFAULT_SENSITIVE, odoo_model
 from crm2odoo.odoo import versions
 
 #: a partner's own postal address
@@ -28,24 +29,6 @@ PARTNER_ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
 #: synced from the parent company by Odoo (commercial fields): a child never holds its own
 PARTNER_COMMERCIAL = ("vat", "company_registry", "industry_id")
-
-#: fields whose emptiness is not sent as an explicit False: Odoo's default matters (the first stage, the current
-#: user and company, the time of the load for a message's or a task's date; a meeting's attendees, which
-#: calendar.event.create iterates, so an explicit False fails there: "'bool' object is not iterable")
-DEFAULT_SENSITIVE = frozenset({"stage_id", "team_id", "type", "company_id", "currency_id", "user_id", "message_type",
-                               "subtype_id", "activity_type_id", "date", "date_order", "state", "move_type",
-                               "partner_ids"})
-
-#: fields Odoo sets itself when the tool leaves them empty, model by model, beyond DEFAULT_SENSITIVE:
-#: crm.lead.write stamps date_closed with the time of the write on a won or lost lead (crm_lead.py, write);
-#: project.task stamps date_end when it reaches a closed state (project_task.py, _compute_date_end / write);
-#: mail.activity's date_done is the time it is marked done (mail_activity.py, _action_done)
-ODOO_FILLS: dict[str, frozenset[str]] = {
-    "crm.lead": frozenset({"date_closed", "date_last_stage_update", "date_open"}),
-    "project.task": frozenset({"date_end", "date_last_stage_update", "date_assign"}),
-    "mail.activity": frozenset({"date_done"}),
-    "mail.message": frozenset({"date"}),
-}
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _KILLED = re.compile(r"<(script|style|title|noscript|iframe|object|embed|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -86,7 +69,7 @@ def shows_parent_address(model: str, name: str, cells: Mapping[str, str]) -> boo
 
 def odoo_fills(model: str, name: str, cells: Mapping[str, str]) -> bool:
     """Does Odoo choose this field's value when the tool's cell is empty?"""
-    return name in DEFAULT_SENSITIVE or name in ODOO_FILLS.get(model, frozenset()) \
+    return name in DEFAULT_SENSITIVE or name in odoo_model(model).odoo_fills \
         or shows_parent_address(model, name, cells)
 
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.load.aggregate import AGGREGATES
-from crm2odoo.load.executor import ACTIONS
 from crm2odoo.load.payments import INVOICE_FIELD, wizard_target_fields
 from crm2odoo.load.stages import UNUSED_DEFAULT_CHOICES
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
+from crm2odoo.models import ACTIONS
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
 from crm2odoo.validate.runnable import (

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.executor import SIDE_TABLES
 from crm2odoo.load.rollback import Rollback
+from crm2odoo.models import SIDE_TABLES
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 
