@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from crm2odoo.emails import is_email
 from crm2odoo.separators import SEPARATORS, list_separator, split_list
 from crm2odoo.sources.base import SourceRecord
 from crm2odoo.textnorm import fold
 
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{7,22}$")
 _URL = re.compile(r"^(https?://|www\.)\S+$|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.IGNORECASE)
 _HTML = re.compile(r"<\s*/?\s*(p|br|div|span|b|i|strong|em|ul|li|a|table|h[1-6])\b[^>]*>", re.IGNORECASE)
@@ -103,7 +103,7 @@ def profile_values(values: Iterable[Any], known: Collection[str] = ()) -> Profil
         if isinstance(value, str):
             texts.append(text)
         low = fold(text)
-        if _EMAIL.match(text):
+        if is_email(text):
             counters["email"] += 1
         if _HTML.search(text):
             counters["html"] += 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crm2odoo.emails import mask_email
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import LOSSY_TRANSFORMS
 from crm2odoo.sources.base import SourceRecord
@@ -85,7 +85,6 @@ def attention_items(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Ma
 
 
 # -- terminal review -------------------------------------------------------------------------------------------------
-_EMAIL = re.compile(r"^([^@\s])[^@\s]*(@.+)$")
 _ANSI = {"red": "\x1b[31m", "yellow": "\x1b[33m", "green": "\x1b[32m", "dim": "\x1b[2m", "bold": "\x1b[1m",
          "reset": "\x1b[0m"}
 
@@ -107,7 +106,7 @@ def _mask(value: Any, transform: str) -> str:
     """Show enough to recognise a value, not the whole of anyone's contact details."""
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     if transform == "email":
-        return _EMAIL.sub(lambda m: f"{m.group(1)}***{m.group(2)}", text.strip())
+        return mask_email(text)
     if transform == "phone":
         digits = [i for i, ch in enumerate(text) if ch.isdigit()]
         hide = set(digits[:-2])

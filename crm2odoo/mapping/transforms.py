@@ -54,6 +54,7 @@ from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crm2odoo.emails import clean_email, is_email
 from crm2odoo.errors import TransformError
 from crm2odoo.textnorm import fold
 
@@ -307,17 +308,12 @@ def t_phone(values: list[Any], params: Mapping[str, Any], ctx: TransformContext)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\].]{2,}$")
-
-
 def t_email(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
     value = _first(values)
     if _empty(value):
         return None
-    text = str(value).strip().strip("<>").strip()
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if not _EMAIL.match(text):
+    text = clean_email(value)
+    if not is_email(text):
         raise TransformError("not an email address", value=text)
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}" if params.get("keep_local_case") else text.lower()
