@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-__all__ = ["clean_email", "is_email", "is_plain_email", "mask_email"]
+__all__ = ["clean_email", "is_email", "is_plain_email", "library_accepts", "mask_email"]
 
 #: RFC 5321's limit on a whole address, in bytes
 _MAX_ADDRESS = 254
@@ -44,16 +44,17 @@ def is_email(text: str) -> bool:
     if not at or _NEVER.search(text):  # most values the profiler shows here are not addresses at all
         return False
     if _PLAIN_LOCAL.fullmatch(local) is None or len(local) > _MAX_LOCAL:
-        return _library_accepts(text)
+        return library_accepts(text)
     ascii_domain_length = _domain_verdict(domain)
     if ascii_domain_length is None:
         return False  # the library judges the domain on its own: no local part makes it valid
     if len(local.encode()) + 1 + ascii_domain_length > _MAX_ADDRESS:
-        return _library_accepts(text)
+        return library_accepts(text)
     return True
 
 
-def _library_accepts(text: str) -> bool:
+def library_accepts(text: str) -> bool:
+    """The library's verdict on the whole address, without the shortcuts (~100-300 µs a call)."""
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:
