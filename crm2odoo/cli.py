@@ -410,10 +410,11 @@ def status(project: Path, as_json: bool) -> None:
 @_friendly
 def demo(directory: Path, fresh: bool) -> None:
     """The whole flow on bundled sample data against the bundled Odoo sandbox."""
-    from crm2odoo.demo import run_demo
+    from crm2odoo.demo import PASSWORD_ENV, run_demo
 
     summary = run_demo(directory, fresh=fresh, events=_events)
     click.echo(summary)
+    click.echo(f"review the map and watch runs in a browser: {PASSWORD_ENV}=admin crm2odoo review --project {directory} --open")
 
 
 @main.command()
@@ -451,3 +452,19 @@ def addon(project: Path, out_dir: Path, module: str | None, odoo_version: str | 
         click.echo(f"  {model}: fields declared, no form view to show them on")
     click.echo("install it (Apps > Update Apps List, or odoo-bin -i " + info.module + "), then run `crm2odoo migrate`: "
                "fields that exist are reused, none is created over the API")
+
+
+@main.command()
+@project_option
+@click.option("--port", default=0, show_default="a free port", help="port on 127.0.0.1")
+@click.option("--open", "open_browser", is_flag=True, help="open the page in the default browser")
+@_friendly
+def review(project: Path, port: int, open_browser: bool) -> None:
+    """Serve a page on 127.0.0.1 to review and approve the map and to watch a run; Ctrl-C stops it."""
+    from crm2odoo.web import ReviewServer
+
+    server = ReviewServer(project, port=port)
+    click.echo(f"review page (only this link works, its token included):\n  {server.url}\nCtrl-C stops it")
+    if open_browser:
+        click.launch(server.url)
+    server.serve_forever()

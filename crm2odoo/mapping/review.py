@@ -102,7 +102,7 @@ def _trim(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _mask(value: Any, transform: str) -> str:
+def mask_sample(value: Any, transform: str) -> str:
     """Show enough to recognise a value, not the whole of anyone's contact details."""
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     if transform == "email":
@@ -120,7 +120,7 @@ def _samples_for(line: FieldMap, records: Sequence[SourceRecord], limit: int = 3
         values = [record.values.get(s) for s in line.sources]
         if all(v in (None, "", []) for v in values):
             continue
-        text = " ".join(_mask(v, line.transform) for v in values if v not in (None, "", []))
+        text = " ".join(mask_sample(v, line.transform) for v in values if v not in (None, "", []))
         text = _cut(text, 18)
         if text not in shown:
             shown.append(text)
@@ -254,4 +254,4 @@ def diff_specs(old: MappingSpec | None, new: MappingSpec) -> list[str]:
     return out
 
 
-__all__ = ["AttentionItem", "attention_items", "diff_specs", "render_review"]
+__all__ = ["AttentionItem", "attention_items", "diff_specs", "mask_sample", "render_review"]

@@ -1,0 +1,128 @@
+"""The review page's window on the ledger: read-only SQL over the SQLite file, never a write.
+
+The page runs next to ``crm2odoo migrate`` in another process; opening the file with ``mode=ro`` guarantees the
+page can neither change a record nor take part in the schema upgrades the writer's :class:`Ledger` performs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: record states that mean "this record is done for this run" (sending is the only state in flight)
+_SETTLED = ("created", "updated", "matched", "unchanged", "merged", "conflict", "archived", "skipped", "quarantined")
+_TOP_REASONS = 5
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection, or None while the ledger does not exist yet (no run so far)."""
+    if not path.exists():
+        yield None
+        return
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    db.row_factory = sqlite3.Row
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+def last_approval(path: Path) -> dict[str, str] | None:
+    """The newest approval: mapping_hash, login, approved_at (UTC) and the approved map's text."""
+    with read_only(path) as db:
+        if db is None or not _has_table(db, "approvals"):
+            return None
+        row = db.execute("SELECT mapping_hash, login, approved_at, mapping FROM approvals ORDER BY id DESC LIMIT 1"
+                         ).fetchone()
+        return dict(row) if row else None
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    stamp = dt.datetime.fromisoformat(text)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _object_rows(db: sqlite3.Connection, run_id: int) -> dict[str, dict[str, int]]:
+    states: dict[str, dict[str, int]] = {}
+    for row in db.execute("SELECT object, state, COUNT(*) AS n FROM records WHERE last_run=? GROUP BY object, state",
+                          (run_id,)):
+        states.setdefault(row["object"], {})[row["state"]] = int(row["n"])
+    return states
+
+
+def _quarantine_reasons(db: sqlite3.Connection, run_id: int) -> dict[str, list[dict[str, Any]]]:
+    reasons: dict[str, list[dict[str, Any]]] = {}
+    rows = db.execute("SELECT object, COALESCE(field, '') AS field, reason, COUNT(*) AS n FROM issues "
+                      "WHERE run_id=? AND kind='quarantine' GROUP BY object, field, reason ORDER BY n DESC",
+                      (run_id,))
+    for row in rows:
+        found = reasons.setdefault(row["object"], [])
+        if len(found) < _TOP_REASONS:
+            found.append({"field": row["field"], "reason": row["reason"], "count": int(row["n"])})
+    return reasons
+
+
+def _progress(name: str, phase: Mapping[str, Any] | None, states: Mapping[str, int], expected: int | None,
+              now: dt.datetime) -> dict[str, Any]:
+    """One object's line of the run view: counts so far, records per second, and the time left at that rate."""
+    done = sum(n for state, n in states.items() if state in _SETTLED)
+    started = _parse_time(phase["started_at"]) if phase else None
+    finished = _parse_time(phase["finished_at"]) if phase else None
+    elapsed = ((finished or now) - started).total_seconds() if started else 0.0
+    rate = done / elapsed if elapsed > 0 and done else 0.0
+    state = phase["state"] if phase else "waiting"
+    eta = None
+    if state == "running" and expected and rate:
+        eta = max(0.0, (expected - done) / rate)
+    share = min(1.0, done / expected) if expected else (1.0 if state == "done" else 0.0)
+    return {"name": name, "state": state, "done": done, "expected": expected, "share": round(share, 4),
+            "rate": round(rate, 1), "eta_seconds": None if eta is None else round(eta),
+            "in_flight": states.get("sending", 0), "quarantined": states.get("quarantined", 0),
+            "states": dict(states), "message": phase["message"] if phase else ""}
+
+
+def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str]) -> dict[str, Any] | None:
+    """The newest run as the ledger has it now: per object progress (in ``order``), quarantine reasons, owners
+    waiting for an Odoo user. ``expected``: records the source has per map name (None when unknown)."""
+    with read_only(path) as db:
+        if db is None or not _has_table(db, "runs"):
+            return None
+        run = db.execute("SELECT id, kind, state, started_at, finished_at, options FROM runs ORDER BY id DESC LIMIT 1"
+                         ).fetchone()
+        if run is None:
+            return None
+        run_id = int(run["id"])
+        phases = {p["name"]: dict(p) for p in db.execute(
+            "SELECT name, state, started_at, finished_at, message FROM phases WHERE run_id=?", (run_id,))}
+        states = _object_rows(db, run_id)
+        reasons = _quarantine_reasons(db, run_id)
+        owners = [dict(o) for o in db.execute(
+            "SELECT source_id, name, email FROM owners WHERE state='unmatched' ORDER BY source_id")]
+    sampled = bool(json.loads(run["options"] or "{}").get("sample"))
+    now = dt.datetime.now(dt.UTC)
+    names = [n for n in order if n in phases or n in states] + sorted(set(phases) - set(order))
+    objects = [_progress(name, phases.get(name), states.get(name, {}), None if sampled else expected.get(name), now)
+               for name in names]
+    for line in objects:
+        line["reasons"] = reasons.get(line["name"], [])
+    started = _parse_time(run["started_at"])
+    elapsed = ((_parse_time(run["finished_at"]) or now) - started).total_seconds() if started else 0.0
+    return {"id": run_id, "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
+            "finished_at": run["finished_at"], "elapsed_seconds": round(elapsed, 1), "objects": objects,
+            "owners_waiting": owners, "done": sum(o["done"] for o in objects),
+            "quarantined": sum(o["quarantined"] for o in objects)}
+
+
+__all__ = ["last_approval", "read_only", "run_progress"]
