@@ -94,8 +94,9 @@ def _progress(name: str, phase: Mapping[str, Any] | None, states: Mapping[str, i
 
 
 def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str]) -> dict[str, Any] | None:
-    """The newest run as the ledger has it now: per object progress (in ``order``), quarantine reasons, owners
-    waiting for an Odoo user. ``expected``: records the source has per map name (None when unknown)."""
+    """The newest run as the ledger has it now: per object progress in load order, quarantine reasons, owners
+    waiting for an Odoo user. ``expected``: records the source has per map name (None when unknown); ``order``:
+    the maps a run loads, shown as waiting until a running run reaches them."""
     with read_only(path) as db:
         if db is None or not _has_table(db, "runs"):
             return None
@@ -105,14 +106,20 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
             return None
         run_id = int(run["id"])
         phases = {p["name"]: dict(p) for p in db.execute(
-            "SELECT name, state, started_at, finished_at, message FROM phases WHERE run_id=?", (run_id,))}
+            "SELECT name, state, started_at, finished_at, message FROM phases WHERE run_id=? ORDER BY started_at, rowid",
+            (run_id,))}
         states = _object_rows(db, run_id)
         reasons = _quarantine_reasons(db, run_id)
         owners = [dict(o) for o in db.execute(
             "SELECT source_id, name, email FROM owners WHERE state='unmatched' ORDER BY source_id")]
-    sampled = bool(json.loads(run["options"] or "{}").get("sample"))
+    options = json.loads(run["options"] or "{}")
+    sampled = bool(options.get("sample"))
+    only = set(options.get("only") or order)  # `migrate --only contact` loads that map (and nothing else waits)
     now = dt.datetime.now(dt.UTC)
-    names = [n for n in order if n in phases or n in states] + sorted(set(phases) - set(order))
+    # load order as it happens; while the run goes on, the maps it has not reached yet follow as 'waiting'
+    names = [*phases, *sorted(set(states) - set(phases))]
+    if run["state"] == "running":
+        names += [n for n in order if n not in names and n in only]
     objects = [_progress(name, phases.get(name), states.get(name, {}), None if sampled else expected.get(name), now)
                for name in names]
     for line in objects:

@@ -170,7 +170,7 @@ class ReviewService:
         expected = {o.name: self.data.record_count(o.source_object) if not o.where else None
                     for o in spec.objects.values()}
         holder = current_holder(self.project.state_dir)
-        run = ledger_view.run_progress(self.project.ledger_path, expected, list(spec.objects))
+        run = ledger_view.run_progress(self.project.ledger_path, expected, [o.name for o in spec.enabled_objects()])
         reports = sorted(p.name for p in self.project.reports_dir.glob("*.html")) \
             if self.project.reports_dir.exists() else []
         return {"run": run, "active": holder.describe() if holder else None, "reports": reports}

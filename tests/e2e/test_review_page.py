@@ -7,8 +7,8 @@ Screenshots go to $CRM2ODOO_TEST_ARTIFACTS/review-page (default test-artifacts/ 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,12 +18,13 @@ import pytest
 
 from crm2odoo import api
 from crm2odoo.mapping.spec import load_spec
-from crm2odoo.odoo.client import OdooSettings
 from crm2odoo.project import Project
+from crm2odoo.sandbox import SandboxServer
 from crm2odoo.testing.ontraport_sim import generate_account, write_csv_exports
 from crm2odoo.web import ReviewServer
 
-from .webclient import browser_missing
+from .webclient import browser_missing, start_chromium
+from .world import write_config
 
 _MISSING = browser_missing()
 if _MISSING and os.environ.get("CRM2ODOO_REQUIRE_BROWSER"):  # set by .ci/run: there a skip would hide a failure
@@ -43,14 +44,10 @@ class Page:
     """One headless Chromium on the review page; waits the way a person waits (the data drawn)."""
 
     def __init__(self, url: str) -> None:
-        from selenium import webdriver
+        self.driver = start_chromium("1600,1000")
+        self.open(url)
 
-        options = webdriver.ChromeOptions()
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1600,1000", "--lang=en-US"):
-            options.add_argument(arg)
-        options.binary_location = shutil.which("chromium") or "chromium"
-        service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-        self.driver = webdriver.Chrome(options=options, service=service)
+    def open(self, url: str) -> None:
         self.driver.get(url)
         self.wait(lambda: self.driver.execute_script("return document.body.dataset.ready === '1'"), "the page")
 
@@ -103,30 +100,38 @@ class Page:
         self.driver.quit()
 
 
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[SandboxServer]:
+    """An Odoo of the module's own: the run view watches a migration into it."""
+    server = SandboxServer(version="18.0").start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def project(tmp_path: Path, odoo_settings: OdooSettings, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "acme"
     api.init_project(root, "ontraport-csv")
     write_csv_exports(generate_account(seed=3, contacts=240, companies=20, deals=30), root / "exports")
-    monkeypatch.setenv("TEST_ODOO_SECRET", odoo_settings.secret.reveal())
-    key = "api_key" if odoo_settings.api_key else "password"
-    (root / "crm2odoo.toml").write_text(
-        f'[source]\nkind = "ontraport-csv"\npath = "exports/"\n\n[odoo]\nurl = "{odoo_settings.url}"\n'
-        f'database = "{odoo_settings.database}"\nlogin = "{odoo_settings.login}"\n{key} = "${{TEST_ODOO_SECRET}}"\n'
-        f'\n[migration]\nfallback_owner = "admin"\nbatch_size = 10\nworkers = 1\n'
-        f'namespace = "{uuid.uuid4().hex[:10]}"\n', encoding="utf-8")
+    write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', sandbox, monkeypatch,
+                 migration_extra=f'workers = 1\nnamespace = "{uuid.uuid4().hex[:10]}"\n')
     api.discover(root)
     api.plan(root)
     return root
 
 
 @pytest.fixture
-def page(project: Path) -> Iterator[Page]:
+def server(project: Path) -> Iterator[ReviewServer]:
     server = ReviewServer(project).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(server: ReviewServer) -> Iterator[Page]:
     browser = Page(server.url)
     yield browser
     browser.close()
-    server.stop()
 
 
 def _row(key: str) -> str:
@@ -175,3 +180,35 @@ def test_review_change_ignore_value_map_then_approve(page: Page, project: Path) 
         login, mapping_hash = db.execute("SELECT login, mapping_hash FROM approvals ORDER BY id DESC").fetchone()
     assert (login, mapping_hash) == (REVIEWER, spec.content_hash())
     assert api.status(project).approval == "approved"
+
+
+def _done_counts(page: Page) -> dict[str, int]:
+    cells = page.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#run-objects tr')).map(r => [r.dataset.object, "
+        "Number(r.querySelector('[data-done]').dataset.done)]);")
+    return {str(name): int(done) for name, done in cells}
+
+
+def test_the_run_view_follows_a_migration_live(page: Page, server: ReviewServer, project: Path) -> None:
+    api.approve(project, confirm=lambda changes: True, login="ada")
+    page.open(server.url.replace("/?", "/run?"))
+    page.wait(lambda: "No run yet" in page.text("#run-title"), "an empty run view")
+
+    outcome: dict[str, object] = {}
+    migration = threading.Thread(target=lambda: outcome.update(info=api.migrate(project)), daemon=True)
+    migration.start()
+    page.wait(lambda: "running" in page.text("#run-title") and sum(_done_counts(page).values()) > 0,
+              "the run started", timeout=120)
+    first = sum(_done_counts(page).values())
+    page.wait(lambda: sum(_done_counts(page).values()) > first, "progress moving", timeout=120)
+    page.wait(lambda: page.css("#run-objects tr.state-running td.num"), "a running object with its rate")
+    page.screenshot("4-run-in-progress")
+    migration.join(timeout=600)
+    assert not migration.is_alive()
+    page.wait(lambda: "done" in page.text("#run-title"), "the run done", timeout=30)
+    counts = _done_counts(page)
+    assert counts["contact"] == 240 and counts["company"] == 20, counts
+    page.wait(lambda: page.css("#report-tabs button"), "the reports")
+    page.click('#report-tabs button:nth-child(2)')
+    page.screenshot("5-run-done-with-report")
+    assert outcome["info"].state == "done"  # type: ignore[attr-defined]

@@ -27,20 +27,25 @@ def browser_missing() -> str | None:
     return None
 
 
+def start_chromium(window_size: str) -> Any:
+    """Debian's headless Chromium through its chromedriver, in English, ``window_size`` as 'width,height'."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={window_size}", "--lang=en-US"):
+        options.add_argument(arg)
+    options.binary_location = shutil.which("chromium") or "chromium"
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    return webdriver.Chrome(options=options, service=service)
+
+
 class WebClient:
     """One logged-in browser session. Waits for what a person waits for: the view rendered, the chatter loaded."""
 
     def __init__(self, url: str, database: str, login: str, password: str, artifacts: Path) -> None:
-        from selenium import webdriver
-
         self.url, self.artifacts = url.rstrip("/"), artifacts
         artifacts.mkdir(parents=True, exist_ok=True)
-        options = webdriver.ChromeOptions()
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1700,1100", "--lang=en-US"):
-            options.add_argument(arg)
-        options.binary_location = shutil.which("chromium") or "chromium"
-        service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-        self.driver = webdriver.Chrome(options=options, service=service)
+        self.driver = start_chromium("1700,1100")
         self.driver.get(f"{self.url}/web/login")
         self.driver.add_cookie({"name": "session_id", "value": self._session(database, login, password), "path": "/"})
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from crm2odoo import api
+from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import HEADER, load_spec, save_spec
 from crm2odoo.project import Project
 
@@ -147,3 +148,24 @@ def test_approval_is_recorded_as_crm2odoo_approve_records_it(client: httpx.Clien
                                              "action": "ignore"}).json()
     assert changed["approval"]["state"] == "edited"
     assert any(c.startswith("~ contact: email") for c in changed["approval"]["changes"]), changed["approval"]
+
+
+def test_the_run_view_reads_progress_quarantines_and_owners_from_the_ledger(client: httpx.Client,
+                                                                            project: Path) -> None:
+    assert client.get("/api/run").json()["run"] is None
+    ledger = Ledger(Project(project).ledger_path)
+    try:
+        run_id = ledger.start_run("migrate", mapping_hash=None, options={"sample": None, "only": None})
+        ledger.phase(run_id, "contact", "running")
+        ledger.mark_state(run_id, "contact", "1", "created", model="res.partner", xmlid="crm2odoo.ontraport_contact_1")
+        ledger.mark_state(run_id, "contact", "2", "quarantined", "email: not an e-mail address")
+        ledger.add_issues(run_id, [("contact", "2", "quarantine", "email", "bob@", "not an e-mail address", "row 3")])
+        ledger.set_owner("7", "Jane Owner", "jane@example.com", "unmatched", None, None)
+    finally:
+        ledger.close()
+    run = client.get("/api/run").json()["run"]
+    contact = run["objects"][0]
+    assert (run["state"], contact["name"], contact["state"]) == ("running", "contact", "running")
+    assert (contact["done"], contact["expected"], contact["quarantined"]) == (2, 3, 1)
+    assert contact["reasons"] == [{"field": "email", "reason": "not an e-mail address", "count": 1}]
+    assert run["owners_waiting"] == [{"source_id": "7", "name": "Jane Owner", "email": "jane@example.com"}]
