@@ -53,6 +53,12 @@ class ReviewServer:
         """Serve in this thread until Ctrl-C."""
         self._server.run(sockets=[self._socket])
 
+    def __enter__(self) -> ReviewServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         self._server.should_exit = True
         if self._thread is not None:

@@ -82,7 +82,8 @@ def _progress(name: str, phase: Mapping[str, Any] | None, states: Mapping[str, i
     finished = _parse_time(phase["finished_at"]) if phase else None
     elapsed = ((finished or now) - started).total_seconds() if started else 0.0
     rate = done / elapsed if elapsed > 0 and done else 0.0
-    state = phase["state"] if phase else "waiting"
+    # records without a phase of their own were made along the way (values a lookup created: stages, industries)
+    state = phase["state"] if phase else ("along" if states else "waiting")
     eta = None
     if state == "running" and expected and rate:
         eta = max(0.0, (expected - done) / rate)
@@ -117,9 +118,10 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     only = set(options.get("only") or order)  # `migrate --only contact` loads that map (and nothing else waits)
     now = dt.datetime.now(dt.UTC)
     # load order as it happens; while the run goes on, the maps it has not reached yet follow as 'waiting'
-    names = [*phases, *sorted(set(states) - set(phases))]
+    names = list(phases)
     if run["state"] == "running":
-        names += [n for n in order if n not in names and n in only]
+        names += [n for n in order if n not in phases and n in only]
+    names += sorted(set(states) - set(names))
     objects = [_progress(name, phases.get(name), states.get(name, {}), None if sampled else expected.get(name), now)
                for name in names]
     for line in objects:

@@ -44,6 +44,7 @@ class Page:
     """One headless Chromium on the review page; waits the way a person waits (the data drawn)."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.driver = start_chromium("1600,1000")
         self.open(url)
 
@@ -121,17 +122,14 @@ def project(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.fixture
-def server(project: Path) -> Iterator[ReviewServer]:
-    server = ReviewServer(project).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def page(server: ReviewServer) -> Iterator[Page]:
-    browser = Page(server.url)
-    yield browser
-    browser.close()
+def page(project: Path) -> Iterator[Page]:
+    """The project's review page (served as `crm2odoo review` serves it) open in Chromium."""
+    with ReviewServer(project) as server:
+        browser = Page(server.url)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _row(key: str) -> str:
@@ -189,9 +187,9 @@ def _done_counts(page: Page) -> dict[str, int]:
     return {str(name): int(done) for name, done in cells}
 
 
-def test_the_run_view_follows_a_migration_live(page: Page, server: ReviewServer, project: Path) -> None:
+def test_the_run_view_follows_a_migration_live(page: Page, project: Path) -> None:
     api.approve(project, confirm=lambda changes: True, login="ada")
-    page.open(server.url.replace("/?", "/run?"))
+    page.open(page.url.replace("/?", "/run?"))
     page.wait(lambda: "No run yet" in page.text("#run-title"), "an empty run view")
 
     outcome: dict[str, object] = {}
@@ -201,7 +199,9 @@ def test_the_run_view_follows_a_migration_live(page: Page, server: ReviewServer,
               "the run started", timeout=120)
     first = sum(_done_counts(page).values())
     page.wait(lambda: sum(_done_counts(page).values()) > first, "progress moving", timeout=120)
-    page.wait(lambda: page.css("#run-objects tr.state-running td.num"), "a running object with its rate")
+    page.wait(lambda: page.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#run-objects tr.state-running [data-done]'))"
+        ".some(c => Number(c.dataset.done) > 0);") or not migration.is_alive(), "an object part way through")
     page.screenshot("4-run-in-progress")
     migration.join(timeout=600)
     assert not migration.is_alive()

@@ -2,6 +2,7 @@
 "use strict";
 
 let shownReport = null;
+const STATE_TEXT = {along: "created along", waiting: "waiting"};
 
 function duration(seconds) {
   if (seconds === null || seconds === undefined) { return "–"; }
@@ -16,9 +17,10 @@ function objectRow(o) {
   const records = o.expected ? o.done + " of " + o.expected : String(o.done);
   return el("tr", {class: "state-" + o.state, dataset: {object: o.name}},
     el("td", {}, el("code", {text: o.name})),
-    el("td", {}, el("span", {class: "pill " + o.state, text: o.state}), o.message ? el("div", {class: "sub", text: o.message}) : null),
-    el("td", {class: "bar-col"}, el("div", {class: "bar"}, el("span", {style: "width:" + percent + "%"})),
-      el("span", {class: "sub", text: o.expected ? percent + "%" : ""})),
+    el("td", {}, el("span", {class: "pill " + o.state, text: STATE_TEXT[o.state] || o.state}),
+      o.message ? el("div", {class: "sub", text: o.message}) : null),
+    el("td", {class: "bar-col"}, o.expected || o.state === "done" ? [el("div", {class: "bar"}, el("span", {style: "width:" + percent + "%"})),
+      el("span", {class: "sub", text: o.expected ? percent + "%" : ""})] : el("span", {class: "sub", text: o.state === "along" ? "made for lookups" : ""})),
     el("td", {class: "num", dataset: {done: o.done}, text: records}),
     el("td", {class: "num", text: o.rate ? o.rate + " /s" : "–"}),
     el("td", {class: "num", text: o.state === "running" ? duration(o.eta_seconds) : "–"}),

@@ -70,9 +70,8 @@ def hostile() -> str:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[ReviewServer]:
-    server = ReviewServer(project).start()
-    yield server
-    server.stop()
+    with ReviewServer(project) as server:
+        yield server
 
 
 @pytest.fixture
