@@ -32,6 +32,7 @@ if _MISSING and os.environ.get("CRM2ODOO_REQUIRE_BROWSER"):  # set by .ci/run: t
 pytestmark = pytest.mark.skipif(_MISSING is not None, reason=str(_MISSING))
 
 REVIEWER = "Ada Reviewer"
+HOSTILE = "<img src=x onerror=document.title='pwned'>"
 
 
 def _artifacts() -> Path:
@@ -114,6 +115,9 @@ def project(tmp_path: Path, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPa
     root = tmp_path / "acme"
     api.init_project(root, "ontraport-csv")
     write_csv_exports(generate_account(seed=3, contacts=240, companies=20, deals=30), root / "exports")
+    # a customer's company name that would run as script if the page ever treated data as markup
+    contacts = next(p for p in (root / "exports").glob("*.csv") if "Contact ID" in p.read_text("utf-8-sig")[:20])
+    contacts.write_text(contacts.read_text("utf-8-sig").replace("Company text 2", HOSTILE, 1), "utf-8-sig")
     write_config(root, '[source]\nkind = "ontraport-csv"\npath = "exports/"\n', sandbox, monkeypatch,
                  migration_extra=f'workers = 1\nnamespace = "{uuid.uuid4().hex[:10]}"\n')
     api.discover(root)
@@ -139,7 +143,11 @@ def _row(key: str) -> str:
 def test_review_change_ignore_value_map_then_approve(page: Page, project: Path) -> None:
     page.click('#objects button[data-object="contact"]')
     page.wait(lambda: "contact" in page.text("#object-title"), "the contact map")
+    page.driver.execute_script("window.scrollTo(0, 0); document.querySelector('.side').scrollTo(0, 0);")
     page.screenshot("1-map-review")
+    assert HOSTILE in page.text(f"{_row('company')} td.samples")  # shown as the text it is
+    assert page.driver.execute_script("return document.querySelectorAll('#lines img').length") == 0
+    assert page.driver.title != "pwned"
 
     # change a target through the searchable picker: the job title goes to the partner's notes instead
     before = page.hash()

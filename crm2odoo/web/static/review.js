@@ -141,7 +141,17 @@ function renderApproval() {
     ? "What you approve" : "Changes since the last approval (" + approval.changes.length + ")";
   document.getElementById("changes").replaceChildren(...approval.changes.map((c) =>
     el("li", {class: c.startsWith("+") ? "add" : c.startsWith("-") ? "del" : "mod", text: c})));
-  document.getElementById("changes-box").hidden = approval.state === "approved";
+  const changesBox = document.getElementById("changes-box");
+  changesBox.hidden = approval.state === "approved";
+  if (changesBox.dataset.state !== approval.state) {  // open what changed since an approval; a first one lists every map
+    changesBox.open = approval.state === "edited";
+    changesBox.dataset.state = approval.state;
+  }
+  const blocked = state.data.objects.filter((o) => o.blocking);
+  const warning = document.getElementById("blocked");
+  warning.hidden = !blocked.length || approval.state === "approved";
+  warning.replaceChildren("Approve will refuse the map until these are fixed: ", ...blocked.map((o, i) => [i ? ", " : "",
+    el("a", {href: "#", text: o.name + " (" + o.blocking + ")", onclick: (event) => { event.preventDefault(); selectObject(o.name); }})]));
   const button = document.getElementById("approve");
   button.disabled = approval.state === "approved";
   button.textContent = approval.state === "approved" ? "Approved" : "Approve the map";
