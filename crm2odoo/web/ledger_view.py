@@ -130,8 +130,19 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     elapsed = ((_parse_time(run["finished_at"]) or now) - started).total_seconds() if started else 0.0
     return {"id": run_id, "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
             "finished_at": run["finished_at"], "elapsed_seconds": round(elapsed, 1), "objects": objects,
-            "owners_waiting": owners, "done": sum(o["done"] for o in objects),
-            "quarantined": sum(o["quarantined"] for o in objects)}
+            "owners_waiting": owners, **_totals(objects, elapsed)}
+
+
+def _totals(objects: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:
+    """The whole run at a glance; the share and time left only when every map's record count is known."""
+    done = sum(o["done"] for o in objects)
+    known = all(o["expected"] is not None or o["state"] == "along" for o in objects)
+    expected = sum(o["expected"] or 0 for o in objects if o["state"] != "along") if known else None
+    counted = sum(o["done"] for o in objects if o["state"] != "along")
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = max(0, expected - counted) if expected is not None else None
+    return {"done": done, "expected": expected, "quarantined": sum(o["quarantined"] for o in objects),
+            "rate": round(rate, 1), "eta_seconds": round(left / rate) if left is not None and rate else None}
 
 
 __all__ = ["last_approval", "read_only", "run_progress"]

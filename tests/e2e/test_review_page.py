@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from crm2odoo import api
-from crm2odoo.mapping.spec import load_spec
+from crm2odoo.mapping.spec import load_spec, save_spec
 from crm2odoo.project import Project
 from crm2odoo.sandbox import SandboxServer
 from crm2odoo.testing.ontraport_sim import generate_account, write_csv_exports
@@ -220,3 +220,27 @@ def test_the_run_view_follows_a_migration_live(page: Page, project: Path) -> Non
     page.click('#report-tabs button:nth-child(2)')
     page.screenshot("5-run-done-with-report")
     assert outcome["info"].state == "done"  # type: ignore[attr-defined]
+
+
+def test_an_edit_made_elsewhere_wins_and_an_unrunnable_map_is_refused_by_line(page: Page, project: Path) -> None:
+    mapping = Project(project).mapping_path
+    page.click('#objects button[data-object="contact"]')
+    # meanwhile someone edits mapping.yaml in an editor, and points a line at a field Odoo does not have
+    spec = load_spec(mapping)
+    next(line for line in spec.objects["contact"].fields if line.key() == "title").target = "no_such_field"
+    save_spec(spec, mapping)
+    edited = mapping.read_bytes()
+
+    page.click(f'{_row("website")} button[data-act="ignore"]')
+    page.wait(lambda: "changed outside this page" in page.text("#toast"), "the conflict explained")
+    assert mapping.read_bytes() == edited  # the page's edit was refused, the file's kept
+    page.wait(lambda: "no_such_field" in page.text(f'{_row("title")} td.target'), "the file's version shown")
+    assert "contact" in page.text("#blocked")
+
+    page.type("#reviewer", REVIEWER)
+    page.click("#approve")
+    page.wait(lambda: "no_such_field" in page.text("#problems"), "the refusal naming the line")
+    page.screenshot("6-approval-refused")
+    page.click("#problems a")
+    page.wait(lambda: page.driver.execute_script("return state.selected") == "title", "the named line selected")
+    assert api.status(project).approval == "unapproved"

@@ -150,7 +150,7 @@ function renderApproval() {
   const blocked = state.data.objects.filter((o) => o.blocking);
   const warning = document.getElementById("blocked");
   warning.hidden = !blocked.length || approval.state === "approved";
-  warning.replaceChildren("Approve will refuse the map until these are fixed: ", ...blocked.map((o, i) => [i ? ", " : "",
+  warning.replaceChildren("Approve will refuse the map until these are fixed: ", ...blocked.flatMap((o, i) => [i ? ", " : "",
     el("a", {href: "#", text: o.name + " (" + o.blocking + ")", onclick: (event) => { event.preventDefault(); selectObject(o.name); }})]));
   const button = document.getElementById("approve");
   button.disabled = approval.state === "approved";
@@ -317,8 +317,9 @@ async function approve() {
     toast("approved: the approval is recorded in the ledger", "ok");
   } catch (error) {
     if (error.status === 409) { await reload(error.message); return; }
-    toast(error.message.split("\n")[0], "error");
     const found = (error.body && error.body.problems) || [];
+    toast(found.length ? "The map cannot run, so it cannot be approved: " + found.length + " line(s) to fix, listed under Approve"
+      : error.message, "error");
     problems.replaceChildren(...found.map((p) => el("li", {},
       p.object ? el("a", {href: "#", text: p.message, onclick: (event) => { event.preventDefault(); goTo(p.object, p.line); }})
         : el("span", {text: p.message}))));

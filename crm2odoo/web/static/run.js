@@ -39,9 +39,11 @@ function renderRun(data) {
     document.getElementById("run-objects").replaceChildren();
   } else {
     document.getElementById("run-title").textContent = "Run " + run.id + " (" + run.kind + "): " + run.state;
-    document.getElementById("run-summary").textContent = run.done + " records settled, " + run.quarantined
-      + " quarantined, " + duration(run.elapsed_seconds) + " since it started at " + run.started_at + " UTC"
-      + (run.finished_at ? ", finished at " + run.finished_at + " UTC" : "");
+    const left = run.state === "running" && run.eta_seconds !== null ? ", about " + duration(run.eta_seconds) + " left" : "";
+    document.getElementById("run-summary").textContent = run.done + (run.expected ? " of " + run.expected : "")
+      + " records settled, " + run.quarantined + " quarantined, " + (run.rate ? run.rate + " records/s, " : "")
+      + duration(run.elapsed_seconds) + " since it started at " + run.started_at + " UTC"
+      + (run.finished_at ? ", finished at " + run.finished_at + " UTC" : left);
     document.body.dataset.runState = run.state;
     document.getElementById("run-objects").replaceChildren(...run.objects.map(objectRow));
     const owners = run.owners_waiting || [];

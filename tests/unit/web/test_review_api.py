@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from click.testing import CliRunner
 
 from crm2odoo import api
+from crm2odoo.cli import main
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import HEADER, load_spec, save_spec
 from crm2odoo.project import Project
@@ -169,3 +171,10 @@ def test_the_run_view_reads_progress_quarantines_and_owners_from_the_ledger(clie
     assert (contact["done"], contact["expected"], contact["quarantined"]) == (2, 3, 1)
     assert contact["reasons"] == [{"field": "email", "reason": "not an e-mail address", "count": 1}]
     assert run["owners_waiting"] == [{"source_id": "7", "name": "Jane Owner", "email": "jane@example.com"}]
+
+
+def test_the_review_command_needs_a_map_to_review(tmp_path: Path) -> None:
+    api.init_project(tmp_path, "ontraport-csv")
+    result = CliRunner().invoke(main, ["review", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no mapping.yaml to review" in result.output and "crm2odoo plan" in result.output
