@@ -91,35 +91,37 @@ async def _json_body(request: Request) -> dict[str, Any]:
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def create_app(service: ReviewService, token: str, *, host: str = "127.0.0.1") -> Starlette:
-    """The page's app; ``host`` is the address it listens on (requests naming another host are refused)."""
-    templates = Environment(loader=PackageLoader("crm2odoo.web", "templates"), autoescape=select_autoescape(),
-                            trim_blocks=True, lstrip_blocks=True)
+class Endpoints:
+    """The routes' handlers: HTTP in and out around :class:`ReviewService` (which does the work in a thread)."""
 
-    def page(name: str, title: str) -> Endpoint:
+    def __init__(self, service: ReviewService, token: str) -> None:
+        self.service, self.token = service, token
+        self.templates = Environment(loader=PackageLoader("crm2odoo.web", "templates"),
+                                     autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
+
+    def page(self, name: str, title: str) -> Endpoint:
         async def endpoint(request: Request) -> Response:
-            html = templates.get_template(name).render(title=title, token=token,
-                                                       project=service.project.root.name)
-            return HTMLResponse(html)
+            return HTMLResponse(self.templates.get_template(name).render(
+                title=title, token=self.token, project=self.service.project.root.name))
         return endpoint
 
-    async def map_state(request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(service.map_view))
+    async def map_state(self, request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(self.service.map_view))
 
-    async def edit(request: Request) -> Response:
+    async def edit(self, request: Request) -> Response:
         try:
             body = await _json_body(request)
-            return JSONResponse(await run_in_threadpool(service.edit, body, str(body.get("hash", ""))))
+            return JSONResponse(await run_in_threadpool(self.service.edit, body, str(body.get("hash", ""))))
         except EditError as exc:
             return _error(400, str(exc))
         except Conflict as exc:
             return _error(409, str(exc))
 
-    async def approve(request: Request) -> Response:
+    async def approve(self, request: Request) -> Response:
         try:
             body = await _json_body(request)
-            view = await run_in_threadpool(service.approve, str(body.get("reviewer", "")), str(body.get("hash", "")))
-            return JSONResponse(view)
+            return JSONResponse(await run_in_threadpool(self.service.approve, str(body.get("reviewer", "")),
+                                                        str(body.get("hash", ""))))
         except EditError as exc:
             return _error(400, str(exc))
         except Conflict as exc:
@@ -129,26 +131,30 @@ def create_app(service: ReviewService, token: str, *, host: str = "127.0.0.1") -
         except UserFacingError as exc:  # another command holds the project (a migrate is running)
             return _error(409, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
-    async def run_state(request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(service.run_view))
+    async def run_state(self, request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(self.service.run_view))
 
-    async def report(request: Request) -> Response:
+    async def report(self, request: Request) -> Response:
         name = str(request.path_params["name"])
-        path = service.project.reports_dir / name
+        path = self.service.project.reports_dir / name
         if not _REPORT_NAME.match(name) or not path.is_file():
             return PlainTextResponse("no such report", status_code=404)
         return FileResponse(path, media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": REPORT_POLICY})
 
+
+def create_app(service: ReviewService, token: str, *, host: str = "127.0.0.1") -> Starlette:
+    """The page's app; ``host`` is the address it listens on (requests naming another host are refused)."""
+    endpoints = Endpoints(service, token)
     static = resources.files("crm2odoo.web") / "static"
     routes = [
-        Route("/", page("review.html", "Map review")),
-        Route("/run", page("run.html", "Run")),
-        Route("/api/map", map_state),
-        Route("/api/edit", edit, methods=["POST"]),
-        Route("/api/approve", approve, methods=["POST"]),
-        Route("/api/run", run_state),
-        Route("/reports/{name}", report),
+        Route("/", endpoints.page("review.html", "Map review")),
+        Route("/run", endpoints.page("run.html", "Run")),
+        Route("/api/map", endpoints.map_state),
+        Route("/api/edit", endpoints.edit, methods=["POST"]),
+        Route("/api/approve", endpoints.approve, methods=["POST"]),
+        Route("/api/run", endpoints.run_state),
+        Route("/reports/{name}", endpoints.report),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
     return Starlette(routes=routes, middleware=[Middleware(Guard, token=token, hosts=LOCAL_HOSTS | {host})])

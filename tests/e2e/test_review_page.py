@@ -172,6 +172,12 @@ def test_review_change_ignore_value_map_then_approve(page: Page, project: Path) 
     page.type('tr.editor input[aria-label="new Odoo value"]', "high", enter=True)
     page.saved(before)
 
+    # the lines needing no attention, accepted at once
+    before = page.hash()
+    page.click("#accept-rest")
+    page.wait(lambda: "accepted" in page.text("#toast"), "the quiet lines accepted")
+    assert page.hash() != before
+
     page.type("#reviewer", REVIEWER)
     page.click("#approve")
     page.wait(lambda: "Approved by " + REVIEWER in page.text("#approval-state"), "the approval")
@@ -182,6 +188,7 @@ def test_review_change_ignore_value_map_then_approve(page: Page, project: Path) 
     assert (lines["title"].target, lines["title"].status) == ("comment", "edited")
     assert lines["website"].ignore and lines["website"].status == "edited"
     assert lines["priority"].params["map"]["Urgent"] == "high"
+    assert lines["email"].status == "confirmed" and lines["birthday"].status == "proposed"  # flagged: not bulk
     with sqlite3.connect(Project(project).ledger_path) as db:
         login, mapping_hash = db.execute("SELECT login, mapping_hash FROM approvals ORDER BY id DESC").fetchone()
     assert (login, mapping_hash) == (REVIEWER, spec.content_hash())

@@ -308,6 +308,21 @@ function moveObject(step) {
   selectObject(names[(at + step + names.length) % names.length]);
 }
 
+async function acceptRest() {
+  // one request per line, each against the hash the previous one left: a change made elsewhere still stops it
+  const obj = currentObject();
+  const quiet = obj.lines.filter((l) => !l.ignore && l.status === "proposed" && !l.attention.length).map((l) => l.key);
+  try {
+    for (const key of quiet) {
+      state.data = await api("/api/edit", {hash: state.data.hash, object: obj.name, line: key, action: "accept"});
+    }
+    render();
+    toast(quiet.length ? "accepted " + quiet.length + " line(s) of " + obj.name : "nothing left to accept here", "ok");
+  } catch (error) {
+    await reload(error.message);
+  }
+}
+
 async function approve() {
   const problems = document.getElementById("problems");
   problems.hidden = true;
@@ -356,6 +371,7 @@ async function start() {
   }));
   document.getElementById("search").addEventListener("input", (event) => { state.query = event.target.value; renderLines(); });
   document.getElementById("approve").addEventListener("click", approve);
+  document.getElementById("accept-rest").addEventListener("click", acceptRest);
   const reviewer = document.getElementById("reviewer");
   reviewer.value = window.localStorage.getItem("crm2odoo-reviewer") || "";
   reviewer.addEventListener("change", () => window.localStorage.setItem("crm2odoo-reviewer", reviewer.value));
