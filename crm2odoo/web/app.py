@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from crm2odoo.errors import UserFacingError
+from crm2odoo.errors import MappingError, UserFacingError
 from crm2odoo.redact import redact
 from crm2odoo.web.edits import EditError
 from crm2odoo.web.service import Conflict, Refused, ReviewService
@@ -106,7 +106,10 @@ class Endpoints:
         return endpoint
 
     async def map_state(self, request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(self.service.map_view))
+        try:
+            return JSONResponse(await run_in_threadpool(self.service.map_view))
+        except MappingError as exc:  # the file as it is now cannot be read (a hand edit half done)
+            return _error(422, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     async def edit(self, request: Request) -> Response:
         try:
@@ -116,6 +119,8 @@ class Endpoints:
             return _error(400, str(exc))
         except Conflict as exc:
             return _error(409, str(exc))
+        except MappingError as exc:
+            return _error(422, exc.message + (f" ({exc.hint})" if exc.hint else ""))
 
     async def approve(self, request: Request) -> Response:
         try:

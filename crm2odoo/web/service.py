@@ -66,7 +66,11 @@ class ReviewService:
     # -- reading -----------------------------------------------------------------------------------------------
     def _read(self) -> tuple[MappingSpec, str]:
         raw = self.project.mapping_path.read_bytes()
-        return spec_from_data(yaml.safe_load(raw)), file_hash(raw)
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:  # a hand edit in progress: say so, the page shows it and waits
+            raise MappingError(f"mapping.yaml is not valid YAML: {exc}", hint="fix the YAML syntax") from None
+        return spec_from_data(data), file_hash(raw)
 
     def _line_view(self, obj: ObjectMap, index: int, items: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
         line = obj.fields[index]

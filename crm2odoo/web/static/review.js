@@ -248,9 +248,13 @@ function editorRow(obj, line, mode) {
 
 // -- actions --------------------------------------------------------------------------------------------------
 async function reload(message) {
-  state.data = await api("/api/map");
-  render();
-  if (message) { toast(message, "error"); }
+  try {
+    state.data = await api("/api/map");
+    render();
+    if (message) { toast(message, "error"); }
+  } catch (error) {  // the file cannot be read as it is now (a hand edit half done): say so, keep the old view
+    toast((message ? message + "\n" : "") + error.message, "error");
+  }
 }
 
 async function edit(change) {

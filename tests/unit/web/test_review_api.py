@@ -178,3 +178,14 @@ def test_the_review_command_needs_a_map_to_review(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["review", "--project", str(tmp_path)])
     assert result.exit_code == 2
     assert "no mapping.yaml to review" in result.output and "crm2odoo plan" in result.output
+
+
+def test_a_half_edited_file_is_reported_not_guessed(client: httpx.Client, project: Path) -> None:
+    view = _map(client)
+    Project(project).mapping_path.write_text("objects: [unclosed\n", encoding="utf-8")
+    answer = client.get("/api/map")
+    assert answer.status_code == 422 and "not valid YAML" in answer.json()["error"]
+    edit = client.post("/api/edit", json={"hash": view["hash"], "object": "contact", "line": "email",
+                                          "action": "ignore"})
+    assert edit.status_code in (409, 422)
+    assert Project(project).mapping_path.read_text(encoding="utf-8") == "objects: [unclosed\n"
