@@ -114,7 +114,8 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
         owners = [dict(o) for o in db.execute(
             "SELECT source_id, name, email FROM owners WHERE state='unmatched' ORDER BY source_id")]
     options = json.loads(run["options"] or "{}")
-    sampled = bool(options.get("sample"))
+    # a sample or a delta reads part of the source: its records are not the source's count
+    partial = bool(options.get("sample")) or run["kind"] in ("sample", "delta")
     only = set(options.get("only") or order)  # `migrate --only contact` loads that map (and nothing else waits)
     now = dt.datetime.now(dt.UTC)
     # load order as it happens; while the run goes on, the maps it has not reached yet follow as 'waiting'
@@ -122,7 +123,7 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     if run["state"] == "running":
         names += [n for n in order if n not in phases and n in only]
     names += sorted(set(states) - set(names))
-    objects = [_progress(name, phases.get(name), states.get(name, {}), None if sampled else expected.get(name), now)
+    objects = [_progress(name, phases.get(name), states.get(name, {}), None if partial else expected.get(name), now)
                for name in names]
     for line in objects:
         line["reasons"] = reasons.get(line["name"], [])

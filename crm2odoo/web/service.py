@@ -175,9 +175,20 @@ class ReviewService:
                     for o in spec.objects.values()}
         holder = current_holder(self.project.state_dir)
         run = ledger_view.run_progress(self.project.ledger_path, expected, [o.name for o in spec.enabled_objects()])
-        reports = sorted(p.name for p in self.project.reports_dir.glob("*.html")) \
+        reports = sorted((p.name for p in self.project.reports_dir.glob("*.html")), key=_report_order) \
             if self.project.reports_dir.exists() else []
         return {"run": run, "active": holder.describe() if holder else None, "reports": reports}
+
+
+#: reports in the order of the workflow; runs newest first
+_REPORT_STEPS = ("discovery", "validation", "dry-run", "migrate", "reconcile", "rollback", "inventory")
+
+
+def _report_order(name: str) -> tuple[int, int, str]:
+    stem = name.removesuffix(".html")
+    step = next((i for i, s in enumerate(_REPORT_STEPS) if stem.startswith(s)), len(_REPORT_STEPS))
+    run = re.search(r"run(\d+)$", stem)
+    return step, -int(run.group(1)) if run else 0, stem
 
 
 def _named_problems(message: str) -> list[dict[str, str]]:
