@@ -110,3 +110,9 @@ def as_dict(err: OdooFault, context: dict[str, Any] | None = None) -> dict[str, 
     arguments: list[Any] = [err.message, err.http_status] if isinstance(err, HttpError) else [err.message]
     return {"name": err.odoo_name, "debug": fake_traceback(err), "message": err.message,
             "arguments": arguments, "context": context or {}}
+
+
+def record_repr(model: str, ids: list[int]) -> str:
+    """How Odoo prints a recordset in error messages: ``res.partner(7,)``."""
+    inner = ", ".join(str(i) for i in ids) + ("," if len(ids) == 1 else "")
+    return f"{model}({inner})"

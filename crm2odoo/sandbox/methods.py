@@ -178,7 +178,7 @@ def _confirm(env: Env, model: str, ids: list[int] | None) -> bool:
     rows = [env.store.get(model, i) or {} for i in ids or []]
     if any(r.get("state") not in ("draft", "sent") for r in rows):
         raise UserError("Some orders are not in a state requiring confirmation.")
-    env.write(model, ids or [], {"state": "sale", "date_order": behaviours._now()})
+    env.write(model, ids or [], {"state": "sale", "date_order": behaviours.now()})
     return True
 
 
@@ -215,7 +215,7 @@ def _post(env: Env, model: str, ids: list[int] | None) -> bool:
         if not name or name == "/":
             # a sale journal numbers its credit notes apart (refund_sequence): RINV/2024/00001
             prefix = "RINV" if row.get("move_type") == "out_refund" else "INV"
-            year = str(row.get("invoice_date") or row.get("date") or behaviours._today())[:4]
+            year = str(row.get("invoice_date") or row.get("date") or behaviours.today())[:4]
             count = len(env.search_ids(model, [("name", "like", f"{prefix}/{year}/")], active_test=False))
             name = f"{prefix}/{year}/{count + 1:05d}"
         env.write(model, [rid], {"state": "posted", "name": name})

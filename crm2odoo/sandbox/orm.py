@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from . import behaviours
+from . import behaviours, x2many
+from .conversion import DATETIME_FORMAT, to_stored
 from .domain import filter_ids, mentions_active, normalize, parse_order
-from .exceptions import AccessError, MissingError, PgError, PyValueError, ValidationError
-from .sanitize import sanitize_html
+from .exceptions import AccessError, MissingError, PyValueError, ValidationError, record_repr
 from .schema import LOG_ACCESS, Model, Registry
 from .store import Row, Store
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 ADMIN_UIDS = frozenset({1, 2})
 
 # (read, write, create, unlink) for the non-admin internal user, from the ir.model.access.csv files of
@@ -44,11 +43,6 @@ _GROUPS = {"ir.config_parameter": "Administration/Settings"}
 
 def now_str() -> str:
     return datetime.utcnow().strftime(DATETIME_FORMAT)
-
-
-def record_repr(model: str, ids: list[int]) -> str:
-    inner = ", ".join(str(i) for i in ids) + ("," if len(ids) == 1 else "")
-    return f"{model}({inner})"
 
 
 class Env:
@@ -128,70 +122,7 @@ class Env:
     # -- values -----------------------------------------------------------------------------------------
     def convert(self, model: Model, fname: str, value: Any) -> Any:
         """Python-side conversion of a written value to its stored form (Odoo's convert_to_cache)."""
-        f = model.fields[fname]
-        ftype = f["type"]
-        if ftype in ("char", "text", "html"):
-            if value is None or value is False:
-                return None
-            text = value if isinstance(value, str) else str(value)
-            if ftype == "html":  # fields.Html sanitises what it stores (tools/mail.py html_sanitize)
-                return sanitize_html(text)
-            if ftype == "char" and f.get("size"):  # fields._String.convert_to_cache cuts to the size
-                return text[:int(f["size"])]
-            return text
-        if ftype == "selection":
-            if value is None or value is False:
-                return None
-            keys = [item[0] for item in f.get("selection") or []]
-            if keys and value not in keys:
-                raise PyValueError(f"Wrong value for {model.name}.{fname}: {value!r}")
-            return value
-        if ftype == "integer":
-            try:
-                return int(value or 0)
-            except (TypeError, ValueError) as exc:
-                raise PyValueError(str(exc)) from None
-        if ftype in ("float", "monetary"):
-            try:
-                return float(value or 0.0)
-            except (TypeError, ValueError) as exc:
-                raise PyValueError(str(exc)) from None
-        if ftype == "boolean":
-            return bool(value)
-        if ftype == "date":
-            if not value:
-                return None
-            text = str(value)[:10]
-            try:
-                return datetime.strptime(text, "%Y-%m-%d").strftime("%Y-%m-%d")
-            except ValueError:
-                raise PyValueError(f"time data {text!r} does not match format '%Y-%m-%d'") from None
-        if ftype == "datetime":
-            if not value:
-                return None
-            text = str(value)
-            # Odoo's Datetime.to_datetime accepts any prefix of the format ('2024-01-01' is midnight)
-            fmt = DATETIME_FORMAT[:len(text) - 2]
-            try:
-                return datetime.strptime(text, fmt).strftime(DATETIME_FORMAT)
-            except ValueError:
-                raise PyValueError(f"time data {text!r} does not match format {fmt!r}") from None
-        if ftype in ("many2one", "many2one_reference"):
-            if value is None or value is False or value == 0:
-                return None
-            if isinstance(value, list | tuple) and value:
-                value = value[0]
-            if isinstance(value, bool):
-                return int(value)
-            if isinstance(value, int):
-                return value
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                return int(value)
-            raise PgError(f'invalid input syntax for type integer: "{value}"',
-                          name="psycopg2.errors.InvalidTextRepresentation")
-        if ftype == "reference":
-            return value or None
-        return value if value is not False else None
+        return to_stored(model, fname, value)
 
     def value(self, model: Model, rid: int, row: Row, fname: str) -> Any:
         """Internal value of a field: stored value, x2many id list, or a computed value."""
@@ -437,73 +368,20 @@ class Env:
     def apply_x2many(self, model: Model, rid: int, fname: str, commands: Any) -> None:
         f = model.fields[fname]
         comodel = self.model(f["relation"])
-        # fields.py _RelationalMulti.write_batch: False clears, a flat id list replaces (SET)
-        if commands is False or commands is None:
-            commands = [[5, 0, 0]]
-        elif isinstance(commands, list | tuple) and commands and not isinstance(commands[0], list | tuple):
-            commands = [[6, 0, list(commands)]]
-        if not isinstance(commands, list | tuple):
-            raise PyValueError(f"Wrong value for {model.name}.{fname}: {commands!r}")
-        if f["type"] == "many2many":
+        commands = x2many.normalize_commands(model, fname, commands)
+        many2many = f["type"] == "many2many"
+        if many2many:
             tbl, col = self.registry.m2m(model.name, fname)
             current = self.store.rel_get(tbl, col, rid)
         else:
             current = self.value(model, rid, {}, fname)
-        inverse = f.get("relation_field")
-        target: list[int] = list(current)
-        for cmd in commands:
-            if not isinstance(cmd, list | tuple) or not cmd:
-                raise PyValueError(f"Wrong value for {model.name}.{fname}: {cmd!r}")
-            code = cmd[0]
-            if code == 0:
-                values = dict(cmd[2] or {})
-                if f["type"] == "one2many" and inverse:
-                    values[inverse] = rid
-                target.append(self.create(comodel.name, [values])[0])
-            elif code == 1:
-                self.write(comodel.name, [int(cmd[1])], dict(cmd[2] or {}))
-                if int(cmd[1]) not in target:
-                    target.append(int(cmd[1]))
-            elif code == 2:
-                self.unlink(comodel.name, [int(cmd[1])])
-                target = [i for i in target if i != cmd[1]]
-            elif code == 3:
-                target = [i for i in target if i != cmd[1]]
-                if f["type"] == "one2many" and inverse:
-                    self.write(comodel.name, [int(cmd[1])], {inverse: False})
-            elif code == 4:
-                if int(cmd[1]) not in target:
-                    target.append(int(cmd[1]))
-            elif code == 5:
-                for old in list(target):
-                    if f["type"] == "one2many" and inverse:
-                        self.write(comodel.name, [old], {inverse: False})
-                target = []
-            elif code == 6:
-                target = [int(i) for i in (cmd[2] or [])]
-            else:
-                raise PyValueError(f"Unknown command {code!r} for field {model.name}.{fname}")
-        if f["type"] == "many2many":
-            missing = set(target) - self.store.exists(comodel.name, target)
-            if missing and model.name == "res.partner":
-                # res.partner computes from its tags first, so Odoo reports the missing record itself
-                raise MissingError("Record does not exist or has been deleted.\n"
-                                   f"(Record: {record_repr(comodel.name, sorted(missing))}, User: {self.uid})")
-            if missing:
-                tbl_spec = self.registry.m2m(model.name, fname)[0]
-                raise ValidationError(
-                    "The operation cannot be completed: another model requires the record being deleted. "
-                    "If possible, archive it instead.\n\nModel: Unknown (unknown)\n"
-                    f"Constraint: {tbl_spec}_{_other_column(self.registry, model.name, fname)}_fkey\n")
-            for old in current:
-                if old not in target:
-                    self.store.rel_remove(tbl, *((rid, old) if col == "a" else (old, rid)))
-            for new in target:
-                self.store.rel_add(tbl, *((rid, new) if col == "a" else (new, rid)))
-        elif inverse:
-            for new in target:
-                if new not in current:
-                    self.write(comodel.name, [new], {inverse: rid})
+        inverse = f.get("relation_field") if f["type"] == "one2many" else None
+        rel = x2many.Relation(self, model, rid, fname, comodel.name, inverse or None)
+        target = x2many.run_commands(rel, commands, list(current))
+        if many2many:
+            x2many.store_many2many(rel, list(current), target)
+        else:
+            x2many.link_one2many(rel, list(current), target)
 
     def unlink(self, model_name: str, ids: list[int]) -> bool:
         model = self.model(model_name)
@@ -580,14 +458,6 @@ class Env:
 
 def _plain(value: Any) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-def _other_column(registry: Registry, model: str, fname: str) -> str:
-    from .meta import M2M_TABLES
-    spec = M2M_TABLES.get(f"{model}.{fname}")
-    if spec:
-        return spec[2]
-    return f"{registry.models[model].fields[fname]['relation'].replace('.', '_')}_id"
 
 
 def fk_error(model: Model, constraint: str) -> ValidationError:

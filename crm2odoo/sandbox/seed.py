@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .meta import COUNTRIES, STATES, TRANSIENT_MODELS
+from .geodata import COUNTRIES, STATES
+from .meta import TRANSIENT_MODELS
 from .schema import Registry
 from .store import Store
 
@@ -30,6 +31,30 @@ GROUPS: dict[int, tuple[str, str]] = {
     22: ("sales_team.group_sale_salesman_all_leads", "Sales/User: All Documents"),
     23: ("sales_team.group_sale_manager", "Sales/Administrator"),
 }
+
+# the seeded reference rows of a fresh Odoo 18 (base, crm, utm, mail, account data files), in creation order
+_CURRENCIES = (("USD", "$", "before", "United States dollar"), ("EUR", "€", "after", "Euro"),
+               ("TRY", "₺", "after", "Turkish lira"), ("GBP", "£", "before", "Pound sterling"))
+_MONEY = {"US": "USD", "TR": "TRY", "GB": "GBP", "DE": "EUR", "FR": "EUR", "NL": "EUR"}  # country -> currency
+_CRM_STAGES = (("New", 1, False, 11), ("Qualified", 2, False, 5), ("Proposition", 3, False, 8), ("Won", 70, True, 10))
+_LOST_REASONS = ("Too expensive", "We don't have people/skills", "Not enough stock")
+_UTM_SOURCES = (("search_engine", "Search engine"), ("mailing", "Lead Recall"), ("newsletter", "Newsletter"),
+                ("facebook", "Facebook"), ("twitter", "X"), ("linkedin", "LinkedIn"), ("monster", "Monster"),
+                ("glassdoor", "Glassdoor"), ("craigslist", "Craigslist"))
+_UTM_MEDIUMS = (("website", "Website"), ("phone", "Phone"), ("direct", "Direct"), ("email", "Email"),
+                ("banner", "Banner"), ("twitter", "X"), ("facebook", "Facebook"), ("linkedin", "LinkedIn"),
+                ("television", "Television"), ("google_adwords", "Google Adwords"))
+_SUBTYPES = (("mt_comment", "Discussions", False, 0, True), ("mt_note", "Note", True, 100, False),
+             ("mt_activities", "Activities", True, 90, False))
+_ACTIVITY_TYPES = (("email", "Email", "default", 3, "fa-envelope", True),
+                   ("call", "Call", "phonecall", 6, "fa-phone", True),
+                   ("meeting", "Meeting", "meeting", 9, "fa-users", True),
+                   ("todo", "To-Do", "default", 12, "fa-check", True),
+                   ("upload_document", "Upload Document", "upload_file", 25, "fa-upload", True),
+                   ("warning", "Exception", "default", 99, "fa-warning", False))
+_JOURNALS = (("1_sale", "Customer Invoices", "INV", "sale"), ("1_general", "Miscellaneous Operations", "MISC", "general"),
+             ("1_bank", "Bank", "BNK1", "bank"))
+_APPLICATIONS = frozenset({"crm", "sale_management", "project", "account", "contacts", "calendar"})
 
 
 class Seeder:
@@ -57,33 +82,51 @@ class Seeder:
         return rid
 
     def run(self, database_uuid: str) -> None:
-        v = self.registry.version
-        major = self.registry.major
-        usd = self.add("res.currency", {"name": "USD", "symbol": "$", "position": "before", "rounding": 0.01,
-                                        "decimal_places": 2, "full_name": "United States dollar"}, "base.USD")
-        currency = {"USD": usd}
-        for code, symbol, position, full in (("EUR", "€", "after", "Euro"), ("TRY", "₺", "after", "Turkish lira"),
-                                              ("GBP", "£", "before", "Pound sterling")):
+        """Seed in the order a fresh Odoo creates these rows, so ids and xmlids match it."""
+        currency = self._currencies()
+        country = self._countries(currency)
+        self._partners_and_users(currency["USD"], country["US"])
+        self._groups()
+        self._crm()
+        self._utm()
+        self._mail()
+        self._products()
+        self._journals()
+        self._modules_and_parameters(database_uuid)
+        self._reflect()
+        self.store.set_meta("version", self.registry.version)
+        self.store.set_meta("password:2", "admin")
+        self.store.set_meta("password:6", "salesman")
+        self.store.set_meta(f"apikey:{ADMIN_API_KEY}", "2")
+
+    def _currencies(self) -> dict[str, int]:
+        currency: dict[str, int] = {}
+        for code, symbol, position, full in _CURRENCIES:
             currency[code] = self.add("res.currency", {"name": code, "symbol": symbol, "position": position,
                                                        "rounding": 0.01, "decimal_places": 2, "full_name": full},
                                       f"base.{code}")
+        return currency
+
+    def _countries(self, currency: dict[str, int]) -> dict[str, int]:
         country: dict[str, int] = {}
-        money = {"US": "USD", "TR": "TRY", "GB": "GBP", "DE": "EUR", "FR": "EUR", "NL": "EUR"}
         for line in COUNTRIES.strip().splitlines():
             code, name, phone = line.split("|")
             xml = "base.uk" if code == "GB" else f"base.{code.lower()}"
             country[code] = self.add("res.country", {"code": code, "name": name, "phone_code": int(phone or 0),
-                                                     "currency_id": currency.get(money.get(code, ""))}, xml)
+                                                     "currency_id": currency.get(_MONEY.get(code, ""))}, xml)
         for line in STATES.strip().splitlines():
             cc, code, name, xml = line.split("|")
             self.add("res.country.state", {"country_id": country[cc], "code": code, "name": name},
                      f"base.{xml}" if xml else None)
-        # Partners and users: ids match a fresh Odoo (1 company, 2 OdooBot, 3 Administrator; uid 1 and 2).
+        return country
+
+    def _partners_and_users(self, usd: int, us: int) -> None:
+        """Ids match a fresh Odoo: partners 1 company, 2 OdooBot, 3 Administrator; users 1 and 2; a salesman."""
         self.add("res.partner", {"name": "My Company", "is_company": True, "type": "contact", "lang": "en_US",
                                  "complete_name": "My Company", "commercial_partner_id": 1,
-                                 "country_id": country["US"]}, "base.main_partner", rid=1)
+                                 "country_id": us}, "base.main_partner", rid=1)
         self.add("res.company", {"name": "My Company", "partner_id": 1, "currency_id": usd,
-                                 "country_id": country["US"], "sequence": 10}, "base.main_company", rid=1)
+                                 "country_id": us, "sequence": 10}, "base.main_company", rid=1)
         self.add("res.partner", {"name": "OdooBot", "email": "odoobot@example.com", "active": False,
                                  "company_id": 1, "type": "contact", "complete_name": "OdooBot",
                                  "commercial_partner_id": 2}, "base.partner_root", rid=2)
@@ -101,49 +144,43 @@ class Seeder:
                                                             "commercial_partner_id": salesman_partner})
         self.add("res.users", {"login": "salesman", "partner_id": salesman_partner, "company_id": 1,
                                "share": False, "notification_type": "email"}, rid=6)
-        groups_field = "group_ids" if major >= 19 else "groups_id"
+
+    def _groups(self) -> None:
+        groups_field = "group_ids" if self.registry.major >= 19 else "groups_id"
         tbl, col = self.registry.m2m("res.users", groups_field)
         for gid, (xml, name) in GROUPS.items():
             self.add("res.groups", {"name": name.split("/", 1)[1]}, xml, rid=gid)
             for uid in (2, 6) if gid in (1, 9, 21) else (2,) if gid not in (10, 11) else ():
                 self.store.rel_add(tbl, *((uid, gid) if col == "a" else (gid, uid)))
-        team = self.add("crm.team", {"name": "Sales", "use_opportunities": True, "use_leads": False, "sequence": 0,
-                                     "alias_contact": "everyone"}, "sales_team.team_sales_department")
+
+    def _crm(self) -> None:
+        self.add("crm.team", {"name": "Sales", "use_opportunities": True, "use_leads": False, "sequence": 0,
+                              "alias_contact": "everyone"}, "sales_team.team_sales_department")
         # crm/data/crm_stage_data.xml: four stages of no team (every pipeline shows them); 19 gives each a colour
-        for i, (name, seq, won, color) in enumerate((("New", 1, False, 11), ("Qualified", 2, False, 5),
-                                                     ("Proposition", 3, False, 8), ("Won", 70, True, 10)), start=1):
+        for i, (name, seq, won, color) in enumerate(_CRM_STAGES, start=1):
             self.add("crm.stage", {"name": name, "sequence": seq, "is_won": won, "fold": False}
-                     | ({"color": color} if major >= 19 else {}), f"crm.stage_lead{i}")
-        for i, name in enumerate(("Too expensive", "We don't have people/skills", "Not enough stock"), start=1):
+                     | ({"color": color} if self.registry.major >= 19 else {}), f"crm.stage_lead{i}")
+        for i, name in enumerate(_LOST_REASONS, start=1):
             self.add("crm.lost.reason", {"name": name}, f"crm.lost_reason_{i}")
-        for xml, name in (("search_engine", "Search engine"), ("mailing", "Lead Recall"),
-                          ("newsletter", "Newsletter"), ("facebook", "Facebook"), ("twitter", "X"),
-                          ("linkedin", "LinkedIn"), ("monster", "Monster"), ("glassdoor", "Glassdoor"),
-                          ("craigslist", "Craigslist")):
+
+    def _utm(self) -> None:
+        for xml, name in _UTM_SOURCES:
             self.add("utm.source", {"name": name}, f"utm.utm_source_{xml}")
-        for xml, name in (("website", "Website"), ("phone", "Phone"), ("direct", "Direct"), ("email", "Email"),
-                          ("banner", "Banner"), ("twitter", "X"), ("facebook", "Facebook"),
-                          ("linkedin", "LinkedIn"), ("television", "Television"),
-                          ("google_adwords", "Google Adwords")):
+        for xml, name in _UTM_MEDIUMS:
             self.add("utm.medium", {"name": name}, f"utm.utm_medium_{xml}")
         self.add("utm.stage", {"name": "New"}, "utm.default_utm_stage")
-        self.add("mail.message.subtype", {"name": "Discussions", "internal": False, "sequence": 0,
-                                          "default": True}, "mail.mt_comment")
-        self.add("mail.message.subtype", {"name": "Note", "internal": True, "sequence": 100, "default": False},
-                 "mail.mt_note")
-        self.add("mail.message.subtype", {"name": "Activities", "internal": True, "sequence": 90,
-                                          "default": False}, "mail.mt_activities")
-        for xml, name, category, seq, icon, active in (
-                ("email", "Email", "default", 3, "fa-envelope", True), ("call", "Call", "phonecall", 6, "fa-phone",
-                                                                         True),
-                ("meeting", "Meeting", "meeting", 9, "fa-users", True), ("todo", "To-Do", "default", 12, "fa-check",
-                                                                         True),
-                ("upload_document", "Upload Document", "upload_file", 25, "fa-upload", True),
-                ("warning", "Exception", "default", 99, "fa-warning", False)):
+
+    def _mail(self) -> None:
+        for xml, name, internal, sequence, default in _SUBTYPES:
+            self.add("mail.message.subtype", {"name": name, "internal": internal, "sequence": sequence,
+                                              "default": default}, f"mail.{xml}")
+        for xml, name, category, seq, icon, active in _ACTIVITY_TYPES:
             self.add("mail.activity.type", {"name": name, "category": category, "sequence": seq, "icon": icon,
                                             "active": active, "chaining_type": "suggest",
                                             "delay_from": "previous_activity", "delay_unit": "days"},
                      f"mail.mail_activity_data_{xml}")
+
+    def _products(self) -> None:
         if "uom.category" in self.registry.models:
             unit_cat = self.add("uom.category", {"name": "Unit"}, "uom.product_uom_categ_unit")
         else:
@@ -152,35 +189,28 @@ class Seeder:
                              "rounding": 0.01, "uom_type": "reference", "relative_factor": 1.0},
                  "uom.product_uom_unit")
         self.add("product.category", {"name": "All"}, "product.product_category_all")
-        if "account.journal" in self.registry.models:
-            self.add("account.journal", {"name": "Customer Invoices", "code": "INV", "type": "sale",
-                                         "company_id": 1, "invoice_reference_model": "odoo",
-                                         "invoice_reference_type": "invoice"}, "account.1_sale")
-            self.add("account.journal", {"name": "Miscellaneous Operations", "code": "MISC", "type": "general",
-                                         "company_id": 1, "invoice_reference_model": "odoo",
-                                         "invoice_reference_type": "invoice"}, "account.1_general")
-            self.add("account.journal", {"name": "Bank", "code": "BNK1", "type": "bank", "company_id": 1,
+
+    def _journals(self) -> None:
+        if "account.journal" not in self.registry.models:
+            return
+        for xml, name, code, kind in _JOURNALS:
+            self.add("account.journal", {"name": name, "code": code, "type": kind, "company_id": 1,
                                          "invoice_reference_model": "odoo", "invoice_reference_type": "invoice"},
-                     "account.1_bank")
+                     f"account.{xml}")
+
+    def _modules_and_parameters(self, database_uuid: str) -> None:
         for name in MODULES:
             self.add("ir.module.module", {"name": name, "shortdesc": name.replace("_", " ").title(),
-                                          "state": "installed", "latest_version": f"{v}.1.0",
-                                          "application": name in ("crm", "sale_management", "project",
-                                                                  "account", "contacts", "calendar"),
-                                          "sequence": 100}, f"base.module_{name}")
+                                          "state": "installed", "latest_version": f"{self.registry.version}.1.0",
+                                          "application": name in _APPLICATIONS, "sequence": 100},
+                     f"base.module_{name}")
+        now = datetime.utcnow()
         self.add("ir.config_parameter", {"key": "web.base.url", "value": "http://localhost:8069"})
         self.add("ir.config_parameter", {"key": "database.uuid", "value": database_uuid})
-        self.add("ir.config_parameter", {"key": "database.create_date",
-                                         "value": datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")})
+        self.add("ir.config_parameter", {"key": "database.create_date", "value": now.strftime("%Y-%m-%d %H:%M:%S")})
         # crm_lead_prediction_data.xml: predictive lead scoring counts opportunities created from 8 days before install
         self.add("ir.config_parameter", {"key": "crm.pls_start_date",
-                                         "value": (datetime.utcnow() - timedelta(days=8)).strftime("%Y-%m-%d")})
-        self._reflect()
-        self.store.set_meta("version", v)
-        self.store.set_meta("password:2", "admin")
-        self.store.set_meta("password:6", "salesman")
-        self.store.set_meta(f"apikey:{ADMIN_API_KEY}", "2")
-        _ = (team, major)
+                                         "value": (now - timedelta(days=8)).strftime("%Y-%m-%d")})
 
     def _reflect(self) -> None:
         """ir.model and ir.model.fields rows for every model, as Odoo's registry reflection writes them."""

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
+
+
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str,
+          headers: Mapping[str, str] | None = None) -> None:
+    """Answer one request: status, content type and length, extra headers, then the body."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
 class LoopbackServer:
