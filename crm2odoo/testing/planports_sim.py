@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from crm2odoo.sources.planports.api import DEFAULT_ENDPOINTS
-from crm2odoo.testing.loopback import LoopbackServer
+from crm2odoo.testing.loopback import LoopbackServer, reply
 from crm2odoo.testing.planports_workbook import PlanportsDataset
 
 PAGE_STYLES = ("items", "data", "array", "results", "unpaged")
@@ -166,13 +166,7 @@ class PlanportsSimulator(LoopbackServer):
     def _reply(self, h: BaseHTTPRequestHandler, method: str, status: int, body: Any,
                headers: Mapping[str, str] | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json; charset=utf-8")
-        h.send_header("Content-Length", str(len(data)))
-        for k, val in (headers or {}).items():
-            h.send_header(k, val)
-        h.end_headers()
-        h.wfile.write(data)
+        reply(h, status, data, "application/json; charset=utf-8", headers)
         with self._lock:
             self.request_log.append((method, h.path, status))
 
