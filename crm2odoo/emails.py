@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 __all__ = ["clean_email", "is_email", "is_plain_email", "library_accepts", "mask_email"]
 
@@ -55,18 +55,30 @@ def is_email(text: str) -> bool:
 
 def library_accepts(text: str) -> bool:
     """The library's verdict on the whole address, without the shortcuts (~100-300 µs a call)."""
+    local, at, domain = text.rpartition("@")
     try:
-        validate_email(text, check_deliverability=False)
+        validate_email(f"{local}{at}{_special_use_as_plain(domain)}", check_deliverability=False)
     except EmailNotValidError:
         return False
     return True
+
+
+def _special_use_as_plain(domain: str) -> str:
+    """The domain with a special-use ending (``.local``, ``.test``, ``.invalid``...) swapped for a plain one of the
+    same length. The library refuses those names because no mail reaches them over the internet, but a CRM holds
+    the addresses the company used (an intranet's ``@corp.local``) and Odoo stores them: the tool keeps them too."""
+    folded = domain.lower()
+    for name in SPECIAL_USE_DOMAIN_NAMES:
+        if folded == name or folded.endswith("." + name):
+            return domain[: len(domain) - len(name)] + "x" * len(name)
+    return domain
 
 
 @lru_cache(maxsize=4096)  # an export holds many addresses at few domains
 def _domain_verdict(domain: str) -> int | None:
     """The length of the domain in ASCII (IDNA) when the library accepts it, else None."""
     try:
-        return len(validate_email(f"a@{domain}", check_deliverability=False).ascii_domain)
+        return len(validate_email(f"a@{_special_use_as_plain(domain)}", check_deliverability=False).ascii_domain)
     except EmailNotValidError:
         return None
 

@@ -12,6 +12,8 @@ from crm2odoo.emails import clean_email, is_email, is_plain_email, library_accep
 @pytest.mark.parametrize("text", [
     "ada@example.com", "Ada.Lovelace+news@Mail.Example.CO.UK", "ayşe.yılmaz@örnek.com.tr", "o'brien@post.de",
     "x@xn--rnek-4qa.com.tr", "maya@brightpath-coaching.example", "a@b.co",
+    # special-use names reach no one over the internet, but a CRM holds them and Odoo stores them
+    "ada@x.local", "ada@intranet.corp.LOCAL", "ada@x.test", "ada@shop.onion",
 ])
 def test_addresses_are_accepted(text: str) -> None:
     assert is_email(text) and library_accepts(text)
@@ -19,7 +21,7 @@ def test_addresses_are_accepted(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "not-an-email", "ada at example", "ada@", "@example.com", "ada@@example.com", "a..b@example.com",
-    "ada@example.com.", "ada @example.com", "ada@localhost", "ada@x.local", "ada@x.test", "ada@-x.com",
+    "ada@example.com.", "ada @example.com", "ada@localhost", "ada@local", "ada@-x.com",
     "a_b@x_y.com", "ada@ab--cd.com", "Ada <ada@example.com>", "a@b.c1",
     "ada@" + "x" * 64 + ".com",
 ])
