@@ -19,6 +19,7 @@ import click
 from crm2odoo import __version__, api
 from crm2odoo.errors import OdooTransientError, SourceTransientError, UserFacingError
 from crm2odoo.redact import redact
+from crm2odoo.sources import registry
 from crm2odoo.verdict import per_object
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +81,22 @@ def _events(kind: str, **data: Any) -> None:
         click.secho(f"== {data['title']}", bold=True, err=True)
 
 
+class SourceKindChoice(click.Choice[str]):
+    """The registered source kinds, read when the command runs, so a source registered after this module was
+    imported is offered too."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return registry.kind_names()
+
+    @choices.setter
+    def choices(self, _: object) -> None:  # click.Choice.__init__ assigns it; the registry is the only truth
+        pass
+
+
 project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path),
                               default=Path("."), show_default=True, help="the project folder")
 
@@ -98,7 +115,7 @@ def main(verbose: bool) -> None:
 @main.command()
 @project_option
 @click.option("--source", "kind", required=True,
-              type=click.Choice(["ontraport", "ontraport-csv", "planports-xlsx", "planports-api"]))
+              type=SourceKindChoice())
 @click.option("--force", is_flag=True, help="overwrite an existing crm2odoo.toml")
 @_friendly
 def init(project: Path, kind: str, force: bool) -> None:

@@ -17,23 +17,12 @@ from typing import Any
 from crm2odoo.errors import ConfigError
 from crm2odoo.odoo.client import DEFAULT_TIMEOUT, OdooSettings
 from crm2odoo.redact import Secret
-from crm2odoo.sources import CONNECTORS, SYSTEM_OF_KIND, SourceSettings
+from crm2odoo.sources import SourceSettings, registry
 from crm2odoo.verdict import Tolerance, parse_tolerance
 
 CONFIG_NAME = "crm2odoo.toml"
 SECRET_KEYS = frozenset({"api_key", "password", "token"})
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-SOURCE_KEYS: dict[str, dict[str, bool]] = {  # kind -> key -> required
-    "ontraport": {"base_url": False, "app_id": True, "api_key": True},
-    "ontraport-csv": {"path": True, "date_order": False, "timezone": False},
-    "planports-xlsx": {"path": True},
-    "planports-api": {"base_url": False, "email": True, "password": True, "endpoints": False},
-}
-SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "ontraport": {"base_url": "https://api.ontraport.com/1"},
-    "planports-api": {"base_url": "https://www.planports.com"},
-}
 
 
 @dataclass(frozen=True)
@@ -70,7 +59,7 @@ class Config:
     @property
     def system(self) -> str:
         """The source part of external IDs: ``ontraport``, or ``ontraport-acme`` with a namespace."""
-        base = SYSTEM_OF_KIND[self.source.kind]
+        base = registry.system_of(self.source.kind)
         return f"{base}-{self.migration.namespace}" if self.migration.namespace else base
 
 
@@ -104,67 +93,77 @@ def _secretise(table: dict[str, Any], section: str, raw: Mapping[str, Any],
     return out
 
 
-def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allow_plain_secrets: bool = False) -> Config:
-    """Read and validate ``crm2odoo.toml`` in ``project_dir``; raises ConfigError listing every problem."""
-    env = os.environ if env is None else env
-    path = project_dir / CONFIG_NAME
+Problem = tuple[str, str, str]  # (key, what is wrong, an example of a right value)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError([("(file)", f"{path} not found", "run `crm2odoo init --source KIND`")], path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([("(file)", f"not valid TOML: {exc}", "fix the syntax")], path=str(path)) from None
-    problems: list[tuple[str, str, str]] = []
 
-    raw_source = raw.get("source") or {}
-    raw_odoo = raw.get("odoo") or {}
-    raw_migration = raw.get("migration") or {}
-    source_table = _expand(raw_source, "source", problems, env)
-    odoo_table = _expand(raw_odoo, "odoo", problems, env)
-    plain: list[tuple[str, str, str]] = []
-    source_values = _secretise(source_table, "source", raw_source, plain)
-    odoo_values = _secretise(odoo_table, "odoo", raw_odoo, plain)
-    if not allow_plain_secrets:
-        problems.extend(plain)
 
-    kind = str(source_values.get("kind", ""))
-    if kind not in CONNECTORS:
-        problems.append(("source.kind", f"must be one of {', '.join(CONNECTORS)} (got {kind!r})",
+def _check_source(values: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The [source] table with the kind's defaults filled in; its keys checked against the registered kind."""
+    kind = str(values.get("kind", ""))
+    source_kind = registry.source_kinds().get(kind)
+    if source_kind is None:
+        problems.append(("source.kind", f"must be one of {', '.join(registry.kind_names())} (got {kind!r})",
                          'kind = "ontraport"'))
-    else:
-        values = {**SOURCE_DEFAULTS.get(kind, {}), **source_values}
-        for key, required in SOURCE_KEYS[kind].items():
-            if required and not values.get(key):
-                problems.append((f"source.{key}", f"is required for kind {kind}", f'{key} = "..."'))
-        known = set(SOURCE_KEYS[kind]) | {"kind"}
-        for key in sorted(set(values) - known):
-            problems.append((f"source.{key}", f"is not a setting of kind {kind}",
-                             "remove it; known keys: " + ", ".join(sorted(known))))
-        source_values = values
+        return values
+    values = {**source_kind.defaults, **values}
+    for key, required in source_kind.keys.items():
+        if required and not values.get(key):
+            problems.append((f"source.{key}", f"is required for kind {kind}", f'{key} = "..."'))
+    known = set(source_kind.keys) | {"kind"}
+    for key in sorted(set(values) - known):
+        problems.append((f"source.{key}", f"is not a setting of kind {kind}",
+                         "remove it; known keys: " + ", ".join(sorted(known))))
+    return values
 
+
+_ODOO_EXAMPLES = {"url": 'url = "https://mycompany.odoo.com"', "database": 'database = "mycompany"',
+                  "login": 'login = "migration-bot@mycompany.com"'}
+_ODOO_KEYS = frozenset({"url", "database", "login", "password", "api_key", "transport", "timeout", "max_retries"})
+
+
+def _check_odoo(values: Mapping[str, Any], problems: list[Problem]) -> None:
     for key in ("url", "database", "login"):
-        if not odoo_values.get(key):
-            problems.append((f"odoo.{key}", "is required", {"url": 'url = "https://mycompany.odoo.com"',
-                                                           "database": 'database = "mycompany"',
-                                                           "login": 'login = "migration-bot@mycompany.com"'}[key]))
-    url = str(odoo_values.get("url", ""))
+        if not values.get(key):
+            problems.append((f"odoo.{key}", "is required", _ODOO_EXAMPLES[key]))
+    url = str(values.get("url", ""))
     if url and not re.match(r"^https?://", url):
-        problems.append(("odoo.url", "must start with http:// or https://", 'url = "https://mycompany.odoo.com"'))
-    if not odoo_values.get("password") and not odoo_values.get("api_key"):
+        problems.append(("odoo.url", "must start with http:// or https://", _ODOO_EXAMPLES["url"]))
+    if not values.get("password") and not values.get("api_key"):
         problems.append(("odoo.api_key", "set api_key (or password)", 'api_key = "${ODOO_API_KEY}"'))
-    transport = str(odoo_values.get("transport", "auto"))
-    if transport not in ("auto", "jsonrpc", "xmlrpc", "json2"):
+    if str(values.get("transport", "auto")) not in ("auto", "jsonrpc", "xmlrpc", "json2"):
         problems.append(("odoo.transport", "must be auto, jsonrpc, xmlrpc or json2", 'transport = "auto"'))
-    known_odoo = {"url", "database", "login", "password", "api_key", "transport", "timeout", "max_retries"}
-    for key in sorted(set(odoo_values) - known_odoo):
-        problems.append((f"odoo.{key}", "is not a setting", "remove it; known keys: " + ", ".join(sorted(known_odoo))))
+    for key in sorted(set(values) - _ODOO_KEYS):
+        problems.append((f"odoo.{key}", "is not a setting", "remove it; known keys: " + ", ".join(sorted(_ODOO_KEYS))))
 
+
+def _odoo_settings(values: Mapping[str, Any]) -> OdooSettings:
+    return OdooSettings(
+        url=str(values.get("url", "")).rstrip("/"),
+        database=str(values["database"]),
+        login=str(values["login"]),
+        password=values.get("password"),
+        api_key=values.get("api_key"),
+        transport=str(values.get("transport", "auto")),
+        timeout=float(values.get("timeout", DEFAULT_TIMEOUT)),
+        max_retries=int(values.get("max_retries", 5)),
+    )
+
+
+def _migration_settings(raw: Mapping[str, Any], problems: list[Problem]) -> MigrationSettings:
     migration = MigrationSettings()
-    known_migration = set(MigrationSettings.__dataclass_fields__)
-    for key in sorted(set(raw_migration) - known_migration):
-        problems.append((f"migration.{key}", "is not a setting", "known keys: " + ", ".join(sorted(known_migration))))
+    known = set(MigrationSettings.__dataclass_fields__)
+    for key in sorted(set(raw) - known):
+        problems.append((f"migration.{key}", "is not a setting", "known keys: " + ", ".join(sorted(known))))
     try:
-        migration = MigrationSettings(**{k: v for k, v in raw_migration.items() if k in known_migration})
+        migration = MigrationSettings(**{k: v for k, v in raw.items() if k in known})
     except TypeError as exc:
         problems.append(("migration", str(exc), ""))
     if not 1 <= migration.batch_size <= 5000:
@@ -181,57 +180,41 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
                          ("engagement", ("notes", "aggregate"))):
         if getattr(migration, key) not in choices:
             problems.append((f"migration.{key}", f"must be {' or '.join(choices)}", f'{key} = "{choices[0]}"'))
-
     try:
         parse_tolerance(migration.max_quarantine)
     except ValueError as exc:
         problems.append(("migration.max_quarantine", str(exc), 'max_quarantine = 0   # or 5, or "2%"'))
+    return migration
 
+
+def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allow_plain_secrets: bool = False) -> Config:
+    """Read and validate ``crm2odoo.toml`` in ``project_dir``; raises ConfigError listing every problem."""
+    env = os.environ if env is None else env
+    path = project_dir / CONFIG_NAME
+    raw = _read_toml(path)
+    problems: list[Problem] = []
+
+    raw_source = raw.get("source") or {}
+    raw_odoo = raw.get("odoo") or {}
+    source_table = _expand(raw_source, "source", problems, env)
+    odoo_table = _expand(raw_odoo, "odoo", problems, env)
+    plain: list[Problem] = []
+    source_values = _secretise(source_table, "source", raw_source, plain)
+    odoo_values = _secretise(odoo_table, "odoo", raw_odoo, plain)
+    if not allow_plain_secrets:
+        problems.extend(plain)
+
+    source_values = _check_source(source_values, problems)
+    _check_odoo(odoo_values, problems)
+    migration = _migration_settings(raw.get("migration") or {}, problems)
     if problems:
-        first_per_key: dict[str, tuple[str, str, str]] = {}
+        first_per_key: dict[str, Problem] = {}
         for problem in problems:
             first_per_key.setdefault(problem[0], problem)
         raise ConfigError(list(first_per_key.values()), path=str(path))
-    odoo = OdooSettings(
-        url=url.rstrip("/"),
-        database=str(odoo_values["database"]),
-        login=str(odoo_values["login"]),
-        password=odoo_values.get("password"),
-        api_key=odoo_values.get("api_key"),
-        transport=transport,
-        timeout=float(odoo_values.get("timeout", DEFAULT_TIMEOUT)),
-        max_retries=int(odoo_values.get("max_retries", 5)),
-    )
-    return Config(path=path, source=SourceSettings(kind=kind, values=source_values, base_dir=project_dir),
-                  odoo=odoo, migration=migration)
+    source = SourceSettings(kind=str(source_values["kind"]), values=source_values, base_dir=project_dir)
+    return Config(path=path, source=source, odoo=_odoo_settings(odoo_values), migration=migration)
 
-
-TEMPLATES: dict[str, str] = {
-    "ontraport": '''[source]
-kind = "ontraport"
-# base_url = "https://api.ontraport.com/1"
-app_id = "${ONTRAPORT_APP_ID}"        # Administration > Integrations > Ontraport API Instructions and Key Manager
-api_key = "${ONTRAPORT_API_KEY}"      # read from the environment; never write the key here
-''',
-    "ontraport-csv": '''[source]
-kind = "ontraport-csv"
-path = "exports/"                     # folder of CSV files exported from Ontraport (Contacts, Companies, Deals, ...)
-# date_order = "dmy"                  # day-first ("dmy") or month-first ("mdy") dates, if the exports do not show it
-# timezone = "America/New_York"       # the account's timezone (exports show local times)
-''',
-    "planports-xlsx": '''[source]
-kind = "planports-xlsx"
-path = "planports-export.xlsx"        # one workbook, or a folder of .xlsx files
-''',
-    "planports-api": '''[source]
-kind = "planports-api"
-# base_url = "https://www.planports.com"
-email = "${PLANPORTS_EMAIL}"          # the API user (<GUID>@api.planports.com)
-password = "${PLANPORTS_PASSWORD}"
-# [source.endpoints]                  # list endpoints not yet confirmed publicly; override if yours differ
-# deal = "/api/v1/PpOpportunities"
-''',
-}
 
 ODOO_TEMPLATE = '''
 [odoo]
@@ -258,6 +241,9 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 
 
 def config_template(kind: str) -> str:
-    if kind not in TEMPLATES:
-        raise ConfigError([("--source", f"unknown kind {kind!r}", "one of " + ", ".join(TEMPLATES))])
-    return f"# crm2odoo project file. Values like ${{NAME}} are read from the environment.\n\n{TEMPLATES[kind]}{ODOO_TEMPLATE}"
+    """The commented crm2odoo.toml of a registered source kind, for ``crm2odoo init``."""
+    source_kind = registry.source_kinds().get(kind)
+    if source_kind is None:
+        raise ConfigError([("--source", f"unknown kind {kind!r}", "one of " + ", ".join(registry.kind_names()))])
+    return ("# crm2odoo project file. Values like ${NAME} are read from the environment.\n\n"
+            f"{source_kind.template}{ODOO_TEMPLATE}")

@@ -1,9 +1,10 @@
 """Load order: a pure dependency graph over object maps, tie-broken by the migration's phase order.
 
-Phase order (the mission's): schema records (teams, stages, tags, lost reasons) -> companies -> contacts ->
-users/owners -> deals/leads -> notes and activities -> tasks -> quotes/orders -> invoices/payments -> custom
-objects -> attachments. A map that references another is always loaded after it; a map that references
-itself (a company's parent company) has those fields deferred to a second pass.
+Phase order (the mission's, :mod:`crm2odoo.sources.phases`): schema records (users, teams, stages, tags, lost
+reasons) -> companies -> contacts -> deals/leads -> notes and activities -> tasks -> quotes/orders ->
+invoices/payments -> custom objects -> attachments; each source's registration puts its objects in a phase.
+A map that references another is always loaded after it; a map that references itself (a company's parent
+company) has those fields deferred to a second pass.
 """
 
 from __future__ import annotations
@@ -14,21 +15,11 @@ from dataclasses import dataclass
 from crm2odoo.errors import MappingError
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo import versions
+from crm2odoo.sources import phases, registry
 
-PHASE_RANK: dict[str, int] = {
-    "user": 0,
-    "pipeline": 1, "stage": 2, "tag": 3, "deal_tag": 3, "lost_reason": 3,
-    "company": 10,
-    "contact": 20,
-    "lead": 30, "deal": 31,
-    "campaign_enrollment": 40, "note": 41, "engagement": 42, "activity": 43,
-    "task": 50,
-    "product": 55, "quote": 60, "quote_line": 61, "order": 62, "order_line": 63,
-    "invoice": 70, "invoice_line": 71, "payment": 72,
-    "board": 80, "board_column": 81, "card": 82,
-    "attachment": 95,
-}
-CUSTOM_RANK = 90
+#: canonical object -> load phase, as the registered sources declare them (crm2odoo/sources/<system>/__init__.py)
+PHASE_RANK: Mapping[str, int] = registry.LiveTable({}, registry.load_order)
+CUSTOM_RANK = phases.CUSTOM
 
 #: Odoo models whose records are parts of a whole: the field that names the whole and the whole's model. A whole
 #: without all its parts is not the record the source has (an invoice's total is the sum of its lines, a board
@@ -50,7 +41,7 @@ class CycleDetected(MappingError):
 def rank(obj: ObjectMap) -> int:
     if obj.source_object.startswith("custom_"):
         return CUSTOM_RANK
-    return PHASE_RANK.get(obj.source_object, PHASE_RANK.get(obj.name, 85))
+    return PHASE_RANK.get(obj.source_object, PHASE_RANK.get(obj.name, phases.UNKNOWN))
 
 
 def references(obj: ObjectMap) -> set[str]:

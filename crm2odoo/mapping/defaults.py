@@ -8,8 +8,11 @@ as ``mobile`` on 19 resolve themselves from the target's own schema).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from crm2odoo.sources import registry
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,7 +271,8 @@ OBJECT_MODELS: dict[str, str] = {
     "board_column": "project.task.type", "card": "project.task",
 }
 
-OBJECT_DEFAULTS: dict[str, ObjectDefault] = {
+#: canonical object (crm2odoo.sources.base.StandardObject) -> where it lands; see OBJECT_DEFAULTS
+_CANONICAL_DEFAULTS: dict[str, ObjectDefault] = {
     "company": ObjectDefault("res.partner", {"is_company": True}, ("name",), True),
     "contact": ObjectDefault("res.partner", {"is_company": False, "type": "contact"}, ("email",), True),
     "user": ObjectDefault("res.users", {}, ("email",), False, {"match_only": True},
@@ -298,6 +302,10 @@ OBJECT_DEFAULTS: dict[str, ObjectDefault] = {
     "attachment": ObjectDefault("ir.attachment", {}),
     "campaign_enrollment": ObjectDefault("res.partner", {}, (), False, {"apply_tags": True}),
 }
+
+#: object -> where it lands: the canonical objects above, plus any object a registered source adds to the
+#: vocabulary (``object_defaults`` of its registration, crm2odoo/sources/<system>/__init__.py)
+OBJECT_DEFAULTS: Mapping[str, ObjectDefault] = registry.LiveTable(_CANONICAL_DEFAULTS, registry.object_defaults)
 
 #: what a value of a status-like column means, by folded word; shared by deal status, stage type, task status
 WON_WORDS = frozenset({"won", "win", "kazanildi", "kazanilan", "kazandi", "gewonnen", "closed won", "satildi",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crm2odoo.sources import registry
 from crm2odoo.textnorm import fold
 
 #: concept -> phrases. Order inside a list does not matter; a phrase may be one word or several.
@@ -208,17 +209,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "file_url": ("url", "file url", "dosya url", "link"),
 }
 
-#: Ontraport and other CRMs keep system bookkeeping on every record; these keys carry no customer data.
-SYSTEM_PHRASES: tuple[str, ...] = (
-    "system source", "source location", "import id", "ip addy", "ip addy display", "bindex", "email hash",
-    "time since dla", "update sequence", "update campaign", "n media", "fb gender", "last inbound sms",
-    "unique id", "deleted", "hidden", "recharge", "recharge attempts", "last recharge date", "drip id",
-    "item id", "rules", "notifications", "calc", "recent activity", "referral page", "program id",
-    "freferrer", "lreferrer", "aff paypal", "aff sales", "aff amount", "spent", "grade", "num purchased",
-    "mrc amount", "mrc unpaid", "mrc result", "mri invoice num", "mri invoice total", "unpaid invoices",
-    "has membership", "total income", "total purchases", "bulk sms", "gateway id", "template id", "oprid",
-    "form id", "lp id", "cc id", "offer data", "sira sayisi", "son giris", "last login",
-)
+#: Bookkeeping keys any CRM may keep on its records; they carry no customer data. Each source adds its own system's
+#: (``system_phrases`` of its registration in crm2odoo/sources/<system>/__init__.py).
+SYSTEM_PHRASES: tuple[str, ...] = ("import id", "unique id", "deleted", "hidden", "last login")
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -271,13 +264,14 @@ def _phrase_index() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {concept: tuple(dict.fromkeys(stems(p) for p in phrases)) for concept, phrases in CONCEPTS.items()}
 
 
-@lru_cache(maxsize=1)
-def _system_index() -> frozenset[tuple[str, ...]]:
-    return frozenset(stems(p) for p in SYSTEM_PHRASES)
+@lru_cache(maxsize=2)
+def _system_index(registry_generation: int) -> frozenset[tuple[str, ...]]:
+    """Generic and registered sources' bookkeeping phrases, stemmed; rebuilt when a source is registered."""
+    return frozenset(stems(p) for p in (*SYSTEM_PHRASES, *registry.system_phrases()))
 
 
 def is_system_key(text: str) -> bool:
-    return stems(text) in _system_index()
+    return stems(text) in _system_index(registry.generation())
 
 
 def concept_scores(*texts: str) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Source connectors, chosen by ``[source] kind`` in crm2odoo.toml."""
+"""Source connectors, chosen by ``[source] kind`` in crm2odoo.toml; the kinds are those of :mod:`.registry`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.errors import ConfigError
+from crm2odoo.sources import registry
 from crm2odoo.sources.base import (
     Catalog,
     FieldInfo,
@@ -18,22 +19,6 @@ from crm2odoo.sources.base import (
     Source,
     SourceRecord,
 )
-
-#: kind -> "module:Class". Each class is constructed as ``Class(settings: SourceSettings)``.
-CONNECTORS: dict[str, str] = {
-    "ontraport": "crm2odoo.sources.ontraport.api:OntraportApiSource",
-    "ontraport-csv": "crm2odoo.sources.ontraport.csv_export:OntraportCsvSource",
-    "planports-xlsx": "crm2odoo.sources.planports.workbook:PlanportsWorkbookSource",
-    "planports-api": "crm2odoo.sources.planports.api:PlanportsApiSource",
-}
-
-#: The short name of each kind's system, used in external IDs (crm2odoo.<system>_<object>_<id>).
-SYSTEM_OF_KIND: dict[str, str] = {
-    "ontraport": "ontraport",
-    "ontraport-csv": "ontraport",
-    "planports-xlsx": "planports",
-    "planports-api": "planports",
-}
 
 
 @dataclass(frozen=True)
@@ -55,18 +40,18 @@ class SourceSettings:
 
 def open_source(settings: SourceSettings) -> Source:
     """Construct the connector for ``settings.kind``."""
-    target = CONNECTORS.get(settings.kind)
-    if target is None:
-        raise ConfigError([("source.kind", f"unknown kind {settings.kind!r}", "one of " + ", ".join(CONNECTORS))])
-    module_name, class_name = target.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
+    source_kind = registry.source_kinds().get(settings.kind)
+    if source_kind is None:
+        raise ConfigError([("source.kind", f"unknown kind {settings.kind!r}", "one of " + ", ".join(registry.kind_names()))])
+    cls = source_kind.connector
+    if isinstance(cls, str):
+        module_name, class_name = cls.split(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
     source: Source = cls(settings)
     return source
 
 
 __all__ = [
-    "CONNECTORS",
-    "SYSTEM_OF_KIND",
     "Catalog",
     "FieldInfo",
     "FieldProblem",
