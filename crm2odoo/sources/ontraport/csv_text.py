@@ -3,7 +3,8 @@
 Exports pass through spreadsheets and scripts: a UTF-8 file may carry a few bytes of another encoding (one row
 pasted from a Windows program), a BOM (UTF-8 or UTF-16), and ";" or tab instead of ",". The file is decoded
 line by line: as the encoding most of it is, and each line that does not decode so as the Windows encoding its
-bytes suggest, and those lines are remembered so the rows holding them can be reported by number.
+bytes suggest (charset-normalizer, with the Turkish letters as the tie-break), and those lines are remembered so
+the rows holding them can be reported by number.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: bytes that are Turkish letters in cp1254 (İ ı Ş ş Ğ ğ) and Icelandic ones in cp1252 (Ý ý Þ þ Ð ð): a Windows
-#: export holding them is far more likely a Turkish Excel's than an Icelandic one
+import charset_normalizer
+
+#: bytes that are Turkish letters in cp1254 (İ ı Ş ş Ğ ğ) and Icelandic ones in cp1252 (Ý ý Þ þ Ð ð)
 _TURKISH_1254 = (b"\xdd", b"\xfd", b"\xde", b"\xfe", b"\xd0", b"\xf0")
+_WINDOWS = ("cp1254", "cp1252")
+_SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 50
 
@@ -39,8 +43,17 @@ class TextPlan:
         return f"{self.encoding} ({len(self.odd_lines)} line(s) as {self.fallback})"
 
 
-def _windows_encoding(turkish_bytes: int) -> str:
-    return "cp1254" if turkish_bytes else "cp1252"
+def windows_encoding(sample: bytes) -> str:
+    """The Windows code page of bytes that are not UTF-8: cp1254 (Turkish) or cp1252 (Western).
+
+    charset-normalizer keeps the code pages in which the bytes read as plausible text. The two differ in six
+    letters only, so text rarely tells them apart (it even finds Turkish words less chaotic in cp1252): where
+    both remain, or neither, the Turkish letters decide, since a Windows export holding them is far more likely
+    a Turkish Excel's than an Icelandic one."""
+    plausible = {match.encoding for match in charset_normalizer.from_bytes(sample, cp_isolation=list(_WINDOWS))}
+    if len(plausible) == 1:
+        return plausible.pop()
+    return "cp1254" if any(letter in sample for letter in _TURKISH_1254) else "cp1252"
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -67,7 +80,7 @@ def plan_text(path: Path) -> TextPlan:
 def _plan_bytes(path: Path, utf8: str) -> TextPlan:
     non_ascii = 0
     bad: list[int] = []
-    turkish = 0
+    sample = bytearray()  # the lines that are not UTF-8, up to _SAMPLE_BYTES: what the code page is guessed from
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
             if raw.isascii():
@@ -75,10 +88,11 @@ def _plan_bytes(path: Path, utf8: str) -> TextPlan:
             non_ascii += 1
             if not _decodes(raw, "utf-8"):
                 bad.append(n)
-                turkish += sum(raw.count(b) for b in _TURKISH_1254)
+                if len(sample) < _SAMPLE_BYTES:
+                    sample += raw
     if not bad:
         return TextPlan(utf8)
-    windows = _windows_encoding(turkish)
+    windows = windows_encoding(bytes(sample))
     if len(bad) * 2 > non_ascii:
         # most of the file is not UTF-8: all of it is the Windows encoding; its 5 unmapped bytes fall to latin-1
         return TextPlan(windows, fallback="latin-1", odd_lines=_undecodable(path, windows))
