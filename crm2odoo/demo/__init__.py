@@ -17,6 +17,7 @@ from typing import Any
 from crm2odoo import api
 from crm2odoo.errors import ProjectError, UserFacingError
 from crm2odoo.project import Project
+from crm2odoo.validate.reconcile import ReconcileInfo
 
 DEMO_SEED = 7
 PASSWORD_ENV = "CRM2ODOO_DEMO_ODOO_PASSWORD"
@@ -94,6 +95,13 @@ def run_demo(directory: Path, *, fresh: bool = False, events: Any = None) -> str
         inventory = api.inventory(directory)
     finally:
         server.stop()
+    lines = _summary(info, checked, [project.reports_dir / "discovery.md", info.report, inventory], directory)
+    _refuse_a_failed_demo(info, checked, lines, project)
+    return "\n".join(lines)
+
+
+def _summary(info: api.MigrateInfo, checked: ReconcileInfo, reports: list[Path], directory: Path) -> list[str]:
+    """What the demo did, object by object, and where to look next."""
     lines = [f"Demo migration run {info.run_id}: {info.state} in {info.elapsed_seconds:.1f}s"
              + (" (resumed an interrupted run)" if info.resumed else ""), "",
              f"{'object':<20} {'Odoo model':<22} {'created':>8} {'updated':>8} {'matched':>8} {'unchanged':>9} "
@@ -106,16 +114,19 @@ def run_demo(directory: Path, *, fresh: bool = False, events: Any = None) -> str
     spotted = sum(o.spot_checked for o in checked.objects)
     mismatches = sum(o.spot_mismatches for o in checked.objects)
     lines.append(f"spot check: {spotted} records read back field by field, {mismatches} differ from the source")
-    lines += ["", "reports:", f"  {project.reports_dir / 'discovery.md'}", f"  {info.report}", f"  {inventory}",
+    lines += ["", "reports:", *(f"  {report}" for report in reports),
               f"project: {directory} (mapping.yaml, crm2odoo.toml, .crm2odoo/ledger.sqlite)",
               f"try: crm2odoo status --project {directory}"]
+    return lines
+
+
+def _refuse_a_failed_demo(info: api.MigrateInfo, checked: ReconcileInfo, lines: list[str], project: Project) -> None:
     if not info.ok:
         raise UserFacingError("\n".join([*lines, "", "the demo's migration did not complete:",
                                          *info.shortfall.lines(info.tolerance)]), hint=f"see {info.report}")
-    if not checked.ok or not spotted:
+    if not checked.ok or not sum(o.spot_checked for o in checked.objects):
         # a demo whose own data does not reconcile is a failed demo, whatever the load said
         shown = [f"{o.name} {d.source_id}: {d.detail}" for o in checked.objects for d in o.differences
                  if d.what not in ("skipped", "quarantined")][:10]
         raise UserFacingError("\n".join([*lines, "", "the demo's reconciliation found differences:", *shown]),
                               hint=f"see {project.reports_dir / 'reconcile.md'}")
-    return "\n".join(lines)
