@@ -10,44 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-import httpx
-
-from crm2odoo.errors import ConfigError, SourceAuthError, SourceError, SourceTransientError
-from crm2odoo.redact import Secret
+from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
-from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, InventoryItem, ObjectInfo, SourceRecord
+from crm2odoo.sources.base import Catalog, FieldProblem, InventoryItem, ObjectInfo, SourceRecord
+from crm2odoo.sources.ontraport.api_http import OntraportHttp
+from crm2odoo.sources.ontraport.api_plans import Clause, PlanBuilder, ReadPlan
 from crm2odoo.sources.ontraport.decode import (
-    META_TYPES,
-    FieldCodec,
     decode_decimal,
     decode_row,
     decode_timestamp,
-    is_custom_key,
-    options_of,
     split_list,
 )
-from crm2odoo.sources.ontraport.keys import key_from_meta, key_from_record, own_key_names
+from crm2odoo.sources.ontraport.keys import key_from_record, own_key_names
 from crm2odoo.sources.ontraport.objects import (
-    CANONICAL_OF_ID,
-    CUSTOM_OBJECT_MIN_ID,
     DEAL_OBJECT_ID,
     INVENTORY_TYPES,
-    STANDARD_TYPES,
     TAG_SUBSCRIBER_ID,
     InventoryType,
-    ObjectType,
 )
-from crm2odoo.sources.ontraport.ratelimit import RatePacer
-from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportShapeError, answer_text, refusal
+from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportShapeError
 from crm2odoo.sources.ontraport.transactions import (
-    LINE_FIELDS,
-    PAYMENT_FIELDS,
     PURCHASE_REFUNDED,
     line_records,
     payment_record,
@@ -57,37 +43,11 @@ from crm2odoo.sources.ontraport.transactions import (
     shipping_line,
     tax_rate,
 )
-from crm2odoo.textnorm import fold, slug
+from crm2odoo.textnorm import fold
 
-DEFAULT_BASE_URL = "https://api.ontraport.com/1"
 PAGE_SIZE = 50  # documented maximum and default of `range`
-_TRANSIENT = {500, 502, 503, 504}
 _WON = ("won",)
 _LOST = ("lost",)
-
-Clause = tuple[str, str, Any]
-
-
-PlanKind = Literal["direct", "tag", "deal_tag", "stage", "pipeline", "lines_from_offers", "payments_from_invoices"]
-
-
-@dataclass
-class _Plan:
-    """How to read one canonical object."""
-
-    name: str
-    kind: PlanKind
-    object_id: int | None
-    label: str
-    plural: str
-    id_key: str = "id"
-    key_known: bool = True  # False until the meta named the key or a returned record showed it
-    codecs: dict[str, FieldCodec] = field(default_factory=dict)
-    fields: tuple[FieldInfo, ...] = ()
-    has_dlm: bool = False
-    options: dict[str, str] = field(default_factory=dict)  # stage / pipeline: option id -> label
-    custom: bool = False
-    meta_fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 class OntraportApiSource:
@@ -97,120 +57,26 @@ class OntraportApiSource:
     full_read_is_cheap = False
 
     def __init__(self, settings: SourceSettings) -> None:
-        values = settings.values
-        app_id, api_key = values.get("app_id"), values.get("api_key")
-        problems = []
-        if not app_id:
-            problems.append(("source.app_id", "is required for kind ontraport", 'app_id = "${ONTRAPORT_APP_ID}"'))
-        if not api_key:
-            problems.append(("source.api_key", "is required for kind ontraport", 'api_key = "${ONTRAPORT_API_KEY}"'))
-        if problems:
-            raise ConfigError(problems)
-        self._app_id = app_id.reveal() if isinstance(app_id, Secret) else str(app_id)
-        self._api_key = api_key if isinstance(api_key, Secret) else Secret(str(api_key))
-        self.base_url = str(values.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
-        opts = settings.options
-        self.timeout = float(opts.get("timeout", 30.0))
-        self.max_retries = int(opts.get("max_retries", 5))
-        self.retry_backoff = float(opts.get("retry_backoff", 1.0))
-        self.pacer = RatePacer(limit=int(opts.get("rate_limit", 180)),
-                               window=float(opts.get("rate_window_seconds", 60.0)))
-        self._client: httpx.Client | None = None
-        self._authenticated = False
+        self.http = OntraportHttp(settings)
+        self.base_url = self.http.base_url
+        self.pacer = self.http.pacer
+        self.stats = self.http.stats  # the same dict: requests, retries, rate_limited
         self._condition_style: Literal["json", "legacy", "none"] = "json"
-        self._plans: dict[str, _Plan] | None = None
+        self._plans: dict[str, ReadPlan] | None = None
         self._tax_rates: dict[str, float | None] | None = None  # transaction id -> its tax as % of the subtotal
         self._refunds: dict[str, Decimal] | None = None  # transaction id -> its refunded Purchases' total
         self._deal_tags: dict[str, list[str]] | None = None  # deal id -> its tag ids (Tag Subscribers)
-        self._account: dict[str, Any] = {}
-        #: objectID -> the name a person knows the object by, for messages
-        self._labels: dict[str, str] = {str(oid): f"{plural} (objectID {oid})" for oid, plural in
-                                        [(t.object_id, t.plural) for t in STANDARD_TYPES]
-                                        + [(i.object_id, i.plural) for i in INVENTORY_TYPES]}
-        self.stats = {"requests": 0, "retries": 0, "rate_limited": 0}
 
     def __repr__(self) -> str:
         return f"OntraportApiSource(base_url={self.base_url!r})"
 
-    # ------------------------------------------------------------------ HTTP
-    def _http(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self.timeout, headers={"Accept": "application/json"})
-        return self._client
-
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self.http.close()
 
-    def _get(self, path: str, params: Mapping[str, str]) -> Any:
-        """One GET with pacing, 429 back-off and retries; returns the envelope's ``data``."""
-        url = self.base_url + path
-        what = f"GET {path}" + (f" objectID={params['objectID']}" if "objectID" in params else "")
-        failures = 0
-        limited = 0
-        while True:
-            self.pacer.acquire()
-            self.stats["requests"] += 1
-            headers = {"Api-Key": self._api_key.reveal(), "Api-Appid": self._app_id}
-            try:
-                resp = self._http().get(url, params=dict(params), headers=headers)
-            except (httpx.TimeoutException, httpx.TransportError) as err:
-                failures += 1
-                self._retry_or_raise(failures, f"{what}: {type(err).__name__}")
-                continue
-            self.pacer.observe(resp.headers)
-            status = resp.status_code
-            if status == 429:
-                limited += 1
-                self.stats["rate_limited"] += 1
-                if limited > max(10, 2 * self.max_retries):
-                    raise SourceTransientError(f"{what}: still rate limited after {limited} waits",
-                                               retry_after=self.pacer.window)
-                self.pacer.backoff_429(resp.headers)
-                continue
-            if status in _TRANSIENT:
-                failures += 1
-                self._retry_or_raise(failures, f"{what}: HTTP {status}")
-                continue
-            if status == 401 or (status == 403 and not self._authenticated):
-                raise SourceAuthError(
-                    f"Ontraport refused the API key / app id pair (HTTP {status}) at {self.base_url}",
-                    hint="Check api_key and app_id under Administration > Integrations > Ontraport API "
-                         "Instructions and Key Manager; the key's user must be allowed to see the records.",
-                )
-            if status >= 400:
-                raise self._refusal(status, path, params, answer_text(resp.text))
-            try:
-                body = resp.json()
-            except ValueError:
-                failures += 1
-                self._retry_or_raise(failures, f"{what}: the answer is not JSON")
-                continue
-            if isinstance(body, dict) and str(body.get("code", "0")) not in ("0", ""):
-                raise self._refusal(400, path, params, answer_text(json.dumps(body)))
-            self._authenticated = True
-            if isinstance(body, dict):
-                if "account_id" in body:
-                    self._account.setdefault("account_id", str(body["account_id"]))
-                return body.get("data")
-            return body
-
-    def _refusal(self, status: int, path: str, params: Mapping[str, str], detail: str) -> OntraportHttpError:
-        oid = params.get("objectID")
-        return refusal(status, "GET", path, params, detail, self._labels.get(oid) if oid is not None else None)
-
-    def _retry_or_raise(self, failures: int, message: str) -> None:
-        if failures > self.max_retries:
-            raise SourceTransientError(f"{message} (gave up after {failures} tries)",
-                                       retry_after=self.retry_backoff * 4)
-        self.stats["retries"] += 1
-        time.sleep(min(30.0, self.retry_backoff * (2 ** (failures - 1))))
-
-    # ------------------------------------------------------------------ discovery
     def discover(self) -> Catalog:
         warnings: list[str] = []
-        plans, meta_all = self._build_plans(warnings)
+        plans, meta_all = PlanBuilder(self.http).build(warnings)
+        self._plans = plans
         objects: list[ObjectInfo] = []
         for plan in plans.values():
             count: int | None = None
@@ -226,152 +92,20 @@ class OntraportApiSource:
                 custom=plan.custom, origin=origin, supports_delta=plan.has_dlm,
             ))
         inventory = self._inventory(plans, meta_all, warnings)
-        account = dict(self._account)
+        account = dict(self.http.account)
         account["base_url"] = self.base_url
         return Catalog(source_kind=self.kind, objects=tuple(objects), inventory=tuple(inventory),
                        warnings=tuple(warnings), account=account)
 
-    def _plans_ready(self) -> dict[str, _Plan]:
+    def _plans_ready(self) -> dict[str, ReadPlan]:
         if self._plans is None:
-            self._build_plans([])
+            self._plans, _ = PlanBuilder(self.http).build([])
         assert self._plans is not None
         return self._plans
 
-    def _meta_of(self, object_id: int, meta_all: Mapping[str, Any]) -> Mapping[str, Any]:
-        meta = meta_all.get(str(object_id))
-        if isinstance(meta, Mapping):
-            return meta
-        data = self._get("/objects/meta", {"objectID": str(object_id), "format": "byId"})
-        if isinstance(data, Mapping):
-            inner = data.get(str(object_id), data)
-            if isinstance(inner, Mapping) and "fields" in inner:
-                return inner
-        raise OntraportHttpError(f"no meta for objectID {object_id}", status=404)
-
-    def _build_plans(self, warnings: list[str]) -> tuple[dict[str, _Plan], Mapping[str, Any]]:
-        meta_all: Mapping[str, Any] = {}
-        try:
-            data = self._get("/objects/meta", {"format": "byId"})
-            if isinstance(data, Mapping):
-                meta_all = data
-        except OntraportHttpError as err:
-            warnings.append(f"/objects/meta for all types failed ({err.status}); asking per type")
-        names_by_id: dict[int, str] = dict(CANONICAL_OF_ID)
-        customs: list[tuple[int, Mapping[str, Any]]] = []
-        for key, meta in meta_all.items():
-            if key.lstrip("-").isdigit() and int(key) >= CUSTOM_OBJECT_MIN_ID and isinstance(meta, Mapping):
-                customs.append((int(key), meta))
-                names_by_id[int(key)] = _custom_name(meta)
-        plans: dict[str, _Plan] = {}
-        for t in STANDARD_TYPES:
-            try:
-                meta = self._meta_of(t.object_id, meta_all)
-            except OntraportHttpError as err:
-                if t.name not in ("invoice_line", "payment"):
-                    warnings.append(f"{t.label} (objectID {t.object_id}) is not available to this key "
-                                    f"(HTTP {err.status}); '{t.name}' is left out")
-                continue
-            plans[t.name] = self._plan_from_meta(t.name, t, t.object_id, meta, names_by_id, warnings)
-        if "tag" in plans:
-            plans["tag"].kind = "tag"
-        deal = plans.get("deal")
-        if deal is not None:
-            self._stage_plans(deal, plans)
-            self._deal_tag_plan(deal, plans, meta_all, warnings)
-        invoice = plans.get("invoice")
-        if invoice is not None and "invoice_line" not in plans:
-            plans["invoice_line"] = _derived_lines_plan()
-            warnings.append("Purchases (17) are not available: invoice lines are derived from transactions' "
-                            "offer_data")
-        elif invoice is not None and plans["invoice_line"].kind == "direct":
-            # Purchases carry no tax: each line gets its transaction's rate (read with the lines)
-            plans["invoice_line"].fields = (*plans["invoice_line"].fields,
-                                            FieldInfo("tax_rate", "Tax rate", "percent"))
-        payment = plans.get("payment")
-        if payment is not None and not any(f.ref_object == "invoice" for f in payment.fields):
-            # a Payments object whose meta names no transaction cannot say what each payment pays
-            warnings.append(f"Payments (objectID {payment.object_id}) name no transaction they pay; "
-                            + ("payments are derived from transactions instead" if invoice is not None
-                               else "'payment' is left out"))
-            del plans["payment"]
-        if invoice is not None and "payment" not in plans:
-            plans["payment"] = _derived_payments_plan()
-        for object_id, meta in sorted(customs):
-            name = names_by_id[object_id]
-            plans[name] = self._plan_from_meta(name, None, object_id, meta, names_by_id, warnings)
-            plans[name].custom = True
-        self._plans = plans
-        return plans, meta_all
-
-    def _plan_from_meta(self, name: str, t: ObjectType | None, object_id: int, meta: Mapping[str, Any],
-                        names_by_id: Mapping[int, str], warnings: list[str]) -> _Plan:
-        raw_fields = meta.get("fields")
-        fields_meta: Mapping[str, Any] = raw_fields if isinstance(raw_fields, Mapping) else {}
-        label = str(meta.get("name") or (t.label if t else name))
-        plural = t.plural if t else str(meta.get("plural") or _plural(label))
-        self._labels[str(object_id)] = f"{plural} (objectID {object_id})"
-        named = key_from_meta(own_key_names(label, plural), fields_meta)
-        id_key = named or "id"
-        codecs: dict[str, FieldCodec] = {}
-        infos = [FieldInfo(name="id", label="ID", type="id", required=True)]
-        for key, fm in fields_meta.items():
-            if key in ("id", id_key) or not isinstance(fm, Mapping):
-                continue
-            meta_type = str(fm.get("type") or "text")
-            options = options_of(fm)
-            ref_object: str | None = None
-            ftype: FieldType
-            if t is not None and key in t.multi_refs:
-                ftype, ref_object = "refs", t.multi_refs[key]
-            elif t is not None and key in t.refs:
-                ftype, ref_object = "ref", t.refs[key]
-            elif meta_type == "parent":
-                parent = str(fm.get("parent_object") or "")
-                ref_object = names_by_id.get(int(parent)) if parent.lstrip("-").isdigit() else None
-                ftype = "ref" if ref_object else "id"
-            elif key == "owner":
-                ftype, ref_object = "ref", "user"
-            elif meta_type in META_TYPES:
-                ftype = META_TYPES[meta_type]
-            else:
-                ftype = "text"
-                warnings.append(f"{label}.{key}: unknown field type {meta_type!r}, read as text")
-            if key == "unique_id":
-                ftype = "id"  # an immutable key: must stay text
-            if t is not None and key in t.type_overrides:
-                ftype = t.type_overrides[key]
-            if name == "deal" and ftype == "select" and fold(str(fm.get("alias") or key)) == "pipeline" \
-                    and len(options) > 1:
-                ftype, ref_object = "ref", "pipeline"
-            info = FieldInfo(
-                name=key, label=str(fm.get("alias") or key), type=ftype, custom=is_custom_key(key),
-                options=tuple(options.values()) if ftype in ("select", "multiselect") else (),
-                ref_object=ref_object, required=str(fm.get("required", "0")) == "1",
-            )
-            infos.append(info)
-            codecs[key] = FieldCodec(info, options)
-        return _Plan(name=name, kind="direct", object_id=object_id, label=label, plural=plural, id_key=id_key,
-                     key_known=named is not None, codecs=codecs, fields=tuple(infos), has_dlm="dlm" in fields_meta,
-                     meta_fields=fields_meta)
-
-    def _deal_tag_plan(self, deal: _Plan, plans: dict[str, _Plan], meta_all: Mapping[str, Any],
-                       warnings: list[str]) -> None:
-        """Deal tags live in the Tag table (object_type_id 149) and reach deals through Tag Subscribers (138)."""
-        tag = plans.get("tag")
-        if tag is None:
-            return
-        try:
-            self._meta_of(TAG_SUBSCRIBER_ID, meta_all)
-        except OntraportHttpError as err:
-            warnings.append(f"Tag Subscribers (objectID {TAG_SUBSCRIBER_ID}) are not available to this key "
-                            f"(HTTP {err.status}): deals are read without their tags")
-            return
-        plans["deal_tag"] = replace(tag, name="deal_tag", kind="deal_tag", label="Deal tag", plural="Tags (of deals)")
-        deal.fields = (*deal.fields, FieldInfo("tags", "Deal tags", "refs", ref_object="deal_tag"))
-
     def _deal_tag_ids(self) -> dict[str, list[str]]:
         if self._deal_tags is None:
-            plan = _Plan(name="tag_subscriber", kind="direct", object_id=TAG_SUBSCRIBER_ID, label="Tag subscriber",
+            plan = ReadPlan(name="tag_subscriber", kind="direct", object_id=TAG_SUBSCRIBER_ID, label="Tag subscriber",
                          plural="TagSubscribers")
             tags: dict[str, list[str]] = {}
             for row in self._raw_rows(plan, [("object_type_id", "=", str(DEAL_OBJECT_ID))]):
@@ -383,29 +117,9 @@ class OntraportApiSource:
             self._deal_tags = tags
         return self._deal_tags
 
-    def _stage_plans(self, deal: _Plan, plans: dict[str, _Plan]) -> None:
-        stage_codec = deal.codecs.get("sales_stage")
-        if stage_codec is not None:
-            plans["stage"] = _Plan(
-                name="stage", kind="stage", object_id=None, label="Sales Stage", plural="Deals sales_stage options",
-                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text"),
-                        FieldInfo("sequence", "Sequence", "integer"), FieldInfo("is_won", "Won", "boolean"),
-                        FieldInfo("is_lost", "Lost", "boolean")),
-                options=dict(stage_codec.option_labels),
-            )
-        pipe = next((c for c in deal.codecs.values() if c.info.ref_object == "pipeline"), None)
-        if pipe is not None:
-            plans["pipeline"] = _Plan(
-                name="pipeline", kind="pipeline", object_id=None, label="Pipeline",
-                plural=f"Deals {pipe.info.name} options",
-                fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text"),
-                        FieldInfo("sequence", "Sequence", "integer")),
-                options=dict(pipe.option_labels),
-            )
-
     def _count(self, object_id: int, warnings: list[str]) -> int | None:
         try:
-            info = self._get("/objects/getInfo", {"objectID": str(object_id)})
+            info = self.http.get("/objects/getInfo", {"objectID": str(object_id)})
         except OntraportHttpError as err:
             warnings.append(f"count of objectID {object_id} unavailable (HTTP {err.status})")
             return None
@@ -416,7 +130,7 @@ class OntraportApiSource:
                 return None
         return None
 
-    def _inventory(self, plans: Mapping[str, _Plan], meta_all: Mapping[str, Any],
+    def _inventory(self, plans: Mapping[str, ReadPlan], meta_all: Mapping[str, Any],
                    warnings: list[str]) -> list[InventoryItem]:
         items: list[InventoryItem] = []
         enrolled: dict[str, int] = {}
@@ -435,7 +149,6 @@ class OntraportApiSource:
                 items.append(_inventory_item(inv, row, enrolled))
         return items
 
-    # ------------------------------------------------------------------ reading
     def read(self, object_name: str, *, since: dt.datetime | None = None,
              ids: Collection[str] | None = None) -> Iterator[SourceRecord]:
         plan = self._plan(object_name)
@@ -506,14 +219,14 @@ class OntraportApiSource:
         for record in self.read(object_name):
             yield record.id
 
-    def _plan(self, object_name: str) -> _Plan:
+    def _plan(self, object_name: str) -> ReadPlan:
         plan = self._plans_ready().get(object_name)
         if plan is None:
             raise SourceError(f"object {object_name!r} is not available from this Ontraport account",
                               hint="run discover and use an object listed in the catalog")
         return plan
 
-    def _filtered_rows(self, plan: _Plan, since: dt.datetime | None,
+    def _filtered_rows(self, plan: ReadPlan, since: dt.datetime | None,
                        ids: Collection[str] | None) -> Iterator[dict[str, Any]]:
         clauses: list[Clause] = []
         if since is not None and plan.has_dlm:
@@ -527,7 +240,7 @@ class OntraportApiSource:
             chunk = wanted[start:start + PAGE_SIZE]
             yield from self._raw_rows(plan, [*clauses, (plan.id_key, "IN", chunk)])
 
-    def _raw_rows(self, plan: _Plan, clauses: list[Clause],
+    def _raw_rows(self, plan: ReadPlan, clauses: list[Clause],
                   list_fields: list[str] | None = None) -> Iterator[dict[str, Any]]:
         """Every row matching ``clauses``, page by page (keyset on the id while conditions work)."""
         assert plan.object_id is not None
@@ -550,7 +263,7 @@ class OntraportApiSource:
                 if keyset:
                     params["condition"] = _encode_condition(keyset, style)
             try:
-                page = self._get("/objects", params)
+                page = self.http.get("/objects", params)
             except OntraportHttpError as err:
                 if err.status == 400 and "sort field" in err.detail.lower() and not relearnt:
                     # sorted by a field the object lacks: its key is not what the meta suggested; ask a record
@@ -581,10 +294,10 @@ class OntraportApiSource:
             if last is None:
                 self._condition_style = "none"
 
-    def _learn_key(self, plan: _Plan) -> bool:
+    def _learn_key(self, plan: ReadPlan) -> bool:
         """Learn ``plan.id_key`` from one record read unsorted; False when the object has no record."""
         assert plan.object_id is not None
-        rows = _as_rows(self._get("/objects", {"objectID": str(plan.object_id), "start": "0",
+        rows = _as_rows(self.http.get("/objects", {"objectID": str(plan.object_id), "start": "0",
                                                 "range": str(PAGE_SIZE)}))
         if not rows:
             return False
@@ -602,14 +315,14 @@ class OntraportApiSource:
         """Small lists (inventory): offset paging without sort, since their id key varies."""
         start = 0
         while True:
-            rows = _as_rows(self._get("/objects", {"objectID": str(object_id), "start": str(start),
+            rows = _as_rows(self.http.get("/objects", {"objectID": str(object_id), "start": str(start),
                                                    "range": str(PAGE_SIZE)}))
             yield from rows
             if len(rows) < PAGE_SIZE:
                 return
             start += len(rows)
 
-    def _record(self, plan: _Plan, row: Mapping[str, Any]) -> SourceRecord:
+    def _record(self, plan: ReadPlan, row: Mapping[str, Any]) -> SourceRecord:
         values, problems = decode_row(row, plan.codecs)
         rid = _row_id(row, plan.id_key)
         record_problems = [FieldProblem(f, m, raw) for f, m, raw in problems]
@@ -622,7 +335,7 @@ class OntraportApiSource:
                             modified_at=modified if isinstance(modified, dt.datetime) else None,
                             problems=record_problems)
 
-    def _option_records(self, plan: _Plan, ids: Collection[str] | None) -> Iterator[SourceRecord]:
+    def _option_records(self, plan: ReadPlan, ids: Collection[str] | None) -> Iterator[SourceRecord]:
         wanted = {str(i) for i in ids} if ids is not None else None
         for n, (oid, label) in enumerate(plan.options.items(), start=1):
             if wanted is not None and oid not in wanted:
@@ -683,30 +396,6 @@ class OntraportApiSource:
                     txn = str(row.get("invoice_id") or "")
                     self._refunds[txn] = self._refunds.get(txn, Decimal(0)) + (price or Decimal(0))
         return self._refunds
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-
-
-def _custom_name(meta: Mapping[str, Any]) -> str:
-    label = str(meta.get("plural") or _plural(str(meta.get("name") or "object")))
-    return "custom_" + (slug(label) or "object")
-
-
-def _plural(name: str) -> str:
-    if name.endswith("y") and not name.endswith(("ay", "ey", "oy", "uy")):
-        return name[:-1] + "ies"
-    return name if name.endswith("s") else name + "s"
-
-
-def _derived_lines_plan() -> _Plan:
-    return _Plan(name="invoice_line", kind="lines_from_offers", object_id=None, label="Transaction line",
-                 plural="Transactions offer_data", fields=LINE_FIELDS, has_dlm=True)
-
-
-def _derived_payments_plan() -> _Plan:
-    return _Plan(name="payment", kind="payments_from_invoices", object_id=None, label="Payment",
-                 plural="Transactions (paid)", fields=PAYMENT_FIELDS, has_dlm=True)
 
 
 def _inventory_item(inv: InventoryType, row: Mapping[str, Any], enrolled: Mapping[str, int]) -> InventoryItem:
@@ -797,6 +486,3 @@ def _client_match(row: Mapping[str, Any], clauses: list[Clause], id_key: str) ->
         if not {">=": left >= right, ">": left > right, "=": left == right}.get(op, True):
             return False
     return True
-
-
-__all__ = ["DEFAULT_BASE_URL", "OntraportApiSource", "OntraportHttpError"]
