@@ -13,41 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
 from collections.abc import Collection, Iterator
 from typing import Any
 
-import httpx
-
-from crm2odoo.errors import SourceAuthError, SourceError, SourceTransientError
-from crm2odoo.redact import Secret, redact
+from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, FieldType, ObjectInfo, SourceRecord
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import values as v
-from crm2odoo.sources.planports.refusals import answer_words, refusal, unreadable
+from crm2odoo.sources.planports.api_http import DEFAULT_ENDPOINTS, MissingEndpoint, PlanportsHttp
+from crm2odoo.sources.planports.refusals import refusal
 from crm2odoo.textnorm import fold, slug
 
 log = logging.getLogger(__name__)
 
 KIND = "planports-api"
 
-#: object -> default list path. Only PpContacts is confirmed; the rest follow its naming.
-DEFAULT_ENDPOINTS: dict[str, str] = {
-    "contact": "/api/v1/PpContacts",
-    "lead": "/api/v1/PpLeads",
-    "deal": "/api/v1/PpOpportunities",
-    "user": "/api/v1/PpUsers",
-    "product": "/api/v1/PpProducts",
-    "quote": "/api/v1/PpQuotes",
-    "quote_line": "/api/v1/PpQuoteLines",
-    "order": "/api/v1/PpOrders",
-    "order_line": "/api/v1/PpOrderLines",
-    "activity": "/api/v1/PpActivities",
-    "note": "/api/v1/PpNotes",
-    "card": "/api/v1/PpProcessCards",
-}
 _SPEC_OF: dict[str, hd.SheetSpec] = {
     "contact": hd.CONTACTS, "lead": hd.LEADS, "deal": hd.DEALS, "user": hd.USERS, "product": hd.PRODUCTS,
     "quote": hd.QUOTES, "quote_line": hd.QUOTE_LINES, "order": hd.ORDERS, "order_line": hd.ORDER_LINES,
@@ -70,9 +52,6 @@ _CHANNELS: dict[str, str] = {
     "hometelnumber": "phone", "telnumber": "phone", "phone": "phone", "whatsapp": "whatsapp",
     "whatsappnumber": "whatsapp", "website": "website", "web": "website",
 }
-_LIST_KEYS = ("Items", "items", "Data", "data", "Results", "results", "Value", "value", "Records", "records")
-_TOTAL_KEYS = ("TotalCount", "totalCount", "Total", "total", "Count", "count", "@odata.count")
-_NEXT_KEYS = ("NextPageLink", "nextPageLink", "NextLink", "nextLink", "@odata.nextLink", "Next", "next")
 _DERIVED = {"company": "contact", "pipeline": "deal", "stage": "deal", "lost_reason": "deal", "board": "card",
             "board_column": "card"}
 
@@ -91,125 +70,13 @@ class PlanportsApiSource:
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
-        values = settings.values
-        self.base_url = str(values.get("base_url") or "https://www.planports.com").rstrip("/")
-        self.email = str(values.get("email") or "")
-        password = values.get("password")
-        self._password = password if isinstance(password, Secret) else Secret(str(password or ""))
-        self.endpoints = dict(DEFAULT_ENDPOINTS)
-        for key, path in dict(values.get("endpoints") or {}).items():
-            self.endpoints[str(key)] = str(path)
-        opts = settings.options
-        self.page_size = int(opts.get("page_size", 100))
-        self.retries = int(opts.get("retries", 5))
-        self.backoff = float(opts.get("backoff", 0.5))
-        self.client = httpx.Client(base_url=self.base_url, timeout=float(opts.get("timeout", 30.0)),
-                                   headers={"Accept": "application/json"})
-        self._token: Secret | None = None
+        self.http = PlanportsHttp(settings)
+        self.base_url = self.http.base_url
+        self.email = self.http.email
+        self.endpoints = self.http.endpoints  # the same dict: [source.endpoints] over the defaults
         self._warnings: list[str] = []
         self._missing: set[str] = set()
         self._cache: dict[str, Any] = {}
-
-    # -- HTTP ----------------------------------------------------------------------------------------------------
-
-    def _login(self) -> None:
-        if not self.email or not self._password:
-            raise SourceAuthError("Planports API: email and password are required",
-                                  hint="set [source] email and password (the API user <GUID>@api.planports.com)")
-        resp = self._send("POST", "/api/token", json={"Email": self.email, "Password": self._password.reveal()},
-                          auth=False)
-        if resp.status_code in (400, 401, 403):
-            raise SourceAuthError(f"Planports refused the login for {self.email} (HTTP {resp.status_code})",
-                                  hint="check the API user's e-mail and password, and that API access is enabled")
-        if resp.status_code >= 300:
-            raise SourceError(f"Planports login failed with HTTP {resp.status_code}")
-        try:
-            body = resp.json()
-        except ValueError as exc:
-            raise SourceError("Planports /api/token did not answer with JSON") from exc
-        token = next((body.get(k) for k in ("AccessToken", "accessToken", "access_token", "Token", "token")
-                      if isinstance(body, dict) and body.get(k)), None)
-        if not token:
-            raise SourceAuthError("Planports /api/token answered without an AccessToken")
-        self._token = Secret(str(token))
-
-    def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
-              auth: bool = True) -> httpx.Response:
-        """One call with retries for 429 / 5xx / dropped connections, and one fresh login after a 401."""
-        relogged = False
-        last = ""
-        retry_after: float | None = None
-        attempt = 0
-        while attempt <= self.retries:
-            headers = {}
-            if auth:
-                if self._token is None:
-                    self._login()
-                assert self._token is not None
-                headers["Authorization"] = "Bearer " + self._token.reveal()
-            try:
-                resp = self.client.request(method, path, params=params, json=json, headers=headers)
-            except httpx.TransportError as exc:
-                last = f"{type(exc).__name__}"
-                retry_after = None
-            else:
-                if resp.status_code == 401 and auth:
-                    if relogged:
-                        raise SourceAuthError(f"Planports rejected a fresh token for {self.email} on {method} {path}",
-                                              hint="the API user may have lost access; log in to Planports and check")
-                    relogged = True
-                    self._token = None
-                    continue
-                if resp.status_code != 429 and resp.status_code < 500:
-                    return resp
-                last = f"HTTP {resp.status_code}"
-                retry_after = _retry_after(resp)
-            attempt += 1
-            if attempt <= self.retries:
-                time.sleep(retry_after if retry_after is not None else self.backoff * 2 ** (attempt - 1))
-        raise SourceTransientError(redact(f"Planports {method} {path} failed {self.retries + 1} times; last: {last}"),
-                                   retry_after=retry_after)
-
-    def _pages(self, obj: str) -> Iterator[dict[str, Any]]:
-        """Every item of a list endpoint, whatever paging shape it uses (detected from the answers)."""
-        path = self.endpoints[obj]
-        page, skip = 1, 0
-        url: str | None = path
-        params: dict[str, Any] | None = None
-        previous_first: Any = None
-        while url is not None:
-            if params is None and url == path:
-                params = {"page": page, "pageSize": self.page_size, "$top": self.page_size, "$skip": skip}
-            resp = self._send("GET", url, params=params)
-            if resp.status_code == 404:
-                raise _Missing(obj, path)
-            if resp.status_code >= 400:
-                raise refusal(resp.status_code, "GET", path, obj, answer_words(resp.text))
-            try:
-                body = resp.json()
-            except ValueError:
-                raise unreadable("GET", path, obj, "something that is not JSON") from None
-            try:
-                items, total, next_link = _unpack(body)
-            except SourceError as err:
-                raise unreadable("GET", path, obj, err.message) from None
-            first = items[0] if items else None
-            if page > 1 and first is not None and first == previous_first:
-                return  # the server ignores paging parameters and sent the first page again
-            previous_first = first
-            yield from items
-            if len(items) > self.page_size or not items:
-                return
-            skip += len(items)
-            page += 1
-            if next_link:
-                url, params = str(next_link), None
-                continue
-            if total is not None and skip >= int(total):
-                return
-            if total is None and len(items) < self.page_size:
-                return
-            params = {"page": page, "pageSize": self.page_size, "$top": self.page_size, "$skip": skip}
 
     # -- decoding ------------------------------------------------------------------------------------------------
 
@@ -316,7 +183,7 @@ class PlanportsApiSource:
     def _items(self, obj: str) -> Iterator[SourceRecord]:
         endpoint_obj = "contact" if obj == "company" else obj
         path = self.endpoints[endpoint_obj]
-        for n, item in enumerate(self._pages(endpoint_obj), start=1):
+        for n, item in enumerate(self.http.pages(endpoint_obj), start=1):
             if not isinstance(item, dict):
                 yield SourceRecord(obj, f"row-{n}", {}, f"GET {path} item {n}", None,
                                    [FieldProblem(None, "list item is not a JSON object", str(item)[:200])])
@@ -373,7 +240,7 @@ class PlanportsApiSource:
         elif obj in ("board", "board_column"):
             boards: dict[str, str] = {}
             columns: dict[str, tuple[str, str, int]] = {}
-            for item in self._pages("card"):
+            for item in self.http.pages("card"):
                 # the raw names, before _link_values turns them into ids
                 _ident, raw_values, _ = self._decode_item("card", item) if isinstance(item, dict) else (None, {}, [])
                 bname = str(raw_values.get("board") or "Default")
@@ -412,7 +279,7 @@ class PlanportsApiSource:
                 if since is not None and record.modified_at is not None and record.modified_at < since:
                     continue
                 yield record
-        except _Missing as missing:
+        except MissingEndpoint as missing:
             raise refusal(404, "GET", missing.path, missing.obj, "") from None
 
     def _remember_names(self) -> None:
@@ -422,7 +289,7 @@ class PlanportsApiSource:
         names: dict[str, str] = {}
         for obj in ("deal",):
             try:
-                for item in self._pages(obj):
+                for item in self.http.pages(obj):
                     _ident, values, _ = self._decode_item(obj, item)
                     pname = values.get("pipeline")
                     pid = (slug(str(pname)) or "default") if pname else "default"
@@ -431,14 +298,14 @@ class PlanportsApiSource:
                         names[f"{pid}/{slug(str(values['stage']))}"] = str(values["stage"])
                     if values.get("lost_reason"):
                         names[slug(str(values["lost_reason"]))] = str(values["lost_reason"])
-            except _Missing:
+            except MissingEndpoint:
                 pass
         self._cache["names"] = names
 
     def _users(self) -> Iterator[SourceRecord]:
         try:
             listed = list(self._items("user"))
-        except _Missing:
+        except MissingEndpoint:
             yield from self._owners()  # no users endpoint: owners named on the records become the users
             return
         yield from listed
@@ -462,7 +329,7 @@ class PlanportsApiSource:
                         yield SourceRecord("user", owner, {"name": None if "@" in owner else owner,
                                                            "email": owner if "@" in owner else None},
                                            f"owner on {rec.locator}")
-            except _Missing:
+            except MissingEndpoint:
                 continue
 
     def list_ids(self, object_name: str) -> Iterator[str]:
@@ -479,11 +346,11 @@ class PlanportsApiSource:
             path = self.endpoints[obj]
             try:
                 sample = []
-                for item in self._pages(obj):
+                for item in self.http.pages(obj):
                     sample.append(item)
                     if len(sample) >= 200:
                         break
-            except _Missing as missing:
+            except MissingEndpoint as missing:
                 self._missing.add(obj)
                 self._warnings.append(missing.message + " " + missing.hint)
                 continue
@@ -559,7 +426,7 @@ class PlanportsApiSource:
                           None, deps, origin=f"GET {path}")
 
     def close(self) -> None:
-        self.client.close()
+        self.http.close()
 
 
 _REF_OF = {"contact": "contact", "company": "company", "deal": "deal", "owner": "user", "author": "user",
@@ -573,32 +440,4 @@ _API_DERIVED: dict[str, tuple[tuple[str, Any, str | None], ...]] = {
 }
 
 
-class _Missing(Exception):
-    def __init__(self, obj: str, path: str) -> None:
-        super().__init__(path)
-        self.obj, self.path = obj, path
-        self.message = f"GET {path} answered 404, so {obj} records were skipped."
-        self.hint = (f'If your Planports account lists them under another path, set it in crm2odoo.toml: '
-                     f'[source.endpoints] {obj} = "/api/v1/..."')
-
-
-def _unpack(body: Any) -> tuple[list[Any], int | None, str | None]:
-    """(items, total or None, next link or None) from a bare array or a .NET-style envelope."""
-    if isinstance(body, list):
-        return body, None, None
-    if isinstance(body, dict):
-        items = next((body[k] for k in _LIST_KEYS if isinstance(body.get(k), list)), None)
-        if items is None:
-            raise SourceError("a JSON object without a list (expected Items, Data or Results)")
-        total = next((body[k] for k in _TOTAL_KEYS if isinstance(body.get(k), int)), None)
-        next_link = next((body[k] for k in _NEXT_KEYS if isinstance(body.get(k), str) and body.get(k)), None)
-        return items, total, next_link
-    raise SourceError("neither a JSON list nor an object")
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    raw = resp.headers.get("Retry-After")
-    try:
-        return min(float(raw), 60.0) if raw else None
-    except ValueError:
-        return None
+__all__ = ["DEFAULT_ENDPOINTS", "KIND", "PlanportsApiSource", "snake"]
