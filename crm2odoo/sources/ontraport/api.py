@@ -19,19 +19,9 @@ from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldProblem, InventoryItem, ObjectInfo, SourceRecord
 from crm2odoo.sources.ontraport.api_http import OntraportHttp
 from crm2odoo.sources.ontraport.api_plans import Clause, PlanBuilder, ReadPlan
-from crm2odoo.sources.ontraport.decode import (
-    decode_decimal,
-    decode_row,
-    decode_timestamp,
-    split_list,
-)
+from crm2odoo.sources.ontraport.decode import decode_decimal, decode_row, decode_timestamp, split_list
 from crm2odoo.sources.ontraport.keys import key_from_record, own_key_names
-from crm2odoo.sources.ontraport.objects import (
-    DEAL_OBJECT_ID,
-    INVENTORY_TYPES,
-    TAG_SUBSCRIBER_ID,
-    InventoryType,
-)
+from crm2odoo.sources.ontraport.objects import DEAL_OBJECT_ID, INVENTORY_TYPES, TAG_SUBSCRIBER_ID, InventoryType
 from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportShapeError
 from crm2odoo.sources.ontraport.transactions import (
     PURCHASE_REFUNDED,

@@ -13,10 +13,7 @@ import httpx
 from crm2odoo.errors import ConfigError, SourceAuthError, SourceTransientError
 from crm2odoo.redact import Secret
 from crm2odoo.sources import SourceSettings
-from crm2odoo.sources.ontraport.objects import (
-    INVENTORY_TYPES,
-    STANDARD_TYPES,
-)
+from crm2odoo.sources.ontraport.objects import INVENTORY_TYPES, STANDARD_TYPES
 from crm2odoo.sources.ontraport.ratelimit import RatePacer
 from crm2odoo.sources.ontraport.refusals import OntraportHttpError, answer_text, refusal
 

@@ -10,12 +10,7 @@ from typing import Any, Literal
 
 from crm2odoo.sources.base import FieldInfo, FieldType
 from crm2odoo.sources.ontraport.api_http import OntraportHttp
-from crm2odoo.sources.ontraport.decode import (
-    META_TYPES,
-    FieldCodec,
-    is_custom_key,
-    options_of,
-)
+from crm2odoo.sources.ontraport.decode import META_TYPES, FieldCodec, is_custom_key, options_of
 from crm2odoo.sources.ontraport.keys import key_from_meta, own_key_names
 from crm2odoo.sources.ontraport.objects import (
     CANONICAL_OF_ID,
@@ -25,10 +20,7 @@ from crm2odoo.sources.ontraport.objects import (
     ObjectType,
 )
 from crm2odoo.sources.ontraport.refusals import OntraportHttpError
-from crm2odoo.sources.ontraport.transactions import (
-    LINE_FIELDS,
-    PAYMENT_FIELDS,
-)
+from crm2odoo.sources.ontraport.transactions import LINE_FIELDS, PAYMENT_FIELDS
 from crm2odoo.textnorm import fold, slug
 
 Clause = tuple[str, str, Any]

@@ -16,11 +16,7 @@ from typing import Any
 
 from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
-from crm2odoo.sources.base import (
-    Catalog,
-    FieldProblem,
-    SourceRecord,
-)
+from crm2odoo.sources.base import Catalog, FieldProblem, SourceRecord
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import tags as tg

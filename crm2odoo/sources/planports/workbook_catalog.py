@@ -6,13 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
-from crm2odoo.sources.base import (
-    Catalog,
-    FieldInfo,
-    InventoryItem,
-    ObjectInfo,
-    SourceRecord,
-)
+from crm2odoo.sources.base import Catalog, FieldInfo, InventoryItem, ObjectInfo, SourceRecord
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import tags as tg

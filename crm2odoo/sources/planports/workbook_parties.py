@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from crm2odoo.sources.base import (
-    FieldProblem,
-    SourceRecord,
-)
+from crm2odoo.sources.base import FieldProblem, SourceRecord
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import tags as tg
 from crm2odoo.sources.planports import values as v

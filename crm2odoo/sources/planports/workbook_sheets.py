@@ -12,12 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.errors import SourceError
-from crm2odoo.sources.base import (
-    FieldInfo,
-    FieldProblem,
-    FieldType,
-    SourceRecord,
-)
+from crm2odoo.sources.base import FieldInfo, FieldProblem, FieldType, SourceRecord
 from crm2odoo.sources.planports import decode as dec
 from crm2odoo.sources.planports import headers as hd
 from crm2odoo.sources.planports import sheets as sh
