@@ -460,7 +460,7 @@ def kinds_table(values: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Folded kind label -> object, the form transforms look labels up in: the labels seen, and every word for
     those objects (a record that says 'Kişiler' where the sample said 'Kişi')."""
     seen = {fold(label): obj for label, obj in values}
-    words = {word: obj for obj in set(seen.values()) for word in sorted(KIND_WORDS.get(obj, ()))}
+    words = {word: obj for obj in dict.fromkeys(seen.values()) for word in sorted(KIND_WORDS.get(obj, ()))}
     return words | seen
 
 
