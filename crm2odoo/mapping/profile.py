@@ -62,15 +62,25 @@ class Profile:
         return self.count == 0
 
 
+@dataclass
+class _Tally:
+    """What profile_values counts while it reads the values."""
+
+    counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("email", "phone", "url", "date", "datetime", "number", "integer", "money", "percent", "boolean", "html",
+         "long_text", "id_like", "listy"), 0))
+    text_numbers: int = 0
+    comma_numbers: int = 0
+    texts: list[str] = field(default_factory=list)
+    first_parts_over_12: int = 0  # of dates written as text: day-first when only the first part passes 12
+    second_parts_over_12: int = 0
+
+
 def profile_values(values: Iterable[Any], known: Collection[str] = ()) -> Profile:
     """``known``: names (declared options, tags) that are single values even when they hold a separator."""
     prof = Profile()
     seen: dict[str, None] = {}
-    counters = dict.fromkeys(("email", "phone", "url", "date", "datetime", "number", "integer", "money",
-                              "percent", "boolean", "html", "long_text", "id_like", "listy"), 0)
-    text_numbers = comma_numbers = 0
-    texts: list[str] = []
-    first_parts_over_12 = second_parts_over_12 = 0
+    tally = _Tally()
     for value in values:
         prof.total += 1
         if value is None or (isinstance(value, str) and not value.strip()) or value == []:
@@ -78,79 +88,94 @@ def profile_values(values: Iterable[Any], known: Collection[str] = ()) -> Profil
         prof.count += 1
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         seen.setdefault(shown, None)
-        if isinstance(value, list):
-            counters["listy"] += 1
-            continue
-        if isinstance(value, bool):
-            counters["boolean"] += 1
-            continue
-        if isinstance(value, dt.datetime):
-            counters["date"] += 1
-            if (value.hour, value.minute, value.second) != (0, 0, 0):
-                counters["datetime"] += 1
-            continue
-        if isinstance(value, dt.date):
-            counters["date"] += 1
-            continue
-        if isinstance(value, int | float | Decimal):
-            counters["number"] += 1
-            if isinstance(value, int) or (isinstance(value, float | Decimal) and value == int(value)):
-                counters["integer"] += 1
-            if isinstance(value, Decimal):
-                counters["money"] += 1
-            continue
-        text = str(value).strip()
-        if isinstance(value, str):
-            texts.append(text)
-        low = fold(text)
-        if is_email(text):
-            counters["email"] += 1
-        if _HTML.search(text):
-            counters["html"] += 1
-        if len(text) > 200 or "\n" in text:
-            counters["long_text"] += 1
-        if _URL.match(text) and "@" not in text and not _NUMBER_TEXT.match(text):
-            counters["url"] += 1
-        if low in _BOOL_WORDS or low in {"0", "1"}:
-            counters["boolean"] += 1
-        if _DATETIME_TEXT.match(text):
-            counters["date"] += 1
-            counters["datetime"] += 1
-        elif _DATE_TEXT.match(text):
-            counters["date"] += 1
-        if _DATE_TEXT.match(text) or _DATETIME_TEXT.match(text):
-            parts = re.split(r"[./-]", text.split()[0])
-            if len(parts) == 3 and len(parts[0]) <= 2:
-                first_parts_over_12 += int(parts[0]) > 12
-                second_parts_over_12 += int(parts[1]) > 12
-        if _ID_TEXT.match(text):
-            counters["id_like"] += 1
-        bare = _MONEY_TEXT.sub("", text).strip()
-        if _PERCENT_TEXT.match(text):
-            counters["percent"] += 1
-        elif bare and _NUMBER_TEXT.match(bare) and not _DATE_TEXT.match(text) and not _ID_TEXT.match(text):
-            digits = sum(ch.isdigit() for ch in bare)
-            if digits <= 15:
-                counters["number"] += 1
-                text_numbers += 1
-                if re.search(r",\d{1,2}\)?$", bare):
-                    comma_numbers += 1
-                if not re.search(r"[.,]\d{1,2}\)?$", bare):
-                    counters["integer"] += 1
-                if _MONEY_TEXT.search(text):
-                    counters["money"] += 1
-        if _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7 and not _DATE_TEXT.match(text) \
-                and (text.startswith(("+", "0", "(")) or " " in text or sum(ch.isdigit() for ch in text) >= 10):
-            counters["phone"] += 1
+        if not _count_typed(value, tally.counters):
+            text = str(value).strip()
+            if isinstance(value, str):
+                tally.texts.append(text)
+            _count_text(text, tally)
+            _count_number(text, tally)
     if prof.count:
-        for key, n in counters.items():
+        for key, n in tally.counters.items():
             setattr(prof, key, n / prof.count)
     prof.distinct = len(seen)
-    prof.decimal_comma = comma_numbers / text_numbers if text_numbers else 0.0
-    prof.day_first = not (second_parts_over_12 > 0 and first_parts_over_12 == 0)
+    prof.decimal_comma = tally.comma_numbers / tally.text_numbers if tally.text_numbers else 0.0
+    prof.day_first = not (tally.second_parts_over_12 > 0 and tally.first_parts_over_12 == 0)
     prof.examples = list(seen)[:5]
-    prof.separator = list_separator(texts, known)
+    prof.separator = list_separator(tally.texts, known)
     return prof
+
+
+def _count_typed(value: Any, counters: dict[str, int]) -> bool:
+    """Count a value the source gave typed (list, yes/no, date, number); False for text, read by its shape."""
+    if isinstance(value, list):
+        counters["listy"] += 1
+    elif isinstance(value, bool):
+        counters["boolean"] += 1
+    elif isinstance(value, dt.datetime):
+        counters["date"] += 1
+        if (value.hour, value.minute, value.second) != (0, 0, 0):
+            counters["datetime"] += 1
+    elif isinstance(value, dt.date):
+        counters["date"] += 1
+    elif isinstance(value, int | float | Decimal):
+        counters["number"] += 1
+        if isinstance(value, int) or (isinstance(value, float | Decimal) and value == int(value)):
+            counters["integer"] += 1
+        if isinstance(value, Decimal):
+            counters["money"] += 1
+    else:
+        return False
+    return True
+
+
+def _count_text(text: str, tally: _Tally) -> None:
+    """E-mails, HTML, long text, web addresses, yes/no words, dates, identifiers and phones written as text."""
+    counters = tally.counters
+    low = fold(text)
+    if is_email(text):
+        counters["email"] += 1
+    if _HTML.search(text):
+        counters["html"] += 1
+    if len(text) > 200 or "\n" in text:
+        counters["long_text"] += 1
+    if _URL.match(text) and "@" not in text and not _NUMBER_TEXT.match(text):
+        counters["url"] += 1
+    if low in _BOOL_WORDS or low in {"0", "1"}:
+        counters["boolean"] += 1
+    if _DATETIME_TEXT.match(text):
+        counters["date"] += 1
+        counters["datetime"] += 1
+    elif _DATE_TEXT.match(text):
+        counters["date"] += 1
+    if _DATE_TEXT.match(text) or _DATETIME_TEXT.match(text):
+        parts = re.split(r"[./-]", text.split()[0])
+        if len(parts) == 3 and len(parts[0]) <= 2:
+            tally.first_parts_over_12 += int(parts[0]) > 12
+            tally.second_parts_over_12 += int(parts[1]) > 12
+    if _ID_TEXT.match(text):
+        counters["id_like"] += 1
+    if _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7 and not _DATE_TEXT.match(text) \
+            and (text.startswith(("+", "0", "(")) or " " in text or sum(ch.isdigit() for ch in text) >= 10):
+        counters["phone"] += 1
+
+
+def _count_number(text: str, tally: _Tally) -> None:
+    """Percentages, and numbers written as text (with their decimal comma, whole or not, with a currency)."""
+    counters = tally.counters
+    bare = _MONEY_TEXT.sub("", text).strip()
+    if _PERCENT_TEXT.match(text):
+        counters["percent"] += 1
+    elif bare and _NUMBER_TEXT.match(bare) and not _DATE_TEXT.match(text) and not _ID_TEXT.match(text):
+        digits = sum(ch.isdigit() for ch in bare)
+        if digits <= 15:
+            counters["number"] += 1
+            tally.text_numbers += 1
+            if re.search(r",\d{1,2}\)?$", bare):
+                tally.comma_numbers += 1
+            if not re.search(r"[.,]\d{1,2}\)?$", bare):
+                counters["integer"] += 1
+            if _MONEY_TEXT.search(text):
+                counters["money"] += 1
 
 
 def profile_field(name: str, records: Sequence[SourceRecord], known: Collection[str] = ()) -> Profile:

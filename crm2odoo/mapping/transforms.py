@@ -48,81 +48,22 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from crm2odoo.emails import clean_email, is_email
 from crm2odoo.errors import TransformError
+from crm2odoo.mapping.htmlclean import sanitise_html as sanitise_html
+from crm2odoo.mapping.markers import Derived as Derived
+from crm2odoo.mapping.markers import Lookup as Lookup
+from crm2odoo.mapping.markers import Merge as Merge
+from crm2odoo.mapping.markers import RecordRef as RecordRef
+from crm2odoo.mapping.markers import Ref as Ref
+from crm2odoo.mapping.markers import Refs as Refs
+from crm2odoo.mapping.markers import TaxRate as TaxRate
 from crm2odoo.textnorm import fold
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference to another mapped record, resolved to its Odoo id by the loader."""
-
-    object: str
-    source_id: str
-    via: str | None = None  # read this many2one of the resolved record instead (a user's 'partner_id')
-    by: str = "id"  # 'name': ``source_id`` is the record's name, found among that object's records in Odoo
-
-
-@dataclass(frozen=True)
-class Refs:
-    """References for a many2many field: resolved to ``[(6, 0, ids)]`` (or ``(4, id)`` links on delta)."""
-
-    object: str
-    source_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """A record that already exists in Odoo (country, state, currency), found by one of ``by`` fields."""
-
-    model: str
-    value: str
-    by: tuple[str, ...] = ("name",)
-    within: tuple[str, Any] | None = None  # (field, Lookup or id) narrowing, e.g. ('country_id', Lookup(...))
-    create: bool = False  # create it by name when nothing matches (tags, utm sources, lost reasons)
-
-
-@dataclass(frozen=True)
-class RecordRef:
-    """The record a note/activity/attachment belongs to: the first candidate that resolves wins."""
-
-    candidates: tuple[Ref, ...]
-    model_field: str = "model"  # the Odoo field that receives the model ('model', 'res_model', 'res_model_id')
-    model_field_kind: str = "name"  # 'name': the model's technical name; 'ir_model': the ir.model id
-
-
-@dataclass(frozen=True)
-class TaxRate:
-    """The sales taxes of a line, by percentage, found in the target Odoo.
-
-    Sent explicitly even when 0: otherwise Odoo puts the product's or company's default tax on the line and the
-    invoice total no longer matches the source's.
-    """
-
-    percent: float
-    use: str = "sale"
-
-
-@dataclass(frozen=True)
-class Merge:
-    """Several Odoo fields set at once (value maps such as Won -> {stage, probability})."""
-
-    vals: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A value the source does not hold but the tool made from another field (a contact named by its e-mail):
-    loaded as ``value``, and flagged as a warning naming ``basis`` so a person can check it."""
-
-    value: str
-    basis: str
 
 
 @dataclass(frozen=True)
@@ -319,58 +260,7 @@ def t_email(values: list[Any], params: Mapping[str, Any], ctx: TransformContext)
     return f"{local}@{domain.lower()}" if params.get("keep_local_case") else text.lower()
 
 
-_ALLOWED_TAGS = {
-    "p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li", "a", "blockquote", "pre", "code",
-    "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "td", "th", "span", "div", "hr", "img",
-}
-_DROP_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
-_ALLOWED_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
-                  "th": {"colspan", "rowspan"}}
-_SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|/|#)", re.IGNORECASE)
-
-
-class _Sanitiser(HTMLParser):
-    """Keeps a small allow-list of tags and attributes; drops scripts, styles and event handlers."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _DROP_CONTENT:
-            self._skip += 1
-            return
-        if self._skip or tag not in _ALLOWED_TAGS:
-            return
-        kept = []
-        for name, value in attrs:
-            if name in _ALLOWED_ATTRS.get(tag, set()) and value is not None:
-                if name in {"href", "src"} and not _SAFE_URL.match(value.strip()):
-                    continue
-                kept.append(f' {name}="{html.escape(value, quote=True)}"')
-        self.out.append(f"<{tag}{''.join(kept)}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _DROP_CONTENT:
-            self._skip = max(0, self._skip - 1)
-            return
-        if not self._skip and tag in _ALLOWED_TAGS and tag not in {"br", "hr", "img"}:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.out.append(html.escape(data, quote=False))
-
-
 _LOOKS_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-
-
-def sanitise_html(text: str) -> str:
-    parser = _Sanitiser()
-    parser.feed(text)
-    parser.close()
-    return "".join(parser.out)
 
 
 def t_html(values: list[Any], params: Mapping[str, Any], ctx: TransformContext) -> Any:
