@@ -1,29 +1,33 @@
-"""Self-contained HTML reports: our Markdown subset turned into escaped HTML, plus small inline SVG charts.
+"""Self-contained HTML reports: our Markdown subset and small inline SVG charts, rendered by Jinja2 templates
+(``crm2odoo/report/templates``) with autoescape on.
 
-Everything from the data is escaped before any markup is added, so a note containing ``<script>`` shows as
-text. No external CSS, fonts or scripts: the file opens anywhere, offline.
+Everything from the data reaches a template as text and is escaped there, so a note containing ``<script>`` shows
+as text; the only markup made here is the bold, code and MISMATCH of a line, around text already escaped. No
+external CSS, fonts or scripts: the file opens anywhere, offline.
 """
 
 from __future__ import annotations
 
-import html
 import re
+from dataclasses import dataclass, field
+from functools import cache
 
-_STYLE = """
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#1d2327;padding:0 1em}
-h1{font-size:1.5em;border-bottom:2px solid #714b67;padding-bottom:.3em}h2{font-size:1.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.6em 0;font-size:13px}td,th{border:1px solid #d0d4d9;padding:3px 7px;text-align:left;
-vertical-align:top}th{background:#f3f0f2}tr:nth-child(even) td{background:#fafafa}code{background:#f1f1f1;padding:0 3px}
-.chart{margin:.8em 0}.ok{color:#1a7f37}.bad{color:#b42318}
-"""
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 
-def _inline(text: str) -> str:
-    escaped = html.escape(text, quote=False)
+@cache
+def _templates() -> Environment:
+    return Environment(loader=PackageLoader("crm2odoo.report", "templates"), autoescape=True,
+                       undefined=StrictUndefined)
+
+
+def _inline(text: str) -> Markup:
+    escaped = str(escape(text))
     escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
     escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
     escaped = escaped.replace("MISMATCH", '<b class="bad">MISMATCH</b>')
-    return escaped
+    return Markup(escaped)  # built from escaped text: only the markup above is added
 
 
 def _cells(line: str) -> list[str]:
@@ -31,44 +35,53 @@ def _cells(line: str) -> list[str]:
     return [p.strip().replace("\\|", "|") for p in parts]
 
 
-def markdown_to_html(markdown: str) -> str:
-    out: list[str] = []
+@dataclass
+class _Block:
+    """One block of the Markdown subset: a table, a list, a heading or a paragraph."""
+
+    kind: str
+    text: str = ""  # Markup: escaped by _inline
+    level: int = 0
+    header: list[Markup] = field(default_factory=list)
+    rows: list[list[Markup]] = field(default_factory=list)
+    items: list[Markup] = field(default_factory=list)
+
+
+def _blocks(markdown: str) -> list[_Block]:
+    blocks: list[_Block] = []
     lines = markdown.splitlines()
     i = 0
-    in_list = False
     while i < len(lines):
         line = lines[i]
         if line.startswith("|"):
-            header = _cells(line)
+            table = _Block("table", header=[_inline(h) for h in _cells(line)])
             i += 2  # the header and its |---| line
-            rows = []
             while i < len(lines) and lines[i].startswith("|"):
-                rows.append(_cells(lines[i]))
+                table.rows.append([_inline(c) for c in _cells(lines[i])])
                 i += 1
-            out.append("<table><tr>" + "".join(f"<th>{_inline(h)}</th>" for h in header) + "</tr>"
-                       + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in rows)
-                       + "</table>")
+            blocks.append(table)
             continue
         if line.startswith("- "):
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{_inline(line[2:])}</li>")
-            i += 1
-            continue
-        if in_list:
-            out.append("</ul>")
-            in_list = False
-        heading = re.match(r"^(#{1,4}) (.*)$", line)
-        if heading:
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
+            if not blocks or blocks[-1].kind != "list":
+                blocks.append(_Block("list"))
+            blocks[-1].items.append(_inline(line[2:]))
+        elif heading := re.match(r"^(#{1,4}) (.*)$", line):
+            blocks.append(_Block("heading", _inline(heading.group(2)), level=len(heading.group(1))))
         elif line.strip():
-            out.append(f"<p>{_inline(line)}</p>")
+            blocks.append(_Block("paragraph", _inline(line)))
+        else:
+            blocks.append(_Block("break"))  # ends a list; renders as nothing
         i += 1
-    if in_list:
-        out.append("</ul>")
-    return "\n".join(out)
+    return [b for b in blocks if b.kind != "break"]
+
+
+def markdown_to_html(markdown: str, charts: str = "") -> Markup:
+    """The Markdown as HTML; ``charts`` (markup) go right after the first top-level heading, else first."""
+    blocks = _blocks(markdown)
+    first_title = next((n for n, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), -1)
+    html = _templates().get_template("markdown.html.j2").render(blocks=blocks, charts=Markup(charts),
+                                                                 charts_after=first_title)
+    return Markup(html)  # rendered with autoescape; the charts are SVG rendered the same way
 
 
 def bar_chart(title: str, values: list[tuple[str, int]], *, width: int = 520) -> str:
@@ -77,27 +90,13 @@ def bar_chart(title: str, values: list[tuple[str, int]], *, width: int = 520) ->
     if not values:
         return ""
     top = max(v for _, v in values) or 1
-    row, label_w = 20, 150
-    height = row * len(values) + 28
-    bars = []
-    for n, (label, value) in enumerate(values):
-        y = 24 + n * row
-        w = max(1, int((width - label_w - 60) * value / top))
-        bars.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" font-size="12">{html.escape(label)}</text>'
-                    f'<rect x="{label_w}" y="{y + 2}" width="{w}" height="{row - 6}" fill="#714b67"/>'
-                    f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="12">{value:,}</text>')
-    return (f'<div class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img" aria-label="{html.escape(title)}"><text x="0" y="14" font-size="13" font-weight="bold">'
-            f'{html.escape(title)}</text>{"".join(bars)}</svg></div>')
+    row, label_width = 20, 150
+    bars = [{"y": 24 + n * row, "label": label, "value": f"{value:,}",
+             "width": max(1, int((width - label_width - 60) * value / top))} for n, (label, value) in enumerate(values)]
+    return _templates().get_template("bar_chart.svg.j2").render(
+        title=title, width=width, height=row * len(values) + 28, row=row, label_width=label_width, bars=bars)
 
 
 def page(title: str, markdown: str, charts: list[str]) -> str:
-    body = markdown_to_html(markdown)
-    chart_html = "".join(c for c in charts if c)
-    # charts go right after the first heading
-    if "</h1>" in body:
-        body = body.replace("</h1>", "</h1>" + chart_html, 1)
-    else:
-        body = chart_html + body
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-            f"<style>{_STYLE}</style></head><body>{body}</body></html>\n")
+    body = markdown_to_html(markdown, "".join(c for c in charts if c))
+    return _templates().get_template("page.html.j2").render(title=title, body=body)

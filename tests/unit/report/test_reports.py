@@ -52,3 +52,16 @@ def test_migrate_report_names_records_changed_without_a_new_modified_date() -> N
     row = next(line for line in text.splitlines() if line.startswith("| contact | 25 |"))
     assert "c\\|0" in row and row.endswith(", ... |"), "ids escaped, and the rest said to exist"
     assert "| company | 0 |" not in text.split("## Changed without")[1]
+
+
+def test_script_tags_and_quotes_from_customer_data_come_out_escaped(tmp_path: Path) -> None:
+    hostile = "Ada \"the\" <script>alert('x')</script> O'Brien"
+    data = {"source_kind": "ontraport-csv", "grade": "simple", "reasons": [hostile], "warnings": [hostile],
+            "inventory": [], "objects": [{"name": hostile, "label": hostile, "count": 3, "fields": 2,
+                                          "custom_fields": 0, "custom_object": False, "fit": hostile}]}
+    render.write_report(tmp_path, "discovery", data, render.discovery_markdown(data))
+    page = (tmp_path / "discovery.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "alert('x')" not in page and '"the"' not in page
+    escaped = "Ada &#34;the&#34; &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; O&#39;Brien"
+    assert page.count(escaped) >= 4, "in the list, the warnings, the table and the chart's bar label"
+    assert 'aria-label="Records per object"' in page and "<svg" in page
