@@ -3,6 +3,8 @@ engagement kept or totalled...), and each map's model, options and lines."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from crm2odoo.mapping.defaults import DONE_WORDS, MODEL_CONCEPTS, OBJECT_DEFAULTS, TASK_CANCEL_WORDS, ObjectDefault
 from crm2odoo.mapping.donedates import activity_type_line, dated_by_best_source
 from crm2odoo.mapping.linklines import linked_object, meeting_end, names_read_by_name, parent_by_kind
@@ -19,7 +21,7 @@ from crm2odoo.mapping.propose.state import PlanState
 from crm2odoo.mapping.propose.valuemaps import UNPOSTED_WORDS
 from crm2odoo.mapping.spec import FieldMap, NewField, ObjectMap
 from crm2odoo.mapping.synonyms import concept_scores
-from crm2odoo.sources.base import FieldInfo, ObjectInfo
+from crm2odoo.sources.base import FieldInfo, ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold, slug
 
 
@@ -203,16 +205,11 @@ class Planner:
             omap = self._standard(obj, "task", ObjectDefault("project.task"), "project.task")
             return [omap]
         omap = self._standard(obj, "task", ObjectDefault("mail.activity"), "mail.activity")
-        omap.fields.append(FieldMap(source=None, target="activity_type_id", transform="lookup",
-                                    params={"model": "mail.activity.type", "by": ["xmlid"],
-                                            "value": "mail.mail_activity_data_todo"},
-                                    confidence=0.95, reason="open tasks become To-Do activities"))
+        omap.fields.append(_todo_type_line(0.95))
         if status is None:
             omap.reason = "no status field found: every task becomes an open activity"
             return [omap]
-        values = distinct_values(status, recs)
-        open_v = [v for v in values if classify(v, DONE_WORDS | TASK_CANCEL_WORDS) != 0]
-        done_v = [v for v in values if v not in open_v]
+        open_v, done_v = _open_and_done(status, recs)
         omap.where = {status.name: open_v}
         route(omap)
         omap.reason = f"open tasks (status {', '.join(open_v) or '-'}) -> scheduled activities"
@@ -237,10 +234,7 @@ class Planner:
         meeting = self._standard(obj, "activity_meeting", ObjectDefault("calendar.event"), "calendar.event")
         meeting_end(obj, meeting)
         todo = self._standard(obj, "activity_todo", ObjectDefault("mail.activity"), "mail.activity")
-        todo.fields.append(FieldMap(source=None, target="activity_type_id", transform="lookup",
-                                    params={"model": "mail.activity.type", "by": ["xmlid"],
-                                            "value": "mail.mail_activity_data_todo"},
-                                    confidence=0.9, reason="open tasks become To-Do activities"))
+        todo.fields.append(_todo_type_line(0.9))
         if kind is None:
             todo.reason = "no activity type column: every activity becomes an open To-Do"
             logged.enabled = meeting.enabled = False
@@ -264,9 +258,7 @@ class Planner:
             route(m)
         dated_by_best_source(obj, logged, recs)
         if status is not None:
-            values = distinct_values(status, recs)
-            open_v = [v for v in values if classify(v, DONE_WORDS | TASK_CANCEL_WORDS) != 0]
-            done_v = [v for v in values if v not in open_v]
+            open_v, done_v = _open_and_done(status, recs)
             todo.where[status.name] = open_v
             route(todo)
             if done_v and tasks:
@@ -325,3 +317,16 @@ def subtype_line(xmlid: str, why: str) -> FieldMap:
     return FieldMap(source=None, target="subtype_id", transform="lookup",
                     params={"model": "mail.message.subtype", "by": ["xmlid"], "value": xmlid},
                     confidence=0.95, reason=why)
+
+
+def _todo_type_line(confidence: float) -> FieldMap:
+    return FieldMap(source=None, target="activity_type_id", transform="lookup",
+                    params={"model": "mail.activity.type", "by": ["xmlid"], "value": "mail.mail_activity_data_todo"},
+                    confidence=confidence, reason="open tasks become To-Do activities")
+
+
+def _open_and_done(status: FieldInfo, recs: Sequence[SourceRecord]) -> tuple[list[str], list[str]]:
+    """A task's status values: those still open, and those done or cancelled."""
+    values = distinct_values(status, recs)
+    open_v = [v for v in values if classify(v, DONE_WORDS | TASK_CANCEL_WORDS) != 0]
+    return open_v, [v for v in values if v not in open_v]
