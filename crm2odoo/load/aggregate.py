@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crm2odoo.ledger.db import Issue, Landing
 from crm2odoo.load.resolve import cell, read_cells
 from crm2odoo.mapping.spec import ObjectMap
 
@@ -103,17 +104,17 @@ class Aggregator:
                     reason = "Odoo: " + "; ".join(str(m.get("message")) for m in errors)[:500]
                     for pid in chunk:
                         for source_id, _, locator in members.get(pid, []):
-                            self.ledger.mark_state(self.run_id, obj.name, source_id, "quarantined", reason,
-                                                   model=obj.model, locator=locator)
+                            self.ledger.mark_quarantined(self.run_id, obj.name, source_id, reason,
+                                                         model=obj.model, locator=locator)
                             result.quarantined += 1
-                    self.ledger.add_issues(self.run_id, [(obj.name, None, "quarantine", None, None, reason, "")])
+                    self.ledger.add_issues(self.run_id, [Issue(obj.name, None, "quarantine", reason)])
                     continue
             for pid in chunk:
                 if pid not in current:
                     continue
                 for source_id, content_hash, locator in members[pid]:
                     self.ledger.mark_matched(self.run_id, obj.name, source_id, obj.model, "", pid, locator)
-                    self.ledger.mark_landed(self.run_id, [(obj.name, source_id, pid, "updated", wanted[pid])])
+                    self.ledger.mark_landed(self.run_id, [Landing(obj.name, source_id, pid, "updated", wanted[pid])])
                     self.ledger.set_hash(obj.name, source_id, content_hash)
                 if pid in changed:
                     result.updated += len(members[pid])

@@ -87,8 +87,7 @@ class Creator:
     # -- the object's floor ------------------------------------------------------------------------------------
     def start_object(self, obj: ObjectMap) -> None:
         """A floor left by an earlier attempt stays until this object is through: its orphans are below ours."""
-        unsettled = self.ledger.query("SELECT 1 FROM records WHERE object=? AND state='sending' LIMIT 1",
-                                      (obj.name,))
+        unsettled = self.ledger.has_sending(obj.name)
         stored = self.ledger.meta(self._key(obj))
         with self._lock:
             self._kept_floor[obj.name] = int(stored) if unsettled and stored is not None else None

@@ -14,7 +14,6 @@ which also finds a record again whose external ID a kill or a lost reply kept fr
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 import threading
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.errors import Interrupted, OdooRecordError, UserFacingError
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Intent, Issue, Landing, Ledger, RecordState
 from crm2odoo.load.aggregate import Aggregator
 from crm2odoo.load.chatter import chatter_group, is_chatter, load_chatter
 from crm2odoo.load.create import Creator
@@ -302,9 +301,9 @@ class Loader:
         tried = [after[sid][0] for sid in retry if sid in after and after[sid][1] == self.run_id]
         gone = [sid for sid in retry if sid in after and after[sid][1] != self.run_id]
         for sid in gone:
-            self.ledger.mark_state(self.run_id, obj.name, sid, "skipped",
-                                   "no longer in the source (or no longer selected by the map); an earlier run had "
-                                   "quarantined it")
+            self.ledger.mark_skipped(self.run_id, obj.name, sid,
+                                     "no longer in the source (or no longer selected by the map); an earlier run had "
+                                     "quarantined it")
         result.retried = len(tried) + len(gone)
         result.retried_landed = sum(1 for state in tried if state in LANDED_STATES)
         result.retried_gone = len(gone)
@@ -344,8 +343,8 @@ class Loader:
                 return
             row = rows[0]
             self.ledger.set_action(row["object"], row["source_id"], action, "failed", str(exc)[:500])
-            self.ledger.add_issues(self.run_id, [(row["object"], row["source_id"], "warning", None, None,
-                                                  f"loaded, but Odoo refused {action}: {exc}", "")])
+            self.ledger.add_issues(self.run_id, [Issue(row["object"], row["source_id"], "warning",
+                                                       f"loaded, but Odoo refused {action}: {exc}")])
             return
         restore = [f for f in ACTIONS[action].overwrites if f in self.schema.fields(obj.model)]
         if restore:
@@ -379,9 +378,10 @@ class Loader:
     def quarantine(self, obj: ObjectMap, source_id: str, reason: str, locator: str, result: ObjectResult, *,
                    xmlid: str = "", field_name: str | None = None) -> None:
         """Keep a record aside with its reason: its ledger state and an issue naming it."""
-        self.ledger.mark_state(self.run_id, obj.name, source_id, "quarantined", reason, model=obj.model, xmlid=xmlid,
-                               locator=locator)
-        self.ledger.add_issues(self.run_id, [(obj.name, source_id, "quarantine", field_name, None, reason, locator)])
+        self.ledger.mark_quarantined(self.run_id, obj.name, source_id, reason, model=obj.model, xmlid=xmlid,
+                                     locator=locator)
+        self.ledger.add_issues(self.run_id, [Issue(obj.name, source_id, "quarantine", reason, field=field_name,
+                                                   locator=locator)])
         result.quarantined += 1
 
     def _records(self, obj: ObjectMap, ids: set[str] | None) -> Iterator[SourceRecord]:
@@ -430,22 +430,19 @@ class Loader:
             self.client.write(obj.model, group, {"category_id": [[4, t] for t in tag_ids]}, context=self.context)
         # the tool's own change: what it wrote on those partners now includes the tags, so rollback and three-way
         # updates do not take them for a user's edit
-        for partner_row in self.ledger.query(
-                f"SELECT object, source_id, odoo_id, state, written FROM records WHERE model=? AND odoo_id IN "
-                f"({','.join('?' * len(partners))}) AND written IS NOT NULL AND object != ?",
-                [obj.model, *partners, obj.name]):
-            written = json.loads(partner_row["written"] or "{}")
+        for partner_row in self.ledger.written_on(obj.model, partners, besides=obj.name):
+            written = dict(partner_row.written or {})
             if "category_id" not in written:
                 continue
             tagged = {int(i) for i in str(written["category_id"]).split(",") if i}
-            tagged |= per_partner[int(partner_row["odoo_id"])]
+            tagged |= per_partner[int(partner_row.odoo_id or 0)]
             written["category_id"] = ",".join(str(i) for i in sorted(tagged))
-            self.ledger.mark_landed(self.run_id, [(partner_row["object"], partner_row["source_id"],
-                                                   int(partner_row["odoo_id"]), partner_row["state"], written)])
+            self.ledger.mark_landed(self.run_id, [Landing(partner_row.object, partner_row.source_id,
+                                                          int(partner_row.odoo_id or 0), partner_row.state, written)])
         for target, partner in landed:
             self.ledger.mark_matched(self.run_id, obj.name, target.source_id, obj.model, "", partner, target.locator)
-            self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, partner, "updated",
-                                                   {"category_id": str(target.vals.get("category_id"))})])
+            self.ledger.mark_landed(self.run_id, [Landing(obj.name, target.source_id, partner, "updated",
+                                                          {"category_id": str(target.vals.get("category_id"))})])
             self.ledger.set_hash(obj.name, target.source_id, target.content_hash)
         result.updated = len(landed)
         return result
@@ -506,17 +503,18 @@ class Loader:
         if not gone:
             return
         if "active" not in fields_meta:
-            self.ledger.add_issues(self.run_id, [(obj.name, r.source_id, "warning", None, None,
-                                                  f"deleted in the source; {obj.model} cannot be archived, left as is",
-                                                  r.locator) for r in gone])
+            self.ledger.add_issues(self.run_id, [Issue(obj.name, r.source_id, "warning",
+                                                       f"deleted in the source; {obj.model} cannot be archived, left "
+                                                       "as is", locator=r.locator) for r in gone])
             return
         ids = [int(r.odoo_id or 0) for r in gone]
         self.ledger.save_prior(self.run_id, obj.model, {i: {"active": True} for i in ids})
         self.client.write(obj.model, ids, {"active": False}, context=self.context)
         for record in gone:
-            self.ledger.mark_state(self.run_id, obj.name, record.source_id, "archived", "deleted in the source")
-        self.ledger.add_issues(self.run_id, [(obj.name, r.source_id, "warning", None, None,
-                                              "deleted in the source: archived in Odoo", r.locator) for r in gone])
+            self.ledger.mark_archived(self.run_id, obj.name, record.source_id, "deleted in the source")
+        self.ledger.add_issues(self.run_id, [Issue(obj.name, r.source_id, "warning",
+                                                   "deleted in the source: archived in Odoo", locator=r.locator)
+                                             for r in gone])
         result.archived += len(gone)
 
     def _changed(self, obj: ObjectMap, targets: list[TargetRecord], result: ObjectResult,
@@ -546,9 +544,9 @@ class Loader:
             room = UNDATED_SHOWN - len(result.changed_undated_ids)
             result.changed_undated_ids.extend(t.source_id for t in unnoticed[:max(room, 0)])
             self.ledger.add_issues(self.run_id, [
-                (obj.name, t.source_id, "warning", None, None,
-                 "changed without a new modified date: its content differs from what was loaded, though its "
-                 "modified date is not newer than the last run's", t.locator) for t in unnoticed])
+                Issue(obj.name, t.source_id, "warning",
+                      "changed without a new modified date: its content differs from what was loaded, though its "
+                      "modified date is not newer than the last run's", locator=t.locator) for t in unnoticed])
         return out
 
     def _document_of(self, target: TargetRecord) -> tuple[str, int] | str:
@@ -574,16 +572,18 @@ class Loader:
         return "\x1f".join(parts)
 
     def _record_problem_outcome(self, target: TargetRecord, result: ObjectResult) -> None:
-        state = "quarantined" if target.outcome == "quarantine" else "skipped"
+        quarantined = target.outcome == "quarantine"
         reason = "; ".join(f"{p.field or 'row'}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
                            for p in target.problems if p.policy in ("quarantine", "skip"))
-        self.ledger.mark_state(self.run_id, target.map_name, target.source_id, state, reason, model=target.model,
-                               xmlid=target.xmlid, locator=target.locator)
+        settle = self.ledger.mark_quarantined if quarantined else self.ledger.mark_skipped
+        settle(self.run_id, target.map_name, target.source_id, reason, model=target.model, xmlid=target.xmlid,
+               locator=target.locator)
         self.ledger.add_issues(self.run_id, [
-            (target.map_name, target.source_id, "warning" if p.policy == "warning" else
-             "quarantine" if state == "quarantined" else "skip", p.field, p.value, p.message, target.locator)
+            Issue(target.map_name, target.source_id, "warning" if p.policy == "warning" else
+                  "quarantine" if quarantined else "skip", p.message, field=p.field, value=p.value,
+                  locator=target.locator)
             for p in target.problems if p.policy != "set_empty"])
-        if state == "quarantined":
+        if quarantined:
             result.quarantined += 1
         else:
             result.skipped += 1
@@ -602,8 +602,8 @@ class Loader:
                 + [p for p in problems if p.policy != "quarantine"]
             if warnings:
                 self.ledger.add_issues(self.run_id, [
-                    (target.map_name, target.source_id, "warning", p.field, p.value, p.message, target.locator)
-                    for p in warnings])
+                    Issue(target.map_name, target.source_id, "warning", p.message, field=p.field, value=p.value,
+                          locator=target.locator) for p in warnings])
             if hard:
                 target.problems.extend(hard)
                 target.outcome = "quarantine"
@@ -627,8 +627,8 @@ class Loader:
             return
         self._find_existing(obj, prepared)
         self.ledger.mark_sending(self.run_id, [
-            (p.target.map_name, p.target.source_id, p.target.model, p.target.xmlid, p.target.content_hash,
-             p.target.locator) for p in prepared])
+            Intent(p.target.map_name, p.target.source_id, p.target.model, p.target.xmlid, p.target.content_hash,
+                   p.target.locator) for p in prepared])
         self._adopt_matches(obj, prepared, fields_meta)
         current = self._save_priors(obj, prepared, fields_meta)
         prepared = self._three_way(obj, prepared, current, fields_meta, result)
@@ -712,14 +712,8 @@ class Loader:
 
     def _unclaimed_index(self, obj: ObjectMap, rows: list[dict[str, Any]]) -> dict[str, int]:
         """Dedupe key -> the first of ``rows`` that no ledger record holds (a record is matched once)."""
-        found_ids = sorted({int(r["id"]) for r in rows})
-        claimed: set[int] = set()
         # only the candidates Odoo returned (never the whole ledger: that made large runs quadratic)
-        for start in range(0, len(found_ids), 500):
-            chunk = found_ids[start:start + 500]
-            claimed |= {int(r[0]) for r in self.ledger.query(
-                f"SELECT odoo_id FROM records WHERE model=? AND odoo_id IN ({','.join('?' * len(chunk))})",
-                (obj.model, *chunk))}
+        claimed = self.ledger.claimed_ids(obj.model, {int(r["id"]) for r in rows})
         index: dict[str, int] = {}
         for row in rows:
             if not row.get(obj.dedupe_fields[0]) or int(row["id"]) in claimed:
@@ -867,12 +861,13 @@ class Loader:
             if clashes:
                 detail = "; ".join(f"{n}: tool wrote {str(stored.get(n))[:40]!r}, Odoo now has {now[n][:40]!r}, "
                                    f"source now says {p.cells[n][:40]!r}" for n in clashes)
-                self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "conflict", clashes[0],
-                                                      None, f"{self.conflicts}: {detail}", p.target.locator)])
+                self.ledger.add_issues(self.run_id, [Issue(obj.name, p.target.source_id, "conflict",
+                                                           f"{self.conflicts}: {detail}", field=clashes[0],
+                                                           locator=p.target.locator)])
                 result.conflicts += 1
                 if self.conflicts == "stop":
-                    self.ledger.mark_state(self.run_id, obj.name, p.target.source_id, "conflict",
-                                           f"changed in Odoo and in the source: {detail}")
+                    self.ledger.mark_conflict(self.run_id, obj.name, p.target.source_id,
+                                              f"changed in Odoo and in the source: {detail}")
                     continue
                 if self.conflicts == "source_wins":
                     send.update({n: p.cells[n] for n in clashes})
@@ -881,9 +876,9 @@ class Loader:
             if p.relink:
                 self.client.write(obj.model, [int(p.existing_id or 0)], dict(p.relink), context=self.context)
             if not send:
-                state = "updated" if p.relink else "unchanged"
-                self.ledger.mark_landed(self.run_id, [(obj.name, p.target.source_id, int(p.existing_id or 0),
-                                                       state, p.full)])
+                state: RecordState = "updated" if p.relink else "unchanged"
+                self.ledger.mark_landed(self.run_id, [Landing(obj.name, p.target.source_id, int(p.existing_id or 0),
+                                                              state, p.full)])
                 self.ledger.set_hash(obj.name, p.target.source_id, p.target.content_hash)
                 if p.relink:
                     result.updated += 1
@@ -954,7 +949,7 @@ class Loader:
         rows = {int(r["id"]): r for r in self.client.read(obj.model, sorted(wanted), names,
                                                            context={"active_test": False})}
         stored_rows: list[tuple[str, dict[str, tuple[str, str]]]] = []
-        issues: list[tuple[str, str | None, str, str | None, str | None, str, str]] = []
+        issues: list[Issue] = []
         for odoo_id, p in wanted.items():
             row = rows.get(odoo_id)
             if row is None:
@@ -967,9 +962,9 @@ class Loader:
                 sent = str(sent_all.get(name, ""))
                 pairs[name] = (sent, stored[name])
                 if not corresponds(sent, stored[name], fields_meta[name], name, model=obj.model, cells=sent_all):
-                    issues.append((obj.name, p.target.source_id, "warning", name, sent[:200],
-                                   f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
-                                   p.target.locator))
+                    issues.append(Issue(obj.name, p.target.source_id, "warning",
+                                        f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
+                                        field=name, value=sent[:200], locator=p.target.locator))
             stored_rows.append((p.target.source_id, pairs))
         self.ledger.set_landed(obj.name, stored_rows)
         if issues:
@@ -1071,9 +1066,9 @@ class Loader:
             # a follow-up write (address, date written back) of a record that landed: report it, keep its state
             p = group[0]
             reason = "; ".join(str(m.get("message", "")) for m in errors)[:500]
-            self.ledger.add_issues(self.run_id, [(obj.name, p.target.source_id, "warning", ", ".join(names), None,
-                                                  f"loaded, but Odoo refused the follow-up write: {reason}",
-                                                  p.target.locator)])
+            self.ledger.add_issues(self.run_id, [Issue(obj.name, p.target.source_id, "warning",
+                                                       f"loaded, but Odoo refused the follow-up write: {reason}",
+                                                       field=", ".join(names), locator=p.target.locator)])
             if refused is not None:
                 refused.append(p.target.source_id)
             return
@@ -1095,8 +1090,9 @@ class Loader:
         self._load(obj, group[middle:], names, fields_meta, result, count=count, refused=refused)
 
     def landed(self, obj: ObjectMap, group: list[Prepared], ids: list[int], result: ObjectResult) -> None:
-        rows: list[tuple[str, str, int, str, dict[str, Any]]] = []
+        rows: list[Landing] = []
         for p, odoo_id in zip(group, ids, strict=True):
+            state: RecordState
             if p.matched:
                 state = "matched"
                 result.matched += 1
@@ -1108,7 +1104,7 @@ class Loader:
                 result.created += 1
             p.landed_id = odoo_id
             # a person's own address is not written yet (it follows in a second write): not recorded as written
-            rows.append((obj.name, p.target.source_id, odoo_id, state, {**(p.full or p.cells)}))
+            rows.append(Landing(obj.name, p.target.source_id, odoo_id, state, {**(p.full or p.cells)}))
         self.ledger.mark_landed(self.run_id, rows, unsettled=[p.target.source_id for p in group if p.later])
         self.resolver.register(obj.name, {p.target.source_id: i for p, i in zip(group, ids, strict=True)})
 
@@ -1124,9 +1120,10 @@ class Loader:
             for name, ref in refs.items():
                 found = self.resolver.id_of(ref)
                 if found is None:
-                    self.ledger.add_issues(self.run_id, [(obj.name, target.source_id, "warning", name, ref.source_id,
-                                                          f"references {ref.object} {ref.source_id}, which is not "
-                                                          "in Odoo; link left out", target.locator)])
+                    self.ledger.add_issues(self.run_id, [Issue(obj.name, target.source_id, "warning",
+                                                               f"references {ref.object} {ref.source_id}, which is "
+                                                               "not in Odoo; link left out", field=name,
+                                                               value=ref.source_id, locator=target.locator)])
                 else:
                     vals[name] = found
             if not vals:
@@ -1144,7 +1141,7 @@ class Loader:
                 row = self.ledger.get(obj.name, target.source_id)
                 if row is not None and row.written:
                     kept = {k: v for k, v in row.written.items() if k not in PARTNER_ADDRESS}
-                    self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, odoo_id, row.state, kept)])
+                    self.ledger.mark_landed(self.run_id, [Landing(obj.name, target.source_id, odoo_id, row.state, kept)])
         if relinked:
             # Writing parent_id copied the parent's address over this one; put the record's own address back.
             rows = [Prepared(target, {f: own.get(f, "") for f in PARTNER_ADDRESS}) for target, own in relinked]
@@ -1152,20 +1149,20 @@ class Loader:
 
     def _settle_merged(self, obj: ObjectMap, merged: list[tuple[str, str, str]], result: ObjectResult) -> None:
         ids = self.resolver.ids_of(obj.name, [survivor for _, survivor, _ in merged])
-        rows: list[tuple[str, str, int, str, dict[str, Any]]] = []
+        rows: list[Landing] = []
         for duplicate, survivor, reason in merged:
             odoo_id = ids.get(survivor)
             if odoo_id is None:
-                self.ledger.mark_state(self.run_id, obj.name, duplicate, "skipped", reason + " (not loaded)",
-                                       model=obj.model)
+                self.ledger.mark_skipped(self.run_id, obj.name, duplicate, reason + " (not loaded)",
+                                         model=obj.model)
                 result.skipped += 1
                 continue
-            self.ledger.mark_state(self.run_id, obj.name, duplicate, "merged", reason, model=obj.model)
-            rows.append((obj.name, duplicate, odoo_id, "merged", {}))
+            self.ledger.mark_merged(self.run_id, obj.name, duplicate, reason, model=obj.model)
+            rows.append(Landing(obj.name, duplicate, odoo_id, "merged", {}))
             result.merged += 1
         if rows:
             self.ledger.mark_landed(self.run_id, rows)
-            self.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in rows})
+            self.resolver.register(obj.name, {row.source_id: row.odoo_id for row in rows})
 
 
 

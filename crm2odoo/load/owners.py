@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import UserFacingError
+from crm2odoo.ledger.db import Issue, Landing
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.textnorm import fold
@@ -95,7 +96,7 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
     directory = UserDirectory(loader.client)
     unmatched: list[str] = []
     ambiguous: list[str] = []
-    landed: list[tuple[str, str, int, str, dict[str, Any]]] = []
+    landed: list[Landing] = []
     ledger, run_id = loader.ledger, loader.run_id
     for record in loader._records(obj, ids):
         result.read += 1
@@ -111,13 +112,13 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
             ledger.set_owner(record.id, name, email, "matched", user.id, user.partner_id)
             # origin 'matched': the user existed; rollback never touches it
             ledger.mark_matched(run_id, obj.name, record.id, obj.model, "", user.id, record.locator)
-            landed.append((obj.name, record.id, user.id, "matched", {}))
+            landed.append(Landing(obj.name, record.id, user.id, "matched", {}))
             result.matched += 1
         elif found.ambiguous:
             shown = ", ".join(f"{u.name} ({u.login})" for u in found.ambiguous)
             why = f"{len(found.ambiguous)} Odoo users are named {name!r}: {shown}; not guessed"
             ledger.set_owner(record.id, name, email, "unmatched", None, None)
-            ledger.mark_state(run_id, obj.name, record.id, "skipped", why, model=obj.model, locator=record.locator)
+            ledger.mark_skipped(run_id, obj.name, record.id, why, model=obj.model, locator=record.locator)
             ambiguous.append(why)
         elif fallback_id:
             ledger.set_owner(record.id, name, email, "fallback", fallback_id, None)
@@ -125,17 +126,17 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
             ledger.mark_state(run_id, obj.name, record.id, "matched",
                               f"no Odoo user with email or name {email or name or '(none)'}; fallback owner "
                               f"{loader.fallback_owner}", model=obj.model, locator=record.locator)
-            landed.append((obj.name, record.id, fallback_id, "matched", {}))
+            landed.append(Landing(obj.name, record.id, fallback_id, "matched", {}))
             result.matched += 1
         else:
             ledger.set_owner(record.id, name, email, "unmatched", None, None)
-            ledger.mark_state(run_id, obj.name, record.id, "skipped",
+            ledger.mark_skipped(run_id, obj.name, record.id,
                               f"no Odoo user with email, name or login {email or name or record.id}",
                               model=obj.model, locator=record.locator)
             unmatched.append(f"{name or record.id} <{email or 'no email'}>")
     if landed:
         ledger.mark_landed(run_id, landed)
-        loader.resolver.register(obj.name, {sid: oid for _, sid, oid, _, _ in landed})
+        loader.resolver.register(obj.name, {row.source_id: row.odoo_id for row in landed})
     if unmatched or ambiguous:
         result.skipped = len(unmatched) + len(ambiguous)
         parts = []
@@ -147,7 +148,7 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
             parts.append(f"{len(ambiguous)} owner(s) match several Odoo users: {'; '.join(ambiguous[:SHOWN])}"
                          f"{' …' if len(ambiguous) > SHOWN else ''}. Give those users distinct names or e-mails")
         result.blocked = "; ".join(parts) + ", then run migrate again"
-        ledger.add_issues(run_id, [(obj.name, None, "owner", None, None, result.blocked, "")])
+        ledger.add_issues(run_id, [Issue(obj.name, None, "owner", result.blocked)])
     return result
 
 

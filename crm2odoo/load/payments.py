@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooRecordError
+from crm2odoo.ledger.db import Intent, Issue, Landing
 from crm2odoo.load.refunds import CreditNotes, is_refund
 from crm2odoo.load.resolve import read_cells
 from crm2odoo.load.xmlids import give_name, named_by, named_ids
@@ -58,10 +59,10 @@ class PaymentRegistrar:
             if row is not None and row.odoo_id and row.state in ("created", "matched", "unchanged", "updated"):
                 if row.content_hash != target.content_hash:
                     # a registered payment is an accounting entry: changing it is the accountant's call
-                    self.ledger.add_issues(self.run_id, [(
-                        obj.name, target.source_id, "warning", None, None,
+                    self.ledger.add_issues(self.run_id, [Issue(
+                        obj.name, target.source_id, "warning",
                         f"changed in the source since it was registered as {PAYMENT_MODEL} {row.odoo_id}; "
-                        "payments are not re-registered: adjust it in Odoo if needed", target.locator)])
+                        "payments are not re-registered: adjust it in Odoo if needed", locator=target.locator)])
                 result.unchanged += 1
                 continue
             self._one(obj, target, resumed=row is not None and row.state == "sending", result=result)
@@ -89,8 +90,8 @@ class PaymentRegistrar:
             if note_id is None:
                 return
             invoice_id = note_id
-        self.ledger.mark_sending(self.run_id, [(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
-                                                target.content_hash, target.locator)])
+        self.ledger.mark_sending(self.run_id, [Intent(obj.name, target.source_id, PAYMENT_MODEL, target.xmlid,
+                                                      target.content_hash, target.locator)])
         named = named_by(self.client, target.xmlid) if resumed else None
         payment_id = named if named is not None else (
             self._unclaimed(invoice_id, wizard_vals) if resumed else None)
@@ -109,7 +110,7 @@ class PaymentRegistrar:
         names = [k for k in vals if k in meta and k != INVOICE_FIELD]
         rows = self.client.read(PAYMENT_MODEL, [payment_id], names) if names else []
         written = read_cells(rows[0], names, meta) if rows else {}
-        self.ledger.mark_landed(self.run_id, [(obj.name, target.source_id, payment_id, "created", written)])
+        self.ledger.mark_landed(self.run_id, [Landing(obj.name, target.source_id, payment_id, "created", written)])
         self.loader.resolver.register(obj.name, {target.source_id: payment_id})
         result.created += 1
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crm2odoo.errors import OdooRecordError
+from crm2odoo.ledger.db import Intent, Landing
 from crm2odoo.load.xmlids import give_name, named_by, named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 
@@ -75,7 +76,7 @@ class CreditNotes:
                 if not invoice or invoice[0].get("state") != "posted":
                     self._refuse(target, invoice_id, "the invoice it refunds is not posted in Odoo", result)
                     return None
-                self.ledger.mark_sending(self.run_id, [(CREDIT_NOTE, target.source_id, MOVE_MODEL, xmlid,
+                self.ledger.mark_sending(self.run_id, [Intent(CREDIT_NOTE, target.source_id, MOVE_MODEL, xmlid,
                                                         target.content_hash, target.locator)])
                 note_id = self._unclaimed(invoice[0], invoice_id, amount, date)
                 if note_id is None:
@@ -85,7 +86,7 @@ class CreditNotes:
         except OdooRecordError as exc:
             self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
             return None
-        self.ledger.mark_landed(self.run_id, [(CREDIT_NOTE, target.source_id, note_id, "created", {})])
+        self.ledger.mark_landed(self.run_id, [Landing(CREDIT_NOTE, target.source_id, note_id, "created", {})])
         return note_id
 
     def _create(self, invoice: dict[str, Any], invoice_id: int, amount: float, date: str | None) -> int:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Intent, Landing, Ledger
 from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
@@ -183,9 +183,7 @@ class Resolver:
                 rows = self.client.search_read(omap.model, [["name", "=ilike", ref.source_id.strip()]],
                                                ["id", "name"], limit=50, order="id", context={"active_test": False})
                 exact = [int(r["id"]) for r in rows if fold(str(r.get("name") or "")) == wanted]
-                landed = {int(r[0]) for r in self.ledger.query(
-                    f"SELECT odoo_id FROM records WHERE object=? AND odoo_id IN ({','.join('?' * len(exact))})",
-                    [ref.object, *exact])} if exact else set()
+                landed = self.ledger.held_by(ref.object, exact) if exact else set()
                 found = [i for i in exact if i in landed]
             return found[0] if len(set(found)) == 1 else None
 
@@ -195,9 +193,8 @@ class Resolver:
         """Folded name -> Odoo ids of the records of one map, read once (names are compared folded on both
         sides: 'İSTANBUL Ltd' finds 'istanbul ltd')."""
         def read() -> dict[str, list[int]]:
-            ids = sorted({int(r[0]) for r in self.ledger.query(
-                "SELECT odoo_id FROM records WHERE object=? AND odoo_id IS NOT NULL AND state IN "
-                "('created','updated','matched','unchanged','merged','conflict')", [map_name])})
+            ids = sorted(self.ledger.odoo_ids_in(map_name, ("created", "updated", "matched", "unchanged", "merged",
+                                                            "conflict")))
             table: dict[str, list[int]] = {}
             for start in range(0, len(ids), 500):
                 for row in self.client.read(model, ids[start:start + 500], ["name"]):
@@ -255,7 +252,7 @@ class Resolver:
             # created by a run that was killed before the ledger heard back: settle that intent now
             pending = self.ledger.get(f"auto:{item.model}", fold(item.value))
             if pending is not None and pending.state == "sending":
-                self.ledger.mark_landed(self.run_id, [(pending.object, pending.source_id, found, "created",
+                self.ledger.mark_landed(self.run_id, [Landing(pending.object, pending.source_id, found, "created",
                                                        {"name": item.value})])
         return found
 
@@ -279,16 +276,16 @@ class Resolver:
             columns.append(f"{within[0]}/.id")
             row.append(str(within[1]))
         assert self.run_id is not None
-        self.ledger.mark_sending(self.run_id, [(obj, source_id, item.model, xmlid, "", "")])
+        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, item.model, xmlid, "", "")])
         # load with our external ID is idempotent: safe to send again after a lost reply
         answer = dict(self.client.execute(item.model, "load", fields=columns, data=[row], context=quiet_context(),
                                            retry_writes=True))
         if not answer.get("ids"):
-            self.ledger.mark_state(self.run_id, obj, source_id, "quarantined",
-                                   "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
+            self.ledger.mark_quarantined(self.run_id, obj, source_id,
+                                         "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
             return None
         odoo_id = int(answer["ids"][0])
-        self.ledger.mark_landed(self.run_id, [(obj, source_id, odoo_id, "created", {field_name: item.value})])
+        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, odoo_id, "created", {field_name: item.value})])
         return odoo_id
 
     def _search(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.errors import OdooError, OdooRecordError, UserFacingError
-from crm2odoo.ledger.db import Ledger, RecordRow
+from crm2odoo.ledger.db import Landing, Ledger, RecordRow
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.payments import WIZARD_MODEL
 from crm2odoo.load.resolve import cell, quiet_context, read_cells, same_cell
@@ -398,8 +398,8 @@ class Rollback:
         for record in self.ledger.records(run_id=run_id):
             if record.last_run == run_id and record.created_run != run_id and record.state == "updated":
                 # the next migrate re-sends it: what it holds in Odoo is the earlier run's version again
-                self.ledger.mark_landed(run_id, [(record.object, record.source_id, int(record.odoo_id or 0),
-                                                  "updated", {})])
+                self.ledger.mark_landed(run_id, [Landing(record.object, record.source_id, int(record.odoo_id or 0),
+                                                         "updated", {})])
                 self.ledger.set_hash(record.object, record.source_id, None)
 
     def _still_existing(self, vals: dict[str, Any], meta: dict[str, dict[str, Any]]) -> dict[str, Any]:

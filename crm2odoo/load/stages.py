@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Intent, Landing, Ledger
 from crm2odoo.mapping.defaults import LOST_WORDS
 from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
@@ -152,13 +152,13 @@ class StageArranger:
         columns = ["id", *[f for f in COPIED_FIELDS if f in row], "team_id/.id"]
         data = [xmlid, *[_cell(row[f]) for f in COPIED_FIELDS if f in row], str(team)]
         obj = "auto:crm.stage"
-        self.ledger.mark_sending(self.run_id, [(obj, source_id, "crm.stage", xmlid, "", "")])
+        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, "crm.stage", xmlid, "", "")])
         answer = dict(self.client.execute("crm.stage", "load", fields=columns, data=[data], retry_writes=True))
         if not answer.get("ids"):
             raise RuntimeError(f"Odoo refused a copy of stage {row.get('name')!r} for team {team}: "
                                + "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
         new_id = int(answer["ids"][0])
-        self.ledger.mark_landed(self.run_id, [(obj, source_id, new_id, "created", {"name": row.get("name")})])
+        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, new_id, "created", {"name": row.get("name")})])
         stages[new_id] = {**row, "id": new_id, "team_id": [team, ""]}
         return new_id
 
@@ -197,7 +197,7 @@ class StageArranger:
         self.client.unlink("crm.stage", [int(created["id"])])
         self.ledger.mark_matched(self.run_id, obj.name, record.source_id, "crm.stage", record.xmlid,
                                  int(default["id"]), record.locator)
-        self.ledger.mark_landed(self.run_id, [(obj.name, record.source_id, int(default["id"]), "matched", {})])
+        self.ledger.mark_landed(self.run_id, [Landing(obj.name, record.source_id, int(default["id"]), "matched", {})])
         if record.xmlid.startswith(XMLID_MODULE + "."):
             self.client.execute("ir.model.data", "create", vals_list=[
                 {"module": XMLID_MODULE, "name": record.xmlid.split(".", 1)[1], "model": "crm.stage",

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from crm2odoo.errors import LedgerMismatch
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Intent, Issue, Landing, Ledger
 
 
 @pytest.fixture
@@ -23,11 +23,11 @@ def test_bound_to_one_odoo(ledger: Ledger) -> None:
 
 def test_intent_then_landing(ledger: Ledger) -> None:
     run = ledger.start_run("migrate", mapping_hash="h", options={})
-    ledger.mark_sending(run, [("contact", "1", "res.partner", "crm2odoo.x_contact_1", "hash1", "row 2"),
-                              ("contact", "2", "res.partner", "crm2odoo.x_contact_2", "hash2", "row 3")])
+    ledger.mark_sending(run, [Intent("contact", "1", "res.partner", "crm2odoo.x_contact_1", "hash1", "row 2"),
+                              Intent("contact", "2", "res.partner", "crm2odoo.x_contact_2", "hash2", "row 3")])
     assert {r.state for r in ledger.records("contact")} == {"sending"}
     assert ledger.id_map("contact") == {}
-    ledger.mark_landed(run, [("contact", "1", 41, "created", {"name": "A"})])
+    ledger.mark_landed(run, [Landing("contact", "1", 41, "created", {"name": "A"})])
     assert ledger.id_map("contact") == {"1": 41}
     row = ledger.get("contact", "1")
     assert row is not None and row.state == "created" and row.written == {"name": "A"} and row.created_run == run
@@ -36,10 +36,10 @@ def test_intent_then_landing(ledger: Ledger) -> None:
 
 def test_resending_keeps_the_run_that_created_the_record(ledger: Ledger) -> None:
     first = ledger.start_run("migrate", mapping_hash="h", options={})
-    ledger.mark_sending(first, [("contact", "1", "res.partner", "x.c1", "h1", "")])
-    ledger.mark_landed(first, [("contact", "1", 5, "created", {})])
+    ledger.mark_sending(first, [Intent("contact", "1", "res.partner", "x.c1", "h1", "")])
+    ledger.mark_landed(first, [Landing("contact", "1", 5, "created", {})])
     second = ledger.start_run("migrate", mapping_hash="h", options={})
-    ledger.mark_sending(second, [("contact", "1", "res.partner", "x.c1", "h2", "")])
+    ledger.mark_sending(second, [Intent("contact", "1", "res.partner", "x.c1", "h2", "")])
     row = ledger.get("contact", "1")
     assert row is not None and row.created_run == first and row.last_run == second and row.state == "sending"
 
@@ -66,6 +66,7 @@ def test_approvals_and_issues(ledger: Ledger) -> None:
     ledger.approve("abc", "ada", "objects: {}")
     last = ledger.last_approval()
     assert last is not None and last["mapping_hash"] == "abc" and last["login"] == "ada"
-    ledger.add_issues(1, [("contact", "9", "quarantine", "email", "x" * 500, "not an email", "c.csv row 10")])
+    ledger.add_issues(1, [Issue("contact", "9", "quarantine", "not an email", field="email", value="x" * 500,
+                                locator="c.csv row 10")])
     issue = ledger.issues(kinds=["quarantine"])[0]
     assert issue["locator"] == "c.csv row 10" and len(issue["value"]) == 200

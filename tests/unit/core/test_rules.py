@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Intent, Landing, Ledger
 from crm2odoo.load.rules import (
     changed_since_landed,
     clean_website,
@@ -99,14 +99,14 @@ def test_without_a_read_back_the_value_sent_stands_in_under_the_rules() -> None:
 def test_the_ledger_keeps_landed_values_tied_to_the_write_they_followed(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "l.sqlite")
     run = ledger.start_run("migrate", mapping_hash="h", options={})
-    ledger.mark_sending(run, [("contact", "1", "res.partner", "crm2odoo.x_contact_1", "h1", "")])
-    ledger.mark_landed(run, [("contact", "1", 41, "created", {"website": "a.example.com", "name": "A"})])
+    ledger.mark_sending(run, [Intent("contact", "1", "res.partner", "crm2odoo.x_contact_1", "h1", "")])
+    ledger.mark_landed(run, [Landing("contact", "1", 41, "created", {"website": "a.example.com", "name": "A"})])
     ledger.set_landed("contact", [("1", {"website": ("a.example.com", "http://a.example.com"), "name": ("A", "A")})])
     row = ledger.get("contact", "1")
     assert row is not None and row.landed_value("website") == "http://a.example.com"
     assert row.stored == {"website": "http://a.example.com", "name": "A"}
     # a later write that was not read back: the value sent stands, the old read-back does not
-    ledger.mark_landed(run, [("contact", "1", 41, "updated", {"website": "b.example.com", "name": "A"})])
+    ledger.mark_landed(run, [Landing("contact", "1", 41, "updated", {"website": "b.example.com", "name": "A"})])
     row = ledger.get("contact", "1")
     assert row is not None and row.landed_value("website") is None and row.landed_value("name") == "A"
     assert row.stored == {"website": "b.example.com", "name": "A"}
@@ -117,10 +117,11 @@ def test_a_ledger_from_before_landed_values_is_migrated_and_falls_back_to_the_va
     import sqlite3
 
     from crm2odoo.ledger import db as ledger_db
+    from crm2odoo.ledger import migrations as ledger_migrations
 
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as old:
-        for version, script in ledger_db._MIGRATIONS:
+        for version, script in ledger_migrations.MIGRATIONS:
             if version <= 2:
                 old.executescript(script)
         old.execute("INSERT INTO meta VALUES ('schema_version', '2')")
