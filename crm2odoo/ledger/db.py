@@ -38,7 +38,7 @@ from crm2odoo.ledger.records import (
     RecordState,
     RecordStore,
 )
-from crm2odoo.ledger.store import marks, now
+from crm2odoo.ledger.store import Where, marks, now
 
 __all__ = ["FINAL_STATES", "SCHEMA_VERSION", "Intent", "Issue", "IssueKind", "Landing", "Ledger", "RecordRow",
            "RecordState", "now"]
@@ -159,15 +159,8 @@ class Ledger(RecordStore):
             )
 
     def issues(self, run_id: int | None = None, kinds: Iterable[str] | None = None) -> list[sqlite3.Row]:
-        sql, params = "SELECT * FROM issues WHERE 1=1", list[Any]()
-        if run_id is not None:
-            sql += " AND run_id=?"
-            params.append(run_id)
-        if kinds is not None:
-            wanted = list(kinds)
-            sql += f" AND kind IN ({marks(wanted)})"
-            params.extend(wanted)
-        return self.query(sql + " ORDER BY id", params)
+        where = Where().equals("run_id", run_id).within("kind", kinds)
+        return self.query(f"SELECT * FROM issues WHERE {where} ORDER BY id", where.params)
 
     # -- state actions (confirm an order, post an invoice) -----------------------------------------------------
     def add_actions(self, run_id: int, rows: list[tuple[str, str, str, str, int]]) -> None:
@@ -183,13 +176,8 @@ class Ledger(RecordStore):
             )
 
     def actions(self, *, states: Iterable[str], run_id: int | None = None) -> list[sqlite3.Row]:
-        wanted = list(states)
-        sql = f"SELECT * FROM actions WHERE state IN ({marks(wanted)})"
-        params: list[Any] = list(wanted)
-        if run_id is not None:
-            sql += " AND run_id=?"
-            params.append(run_id)
-        return self.query(sql + " ORDER BY rowid", params)
+        where = Where().within("state", states).equals("run_id", run_id)
+        return self.query(f"SELECT * FROM actions WHERE {where} ORDER BY rowid", where.params)
 
     def set_action(self, obj: str, source_id: str, action: str, state: str, reason: str = "") -> None:
         with self.tx() as db:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from crm2odoo.ledger.store import Store, chunks, marks, now
+from crm2odoo.ledger.store import Store, Where, chunks, marks, now
 
 RecordState = Literal["sending", "created", "updated", "matched", "unchanged", "merged", "conflict", "archived",
                       "skipped", "quarantined"]
@@ -123,18 +123,11 @@ class RecordStore(Store):
 
     def records(self, obj: str | None = None, *, states: Iterable[str] | None = None,
                 run_id: int | None = None) -> list[RecordRow]:
-        sql, params = "SELECT * FROM records WHERE 1=1", list[Any]()
-        if obj is not None:
-            sql += " AND object=?"
-            params.append(obj)
-        if states is not None:
-            wanted = list(states)
-            sql += f" AND state IN ({marks(wanted)})"
-            params.extend(wanted)
+        where = Where().equals("object", obj).within("state", states)
         if run_id is not None:
-            sql += " AND (created_run=? OR last_run=?)"
-            params.extend([run_id, run_id])
-        return [_record(r) for r in self.query(sql + " ORDER BY object, rowid", params)]
+            where.add("(created_run=? OR last_run=?)", run_id, run_id)
+        return [_record(r) for r in self.query(f"SELECT * FROM records WHERE {where} ORDER BY object, rowid",
+                                               where.params)]
 
     def id_map(self, obj: str) -> dict[str, int]:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""

@@ -27,6 +27,31 @@ def marks(values: list[Any]) -> str:
     return ",".join("?" * len(values))
 
 
+class Where:
+    """A WHERE clause made of the filters a caller gives; a filter whose value is None is left out."""
+
+    def __init__(self) -> None:
+        self.terms: list[str] = ["1=1"]
+        self.params: list[Any] = []
+
+    def add(self, term: str, *params: Any) -> Where:
+        self.terms.append(term)
+        self.params.extend(params)
+        return self
+
+    def equals(self, column: str, value: Any) -> Where:
+        return self if value is None else self.add(f"{column}=?", value)
+
+    def within(self, column: str, values: Iterable[Any] | None) -> Where:
+        if values is None:
+            return self
+        wanted = list(values)
+        return self.add(f"{column} IN ({marks(wanted)})", *wanted)
+
+    def __str__(self) -> str:
+        return " AND ".join(self.terms)
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm2odoo.ledger.db import Issue, Landing
-from crm2odoo.load.resolve import cell, read_cells
+from crm2odoo.load.cells import cell, read_cells
+from crm2odoo.load.context import LoadContext
+from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.mapping.spec import ObjectMap
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import Loader, ObjectResult
 
 AGGREGATES = ("count", "max", "join", "tally")
 BATCH = 200
@@ -42,25 +41,25 @@ def aggregate_lines(obj: ObjectMap) -> dict[str, str]:
 
 
 class Aggregator:
-    def __init__(self, loader: Loader) -> None:
-        self.loader = loader
-        self.client, self.ledger, self.run_id = loader.client, loader.ledger, loader.run_id
+    def __init__(self, ctx: LoadContext) -> None:
+        self.ctx = ctx
+        self.client, self.ledger, self.run_id = ctx.client, ctx.ledger, ctx.run_id
 
     def run(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
         how = aggregate_lines(obj)
-        meta = self.loader.schema.fields(obj.model)
+        meta = self.ctx.schema.fields(obj.model)
         missing = [t for t in how if t not in meta]
         if missing:
             result.blocked = f"{obj.model} has no field {', '.join(missing)} (provision the map's new fields first)"
             return result
         totals: dict[int, _Totals] = {}
         members: dict[int, list[tuple[str, str, str]]] = {}  # partner -> (source id, content hash, locator)
-        for target in self.loader.transformed(obj, ids, result):
-            vals, problems, _ = self.loader.resolver.resolve(target)
+        for target in self.ctx.transformed(obj, ids, result):
+            vals, problems, _ = self.ctx.resolver.resolve(target)
             partner = vals.get("id")
             if not isinstance(partner, int):
                 reason = "; ".join(p.message for p in problems) or "names no record to add it to"
-                self.loader.quarantine(obj, target.source_id, reason, target.locator, result)
+                self.ctx.quarantine(obj, target.source_id, reason, target.locator, result)
                 continue
             sums = totals.setdefault(partner, _Totals())
             for name, kind in how.items():
@@ -97,7 +96,7 @@ class Aggregator:
                 self.ledger.save_prior(self.run_id, obj.model, {pid: {n: rows[pid].get(n) for n in names}
                                                                 for pid in changed})
                 data = [[str(pid), *(wanted[pid][n] for n in names)] for pid in changed]
-                answer = self.client.load(obj.model, [".id", *names], data, context=self.loader.context)
+                answer = self.client.load(obj.model, [".id", *names], data, context=self.ctx.context)
                 errors = [m for m in answer.get("messages") or [] if m.get("type") == "error"]
                 if errors or not answer.get("ids"):
                     # load is all or nothing: the chunk's records are kept aside with Odoo's reason

@@ -21,27 +21,24 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from typing import TYPE_CHECKING
 
+from crm2odoo.load import objectpass
+from crm2odoo.load.batch import Batches
+from crm2odoo.load.context import LoadContext
 from crm2odoo.load.dispatch import BatchDispatcher
 from crm2odoo.load.objectpass import ObjectPass, chatter_date
 from crm2odoo.load.order import LoadStep
+from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.models import DEFAULT_SENSITIVE
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import Loader, ObjectResult
-
-#: options that make a map's load something other than writing its records (see Loader._run)
-SPECIAL_LOADS = ("match_only", "apply_tags", "aggregate", "register_payments")
 
 RunKey = tuple[str, frozenset[str]]
 
 
 def is_chatter(obj: ObjectMap) -> bool:
     """A map whose records are chatter messages written by the ordinary load."""
-    return obj.model == "mail.message" and not any(obj.options.get(k) for k in SPECIAL_LOADS)
+    return obj.load_kind == "chatter"
 
 
 def chatter_group(steps: list[LoadStep], index: int, processed: set[str], blocked: set[str],
@@ -83,10 +80,10 @@ def merged(passes: list[ObjectPass]) -> Iterator[TargetRecord]:
     return heapq.merge(*streams, key=lambda t: (chatter_date(t), rank[t.map_name], t.source_id))
 
 
-def load_chatter(loader: Loader, group: list[LoadStep], wanted: dict[str, set[str] | None],
+def load_chatter(ctx: LoadContext, batches: Batches, group: list[LoadStep], wanted: dict[str, set[str] | None],
                  results: dict[str, ObjectResult]) -> None:
     """Load the group's maps as one stream; each map's results go to ``results[name]``."""
-    passes = [ObjectPass(loader, step, wanted[step.map.name], results[step.map.name]) for step in group]
+    passes = [ObjectPass(ctx, batches, step, wanted[step.map.name], results[step.map.name]) for step in group]
     by_name = {p.obj.name: p for p in passes}
     documents: dict[tuple[str, str], Hashable] = {}  # the lane of each record in flight, found once
     lock = threading.Lock()
@@ -99,12 +96,10 @@ def load_chatter(loader: Loader, group: list[LoadStep], wanted: dict[str, set[st
         for run in runs(batch, document_of):
             by_name[run[0].map_name].send(run)
 
-    from crm2odoo.load.executor import MAX_BATCH_BYTES
-
-    with BatchDispatcher(send, workers=loader.workers, batch_size=loader.batch_size, max_bytes=MAX_BATCH_BYTES,
-                         lanes=True) as dispatcher:
+    with BatchDispatcher(send, workers=ctx.settings.workers, batch_size=ctx.settings.batch_size,
+                         max_bytes=objectpass.MAX_BATCH_BYTES, lanes=True) as dispatcher:
         for target in merged(passes):
-            document = loader._document_of(target)
+            document = ctx.document_of(target)
             with lock:
                 documents[(target.map_name, target.source_id)] = document
             dispatcher.add(target, document)

@@ -23,19 +23,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm2odoo.errors import OdooFatalError, OdooRecordError, OdooTransientError
-from crm2odoo.load.resolve import read_cells, same_cell
+from crm2odoo.load.cells import read_cells, same_cell
+from crm2odoo.load.context import LoadContext
+from crm2odoo.load.outcomes import ObjectResult
+from crm2odoo.load.prepared import Prepared
 from crm2odoo.load.xmlids import existing_names, named_ids
 from crm2odoo.mapping.engine import XMLID_MODULE
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.models import odoo_model
 
 log = logging.getLogger("crm2odoo.load")
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import Loader, ObjectResult, Prepared
 
 #: field types whose cells convert to create values one to one
 CREATABLE = frozenset({"char", "text", "html", "selection", "boolean", "integer", "float", "monetary", "date",
@@ -61,11 +61,11 @@ def create_value(text: str, meta: dict[str, Any]) -> Any:
 
 
 class Creator:
-    """The create path of one Loader; shared by its worker threads."""
+    """The create path of one run; shared by its worker threads."""
 
-    def __init__(self, loader: Loader) -> None:
-        self.loader = loader
-        self.client, self.ledger = loader.client, loader.ledger
+    def __init__(self, ctx: LoadContext) -> None:
+        self.ctx = ctx
+        self.client, self.ledger = ctx.client, ctx.ledger
         self._lock = threading.Condition()  # floors, and who may create while orphans are looked for
         self._active = 0  # batches between sending create and naming their records
         self._adopting = 0  # batches looking for their orphans: no create starts meanwhile
@@ -204,7 +204,7 @@ class Creator:
                  "res_id": odoo_id, "noupdate": False} for p, odoo_id in pairs]
         for attempt in range(LOST_REPLY_ATTEMPTS):
             try:
-                self.client.create("ir.model.data", rows, context=self.loader.context)
+                self.client.create("ir.model.data", rows, context=self.ctx.context)
                 return
             except OdooTransientError:
                 if attempt == LOST_REPLY_ATTEMPTS - 1:
@@ -228,7 +228,7 @@ class Creator:
         for _ in range(LOST_REPLY_ATTEMPTS):
             token = self._begin(obj)
             try:
-                ids = self.client.create(obj.model, [values[id(p)] for p in pending], context=self.loader.context)
+                ids = self.client.create(obj.model, [values[id(p)] for p in pending], context=self.ctx.context)
             except OdooRecordError:
                 self._end(obj, token, [])
                 load(pending)  # rolled back: load isolates the record Odoo refuses
@@ -254,14 +254,14 @@ class Creator:
                 self._name(obj, list(zip(pending, ids, strict=True)))
             except (OdooFatalError, OdooRecordError) as exc:
                 # no right to write external IDs, or one is taken: undo this batch and let load settle it
-                self.client.unlink(obj.model, ids, context=self.loader.context)
+                self.client.unlink(obj.model, ids, context=self.ctx.context)
                 self._end(obj, token, [])
                 if isinstance(exc, OdooFatalError):
                     self.disabled_reason = str(exc)
                 load(pending)
                 return
             self._end(obj, token, ids)
-            self.loader.landed(obj, pending, ids, result)
+            self.ctx.outcomes.landed(obj.name, pending, ids, result)
             return
         raise OdooTransientError(f"{obj.model}.create: the reply was lost {LOST_REPLY_ATTEMPTS} times",
                                  model=obj.model, method="create", outcome_unknown=True)

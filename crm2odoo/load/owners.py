@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm2odoo.errors import UserFacingError
 from crm2odoo.ledger.db import Issue, Landing
+from crm2odoo.load.context import LoadContext
+from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.textnorm import fold
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import Loader, ObjectResult
 
 SHOWN = 5  # owners named in a blocked message
 
@@ -79,28 +78,29 @@ def _m2o(value: Any) -> int | None:
     return int(value) if isinstance(value, int) and value else None
 
 
-def _fallback(loader: Loader) -> int | None:
-    if not loader.fallback_owner:
+def _fallback(ctx: LoadContext) -> int | None:
+    login = ctx.settings.fallback_owner
+    if not login:
         return None
-    rows = loader.client.search_read("res.users", [["login", "=", loader.fallback_owner]], ["id"], limit=1,
-                                     context={"active_test": False})
+    rows = ctx.client.search_read("res.users", [["login", "=", login]], ["id"], limit=1,
+                                  context={"active_test": False})
     if not rows:
-        raise UserFacingError(f"fallback owner {loader.fallback_owner!r} is not a user of this Odoo",
+        raise UserFacingError(f"fallback owner {login!r} is not a user of this Odoo",
                               hint="set migration.fallback_owner to an existing login")
     return int(rows[0]["id"])
 
 
-def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
+def match_owners(ctx: LoadContext, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
     """Match every owner record of ``obj``; block the map when some have no user (or share a name)."""
-    fallback_id = _fallback(loader)
-    directory = UserDirectory(loader.client)
+    fallback_id = _fallback(ctx)
+    directory = UserDirectory(ctx.client)
     unmatched: list[str] = []
     ambiguous: list[str] = []
     landed: list[Landing] = []
-    ledger, run_id = loader.ledger, loader.run_id
-    for record in loader._records(obj, ids):
+    ledger, run_id = ctx.ledger, ctx.run_id
+    for record in ctx.records(obj, ids):
         result.read += 1
-        target = loader.engine.transform(obj, record)
+        target = ctx.engine.transform(obj, record)
         email = str(target.vals.get("email") or "").strip()
         name = str(target.vals.get("name") or "").strip()
         login = str(target.vals.get("login") or "").strip()
@@ -125,7 +125,7 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
             ledger.mark_matched(run_id, obj.name, record.id, obj.model, "", fallback_id, record.locator)
             ledger.mark_state(run_id, obj.name, record.id, "matched",
                               f"no Odoo user with email or name {email or name or '(none)'}; fallback owner "
-                              f"{loader.fallback_owner}", model=obj.model, locator=record.locator)
+                              f"{ctx.settings.fallback_owner}", model=obj.model, locator=record.locator)
             landed.append(Landing(obj.name, record.id, fallback_id, "matched", {}))
             result.matched += 1
         else:
@@ -136,7 +136,7 @@ def match_owners(loader: Loader, obj: ObjectMap, ids: set[str] | None, result: O
             unmatched.append(f"{name or record.id} <{email or 'no email'}>")
     if landed:
         ledger.mark_landed(run_id, landed)
-        loader.resolver.register(obj.name, {row.source_id: row.odoo_id for row in landed})
+        ctx.resolver.register(obj.name, {row.source_id: row.odoo_id for row in landed})
     if unmatched or ambiguous:
         result.skipped = len(unmatched) + len(ambiguous)
         parts = []

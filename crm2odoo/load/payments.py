@@ -16,18 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Intent, Issue, Landing
+from crm2odoo.load.cells import read_cells
+from crm2odoo.load.context import LoadContext
+from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.refunds import CreditNotes, is_refund
-from crm2odoo.load.resolve import read_cells
 from crm2odoo.load.xmlids import give_name, named_by, named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import Loader, ObjectResult
 
 log = logging.getLogger("crm2odoo.load")
 
@@ -46,15 +45,15 @@ def wizard_target_fields() -> frozenset[str]:
 
 
 class PaymentRegistrar:
-    """Registers one map's payments; shares the loader's client, ledger, resolver and run."""
+    """Registers one map's payments."""
 
-    def __init__(self, loader: Loader) -> None:
-        self.loader = loader
-        self.client, self.ledger, self.run_id = loader.client, loader.ledger, loader.run_id
+    def __init__(self, ctx: LoadContext) -> None:
+        self.ctx = ctx
+        self.client, self.ledger, self.run_id = ctx.client, ctx.ledger, ctx.run_id
 
     def register(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> ObjectResult:
         known = {r.source_id: r for r in self.ledger.records(obj.name)}
-        for target in self.loader.transformed(obj, ids, result):
+        for target in self.ctx.transformed(obj, ids, result):
             row = known.get(target.source_id)
             if row is not None and row.odoo_id and row.state in ("created", "matched", "unchanged", "updated"):
                 if row.content_hash != target.content_hash:
@@ -70,14 +69,14 @@ class PaymentRegistrar:
 
     # -- one payment ---------------------------------------------------------------------------------------------
     def _one(self, obj: ObjectMap, target: TargetRecord, *, resumed: bool, result: ObjectResult) -> None:
-        vals, problems, _ = self.loader.resolver.resolve(target)
+        vals, problems, _ = self.ctx.resolver.resolve(target)
         hard = [p for p in problems if p.policy == "quarantine"]
         if hard or not vals.get(INVOICE_FIELD):
             if not hard:
                 hard = [RecordProblem(INVOICE_FIELD, None, "names no invoice to pay", "quarantine")]
             target.problems.extend(hard)
             target.outcome = "quarantine"
-            self.loader._record_problem_outcome(target, result)
+            self.ctx.outcomes.problems(target, result)
             return
         invoice_id = _single_id(vals[INVOICE_FIELD])
         refund = is_refund(vals)
@@ -85,7 +84,7 @@ class PaymentRegistrar:
         refunded_invoice = invoice_id
         if refund:
             # money sent back: a credit note for what was refunded, and the refund payment settles that credit note
-            note_id = CreditNotes(self).for_refund(target, invoice_id, wizard_vals["amount"],
+            note_id = CreditNotes(self.ctx).for_refund(target, invoice_id, wizard_vals["amount"],
                                                    wizard_vals.get("payment_date"), result)
             if note_id is None:
                 return
@@ -100,18 +99,18 @@ class PaymentRegistrar:
             if payment_id is None:
                 return
         if named is None:
-            give_name(self.client, target.xmlid, PAYMENT_MODEL, payment_id, self.loader.context)
+            give_name(self.client, target.xmlid, PAYMENT_MODEL, payment_id, self.ctx.context)
         if refund:
-            CreditNotes(self).link(invoice_id, refunded_invoice)
+            CreditNotes(self.ctx).link(invoice_id, refunded_invoice)
         # what rollback and reconcile compare later: the payment as Odoo made it (the wizard pays the invoice's
         # commercial partner, not always the contact the source names); not the invoice link, which resetting the
         # invoice to draft (rollback's first step) legitimately clears
-        meta = self.loader.schema.fields(PAYMENT_MODEL)
+        meta = self.ctx.schema.fields(PAYMENT_MODEL)
         names = [k for k in vals if k in meta and k != INVOICE_FIELD]
         rows = self.client.read(PAYMENT_MODEL, [payment_id], names) if names else []
         written = read_cells(rows[0], names, meta) if rows else {}
         self.ledger.mark_landed(self.run_id, [Landing(obj.name, target.source_id, payment_id, "created", written)])
-        self.loader.resolver.register(obj.name, {target.source_id: payment_id})
+        self.ctx.resolver.register(obj.name, {target.source_id: payment_id})
         result.created += 1
 
     def _wizard_values(self, vals: dict[str, Any]) -> dict[str, Any]:
@@ -129,17 +128,15 @@ class PaymentRegistrar:
 
     def _run_wizard(self, target: TargetRecord, invoice_id: int, wizard_vals: dict[str, Any],
                     result: ObjectResult) -> int | None:
-        context = {**self.loader.context, "active_model": "account.move", "active_ids": [invoice_id]}
+        context = {**self.ctx.context, "active_model": "account.move", "active_ids": [invoice_id]}
         try:
             wizard = self.client.create(WIZARD_MODEL, [wizard_vals], context=context)
             wizard_ids = wizard if isinstance(wizard, list) else [wizard]
             action = self.client.execute(WIZARD_MODEL, "action_create_payments", wizard_ids, context=context)
         except OdooRecordError as exc:
             # an unposted invoice, one already paid in full, a missing bank journal: the record's reason, not a stop
-            target.problems.append(RecordProblem(INVOICE_FIELD, str(invoice_id),
-                                                 f"Odoo refused to register the payment: {exc}", "quarantine"))
-            target.outcome = "quarantine"
-            self.loader._record_problem_outcome(target, result)
+            self.ctx.outcomes.refuse(target, INVOICE_FIELD, str(invoice_id),
+                                     f"Odoo refused to register the payment: {exc}", result)
             return None
         # the wizard keeps its partner with ondelete=restrict, which would block deleting that partner on rollback
         # until Odoo's hourly vacuum; nothing else needs the finished wizard
@@ -157,7 +154,7 @@ class PaymentRegistrar:
         """A payment of this invoice, amount and date that no external ID claims: registered by a run killed before
         it could name it."""
         domain: list[Any]
-        if "invoice_ids" in self.loader.schema.fields(PAYMENT_MODEL):
+        if "invoice_ids" in self.ctx.schema.fields(PAYMENT_MODEL):
             domain = [["invoice_ids", "in", [invoice_id]]]  # 18+: the payment names its invoices
         else:
             invoice = self.client.read("account.move", [invoice_id], ["commercial_partner_id"])

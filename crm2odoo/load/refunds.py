@@ -18,16 +18,14 @@ deleting it, as Odoo requires.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Intent, Landing
+from crm2odoo.load.context import LoadContext
+from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.xmlids import give_name, named_by, named_ids
-from crm2odoo.mapping.engine import RecordProblem, TargetRecord
-
-if TYPE_CHECKING:
-    from crm2odoo.load.executor import ObjectResult
-    from crm2odoo.load.payments import PaymentRegistrar
+from crm2odoo.mapping.engine import TargetRecord
 
 MOVE_MODEL = "account.move"
 #: the ledger object of the credit notes the tool makes (rollback deletes them before the payments that settle them)
@@ -60,10 +58,9 @@ def refund_label(invoice: dict[str, Any], invoice_id: int) -> str:
 class CreditNotes:
     """Makes (or finds again) the posted credit note a refund payment settles."""
 
-    def __init__(self, registrar: PaymentRegistrar) -> None:
-        self.registrar = registrar
-        self.loader = registrar.loader
-        self.client, self.ledger, self.run_id = registrar.client, registrar.ledger, registrar.run_id
+    def __init__(self, ctx: LoadContext) -> None:
+        self.ctx = ctx
+        self.client, self.ledger, self.run_id = ctx.client, ctx.ledger, ctx.run_id
 
     def for_refund(self, target: TargetRecord, invoice_id: int, amount: float, date: str | None,
                    result: ObjectResult) -> int | None:
@@ -81,7 +78,7 @@ class CreditNotes:
                 note_id = self._unclaimed(invoice[0], invoice_id, amount, date)
                 if note_id is None:
                     note_id = self._create(invoice[0], invoice_id, amount, date)
-                give_name(self.client, xmlid, MOVE_MODEL, note_id, self.loader.context)
+                give_name(self.client, xmlid, MOVE_MODEL, note_id, self.ctx.context)
             self._post(target, note_id)
         except OdooRecordError as exc:
             self._refuse(target, invoice_id, f"Odoo refused the credit note: {exc}", result)
@@ -103,14 +100,14 @@ class CreditNotes:
         }
         if date:
             vals["invoice_date"] = vals["date"] = vals["invoice_date_due"] = date
-        created = self.client.create(MOVE_MODEL, [vals], context=self.loader.context)
+        created = self.client.create(MOVE_MODEL, [vals], context=self.ctx.context)
         return int(created[0] if isinstance(created, list) else created)
 
     def _post(self, target: TargetRecord, note_id: int) -> None:
         rows = self.client.read(MOVE_MODEL, [note_id], ["state"])
         if rows and rows[0].get("state") == "draft":
             self.ledger.add_actions(self.run_id, [(CREDIT_NOTE, target.source_id, "action_post", MOVE_MODEL, note_id)])
-            self.client.execute(MOVE_MODEL, "action_post", [note_id], context=self.loader.context)
+            self.client.execute(MOVE_MODEL, "action_post", [note_id], context=self.ctx.context)
             self.ledger.set_action(CREDIT_NOTE, target.source_id, "action_post", "done")
 
     def link(self, note_id: int, invoice_id: int) -> None:
@@ -119,7 +116,7 @@ class CreditNotes:
         rows = self.client.read(MOVE_MODEL, [note_id], ["reversed_entry_id"])
         current = rows[0].get("reversed_entry_id") if rows else None
         if not current:
-            self.client.write(MOVE_MODEL, [note_id], {"reversed_entry_id": invoice_id}, context=self.loader.context)
+            self.client.write(MOVE_MODEL, [note_id], {"reversed_entry_id": invoice_id}, context=self.ctx.context)
 
     def _unclaimed(self, invoice: dict[str, Any], invoice_id: int, amount: float, date: str | None) -> int | None:
         """A credit note of this invoice, amount and date no external ID claims: made by a run killed before naming it."""
@@ -133,6 +130,4 @@ class CreditNotes:
         return free[0] if free else None
 
     def _refuse(self, target: TargetRecord, invoice_id: int, reason: str, result: ObjectResult) -> None:
-        target.problems.append(RecordProblem("reconciled_invoice_ids", str(invoice_id), reason, "quarantine"))
-        target.outcome = "quarantine"
-        self.loader._record_problem_outcome(target, result)
+        self.ctx.outcomes.refuse(target, "reconciled_invoice_ids", str(invoice_id), reason, result)

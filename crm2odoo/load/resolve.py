@@ -6,25 +6,27 @@ searches of the target Odoo (countries, states, subtypes by external ID).
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Intent, Landing, Ledger
+from crm2odoo.load.cells import DATETIME_FORMAT, cell, column, quiet_context, read_cells, same_cell
 from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
 from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
-from crm2odoo.odoo.schema import QUIET_CONTEXT, Schema
+from crm2odoo.odoo.schema import Schema
 from crm2odoo.textnorm import fold
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 V = TypeVar("V")
+
+#: the cell helpers moved to load/cells.py; importing them from here keeps working
+__all__ = ["DATETIME_FORMAT", "IdMap", "Resolver", "Unresolved", "cell", "column", "quiet_context", "read_cells",
+           "same_cell"]
 
 
 class Unresolved(Exception):
@@ -376,31 +378,9 @@ class Resolver:
         deferred: dict[str, Ref] = {}
         for name, value in target.vals.items():
             if isinstance(value, Ref):
-                if skip_self and value.object == target.map_name:
-                    resolved = self.id_of(value)
-                    if resolved is None:
-                        deferred[name] = value
-                        continue
-                    out[name] = resolved
-                    continue
-                resolved = self.id_of(value)
-                if resolved is None:
-                    problems.append(RecordProblem(name, value.source_id, _missing(value), "quarantine"))
-                    continue
-                if name in WRITTEN_AFTER_CREATE.get(target.model, ()):
-                    deferred[name] = value
-                    continue
-                out[name] = resolved
+                self._resolve_ref(name, value, target, skip_self, out, problems, deferred)
             elif isinstance(value, Refs):
-                ids = []
-                for sid in value.source_ids:
-                    found = self.id_of(Ref(value.object, sid))
-                    if found is None:
-                        problems.append(RecordProblem(name, sid, f"references {value.object} {sid}, which is not in Odoo; "
-                                                      "link left out", "warning"))
-                    else:
-                        ids.append(found)
-                out[name] = ids
+                out[name] = self._resolve_refs(name, value, problems)
             elif isinstance(value, Lookup):
                 if value.within is not None and value.within[1] is None:
                     continue  # needs its sibling: resolved below
@@ -420,6 +400,44 @@ class Resolver:
                 out[name] = taxes or []
             else:
                 out[name] = value
+        self._resolve_within(target, out, problems)
+        if target.model == "crm.lead":
+            if self.stage_layout is not None:
+                place_deal(self.stage_layout, out, problems)
+            self._lead_rules(out)
+        elif target.model == "account.move":
+            _invoice_rules(out)
+        return out, problems, deferred
+
+    def _resolve_ref(self, name: str, value: Ref, target: TargetRecord, skip_self: bool, out: dict[str, Any],
+                     problems: list[RecordProblem], deferred: dict[str, Ref]) -> None:
+        resolved = self.id_of(value)
+        if skip_self and value.object == target.map_name:
+            if resolved is None:
+                deferred[name] = value
+            else:
+                out[name] = resolved
+            return
+        if resolved is None:
+            problems.append(RecordProblem(name, value.source_id, _missing(value), "quarantine"))
+        elif name in WRITTEN_AFTER_CREATE.get(target.model, ()):
+            deferred[name] = value
+        else:
+            out[name] = resolved
+
+    def _resolve_refs(self, name: str, value: Refs, problems: list[RecordProblem]) -> list[int]:
+        ids = []
+        for sid in value.source_ids:
+            found = self.id_of(Ref(value.object, sid))
+            if found is None:
+                problems.append(RecordProblem(name, sid, f"references {value.object} {sid}, which is not in Odoo; "
+                                              "link left out", "warning"))
+            else:
+                ids.append(found)
+        return ids
+
+    def _resolve_within(self, target: TargetRecord, out: dict[str, Any], problems: list[RecordProblem]) -> None:
+        """Lookups searched within a sibling value (a state within its country), once the siblings are resolved."""
         for name, value in target.vals.items():
             if isinstance(value, Lookup) and value.within is not None and value.within[1] is None:
                 found = self.lookup(value, out)
@@ -428,13 +446,6 @@ class Resolver:
                                                   f"{value.value!r} (by {', '.join(value.by)}, within "
                                                   f"{value.within[0]}); left empty", "warning"))
                 out[name] = found
-        if target.model == "crm.lead":
-            if self.stage_layout is not None:
-                place_deal(self.stage_layout, out, problems)
-            self._lead_rules(out)
-        elif target.model == "account.move":
-            _invoice_rules(out)
-        return out, problems, deferred
 
     def _resolve_record_ref(self, name: str, value: RecordRef, out: dict[str, Any], problems: list[RecordProblem],
                             target: TargetRecord, deferred: dict[str, Ref]) -> None:
@@ -495,80 +506,3 @@ def _missing(ref: Ref) -> str:
         return (f"names {ref.object} {ref.source_id!r}, and no single {ref.object} of this migration has that name "
                 "in Odoo")
     return f"references {ref.object} {ref.source_id}, which is not in Odoo"
-
-
-def cell(value: Any, meta: Mapping[str, Any]) -> str:
-    """One value as the string ``load`` converts for a field of this type."""
-    if value is None or (value is False and meta.get("type") != "boolean"):
-        return ""
-    kind = meta.get("type")
-    if kind == "boolean":
-        return "True" if value else "False"
-    if kind in ("many2many", "one2many"):
-        return ",".join(str(int(v)) for v in value) if value else ""
-    if kind in ("many2one", "many2one_reference", "integer"):
-        return str(int(value))
-    if kind == "datetime":
-        if isinstance(value, dt.datetime):
-            if value.tzinfo is not None:
-                value = value.astimezone(dt.UTC).replace(tzinfo=None)
-            return str(value.strftime(DATETIME_FORMAT))
-        if isinstance(value, dt.date):
-            return str(value.strftime("%Y-%m-%d 00:00:00"))
-        return str(value)
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value)[:10]
-    if kind in ("float", "monetary"):
-        return value if isinstance(value, str) else format(Decimal(str(value)).normalize(), "f")
-    if isinstance(value, bytes):
-        import base64
-
-        return base64.b64encode(value).decode()
-    return str(value)
-
-
-def column(name: str, meta: Mapping[str, Any]) -> str:
-    """The load column for a field: relational fields take database ids through ``/.id``."""
-    if meta.get("type") in ("many2one", "many2many"):
-        return f"{name}/.id"
-    return name
-
-
-def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    return {**QUIET_CONTEXT, **(extra or {})}
-
-
-def read_cells(row: Mapping[str, Any], names: Iterable[str], meta: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Values read from Odoo, in the same form as the cells we send (for comparing the two)."""
-    out = {}
-    for name in names:
-        value = row.get(name)
-        kind = meta[name].get("type")
-        if kind == "many2one":
-            value = value[0] if isinstance(value, list) and value else None
-        elif kind == "many2many":
-            value = sorted(value or [])
-        out[name] = cell(value, meta[name])
-    return out
-
-
-def same_cell(a: str, b: str, meta: Mapping[str, Any], *, subset: bool = False, name: str = "") -> bool:
-    """Do two cells mean the same value? ``subset``: every id of ``a`` is in ``b`` (many2many)."""
-    kind = meta.get("type")
-    if kind == "many2many":
-        left, right = set(filter(None, a.split(","))), set(filter(None, b.split(",")))
-        return left <= right if subset else left == right
-    if kind in ("float", "monetary", "integer"):
-        try:  # Odoo has no empty number: an empty cell reads back as 0
-            return abs(float(a or 0) - float(b or 0)) < 0.005
-        except ValueError:
-            return a == b
-    if kind == "html":
-        return "".join(a.split()) == "".join(b.split())
-    if name == "website":  # Odoo adds http:// to a website without a scheme
-        return a.split("://")[-1].rstrip("/") == b.split("://")[-1].rstrip("/")
-    return a == b

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from crm2odoo.load.resolve import same_cell
+from crm2odoo.load.cells import same_cell
 from crm2odoo.models import DEFAULT_SENSITIVE, odoo_model
 from crm2odoo.odoo import versions
 
@@ -42,7 +42,7 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
     On 19 a ``type=contact`` child's address is its parent's (writing it is copied up to the parent and on to the
     siblings): a child with an address of its own becomes ``type=other``, which is never synced; a child without
     one keeps ``type=contact`` and shows its parent's, so no (empty) address is sent. 17/18 need no change here:
-    the loader sends the address in a second load (see executor._split_partner_address).
+    the loader sends the address in a second load (see load/addresses.py).
     In every version the commercial fields (VAT, registry, industry) of a child are its company's: not sent; nor
     is ``company_name``, which Odoo clears whenever ``parent_id`` is set (res_partner.py create and write).
     """

@@ -54,6 +54,14 @@ ON_ERROR_VALUES: tuple[str, ...] = get_args(OnError)
 FieldOnError = Literal["stop", "skip", "quarantine", "set_empty"]
 FIELD_ON_ERROR_VALUES: tuple[str, ...] = get_args(FieldOnError)
 LineStatus = Literal["proposed", "confirmed", "edited"]
+#: how a map's records reach Odoo (load/strategies.py has one strategy per kind): ``records`` written with external
+#: IDs, ``chatter`` the same for messages (loaded together so a document's history stays in date order),
+#: ``match_users`` owners matched to existing users, ``tags`` tags added to existing partners, ``aggregate`` totals
+#: summed onto partners, ``payments`` registered through Odoo's wizard
+LoadKind = Literal["records", "chatter", "match_users", "tags", "aggregate", "payments"]
+#: the mapping.yaml option that chooses each kind that is not the default
+KIND_OPTIONS: dict[str, LoadKind] = {"match_only": "match_users", "apply_tags": "tags", "aggregate": "aggregate",
+                                     "register_payments": "payments"}
 LINE_STATUSES: tuple[str, ...] = get_args(LineStatus)
 NewFieldType = Literal[
     "char", "text", "html", "integer", "float", "monetary", "date", "datetime", "boolean",
@@ -152,6 +160,14 @@ class ObjectMap:
     confidence: float = 1.0
     reason: str = ""
     status: LineStatus = "proposed"
+
+    @property
+    def load_kind(self) -> LoadKind:
+        """How this map's records reach Odoo, from its options (the first of KIND_OPTIONS it sets)."""
+        for option, kind in KIND_OPTIONS.items():
+            if self.options.get(option):
+                return kind
+        return "chatter" if self.model == "mail.message" else "records"
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"source_object": self.source_object, "model": self.model}

@@ -17,6 +17,7 @@ from typing import Any
 from crm2odoo.load.aggregate import AGGREGATES
 from crm2odoo.load.payments import INVOICE_FIELD, wizard_target_fields
 from crm2odoo.load.stages import UNUSED_DEFAULT_CHOICES
+from crm2odoo.load.strategies import creates_records
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
@@ -134,9 +135,9 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
             if not isinstance(action, dict) or action.get("call") not in ACTIONS:
                 problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
                                 f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
-        if obj.options.get("apply_tags"):
+        if obj.load_kind == "tags":
             continue  # updates existing partners: no required fields of its own
-        if obj.options.get("aggregate"):
+        if obj.load_kind == "aggregate":
             if "id" not in filled_by(obj):
                 problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
                                 "record the totals go to (transform ref)")
@@ -150,7 +151,7 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
                     problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
                                     f"{line.target} (plan it as new_field)")
             continue
-        if obj.options.get("register_payments"):
+        if obj.load_kind == "payments":
             # Odoo's wizard fills journal, type and method; only what it takes can be mapped
             allowed = wizard_target_fields()
             for line in obj.fields:
@@ -251,8 +252,8 @@ class Validator:
             self._check_value(obj, name, value, meta or {}, planned.get(name), add)
         present = {n for n, v in target.vals.items() if v not in (None, "", [])}
         present |= {v.model_field for v in target.vals.values() if isinstance(v, RecordRef)}
-        required = set() if obj.options.get("match_only") or obj.options.get("apply_tags") \
-            or obj.options.get("aggregate") else self._required(obj)
+        # users are matched, tags and totals go onto partners that exist: none creates a record of its own
+        required = self._required(obj) if creates_records(obj.load_kind) else set()
         for name in sorted(required - present):
             add(name, None, "error", "required", f"Odoo requires {name} and this record has no value for it",
                 "fill it in the source, map another field to it, or add a constant in mapping.yaml")
@@ -268,7 +269,7 @@ class Validator:
         return out
 
     def _required(self, obj: ObjectMap) -> set[str]:
-        if obj.options.get("register_payments"):
+        if obj.load_kind == "payments":
             return {INVOICE_FIELD}
         return required_fields(obj.model, self.odoo_fields.get(obj.model, {}))
 

@@ -25,6 +25,7 @@ from crm2odoo.load.refunds import as_registered
 from crm2odoo.load.resolve import Resolver, cell, read_cells
 from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
 from crm2odoo.load.stages import StageArranger
+from crm2odoo.load.strategies import reconcilable
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
@@ -177,8 +178,7 @@ class Reconciler:
         if self.source is not None and obj.model == "ir.attachment" and present:
             self._verify_contents(obj, {sid: oid for sid, oid in present.items() if sid in landed}, out)
         # owners are matched users and enrolments are tags on contacts: neither is a record of its own to compare
-        if spot_check and self.source is not None and landed and not obj.options.get("match_only") \
-                and not obj.options.get("apply_tags") and not obj.options.get("aggregate"):
+        if spot_check and self.source is not None and landed and reconcilable(obj.load_kind):
             self._spot_check(obj, landed, spot_check, out)
         return out
 
@@ -235,7 +235,7 @@ class Reconciler:
                 continue
             target = self.engine.transform(obj, record)
             vals, _, _ = self.resolver.resolve(target)
-            if obj.options.get("register_payments"):
+            if obj.load_kind == "payments":
                 vals = as_registered(vals)
             cells = {n: cell(v, meta[n]) for n, v in vals.items() if n in meta}
             if obj.model == "res.partner":

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load import executor
+from crm2odoo.load import finder
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.provision import Provisioner
 from crm2odoo.mapping.engine import Engine
@@ -256,7 +256,7 @@ def test_odoos_own_records_are_matched_not_duplicated(odoo: OdooClient, tmp_path
                                                       monkeypatch: pytest.MonkeyPatch, snapshot_limit: int) -> None:
     """A company and a person already in Odoo (other case) are matched once, both when the map reads Odoo's
     records once (an Odoo being set up) and when there are too many and each batch searches for its own."""
-    monkeypatch.setattr(executor, "MATCH_SNAPSHOT_LIMIT", snapshot_limit)
+    monkeypatch.setattr(finder, "MATCH_SNAPSHOT_LIMIT", snapshot_limit)
     company = odoo.create("res.partner", [{"name": f"ACME {tag}", "is_company": True}])[0]
     person = odoo.create("res.partner", [{"name": "Ada (theirs)", "email": f"ada.{tag}@EXAMPLE.com",
                                           "is_company": False, "type": "contact"}])[0]

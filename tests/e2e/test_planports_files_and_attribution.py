@@ -17,7 +17,7 @@ import pytest
 
 from crm2odoo import api
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load import executor
+from crm2odoo.load import objectpass
 from crm2odoo.load.addon import plan_addon
 from crm2odoo.load.provision import RELATION_COLUMNS
 from crm2odoo.mapping.spec import load_spec
@@ -128,7 +128,7 @@ def test_every_attachment_is_verified_by_checksum_and_a_corrupted_one_is_reporte
     dataset = workbook_project(root, server, monkeypatch)
     approve(root)
     # one file per load call: batches are cut by the size of their content, not only by their count
-    monkeypatch.setattr(executor, "MAX_BATCH_BYTES", 1)
+    monkeypatch.setattr(objectpass, "MAX_BATCH_BYTES", 1)
     server.call_log.clear()
     info = api.migrate(root)
     files = {sid: truth for sid, truth in dataset.records["attachment"].items() if truth["data"]}
