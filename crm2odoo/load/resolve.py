@@ -7,11 +7,12 @@ searches of the target Odoo (countries, states, subtypes by external ID).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
 from crm2odoo.ledger.db import Intent, Landing, Ledger
+from crm2odoo.ledger.idmap import IdMap
 from crm2odoo.load.cells import DATETIME_FORMAT, cell, column, quiet_context, read_cells, same_cell
 from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
@@ -48,62 +49,6 @@ WRITTEN_AFTER_CREATE = {"calendar.event": ("opportunity_id",)}
 WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
                           "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
                           "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
-
-#: recently landed ids kept in memory per object; the ledger answers for the others (flat memory on any size)
-ID_CACHE = 50_000
-
-
-class IdMap(Mapping[str, int]):
-    """source id -> Odoo id of one object's landed records.
-
-    The ledger holds them all (indexed); memory keeps only a bounded cache of the ones landed or looked up
-    recently, so a run over millions of records does not hold an entry per record.
-    """
-
-    def __init__(self, ledger: Ledger, obj: str) -> None:
-        self._ledger, self._obj = ledger, obj
-        self._cache: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, key: str) -> int:
-        with self._lock:
-            found = self._cache.get(key)
-        if found is None:
-            found = self._ledger.landed_ids(self._obj, [key]).get(key)
-            if found is None:
-                raise KeyError(key)
-            self.remember({key: found})
-        return found
-
-    def many(self, keys: Iterable[str]) -> dict[str, int]:
-        """The landed ones of ``keys``, in one indexed read for those not cached."""
-        out: dict[str, int] = {}
-        missing: list[str] = []
-        with self._lock:
-            for key in keys:
-                found = self._cache.get(key)
-                if found is None:
-                    missing.append(key)
-                else:
-                    out[key] = found
-        if missing:
-            fetched = self._ledger.landed_ids(self._obj, missing)
-            self.remember(fetched)
-            out.update(fetched)
-        return out
-
-    def remember(self, pairs: Mapping[str, int]) -> None:
-        with self._lock:
-            if len(self._cache) + len(pairs) > ID_CACHE:
-                self._cache.clear()  # a fresh generation; evicted ids are still one indexed read away
-            self._cache.update(pairs)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ledger.landed_source_ids(self._obj))
-
-    def __len__(self) -> int:
-        return self._ledger.landed_count(self._obj)
-
 
 class Resolver:
     """Shared by worker threads; caches are guarded by one lock."""

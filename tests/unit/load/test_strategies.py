@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Run
+from loadrun import Run
 
 from crm2odoo.odoo.client import OdooClient
 
