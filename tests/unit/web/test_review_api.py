@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from crm2odoo import api
 from crm2odoo.cli import main
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Issue, Ledger
 from crm2odoo.mapping.spec import HEADER, load_spec, save_spec
 from crm2odoo.project import Project
 
@@ -161,7 +161,8 @@ def test_the_run_view_reads_progress_quarantines_and_owners_from_the_ledger(clie
         ledger.phase(run_id, "contact", "running")
         ledger.mark_state(run_id, "contact", "1", "created", model="res.partner", xmlid="crm2odoo.ontraport_contact_1")
         ledger.mark_state(run_id, "contact", "2", "quarantined", "email: not an e-mail address")
-        ledger.add_issues(run_id, [("contact", "2", "quarantine", "email", "bob@", "not an e-mail address", "row 3")])
+        ledger.add_issues(run_id, [Issue("contact", "2", "quarantine", "not an e-mail address", field="email",
+                                         value="bob@", locator="row 3")])
         ledger.set_owner("7", "Jane Owner", "jane@example.com", "unmatched", None, None)
     finally:
         ledger.close()
