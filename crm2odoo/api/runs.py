@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.api.approval import approval_state, require_approval
+from crm2odoo.api.automations import guide_of
 from crm2odoo.api.context import Events, open_context, project_catalog, quiet, writing
 from crm2odoo.config import load_config
 from crm2odoo.errors import ProjectError
@@ -85,7 +86,8 @@ def inventory(root: Path) -> Path:
     try:
         catalog = project_catalog(ctx)
         data = {"items": [{"kind": i.kind, "name": i.name, "details": i.details, "advice": i.advice}
-                          for i in catalog.inventory], "warnings": list(catalog.warnings)}
+                          for i in catalog.inventory], "warnings": list(catalog.warnings),
+                "rebuild_guide": guide_of(ctx, catalog)}
         return render.write_report(ctx.project.reports_dir, "inventory", data, render.inventory_markdown(data))
     finally:
         ctx.close()

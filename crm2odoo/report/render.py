@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from crm2odoo.automations.guide import guide_markdown
 from crm2odoo.redact import redact
 from crm2odoo.report.html import bar_chart, page
 
@@ -128,6 +129,7 @@ def inventory_markdown(data: dict[str, Any]) -> str:
         if item.get("advice"):
             parts.append(f"- To do in Odoo: {_cell(item['advice'])}")
         parts.append("")
+    parts += guide_markdown(data.get("rebuild_guide") or {"summary": {"total": 0}})
     return "\n".join(parts) + "\n"
 
 

@@ -395,7 +395,10 @@ def _inventory_item(inv: InventoryType, row: Mapping[str, Any], enrolled: Mappin
     if inv.kind == "automation_rule":
         details.update(trigger=row.get("events") or "", conditions=row.get("conditions") or "",
                        steps=split_list(row.get("actions")) if row.get("actions") else [],
-                       paused=str(row.get("pause")) == "1")
+                       paused=str(row.get("pause")) == "1",
+                       # the strings as written, for the rule-syntax parser (crm2odoo.automations)
+                       events=str(row.get("events") or ""), actions=str(row.get("actions") or ""),
+                       object_type_id=_int_or_none(row.get("object_type_id")) or 0)
     elif inv.kind == "sequence":
         details.update(step_count=_int_or_none(row.get("steps")), enrolled_count=enrolled.get(rid, 0))
     elif inv.kind == "campaign":
