@@ -144,6 +144,24 @@ def translate(rule: ParsedRule, resolver: Resolver | None = None, major: int = 1
     return proposal
 
 
+def _migrated_tag(ctx: _Context, clause: Clause) -> tuple[str, str, int] | None:
+    """(tag field, tag model, Odoo tag id) of the clause's tag; None (the clause made manual) when not migrated."""
+    tag_field, tag_model = TAG_FIELD[ctx.model]
+    tag_id = ctx.resolver.tag(ctx.model, clause.params["tag_id"])
+    if tag_id is None:
+        ctx.manual(clause, f"tag {clause.params['tag_id']} has no migrated Odoo tag yet (run migrate first)")
+        return None
+    return tag_field, tag_model, tag_id
+
+
+def _mapped_field(ctx: _Context, clause: Clause, param: str, step: str) -> str | None:
+    """The Odoo field the approved map sends the clause's field to; None (the clause made manual) when none."""
+    name = ctx.resolver.field(ctx.model, clause.params[param])
+    if name is None:
+        ctx.manual(clause, f"field {clause.params[param]} is not in the approved map", step)
+    return name
+
+
 # ---- events ---------------------------------------------------------------------------------------------------
 
 def _event_manual(ctx: _Context, clause: Clause) -> None:
@@ -156,10 +174,8 @@ def _on_create(ctx: _Context, clause: Clause) -> None:
 
 
 def _field_updated(ctx: _Context, clause: Clause) -> None:
-    name = ctx.resolver.field(ctx.model, clause.params["field_id"])
+    name = _mapped_field(ctx, clause, "field_id", "Pick the Odoo field under Trigger Fields, trigger 'On save'.")
     if name is None:
-        ctx.manual(clause, f"field {clause.params['field_id']} is not in the approved map",
-                   "Pick the Odoo field under Trigger Fields, trigger 'On save'.")
         return
     ctx.proposal.automation.update(trigger="on_create_or_write", trigger_fields=[name])
     ctx.add(clause, "caveat", f"trigger: on save, when {name} changes",
@@ -168,11 +184,9 @@ def _field_updated(ctx: _Context, clause: Clause) -> None:
 
 def _tag_event(added: bool) -> Callable[[_Context, Clause], None]:
     def handle(ctx: _Context, clause: Clause) -> None:
-        tag_field, _ = TAG_FIELD[ctx.model]
-        tag_id = ctx.resolver.tag(ctx.model, clause.params["tag_id"])
-        if tag_id is None:
-            ctx.manual(clause, f"tag {clause.params['tag_id']} has no migrated Odoo tag yet (run migrate first)")
+        if (tag := _migrated_tag(ctx, clause)) is None:
             return
+        tag_field, _tag_model, tag_id = tag
         inside, outside = repr([(tag_field, "in", [tag_id])]), repr([(tag_field, "not in", [tag_id])])
         if added and tag_field == "tag_ids":
             ctx.proposal.automation.update(trigger="on_tag_set", trg_field_ref=tag_id, trigger_fields=[tag_field],
@@ -191,10 +205,8 @@ def _tag_event(added: bool) -> Callable[[_Context, Clause], None]:
 def _date_event(relative: bool) -> Callable[[_Context, Clause], None]:
     def handle(ctx: _Context, clause: Clause) -> None:
         params = clause.params
-        name = ctx.resolver.field(ctx.model, params["date_field"])
+        name = _mapped_field(ctx, clause, "date_field", "Trigger 'Based on date field' and pick the Odoo date field.")
         if name is None:
-            ctx.manual(clause, f"date field {params['date_field']} is not in the approved map",
-                       "Trigger 'Based on date field' and pick the Odoo date field.")
             return
         amount, unit, note = 0, "day", ""
         if relative:
@@ -239,11 +251,9 @@ def _push(ctx: _Context, clause: Clause, term: tuple[str, str, Any]) -> None:
 
 def _tag_condition(inside: bool) -> Callable[[_Context, Clause], None]:
     def handle(ctx: _Context, clause: Clause) -> None:
-        tag_field, _ = TAG_FIELD[ctx.model]
-        tag_id = ctx.resolver.tag(ctx.model, clause.params["tag_id"])
-        if tag_id is None:
-            ctx.manual(clause, f"tag {clause.params['tag_id']} has no migrated Odoo tag yet (run migrate first)")
+        if (tag := _migrated_tag(ctx, clause)) is None:
             return
+        tag_field, _tag_model, tag_id = tag
         _push(ctx, clause, (tag_field, "in" if inside else "not in", [tag_id]))
         ctx.add(clause, "translated", f"apply on: {'has' if inside else 'has not'} tag {tag_id}")
     return handle
@@ -287,11 +297,9 @@ def _action_manual(ctx: _Context, clause: Clause) -> None:
 
 def _tag_action(add: bool) -> Callable[[_Context, Clause], None]:
     def handle(ctx: _Context, clause: Clause) -> None:
-        tag_field, tag_model = TAG_FIELD[ctx.model]
-        tag_id = ctx.resolver.tag(ctx.model, clause.params["tag_id"])
-        if tag_id is None:
-            ctx.manual(clause, f"tag {clause.params['tag_id']} has no migrated Odoo tag yet (run migrate first)")
+        if (tag := _migrated_tag(ctx, clause)) is None:
             return
+        tag_field, tag_model, tag_id = tag
         verb = "add" if add else "remove"
         ctx.proposal.actions.append({"state": "object_write", "name": f"{verb.title()} tag {tag_id}",
                                      "update_path": tag_field, "update_m2m_operation": verb,
@@ -302,10 +310,8 @@ def _tag_action(add: bool) -> Callable[[_Context, Clause], None]:
 
 def _change_field(ctx: _Context, clause: Clause) -> None:
     params = clause.params
-    name = ctx.resolver.field(ctx.model, params["field_id"])
+    name = _mapped_field(ctx, clause, "field_id", "Add an 'Update Record' action on the Odoo field by hand.")
     if name is None:
-        ctx.manual(clause, f"field {params['field_id']} is not in the approved map",
-                   "Add an 'Update Record' action on the Odoo field by hand.")
         return
     ctx.proposal.actions.append({"state": "object_write", "name": f"Set {name}", "update_path": name,
                                  "evaluation_type": "value", "value": params["value"]})
