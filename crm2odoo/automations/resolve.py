@@ -28,8 +28,10 @@ class MapResolver:
         return None
 
     def user(self, source_id: str) -> int | None:
+        # only an owner matched to an Odoo user: a fallback stands in for records, not for whom to notify
         row = next((r for r in self._ledger.owners() if str(r["source_id"]) == str(source_id)), None)
-        return int(row["user_id"]) if row is not None and row["user_id"] else None
+        return int(row["odoo_user_id"]) if row is not None and row["state"] == "matched" and row["odoo_user_id"] \
+            else None
 
     def field(self, model: str, source_field: str) -> str | None:
         for obj in self._objects_landing_in(model):

@@ -36,7 +36,7 @@ def project(odoo_settings: OdooSettings, tmp_path_factory: pytest.TempPathFactor
             f'login = "{odoo_settings.login}"\n{credential} = "${{FT_ODOO_SECRET}}"\n\n'
             f'[migration]\nfallback_owner = "{odoo_settings.login}"\nbatch_size = 25\n', encoding="utf-8")
         prepare(root)
-        api.migrate(root, only=["tag"])
+        api.migrate(root)
         yield root
 
 
