@@ -27,48 +27,10 @@ from typing import Any
 from crm2odoo.errors import MappingError
 from crm2odoo.load.provision import RELATION_COLUMNS, field_type, planned_fields, planned_models, relation_table
 from crm2odoo.mapping.spec import MappingSpec
+from crm2odoo.models import odoo_model
 
 BUNDLED_SCHEMA = Path(__file__).resolve().parent.parent / "sandbox" / "schema"
 SUPPORTED_SERIES = ("17.0", "18.0", "19.0")
-
-#: the module that defines each standard model a map writes to (it becomes a dependency of the addon)
-MODEL_MODULES: dict[str, str] = {
-    "res.partner": "base", "res.users": "base", "res.partner.category": "base", "ir.attachment": "base",
-    "res.currency": "base", "res.country": "base", "res.country.state": "base", "res.lang": "base",
-    "res.partner.industry": "base",
-    "crm.lead": "crm", "crm.stage": "crm", "crm.tag": "crm", "crm.lost.reason": "crm", "crm.team": "sales_team",
-    "sale.order": "sale_management", "sale.order.line": "sale_management",
-    "project.project": "project", "project.task": "project", "project.task.type": "project",
-    "project.tags": "project",
-    "account.move": "account", "account.move.line": "account", "account.payment": "account",
-    "account.tax": "account", "account.journal": "account",
-    "product.product": "product", "product.template": "product", "product.category": "product",
-    "uom.uom": "uom",
-    "calendar.event": "calendar", "mail.message": "mail", "mail.activity": "mail",
-    "utm.source": "utm", "utm.campaign": "utm", "utm.medium": "utm",
-}
-
-#: the main form of each model (the same xml id on 17, 18 and 19) and whether it has a notebook to add a page to
-FORM_VIEWS: dict[str, tuple[str, bool]] = {
-    "res.partner": ("base.view_partner_form", True),
-    "res.users": ("base.view_users_form", True),
-    "res.partner.category": ("base.view_partner_category_form", False),
-    "ir.attachment": ("base.view_attachment_form", False),
-    "crm.lead": ("crm.crm_lead_view_form", True),
-    "crm.stage": ("crm.crm_stage_form", False),
-    "crm.lost.reason": ("crm.crm_lost_reason_view_form", False),
-    "crm.team": ("sales_team.crm_team_view_form", True),
-    "sale.order": ("sale.view_order_form", True),
-    "project.project": ("project.edit_project", True),
-    "project.task": ("project.view_task_form2", True),
-    "project.task.type": ("project.task_type_edit", False),
-    "account.move": ("account.view_move_form", True),
-    "account.payment": ("account.view_account_payment_form", True),
-    "product.product": ("product.product_normal_form_view", True),
-    "product.template": ("product.product_template_form_view", True),
-    "calendar.event": ("calendar.view_calendar_event_form", True),
-    "mail.activity": ("mail.mail_activity_view_form_popup", False),
-}
 
 FIELD_CLASSES: dict[str, str] = {
     "char": "Char", "text": "Text", "html": "Html", "integer": "Integer", "float": "Float",
@@ -112,10 +74,10 @@ class AddonPlan:
         modules = {"base"}
         for model in self.models.values():
             if not model.custom:
-                modules.add(MODEL_MODULES.get(model.model, "base"))
+                modules.add(odoo_model(model.model).module or "base")
             for fld in model.fields:
                 if fld.relation and fld.relation not in self.models:
-                    modules.add(MODEL_MODULES.get(fld.relation, "base"))
+                    modules.add(odoo_model(fld.relation).module or "base")
         return sorted(modules)
 
 
@@ -170,7 +132,7 @@ def plan_addon(spec: MappingSpec, *, module: str | None = None, odoo_version: st
     plan = AddonPlan(name, series)
 
     def standard(model: str) -> bool:
-        return bool(bundled_fields(series, model)) or model in MODEL_MODULES
+        return bool(bundled_fields(series, model)) or odoo_model(model).module is not None
 
     for obj in planned_models(spec, standard):
         if not obj.model.startswith("x_"):
@@ -279,9 +241,11 @@ def _render(root: ET.Element) -> str:
 
 
 def inherited_view_xml(model: AddonModel, module: str) -> str:
-    view_ref, has_notebook = FORM_VIEWS[model.model]
+    form = odoo_model(model.model).form
+    if form is None:
+        raise ValueError(f"{model.model} has no form view the addon knows (crm2odoo/models/catalogue.py)")
     root = ET.Element("odoo")
-    if has_notebook:
+    if form.has_notebook:
         xpath = ET.Element("xpath", expr="//notebook", position="inside")
         holder = ET.SubElement(xpath, "page", string=PAGE_TITLE, name=f"{module}_migrated_fields")
         group = ET.SubElement(holder, "group")
@@ -291,7 +255,7 @@ def inherited_view_xml(model: AddonModel, module: str) -> str:
     for fld in model.fields:
         _field_node(group, fld)
     _record(root, f"view_{_slug(model.model)}_form_migrated", "ir.ui.view", {
-        "name": f"{model.model}.form.{module}", "model": model.model, "inherit_id": view_ref, "arch": xpath})
+        "name": f"{model.model}.form.{module}", "model": model.model, "inherit_id": form.xmlid, "arch": xpath})
     return _render(root)
 
 
@@ -383,7 +347,7 @@ def write_addon(plan: AddonPlan, out_dir: Path, *, source_label: str = "crm2odoo
         stem = _slug(model.model)
         if model.custom:
             files[f"views/{stem}_views.xml"] = custom_model_views_xml(model, plan.series)
-        elif model.model in FORM_VIEWS and model.fields:
+        elif odoo_model(model.model).form is not None and model.fields:
             files[f"views/{stem}_views.xml"] = inherited_view_xml(model, plan.module)
         else:
             without_form.append(model.model)

@@ -17,12 +17,12 @@ Lost stages (by name: Lost, Closed Lost, Kaybedildi...) make their deals lost as
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Intent, Landing, Ledger
+from crm2odoo.ledger.undo import created_by_tool, merge_prior, odoo_ids_of
 from crm2odoo.mapping.defaults import LOST_WORDS
 from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
@@ -131,9 +131,10 @@ class StageArranger:
             if row is None:
                 continue
             current = _teams(row.get(self.team_field))
-            if self.team_field == "team_ids":
+            if versions.stages_shared_by_teams(self.team_field):
                 if not set(teams) <= set(current):
-                    self._write_keeping_prior(sid, row, {"team_ids": [(6, 0, sorted(set(current) | set(teams)))]})
+                    shared = versions.stage_team_value(self.team_field, sorted(set(current) | set(teams)))
+                    self._write_keeping_prior(sid, row, {self.team_field: shared})
                 continue
             owner = current[0] if current else teams[0]
             if not current:
@@ -168,8 +169,7 @@ class StageArranger:
         name): the first one this run created under the name of an Odoo stage of no team takes that stage's place
         (the Odoo stage joins its team, the created one is removed before any deal points at it)."""
         stages = self._stages()
-        known = {int(r[0]) for r in self.ledger.query("SELECT odoo_id FROM records WHERE model='crm.stage' "
-                                                      "AND odoo_id IS NOT NULL")}
+        known = odoo_ids_of(self.ledger, "crm.stage")
         theirs: dict[str, int] = {}
         replaced: dict[int, int] = {}
         for sid, row in stages.items():
@@ -191,8 +191,7 @@ class StageArranger:
     def _take_place(self, obj: ObjectMap, record: Any, created: dict[str, Any], default: dict[str, Any]) -> None:
         team = _teams(created.get(self.team_field))
         vals: dict[str, Any] = {"sequence": created.get("sequence"), "is_won": bool(created.get("is_won")),
-                                self.team_field: [(6, 0, team)] if self.team_field == "team_ids"
-                                else (team[0] if team else False)}
+                                self.team_field: versions.stage_team_value(self.team_field, team)}
         self._write_keeping_prior(int(default["id"]), default, vals)
         self.client.unlink("crm.stage", [int(created["id"])])
         self.ledger.mark_matched(self.run_id, obj.name, record.source_id, "crm.stage", record.xmlid,
@@ -219,7 +218,7 @@ class StageArranger:
             return
         if home is None:
             return
-        value: Any = [(6, 0, [home])] if self.team_field == "team_ids" else home
+        value = versions.stage_team_value(self.team_field, [home])
         for sid, row in unused.items():
             self._write_keeping_prior(sid, row, {self.team_field: value})
 
@@ -249,29 +248,19 @@ class StageArranger:
     def _write_keeping_prior(self, sid: int, row: dict[str, Any], vals: dict[str, Any]) -> None:
         """Write to a stage; a stage that existed before the migration keeps its prior value for rollback (merged
         into a prior the run already kept for it, e.g. when the stage map matched it by name)."""
-        created = self.ledger.query("SELECT 1 FROM records WHERE model=? AND odoo_id=? AND origin='created' LIMIT 1",
-                                    ("crm.stage", sid))
-        if not created:
+        if not created_by_tool(self.ledger, "crm.stage", sid):
             # a many2many is restored by a command, as the executor keeps them
-            self._merge_prior(sid, {name: [[6, 0, _teams(row.get(name))]] if name == "team_ids" else row.get(name)
-                                    for name in vals})
+            meta = self.schema.fields("crm.stage")
+            prior = {name: [[6, 0, _teams(row.get(name))]] if meta.get(name, {}).get("type") == "many2many"
+                     else row.get(name) for name in vals}
+            merge_prior(self.ledger, self.run_id, "crm.stage", sid, prior)
         self.client.write("crm.stage", [sid], vals)
-
-    def _merge_prior(self, sid: int, prior: dict[str, Any]) -> None:
-        kept = self.ledger.query("SELECT vals FROM prior_values WHERE run_id=? AND model=? AND odoo_id=?",
-                                 (self.run_id, "crm.stage", sid))
-        if not kept:
-            self.ledger.save_prior(self.run_id, "crm.stage", {sid: prior})
-            return
-        merged = {**prior, **json.loads(kept[0][0])}
-        with self.ledger.tx() as db:
-            db.execute("UPDATE prior_values SET vals=? WHERE run_id=? AND model=? AND odoo_id=?",
-                       (json.dumps(merged, sort_keys=True, default=str), self.run_id, "crm.stage", sid))
 
 
 def _fills_team(obj: ObjectMap) -> bool:
-    return any(not line.ignore and line.target in ("team_id", "team_ids") for line in obj.fields) \
-        or any(k in ("team_id", "team_ids") for k in obj.constants)
+    team_fields = versions.names_across_versions("crm.stage", "team_id")
+    return any(not line.ignore and line.target in team_fields for line in obj.fields) \
+        or any(k in team_fields for k in obj.constants)
 
 
 def _teams(value: Any) -> list[int]:

@@ -1,5 +1,8 @@
 """Every difference between Odoo 17, 18 and 19 the tool handles, in one place.
 
+Fields renamed or removed are declared on each model's record (``field_changes`` in
+:mod:`crm2odoo.models.catalogue`) and answered here; the behaviour that differs is decided here.
+
 Read from the live schema (``fields_get``) where the difference shows there, so a database that adds a field back
 (the OCA module ``partner_mobile`` on 19) is handled by what it has, not by its number; from the major version
 only where the difference is behaviour that no field reveals (how a child contact's address is synced, which
@@ -22,27 +25,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from crm2odoo.models import odoo_model
+from crm2odoo.models.catalogue import MODELS
+
 FieldsMeta = Mapping[str, Mapping[str, Any]]
 
-#: (model, field) renamed or removed by version: major -> {(model, old): new or None}
-FIELD_CHANGES: dict[int, dict[tuple[str, str], str | None]] = {
-    18: {
-        ("mail.message", "description"): None,
-        ("product.template", "detailed_type"): None,
-        ("product.product", "detailed_type"): None,
-    },
-    19: {
-        ("res.partner", "mobile"): None,
-        ("crm.lead", "mobile"): None,
-        ("res.partner", "title"): None,
-        ("crm.lead", "title"): None,
-        ("crm.stage", "team_id"): "team_ids",
-        ("sale.order.line", "product_uom"): "product_uom_id",
-        ("sale.order.line", "tax_id"): "tax_ids",
-        ("res.users", "groups_id"): "group_ids",
-        ("mail.activity", "request_partner_id"): None,
-    },
-}
+
+def _field_changes() -> dict[int, dict[tuple[str, str], str | None]]:
+    """Fields renamed or removed by version, gathered from the model records: major -> {(model, old): new or None}."""
+    out: dict[int, dict[tuple[str, str], str | None]] = {}
+    for model in MODELS.values():
+        for change in model.field_changes:
+            out.setdefault(change.since, {})[(model.name, change.field)] = change.becomes
+    return dict(sorted(out.items()))
+
+
+#: (model, field) renamed or removed by version, as the model records in crm2odoo/models/catalogue.py say
+FIELD_CHANGES: dict[int, dict[tuple[str, str], str | None]] = _field_changes()
 
 #: the major version from which a ``type=contact`` child's address is its parent's (res_partner.py 19,
 #: _fields_sync / _compute_address): writing it is copied up to the parent and on to the siblings
@@ -62,13 +61,7 @@ class HasFields(Protocol):
 
 def field_for_version(major: int, model: str, name: str) -> str | None:
     """The name of ``model.name`` on an Odoo of version ``major`` (None: the field does not exist there)."""
-    for version in sorted(FIELD_CHANGES):
-        if major >= version and (model, name) in FIELD_CHANGES[version]:
-            renamed = FIELD_CHANGES[version][(model, name)]
-            if renamed is None:
-                return None
-            name = renamed
-    return name
+    return odoo_model(model).field_on(major, name)
 
 
 def names_across_versions(model: str, name: str) -> frozenset[str]:
@@ -95,9 +88,19 @@ def stage_team_values(schema: HasFields, team_ids: list[int]) -> dict[str, Any]:
     """The write that gives a stage its pipelines: ``team_ids`` replaced on 19; on 17/18 the one ``team_id`` (a
     stage there belongs to one team or, with none, to every team)."""
     name = stage_team_field(schema)
-    if name == "team_ids":
-        return {name: [(6, 0, list(team_ids))]}
-    return {name: team_ids[0] if team_ids else False}
+    return {name: stage_team_value(name, team_ids)}
+
+
+def stage_team_value(team_field: str, team_ids: list[int]) -> Any:
+    """The value of ``team_field`` (see :func:`stage_team_field`) that gives a stage these pipelines."""
+    if stages_shared_by_teams(team_field):
+        return [(6, 0, list(team_ids))]
+    return team_ids[0] if team_ids else False
+
+
+def stages_shared_by_teams(team_field: str) -> bool:
+    """19 (``team_ids``): one stage may sit in several pipelines; 17/18: a team needs its own copy of a stage."""
+    return team_field == "team_ids"
 
 
 def renamed_to_many(target: str, fields: FieldsMeta) -> str:

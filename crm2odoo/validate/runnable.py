@@ -23,35 +23,10 @@ from zoneinfo import ZoneInfo
 from crm2odoo.errors import TransformError
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
 from crm2odoo.mapping.transforms import TRANSFORMS, TransformContext
+from crm2odoo.models import odoo_model
 
 FieldsGet = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
-#: fields Odoo marks required but fills itself (defaults, computes, sequences) on create
-DEFAULTED: dict[str, set[str]] = {
-    "account.move": {"auto_post", "currency_id", "date", "journal_id"},
-    "account.move.line": {"currency_id", "display_type"},
-    "account.payment": {"company_id", "date", "journal_id", "partner_type", "payment_type", "state"},
-    "calendar.event": {"show_as", "privacy"},
-    "ir.attachment": {"type"},
-    "product.template": {"categ_id", "detailed_type", "product_variant_ids", "sale_line_warn", "service_tracking",
-                         "type", "uom_id", "uom_po_id"},
-    "project.task.type": {"rating_status", "rating_status_period"},
-    "sale.order.line": {"customer_lead", "name", "price_unit", "product_uom_qty"},
-    "crm.lead": {"type"},
-    "crm.team": {"alias_id"},
-    "mail.activity": {"date_deadline", "user_id"},
-    "mail.message": {"message_type"},
-    "product.product": {"product_tmpl_id"},
-    "project.project": {"alias_id", "last_update_status", "privacy_visibility", "rating_status",
-                        "rating_status_period"},
-    "project.task": {"state"},
-    "res.partner": {"autopost_bills"},
-    "res.users": {"company_id", "notification_type", "partner_id"},
-    "sale.order": {"company_id", "date_order", "name", "partner_invoice_id", "partner_shipping_id"},
-    "utm.campaign": {"stage_id", "title", "user_id"},
-}
-#: required by a constraint rather than by the field definition
-EXTRA_REQUIRED: dict[str, set[str]] = {"res.partner": {"name"}}
 #: fields that say which record a note, activity or attachment belongs to
 _LINK_FIELDS = frozenset({"res_model_id", "res_model", "model", "res_id"})
 
@@ -75,9 +50,10 @@ def filled_by(obj: ObjectMap) -> set[str]:
 
 def required_fields(model: str, fields: Mapping[str, Mapping[str, Any]]) -> set[str]:
     """What Odoo refuses a record of ``model`` without, less what it fills itself."""
+    record = odoo_model(model)
     needed = {n for n, m in fields.items() if m.get("required") and m.get("store", True)
-              and not m.get("readonly")} - DEFAULTED.get(model, set())
-    return needed | EXTRA_REQUIRED.get(model, set())
+              and not m.get("readonly")} - record.required_filled_by_odoo
+    return needed | record.required_by_constraint
 
 
 def needs_required(obj: ObjectMap) -> bool:
@@ -248,5 +224,5 @@ def mark_unfilled(maps: Mapping[str, ObjectMap], odoo_fields: FieldsGet) -> None
         omap.confidence = min(omap.confidence, 0.5)
 
 
-__all__ = ["DEFAULTED", "EXTRA_REQUIRED", "filled_by", "line_problem", "mark_unfilled", "param_problems",
+__all__ = ["filled_by", "line_problem", "mark_unfilled", "param_problems",
            "required_fields", "required_question", "unfilled_required"]

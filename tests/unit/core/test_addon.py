@@ -15,10 +15,11 @@ from click.testing import CliRunner
 from crm2odoo import api
 from crm2odoo.cli import main
 from crm2odoo.errors import MappingError
-from crm2odoo.load.addon import BUNDLED_SCHEMA, FIELD_CLASSES, FORM_VIEWS, bundled_fields, plan_addon, write_addon
+from crm2odoo.load.addon import BUNDLED_SCHEMA, FIELD_CLASSES, bundled_fields, plan_addon, write_addon
 from crm2odoo.load.provision import field_type, planned_fields, relation_table
 from crm2odoo.mapping.propose import propose
 from crm2odoo.mapping.spec import FieldMap, MappingSpec, NewField, ObjectMap, save_spec
+from crm2odoo.models import odoo_model
 from crm2odoo.sources import SourceSettings, open_source
 from crm2odoo.testing.planports_workbook import generate_workbook
 
@@ -128,7 +129,8 @@ def test_planports_addon_parses_and_declares_what_provisioning_creates(planports
         record = ET.parse(view).getroot().find("record")
         assert record is not None
         inherit = record.find("field[@name='inherit_id']")
-        assert inherit is not None and inherit.get("ref") == FORM_VIEWS[model][0]
+        form = odoo_model(model).form
+        assert inherit is not None and form is not None and inherit.get("ref") == form.xmlid
         shown = {f.get("name") for f in record.iter("field") if f.get("name", "").startswith("x_")}
         assert shown == {n for m, n in wanted if m == model}
         page = record.find(".//page")
