@@ -37,5 +37,5 @@ def undo_of(call: str) -> str | None:
     return action.undo if action else None
 
 
-__all__ = ["ACTIONS", "DEFAULT_SENSITIVE", "LOG_ACCESS", "SIDE_TABLES", "Action", "FieldChange", "FormView", "Holder",
+__all__ = ["ACTIONS", "DEFAULT_SENSITIVE", "LOG_ACCESS", "MODELS", "SIDE_TABLES", "Action", "FieldChange", "FormView", "Holder",
            "OdooModel", "created_models", "known_models", "odoo_model", "side_table_mark", "undo_of"]

@@ -123,63 +123,90 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
             continue
         fields = odoo_fields.get(obj.model, {})
         problems.extend(param_problems(obj))
-        unsupported = sorted(set(obj.options) - SUPPORTED_OPTIONS)
-        if unsupported:
-            problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
-                            "crm2odoo (remove them, or set enabled: false)")
-        stage_choice = obj.options.get("unused_default_stages")
-        if stage_choice is not None and (obj.model != "crm.stage" or stage_choice not in UNUSED_DEFAULT_CHOICES):
-            problems.append(f"objects.{obj.name}: options.unused_default_stages: {stage_choice!r} must be one of "
-                            f"{', '.join(UNUSED_DEFAULT_CHOICES)}, on a crm.stage map")
-        for action in obj.options.get("actions") or []:
-            if not isinstance(action, dict) or action.get("call") not in ACTIONS:
-                problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
-                                f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
+        problems.extend(_option_problems(obj))
         if obj.load_kind == "tags":
             continue  # updates existing partners: no required fields of its own
         if obj.load_kind == "aggregate":
-            if "id" not in filled_by(obj):
-                problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
-                                "record the totals go to (transform ref)")
-            for line in obj.fields:
-                if line.ignore or not line.target or line.target == "id":
-                    continue
-                if str(line.params.get("aggregate", "join")) not in AGGREGATES:
-                    problems.append(f"objects.{obj.name}: {line.key()}: params.aggregate must be one of "
-                                    f"{', '.join(AGGREGATES)}")
-                if line.new_field is None and line.target not in fields:
-                    problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
-                                    f"{line.target} (plan it as new_field)")
+            problems.extend(_aggregate_problems(obj, fields))
             continue
         if obj.load_kind == "payments":
-            # Odoo's wizard fills journal, type and method; only what it takes can be mapped
-            allowed = wizard_target_fields()
-            for line in obj.fields:
-                if not line.ignore and line.target and line.target not in allowed:
-                    problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: payments are registered "
-                                    f"through Odoo's wizard, which takes only {', '.join(sorted(allowed))}")
-            if INVOICE_FIELD not in filled_by(obj):
-                problems.append(f"objects.{obj.name}: no line names the invoice each payment pays "
-                                f"(target {INVOICE_FIELD}, transform ref to the invoice object)")
+            problems.extend(_payment_problems(obj))
             continue
-        for line in obj.fields:
-            if line.ignore or not line.target:
-                continue
-            if line.new_field is None and line.target not in fields and not creates_model:
-                problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
-                                f"{line.target} (map it elsewhere, or plan it as new_field)")
-            meta = fields.get(line.target, {})
-            keys = {str(k) for k, _ in meta.get("selection") or []}
-            if line.new_field is not None and line.new_field.type == "selection":
-                keys = {k for k, _ in line.new_field.options}
-            if keys and line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
-                for source_value, target in line.params["map"].items():
-                    if not isinstance(target, dict) and str(target) not in keys:
-                        problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
-                                        f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
+        problems.extend(_line_problems(obj, fields, creates_model))
         for name in unfilled_required(obj, fields):
             problems.append(f"objects.{obj.name}: {required_question(obj, name, fields.get(name) or {})} "
                             "(no line of the map fills it)")
+    return problems
+
+
+def _option_problems(obj: ObjectMap) -> list[str]:
+    """Options this crm2odoo does not know, and known options with a value it cannot act on."""
+    problems: list[str] = []
+    unsupported = sorted(set(obj.options) - SUPPORTED_OPTIONS)
+    if unsupported:
+        problems.append(f"objects.{obj.name}: options {', '.join(unsupported)} are not supported by this "
+                        "crm2odoo (remove them, or set enabled: false)")
+    stage_choice = obj.options.get("unused_default_stages")
+    if stage_choice is not None and (obj.model != "crm.stage" or stage_choice not in UNUSED_DEFAULT_CHOICES):
+        problems.append(f"objects.{obj.name}: options.unused_default_stages: {stage_choice!r} must be one of "
+                        f"{', '.join(UNUSED_DEFAULT_CHOICES)}, on a crm.stage map")
+    for action in obj.options.get("actions") or []:
+        if not isinstance(action, dict) or action.get("call") not in ACTIONS:
+            problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
+                            f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
+    return problems
+
+
+def _aggregate_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """An aggregating map needs the record its totals go to, known aggregates, and fields that exist."""
+    problems: list[str] = []
+    if "id" not in filled_by(obj):
+        problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
+                        "record the totals go to (transform ref)")
+    for line in obj.fields:
+        if line.ignore or not line.target or line.target == "id":
+            continue
+        if str(line.params.get("aggregate", "join")) not in AGGREGATES:
+            problems.append(f"objects.{obj.name}: {line.key()}: params.aggregate must be one of "
+                            f"{', '.join(AGGREGATES)}")
+        if line.new_field is None and line.target not in fields:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                            f"{line.target} (plan it as new_field)")
+    return problems
+
+
+def _payment_problems(obj: ObjectMap) -> list[str]:
+    """Odoo's wizard fills journal, type and method; only what it takes can be mapped, and the invoice is a must."""
+    problems: list[str] = []
+    allowed = wizard_target_fields()
+    for line in obj.fields:
+        if not line.ignore and line.target and line.target not in allowed:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: payments are registered "
+                            f"through Odoo's wizard, which takes only {', '.join(sorted(allowed))}")
+    if INVOICE_FIELD not in filled_by(obj):
+        problems.append(f"objects.{obj.name}: no line names the invoice each payment pays "
+                        f"(target {INVOICE_FIELD}, transform ref to the invoice object)")
+    return problems
+
+
+def _line_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]], creates_model: bool) -> list[str]:
+    """Lines whose target field does not exist, and value maps to a choice the selection does not have."""
+    problems: list[str] = []
+    for line in obj.fields:
+        if line.ignore or not line.target:
+            continue
+        if line.new_field is None and line.target not in fields and not creates_model:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                            f"{line.target} (map it elsewhere, or plan it as new_field)")
+        meta = fields.get(line.target, {})
+        keys = {str(k) for k, _ in meta.get("selection") or []}
+        if line.new_field is not None and line.new_field.type == "selection":
+            keys = {k for k, _ in line.new_field.options}
+        if keys and line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
+            for source_value, target in line.params["map"].items():
+                if not isinstance(target, dict) and str(target) not in keys:
+                    problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
+                                    f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
     return problems
 
 
