@@ -16,8 +16,10 @@ At the end it reads back everything the runs touched and compares it with the st
 created must be gone, records that existed before must hold their prior values again, messages Odoo posted as a
 side effect must be gone and the custom schema removed. Each record that is not as before is listed with why
 (kept because changed since, refused by Odoo, held by a record that is not ours, not restored exactly); the
-result is ``verified`` only when that list is empty. :meth:`Rollback.plan` says what a rollback would do without
-writing anything.
+result is ``verified`` only when that list is empty (the read-back is :mod:`crm2odoo.load.rollback_check`).
+:meth:`Rollback.plan` says what a rollback would do without writing anything. What Odoo needs before it deletes a
+record of a model (a method to call, a draft to reset, a wizard row to clear) is in the model's record
+(:mod:`crm2odoo.models`).
 """
 
 from __future__ import annotations
