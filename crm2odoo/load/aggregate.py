@@ -13,6 +13,7 @@ Totals depend on every record of a partner, so this always reads the whole objec
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from crm2odoo.load.cells import cell, read_cells
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.validate.runnable import filled_by
 
 AGGREGATES = ("count", "max", "join", "tally")
 BATCH = 200
@@ -135,3 +137,21 @@ class Aggregator:
             else:
                 out[name] = ", ".join(sorted(sums.joined.get(name, set())))
         return out
+
+
+def aggregate_map_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """An aggregating map needs the record its totals go to, known aggregates, and fields that exist."""
+    problems: list[str] = []
+    if "id" not in filled_by(obj):
+        problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
+                        "record the totals go to (transform ref)")
+    for line in obj.fields:
+        if line.ignore or not line.target or line.target == "id":
+            continue
+        if str(line.params.get("aggregate", "join")) not in AGGREGATES:
+            problems.append(f"objects.{obj.name}: {line.key()}: params.aggregate must be one of "
+                            f"{', '.join(AGGREGATES)}")
+        if line.new_field is None and line.target not in fields:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                            f"{line.target} (plan it as new_field)")
+    return problems

@@ -27,6 +27,7 @@ from crm2odoo.load.refunds import CreditNotes, is_refund
 from crm2odoo.load.xmlids import give_name, named_by, named_ids
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.validate.runnable import filled_by
 
 log = logging.getLogger("crm2odoo.load")
 
@@ -189,3 +190,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def payment_map_problems(obj: ObjectMap) -> list[str]:
+    """Odoo's wizard fills journal, type and method; only what it takes can be mapped, and the invoice is a must."""
+    problems: list[str] = []
+    allowed = wizard_target_fields()
+    for line in obj.fields:
+        if not line.ignore and line.target and line.target not in allowed:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: payments are registered "
+                            f"through Odoo's wizard, which takes only {', '.join(sorted(allowed))}")
+    if INVOICE_FIELD not in filled_by(obj):
+        problems.append(f"objects.{obj.name}: no line names the invoice each payment pays "
+                        f"(target {INVOICE_FIELD}, transform ref to the invoice object)")
+    return problems

@@ -1,6 +1,7 @@
 """One strategy per way a map's records reach Odoo, chosen by the map's ``load_kind`` (mapping/spec.py).
 
-Every strategy takes the run's ``LoadContext`` and answers ``run`` (load one map, return its counts); its class says
+Every strategy takes the run's ``LoadContext`` and answers ``run`` (load one map, return its counts) and ``check_map``
+(what a map loaded this way must hold, asked by validate before any record is read); its class says
 whether reconcile may spot-check what it landed against the source (``reconcilable``: the records are records of
 their own in Odoo) and whether the map creates records (``creates_records``: Odoo's required fields apply).
 Message maps (``chatter``) load as a group, so their strategy also has ``run_group``.
@@ -8,11 +9,12 @@ Message maps (``chatter``) load as a group, so their strategy also has ``run_gro
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol
 
 from crm2odoo.load import objectpass
 from crm2odoo.load.actions import run_actions
-from crm2odoo.load.aggregate import Aggregator
+from crm2odoo.load.aggregate import Aggregator, aggregate_map_problems
 from crm2odoo.load.batch import Batches
 from crm2odoo.load.chatter import load_chatter
 from crm2odoo.load.context import LoadContext
@@ -22,11 +24,14 @@ from crm2odoo.load.objectpass import ObjectPass
 from crm2odoo.load.order import LoadStep
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.owners import match_owners
-from crm2odoo.load.payments import PaymentRegistrar
+from crm2odoo.load.payments import PaymentRegistrar, payment_map_problems
 from crm2odoo.load.stages import StageArranger
 from crm2odoo.load.tags import apply_tags
 from crm2odoo.mapping.engine import TargetRecord
-from crm2odoo.mapping.spec import LoadKind
+from crm2odoo.mapping.spec import LoadKind, ObjectMap
+from crm2odoo.validate.runnable import record_map_problems
+
+Fields = Mapping[str, Mapping[str, Any]]
 
 #: contacts are grouped by company within a window of this many batches per connection (memory stays bounded)
 PARENT_WINDOW_BATCHES = 4
@@ -41,6 +46,11 @@ class Strategy(Protocol):
         """Load ``step``'s map (only the ``wanted`` source ids when given); ``done``: the maps loaded before."""
         ...
 
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        """Problems in a map loaded this way, found without reading a record (``fields``: its model's)."""
+        ...
+
 
 class LoadRecords:
     """Records written with our external IDs by ``load`` (or ``create`` then named), in parallel batches."""
@@ -48,6 +58,10 @@ class LoadRecords:
     kind: ClassVar[LoadKind] = "records"
     reconcilable: ClassVar[bool] = True
     creates_records: ClassVar[bool] = True
+
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return record_map_problems(obj, fields, creates_model)
 
     def __init__(self, ctx: LoadContext, batches: Batches) -> None:
         self.ctx, self.batches = ctx, batches
@@ -103,6 +117,10 @@ class LoadChatter:
     reconcilable: ClassVar[bool] = True
     creates_records: ClassVar[bool] = True
 
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return record_map_problems(obj, fields, creates_model)
+
     def __init__(self, ctx: LoadContext, batches: Batches) -> None:
         self.ctx, self.batches = ctx, batches
 
@@ -123,6 +141,10 @@ class MatchUsers:
     reconcilable: ClassVar[bool] = False
     creates_records: ClassVar[bool] = False
 
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return record_map_problems(obj, fields, creates_model)
+
     def __init__(self, ctx: LoadContext) -> None:
         self.ctx = ctx
 
@@ -136,6 +158,10 @@ class ApplyTags:
     kind: ClassVar[LoadKind] = "tags"
     reconcilable: ClassVar[bool] = False
     creates_records: ClassVar[bool] = False
+
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return []  # updates existing partners: no required fields of its own
 
     def __init__(self, ctx: LoadContext) -> None:
         self.ctx = ctx
@@ -151,6 +177,10 @@ class Aggregate:
     reconcilable: ClassVar[bool] = False
     creates_records: ClassVar[bool] = False
 
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return aggregate_map_problems(obj, fields)
+
     def __init__(self, ctx: LoadContext) -> None:
         self.ctx = ctx
 
@@ -164,6 +194,10 @@ class RegisterPayments:
     kind: ClassVar[LoadKind] = "payments"
     reconcilable: ClassVar[bool] = True
     creates_records: ClassVar[bool] = True
+
+    @staticmethod
+    def check_map(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+        return payment_map_problems(obj)
 
     def __init__(self, ctx: LoadContext, batches: Batches) -> None:
         self.ctx, self.batches = ctx, batches
@@ -192,3 +226,8 @@ def reconcilable(kind: LoadKind) -> bool:
 def creates_records(kind: LoadKind) -> bool:
     """Does a map of this kind create Odoo records (so that Odoo's required fields apply)?"""
     return STRATEGIES[kind].creates_records
+
+
+def map_problems(obj: ObjectMap, fields: Fields, creates_model: bool) -> list[str]:
+    """What the strategy that will load ``obj`` finds wrong with its map."""
+    return STRATEGIES[obj.load_kind].check_map(obj, fields, creates_model)

@@ -14,23 +14,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.load.aggregate import AGGREGATES
-from crm2odoo.load.payments import INVOICE_FIELD, wizard_target_fields
+from crm2odoo.load.payments import INVOICE_FIELD
 from crm2odoo.load.stages import UNUSED_DEFAULT_CHOICES
-from crm2odoo.load.strategies import creates_records
+from crm2odoo.load.strategies import creates_records, map_problems
 from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.models import ACTIONS
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
-from crm2odoo.validate.runnable import (
-    filled_by,
-    param_problems,
-    required_fields,
-    required_question,
-    unfilled_required,
-)
+from crm2odoo.validate.runnable import param_problems, required_fields
 from crm2odoo.verdict import Tolerance
 
 #: object options the loader implements
@@ -124,18 +117,8 @@ def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[
         fields = odoo_fields.get(obj.model, {})
         problems.extend(param_problems(obj))
         problems.extend(_option_problems(obj))
-        if obj.load_kind == "tags":
-            continue  # updates existing partners: no required fields of its own
-        if obj.load_kind == "aggregate":
-            problems.extend(_aggregate_problems(obj, fields))
-            continue
-        if obj.load_kind == "payments":
-            problems.extend(_payment_problems(obj))
-            continue
-        problems.extend(_line_problems(obj, fields, creates_model))
-        for name in unfilled_required(obj, fields):
-            problems.append(f"objects.{obj.name}: {required_question(obj, name, fields.get(name) or {})} "
-                            "(no line of the map fills it)")
+        # what the map must hold depends on how its records are loaded: each strategy checks its own
+        problems.extend(map_problems(obj, fields, creates_model))
     return problems
 
 
@@ -154,59 +137,6 @@ def _option_problems(obj: ObjectMap) -> list[str]:
         if not isinstance(action, dict) or action.get("call") not in ACTIONS:
             problems.append(f"objects.{obj.name}: options.actions: {action!r} is not one of "
                             f"{', '.join(sorted(ACTIONS))} (with an optional when: {{source field: [values]}})")
-    return problems
-
-
-def _aggregate_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """An aggregating map needs the record its totals go to, known aggregates, and fields that exist."""
-    problems: list[str] = []
-    if "id" not in filled_by(obj):
-        problems.append(f"objects.{obj.name}: options.aggregate needs a line with target id naming the "
-                        "record the totals go to (transform ref)")
-    for line in obj.fields:
-        if line.ignore or not line.target or line.target == "id":
-            continue
-        if str(line.params.get("aggregate", "join")) not in AGGREGATES:
-            problems.append(f"objects.{obj.name}: {line.key()}: params.aggregate must be one of "
-                            f"{', '.join(AGGREGATES)}")
-        if line.new_field is None and line.target not in fields:
-            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
-                            f"{line.target} (plan it as new_field)")
-    return problems
-
-
-def _payment_problems(obj: ObjectMap) -> list[str]:
-    """Odoo's wizard fills journal, type and method; only what it takes can be mapped, and the invoice is a must."""
-    problems: list[str] = []
-    allowed = wizard_target_fields()
-    for line in obj.fields:
-        if not line.ignore and line.target and line.target not in allowed:
-            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: payments are registered "
-                            f"through Odoo's wizard, which takes only {', '.join(sorted(allowed))}")
-    if INVOICE_FIELD not in filled_by(obj):
-        problems.append(f"objects.{obj.name}: no line names the invoice each payment pays "
-                        f"(target {INVOICE_FIELD}, transform ref to the invoice object)")
-    return problems
-
-
-def _line_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]], creates_model: bool) -> list[str]:
-    """Lines whose target field does not exist, and value maps to a choice the selection does not have."""
-    problems: list[str] = []
-    for line in obj.fields:
-        if line.ignore or not line.target:
-            continue
-        if line.new_field is None and line.target not in fields and not creates_model:
-            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
-                            f"{line.target} (map it elsewhere, or plan it as new_field)")
-        meta = fields.get(line.target, {})
-        keys = {str(k) for k, _ in meta.get("selection") or []}
-        if line.new_field is not None and line.new_field.type == "selection":
-            keys = {k for k, _ in line.new_field.options}
-        if keys and line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
-            for source_value, target in line.params["map"].items():
-                if not isinstance(target, dict) and str(target) not in keys:
-                    problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
-                                    f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
     return problems
 
 

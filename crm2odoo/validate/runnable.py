@@ -226,3 +226,34 @@ def mark_unfilled(maps: Mapping[str, ObjectMap], odoo_fields: FieldsGet) -> None
 
 __all__ = ["filled_by", "line_problem", "mark_unfilled", "param_problems",
            "required_fields", "required_question", "unfilled_required"]
+
+
+def line_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]], creates_model: bool) -> list[str]:
+    """Lines whose target field does not exist, and value maps to a choice the selection does not have."""
+    problems: list[str] = []
+    for line in obj.fields:
+        if line.ignore or not line.target:
+            continue
+        if line.new_field is None and line.target not in fields and not creates_model:
+            problems.append(f"objects.{obj.name}: {line.key()} -> {line.target}: {obj.model} has no field "
+                            f"{line.target} (map it elsewhere, or plan it as new_field)")
+        meta = fields.get(line.target, {})
+        keys = {str(k) for k, _ in meta.get("selection") or []}
+        if line.new_field is not None and line.new_field.type == "selection":
+            keys = {k for k, _ in line.new_field.options}
+        if keys and line.transform == "value_map" and isinstance(line.params.get("map"), Mapping):
+            for source_value, target in line.params["map"].items():
+                if not isinstance(target, dict) and str(target) not in keys:
+                    problems.append(f"objects.{obj.name}: {line.key()}: value {source_value!r} maps to "
+                                    f"{target!r}, which is not a choice of {line.target} ({', '.join(sorted(keys))})")
+    return problems
+
+
+def record_map_problems(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]], creates_model: bool) -> list[str]:
+    """A map whose records become records of their own: its lines' targets exist and Odoo's required fields are
+    filled."""
+    problems = line_problems(obj, fields, creates_model)
+    for name in unfilled_required(obj, fields):
+        problems.append(f"objects.{obj.name}: {required_question(obj, name, fields.get(name) or {})} "
+                        "(no line of the map fills it)")
+    return problems
