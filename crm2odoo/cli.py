@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import logging
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from crm2odoo import __version__, api
-from crm2odoo.errors import OdooTransientError, SourceTransientError, UserFacingError
-from crm2odoo.redact import redact
+from crm2odoo.api.overview import WORKFLOW, overview
+from crm2odoo.cli_failures import EXIT_INTERRUPTED
+from crm2odoo.cli_failures import friendly as _friendly
 from crm2odoo.sources import registry
 from crm2odoo.verdict import per_object
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-#: exit code of a command a person stopped (128 + SIGINT, as shells report it)
-EXIT_INTERRUPTED = 130
-
-
-def _friendly(fn: F) -> F:
-    """Known user errors and outages print message + hint and exit 2; anything else keeps its traceback (for bug
-    reports)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except KeyboardInterrupt:
-            command = click.get_current_context().info_name or "the command"
-            click.secho(f"interrupted: run `crm2odoo {command}` again to resume; it sends nothing twice",
-                        fg="yellow", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except UserFacingError as exc:
-            click.secho(f"error: {redact(exc.message)}", fg="red", err=True)
-            if exc.hint:
-                click.echo(f"hint: {redact(exc.hint)}", err=True)
-            sys.exit(2)
-        except (OdooTransientError, SourceTransientError) as exc:
-            # retried already and still failing: an outage, not a bug; the ledger keeps what was done
-            click.secho(f"error: {redact(exc.message)} (still failing after retries)", fg="red", err=True)
-            click.echo("hint: check that the server is up, then run the same command again: it resumes where it "
-                       "stopped and sends nothing twice", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _events(kind: str, **data: Any) -> None:
@@ -101,18 +67,40 @@ project_option = click.option("--project", "project", type=click.Path(file_okay=
                               default=Path("."), show_default=True, help="the project folder")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _examples(*lines: str) -> str:
+    """A command's epilog: its examples, kept as written (\b stops click from re-flowing them)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
+             epilog=_examples("crm2odoo                      # the workflow and where this folder stands",
+                              "crm2odoo init --source ontraport-csv"))
 @click.version_option(__version__, prog_name="crm2odoo")
 @click.option("-v", "--verbose", is_flag=True, help="log every Odoo and source call")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """Move a CRM from Ontraport or Planports into Odoo CRM: data and schema, verified, reversible.
 
     Workflow: init -> discover -> plan -> approve -> validate -> migrate -> reconcile (-> rollback).
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand is None:
+        _where_we_stand(Path("."))
 
 
-@main.command()
+@_friendly
+def _where_we_stand(folder: Path) -> None:
+    """`crm2odoo` alone: the workflow, then what is done in this folder and the command to run next."""
+    click.echo("crm2odoo moves a CRM into Odoo: " + " -> ".join(WORKFLOW) + " (-> rollback)")
+    view = overview(folder)
+    click.echo(f"\nproject in {view.folder}:")
+    for line in view.done:
+        click.echo(f"  done  {line}")
+    click.echo(f"  next  {view.next_command}   ({view.why})")
+    click.echo("\n`crm2odoo COMMAND --help` shows each command's options and examples")
+
+
+@main.command(epilog=_examples('crm2odoo init --source ontraport-csv', 'crm2odoo init --source planports-xlsx --project acme'))
 @project_option
 @click.option("--source", "kind", required=True,
               type=SourceKindChoice())
@@ -124,7 +112,7 @@ def init(project: Path, kind: str, force: bool) -> None:
     click.echo(f"wrote {path}: fill in [source] and [odoo], export the secrets it names, then run `crm2odoo discover`")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo discover', 'crm2odoo discover --project acme'))
 @project_option
 @_friendly
 def discover(project: Path) -> None:
@@ -142,7 +130,7 @@ def discover(project: Path) -> None:
     click.echo(f"report: {info.report}")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo plan', 'crm2odoo plan --sample-size 500'))
 @project_option
 @click.option("--sample-size", default=200, show_default=True, help="records sampled per object for value profiles")
 @_friendly
@@ -153,7 +141,7 @@ def plan(project: Path, sample_size: int) -> None:
     click.echo(f"wrote {info.path} ({info.kept} edited/confirmed lines kept). Review it, then run `crm2odoo approve`.")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo approve', 'crm2odoo approve --yes --as jane   # from a script'))
 @project_option
 @click.option("--yes", is_flag=True, help="approve without asking (for scripts)")
 @click.option("--as", "login", default=None, help="who approves (default: the OS user)")
@@ -175,7 +163,7 @@ def approve(project: Path, yes: bool, login: str | None) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo validate', 'crm2odoo validate --project acme'))
 @project_option
 @_friendly
 def validate(project: Path) -> None:
@@ -207,7 +195,7 @@ def validate(project: Path) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo migrate --sample 20   # a first small load', 'crm2odoo migrate --dry-run'))
 @project_option
 @click.option("--sample", type=int, default=None, help="load N records per object, with the records they link to")
 @click.option("--only", multiple=True, help="only these objects (repeatable), e.g. --only contact")
@@ -294,7 +282,7 @@ def _stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo reconcile', 'crm2odoo reconcile --spot-check 100'))
 @project_option
 @click.option("--spot-check", default=25, show_default=True, help="records per object read back and compared")
 @_friendly
@@ -321,7 +309,7 @@ def reconcile(project: Path, spot_check: int) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo rollback --dry-run --all', 'crm2odoo rollback --run 3 --yes'))
 @project_option
 @click.option("--run", "run_id", type=int, default=None, help="undo this run")
 @click.option("--all", "all_runs", is_flag=True, help="undo every run")
@@ -376,7 +364,7 @@ def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool, yes
     sys.exit(1)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo inventory', 'crm2odoo inventory --project acme'))
 @project_option
 @_friendly
 def inventory(project: Path) -> None:
@@ -386,7 +374,7 @@ def inventory(project: Path) -> None:
     click.echo(f"written to {path}")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo status', 'crm2odoo status --json'))
 @project_option
 @click.option("--json", "as_json", is_flag=True, help="print as JSON")
 @_friendly
@@ -420,7 +408,7 @@ def status(project: Path, as_json: bool) -> None:
             click.echo(f"    {owner['name']} <{owner['email']}>")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo demo', 'crm2odoo demo --fresh --dir /tmp/demo'))
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("crm2odoo-demo"),
               show_default=True, help="where the demo project goes (re-running continues it)")
 @click.option("--fresh", is_flag=True, help="delete the demo folder first")
@@ -434,7 +422,7 @@ def demo(directory: Path, fresh: bool) -> None:
     click.echo(f"review the map and watch runs in a browser: {PASSWORD_ENV}=admin crm2odoo review --project {directory} --open")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo sandbox --port 8069', 'crm2odoo sandbox --version 17.0 --db-file sandbox.sqlite'))
 @click.option("--port", default=8069, show_default=True)
 @click.option("--version", "odoo_version", default="18.0", show_default=True, type=click.Choice(["17.0", "18.0", "19.0"]))
 @click.option("--db-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -452,7 +440,7 @@ def sandbox(port: int, odoo_version: str, db_file: Path | None) -> None:
         server.stop()
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo addon --out /opt/odoo/addons'))
 @project_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="folder that receives the module folder (e.g. a directory on the Odoo addons path)")
@@ -471,7 +459,7 @@ def addon(project: Path, out_dir: Path, module: str | None, odoo_version: str | 
                "fields that exist are reused, none is created over the API")
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo review --open', 'crm2odoo review --port 8080'))
 @project_option
 @click.option("--port", default=0, show_default="a free port", help="port on 127.0.0.1")
 @click.option("--open", "open_browser", is_flag=True, help="open the page in the default browser")

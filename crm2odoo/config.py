@@ -6,6 +6,7 @@ is never written back. Secret keys (``api_key``, ``password``) are held as :clas
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -119,14 +120,73 @@ def _check_source(values: dict[str, Any], problems: list[Problem]) -> dict[str, 
             problems.append((f"source.{key}", f"is required for kind {kind}", f'{key} = "..."'))
     known = set(source_kind.keys) | {"kind"}
     for key in sorted(set(values) - known):
-        problems.append((f"source.{key}", f"is not a setting of kind {kind}",
-                         "remove it; known keys: " + ", ".join(sorted(known))))
+        problems.append((f"source.{key}", f"is not a setting of kind {kind}", _unknown_fix(key, known)))
     return values
+
+
+def _unknown_fix(name: str, known: set[str] | frozenset[str], *, template: str = "{}") -> str:
+    """'did you mean X?' when a known name is close (a typo), else the list of known names."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {template.format(close[0])}?"
+    return "remove it; known: " + ", ".join(template.format(k) for k in sorted(known))
 
 
 _ODOO_EXAMPLES = {"url": 'url = "https://mycompany.odoo.com"', "database": 'database = "mycompany"',
                   "login": 'login = "migration-bot@mycompany.com"'}
 _ODOO_KEYS = frozenset({"url", "database", "login", "password", "api_key", "transport", "timeout", "max_retries"})
+
+#: the type each typed setting must have: the types, the words for it, an example of a right line
+_TYPES: dict[str, tuple[tuple[type, ...], str, str]] = {
+    "odoo.timeout": ((int, float), "a number of seconds", f"timeout = {DEFAULT_TIMEOUT:g}"),
+    "odoo.max_retries": ((int,), "a whole number", "max_retries = 5"),
+    **{f"odoo.{key}": ((str,), "a string", example) for key, example in _ODOO_EXAMPLES.items()},
+    "odoo.transport": ((str,), "a string", 'transport = "auto"'),
+}
+
+
+def _migration_types() -> dict[str, tuple[tuple[type, ...], str, str]]:
+    types: dict[str, tuple[tuple[type, ...], str, str]] = {}
+    for name, spec in MigrationSettings.__dataclass_fields__.items():
+        if isinstance(spec.default, int) and name != "max_quarantine":
+            types[f"migration.{name}"] = ((int,), "a whole number", f"{name} = {spec.default}")
+        elif isinstance(spec.default, str) or spec.default is None:
+            types[f"migration.{name}"] = ((str,), "a string", f'{name} = "{spec.default or "..."}"')
+    return types
+
+
+_TYPES.update(_migration_types())
+
+
+def _drop_wrong_types(section: str, table: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The table without values of the wrong type, each reported with key, value and the type expected."""
+    kept: dict[str, Any] = {}
+    for key, value in table.items():
+        expected = _TYPES.get(f"{section}.{key}")
+        # bool is an int to Python, never to a person writing timeout = true
+        if expected is not None and (not isinstance(value, expected[0]) or isinstance(value, bool)):
+            problems.append((f"{section}.{key}", f"must be {expected[1]}, not {value!r}", expected[2]))
+        else:
+            kept[key] = value
+    return kept
+
+
+SECTIONS = frozenset({"source", "odoo", "migration"})
+
+
+def _check_sections(raw: Mapping[str, Any], problems: list[Problem]) -> set[str]:
+    """Unknown top-level tables, each with a 'did you mean'; returns the known sections a typo stands for, whose
+    own 'is required' problems would only repeat the typo."""
+    misspelt: set[str] = set()
+    for name in sorted(set(raw) - SECTIONS):
+        fix = _unknown_fix(name, SECTIONS, template="[{}]")
+        problems.append((f"[{name}]", "is not a section of crm2odoo.toml", fix))
+        close = difflib.get_close_matches(name, sorted(SECTIONS), n=1, cutoff=0.6)
+        if close and close[0] not in raw:
+            misspelt.add(close[0])
+    return misspelt
+
+
 
 
 def _check_odoo(values: Mapping[str, Any], problems: list[Problem]) -> None:
@@ -141,7 +201,7 @@ def _check_odoo(values: Mapping[str, Any], problems: list[Problem]) -> None:
     if str(values.get("transport", "auto")) not in ("auto", "jsonrpc", "xmlrpc", "json2"):
         problems.append(("odoo.transport", "must be auto, jsonrpc, xmlrpc or json2", 'transport = "auto"'))
     for key in sorted(set(values) - _ODOO_KEYS):
-        problems.append((f"odoo.{key}", "is not a setting", "remove it; known keys: " + ", ".join(sorted(_ODOO_KEYS))))
+        problems.append((f"odoo.{key}", "is not a setting", _unknown_fix(key, _ODOO_KEYS)))
 
 
 def _odoo_settings(values: Mapping[str, Any]) -> OdooSettings:
@@ -161,7 +221,8 @@ def _migration_settings(raw: Mapping[str, Any], problems: list[Problem]) -> Migr
     migration = MigrationSettings()
     known = set(MigrationSettings.__dataclass_fields__)
     for key in sorted(set(raw) - known):
-        problems.append((f"migration.{key}", "is not a setting", "known keys: " + ", ".join(sorted(known))))
+        problems.append((f"migration.{key}", "is not a setting", _unknown_fix(key, known)))
+    raw = _drop_wrong_types("migration", raw, problems)
     try:
         migration = MigrationSettings(**{k: v for k, v in raw.items() if k in known})
     except TypeError as exc:
@@ -194,8 +255,9 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
     raw = _read_toml(path)
     problems: list[Problem] = []
 
+    misspelt = _check_sections(raw, problems)
     raw_source = raw.get("source") or {}
-    raw_odoo = raw.get("odoo") or {}
+    raw_odoo = _drop_wrong_types("odoo", raw.get("odoo") or {}, problems)
     source_table = _expand(raw_source, "source", problems, env)
     odoo_table = _expand(raw_odoo, "odoo", problems, env)
     plain: list[Problem] = []
@@ -204,8 +266,10 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
     if not allow_plain_secrets:
         problems.extend(plain)
 
-    source_values = _check_source(source_values, problems)
-    _check_odoo(odoo_values, problems)
+    if "source" not in misspelt:
+        source_values = _check_source(source_values, problems)
+    if "odoo" not in misspelt:
+        _check_odoo(odoo_values, problems)
     migration = _migration_settings(raw.get("migration") or {}, problems)
     if problems:
         first_per_key: dict[str, Problem] = {}

@@ -67,6 +67,8 @@ class UserFacingError(Crm2OdooError):
 class ConfigError(UserFacingError, Fatal):
     """crm2odoo.toml is wrong. ``problems`` lists every problem found, each with key and fix."""
 
+    hint = "edit crm2odoo.toml as each line says, then run the command again"
+
     def __init__(self, problems: list[tuple[str, str, str]], *, path: str = "crm2odoo.toml") -> None:
         lines = [f"  {key}: {what}" + (f"  (fix: {fix})" if fix else "") for key, what, fix in problems]
         super().__init__(f"{path} has {len(problems)} problem(s):\n" + "\n".join(lines))

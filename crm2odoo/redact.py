@@ -42,7 +42,8 @@ class Secret:
 _PATTERNS = [
     re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer\s+)?[^\s,;'\"]+"),
     # key=value (query strings, URLs, reprs) and "key": "value" (JSON); not prose like "api_key: is required"
-    re.compile(r"(?i)((?:api[_-]?key|api-appid|password|passwd|access_?token|secret)\s*=\s*[\"']?)[^\s,;'\"&)]+"),
+    # a ${VARIABLE} reference names where the secret lives and is shown: hints suggest writing one
+    re.compile(r"(?i)((?:api[_-]?key|api-appid|password|passwd|access_?token|secret)\s*=\s*[\"']?)(?!\$\{)[^\s,;'\"&)]+"),
     re.compile(r"(?i)([\"'](?:api[_-]?key|api-appid|password|passwd|access_?token|secret)[\"']\s*:\s*[\"'])[^'\"]+"),
 ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crm2odoo.config import Config, load_config
-from crm2odoo.errors import ProjectError
+from crm2odoo.errors import OdooError, OdooFatalError, ProjectError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.lock import project_lock
 from crm2odoo.mapping.spec import MappingSpec, load_spec
@@ -40,7 +40,9 @@ class Context:
     @property
     def client(self) -> OdooClient:
         if self._client is None:
-            self._client = OdooClient(self.config.odoo)
+            client = OdooClient(self.config.odoo)
+            require_administrator(client)
+            self._client = client
             self.ledger.bind(self.config.odoo.url, self.config.odoo.database)
         return self._client
 
@@ -57,6 +59,21 @@ class Context:
         if self._client is not None:
             self._client.close()
         self.ledger.close()
+
+
+def require_administrator(client: OdooClient) -> None:
+    """Stop at login when the user is not in Administration / Settings: the tool reads ir.model and writes
+    external IDs and custom fields, which a lesser user meets one AccessError at a time, deep in a run."""
+    try:
+        admin = client.execute("res.users", "has_group", [client.uid], group_ext_id="base.group_system")
+    except OdooError:
+        return  # a server that cannot answer this question is judged by the calls that follow
+    if admin is False:
+        client.close()
+        raise OdooFatalError(
+            f"Odoo user {client.settings.login!r} is not an administrator",
+            hint="give that user Settings > Users > Administration: Settings, or set odoo.login to an "
+                 "administrator's login (a dedicated migration user is best)")
 
 
 def open_context(root: Path) -> Context:

@@ -81,13 +81,26 @@ def rollback(root: Path, *, run_id: int | None = None, all_runs: bool = False, f
         ctx.close()
 
 
+#: what a file export cannot show, and how to see it, per file source kind
+EXPORT_BLIND_SPOTS = {
+    "ontraport-csv": "A CSV export holds records only: automations (campaigns, sequences, rules), forms, landing "
+                     "pages and message templates are not in it. To list them, point a project at the Ontraport API "
+                     "(`crm2odoo init --source ontraport`, an API key is enough) and run `crm2odoo inventory` there, "
+                     "or take screenshots of each rule and campaign in Ontraport for the Odoo administrator.",
+    "planports-xlsx": "An Excel export holds lists only: workflows, reminders and e-mail templates are not in it. "
+                      "The Planports API source (`crm2odoo init --source planports-api`) reads what the API "
+                      "offers; otherwise take screenshots of each workflow for the Odoo administrator.",
+}
+
+
 def inventory(root: Path) -> Path:
     ctx = open_context(root)
     try:
         catalog = project_catalog(ctx)
         data = {"items": [{"kind": i.kind, "name": i.name, "details": i.details, "advice": i.advice}
                           for i in catalog.inventory], "warnings": list(catalog.warnings),
-                "rebuild_guide": guide_of(ctx, catalog)}
+                "rebuild_guide": guide_of(ctx, catalog),
+                "unseen": EXPORT_BLIND_SPOTS.get(catalog.source_kind, "")}
         return render.write_report(ctx.project.reports_dir, "inventory", data, render.inventory_markdown(data))
     finally:
         ctx.close()

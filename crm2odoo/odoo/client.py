@@ -22,6 +22,7 @@ import xmlrpc.client
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -95,6 +96,32 @@ def _classify(name: str, message: str, *, model: str | None, method: str | None,
     return OdooRecordError(text, model=model, method=method, odoo_name=name)
 
 
+def unreachable(settings: OdooSettings, exc: OdooError) -> tuple[str, str]:
+    """Message and hint for a server that did not answer the version probe, by what went wrong on the wire."""
+    url = settings.url
+    cause = exc.attrs.get("cause")
+    reason = str(cause or exc).lower()
+    path = urlsplit(url).path
+    if isinstance(cause, httpx.TimeoutException):
+        return (f"Odoo at {url} did not answer within {settings.timeout:g} seconds (odoo.timeout)",
+                "check that the server is up and answers in a browser; raise odoo.timeout if it is only slow")
+    if "ssl" in reason or "certificate" in reason or "tls" in reason:
+        return (f"the TLS (https) handshake with {url} failed: {cause}",
+                "check the certificate, or whether the server speaks https at all (http:// for a local server)")
+    if "name or service not known" in reason or "nodename" in reason or "name resolution" in reason \
+            or "getaddrinfo" in reason:
+        return (f"the name {urlsplit(url).hostname!r} in odoo.url does not resolve to an address",
+                "check the spelling of odoo.url (e.g. https://mycompany.odoo.com) and this machine's DNS")
+    if "refused" in reason:
+        return (f"nothing listens at {url}: connection refused",
+                "check odoo.url and its port, and that Odoo is running")
+    if path not in ("", "/"):
+        base = url[: len(url) - len(path)]
+        return (f"odoo.url has a path ({path}): Odoo answers at the server's root, not at a page",
+                f'write url = "{base}"')
+    return (f"cannot reach Odoo at {url}: {exc}", "check odoo.url; the server must answer /jsonrpc")
+
+
 class _HttpBase:
     def __init__(self, client: httpx.Client, url: str) -> None:
         self._http = client
@@ -106,14 +133,14 @@ class _HttpBase:
         except httpx.TimeoutException as exc:
             raise OdooTransientError(
                 f"{model}.{method}: timed out ({type(exc).__name__})", model=model, method=method,
-                outcome_unknown=True,
+                outcome_unknown=True, cause=exc,
             ) from None
         except httpx.TransportError as exc:
             # A refused connection never reached Odoo; anything later may have.
             unknown = not isinstance(exc, httpx.ConnectError)
             raise OdooTransientError(
                 f"{model}.{method}: connection failed ({type(exc).__name__})", model=model, method=method,
-                outcome_unknown=unknown,
+                outcome_unknown=unknown, cause=exc,
             ) from None
         if response.status_code in (502, 503, 504):
             raise OdooTransientError(
@@ -289,8 +316,8 @@ class OdooClient:
         try:
             info = self._bootstrap().rpc("common", "version", [])
         except OdooError as exc:
-            raise OdooFatalError(f"cannot reach Odoo at {self.settings.url}: {exc}",
-                                 hint="check odoo.url; the server must answer /jsonrpc") from None
+            message, hint = unreachable(self.settings, exc)
+            raise OdooFatalError(message, hint=hint) from None
         version_info = tuple(info.get("server_version_info") or ())
         major = int(version_info[0]) if version_info and isinstance(version_info[0], int) else int(
             str(info.get("server_version", "0")).split(".")[0].split("+")[0].split("saas~")[-1] or 0)
@@ -315,8 +342,10 @@ class OdooClient:
         try:
             uid = self._retrying(lambda: boot.rpc("common", "authenticate", [s.database, s.login, s.secret.reveal(), {}]))
         except OdooError as exc:
-            raise OdooFatalError(f"cannot log in to database {s.database!r}: {exc}",
-                                 hint="check odoo.database and odoo.login") from None
+            hint = "check odoo.database and odoo.login"
+            if "does not exist" in str(exc) or "KeyError" in str(exc.odoo_name):
+                hint = f"the server has no database {s.database!r}: set odoo.database to one it has (see /web/database/selector)"
+            raise OdooFatalError(f"cannot log in to database {s.database!r}: {exc}", hint=hint) from None
         if not uid:
             raise OdooFatalError(
                 f"Odoo refused login {s.login!r} on database {s.database!r}",

@@ -120,8 +120,11 @@ def reconcile_markdown(data: dict[str, Any]) -> str:
 
 def inventory_markdown(data: dict[str, Any]) -> str:
     parts = ["# What cannot be migrated: handoff for the Odoo administrator", ""]
+    if data.get("unseen"):
+        parts += ["## What this export cannot show", "", data["unseen"], ""]
     if not data["items"]:
-        parts.append("Nothing found.")
+        parts.append("Nothing found in the source" + (" (see above: an export does not hold these)."
+                                                      if data.get("unseen") else "."))
     for item in data["items"]:
         parts.append(f"## {_cell(item['kind'])}: {_cell(item['name'])}")
         for key, value in (item.get("details") or {}).items():

@@ -116,7 +116,7 @@ class OntraportCsvSource:
                 continue
             fields = merge_fields(group)
             objects.append(ObjectInfo(
-                name=name, label=_label(name), fields=fields, count=None, custom=_is_custom(name),
+                name=name, label=_label(name), fields=fields, count=_row_count(group), custom=_is_custom(name),
                 depends_on=tuple(sorted({f.ref_object for f in fields if f.ref_object and f.ref_object != name})),
                 origin=", ".join(f.path.name for f in group), supports_delta=False,
             ))
@@ -413,6 +413,14 @@ class OntraportCsvSource:
 
 def _name_id(name: str) -> str:
     return fold(name)
+
+
+def _row_count(group: list[CsvFile]) -> int | None:
+    """Records of an object: its distinct ids over every file exporting it (the same record exported twice is
+    one); None when a file has no id column to count by."""
+    if any(f.id_header() is None for f in group):
+        return None
+    return len(set().union(*(f.ids for f in group)))
 
 
 def _is_custom(name: str) -> bool:

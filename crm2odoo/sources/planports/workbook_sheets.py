@@ -172,7 +172,9 @@ class Sheets:
                     titles = sh.sheet_titles(file)
                     parts = sh.sheet_xml_paths(file)
                 except Exception as exc:
-                    raise SourceError(f"{file.name} is not a readable .xlsx workbook ({type(exc).__name__})") from exc
+                    raise SourceError(f"{file.name} is not a readable .xlsx workbook ({type(exc).__name__})",
+                                      hint="export that list from Planports to Excel again (a file that opens in "
+                                           "Excel), or move it out of the folder") from exc
                 for title in titles:
                     plan = self._plan(file, title, parts.get(title))
                     if plan is not None:
