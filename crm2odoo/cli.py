@@ -20,6 +20,7 @@ from crm2odoo.api.overview import WORKFLOW, overview
 from crm2odoo.cli_failures import EXIT_INTERRUPTED
 from crm2odoo.cli_failures import friendly as _friendly
 from crm2odoo.sources import registry
+from crm2odoo.validate.grouping import TOP_GROUPS
 from crm2odoo.verdict import per_object
 
 
@@ -176,8 +177,7 @@ def validate(project: Path) -> None:
     for obj in data["objects"]:
         click.echo(f"  {obj['name']:<20} {obj['records']:>7} records  {obj['valid']:>7} valid  "
                    f"{obj['with_errors']:>5} with errors ({obj['policy']})  {obj['with_warnings']:>5} with warnings")
-    for kind, count in sorted(data["errors_by_kind"].items()):
-        click.echo(f"  errors of kind {kind}: {count}")
+    _top_groups(data["finding_groups"], "validation.md")
     quarantined = info.would_quarantine
     if quarantined:
         total = sum(quarantined.values())
@@ -193,6 +193,18 @@ def validate(project: Path) -> None:
     click.echo("report: reports/validation.md")
     if not info.ok:
         sys.exit(1)
+
+
+def _top_groups(groups: list[dict[str, Any]], report: str) -> None:
+    """The largest groups of findings, one line each, the rest counted: what to fix first."""
+    if not groups:
+        return
+    click.echo("top findings (object.field: value: problem — records):")
+    for group in groups[:TOP_GROUPS]:
+        click.secho(f"  {group['line']}", fg="red" if group["severity"] == "error" else "yellow")
+    if len(groups) > TOP_GROUPS:
+        rest = sum(g["records"] for g in groups[TOP_GROUPS:])
+        click.echo(f"  ... {len(groups) - TOP_GROUPS} more groups ({rest} records): every one in reports/{report}")
 
 
 @main.command(epilog=_examples('crm2odoo migrate --sample 20   # a first small load', 'crm2odoo migrate --dry-run'))
@@ -289,7 +301,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def reconcile(project: Path, spot_check: int) -> None:
     """Prove what landed: counts per object, presence in Odoo. Exit 1 when anything does not add up."""
     info = api.reconcile(project, spot_check=spot_check)
-    for obj in info.asdict()["objects"]:
+    objects = info.asdict()["objects"]
+    for obj in objects:
         # quarantined records are explained, and still not in Odoo: beyond the tolerance they are what fails
         mark = "MISMATCH" if not obj["ok"] else "QUARANTINED" if obj["quarantined"] and not info.within_tolerance \
             else "ok"
@@ -300,6 +313,8 @@ def reconcile(project: Path, spot_check: int) -> None:
         if obj["content_checked"]:
             click.echo(f"  {'':<20} files verified by checksum: {obj['content_checked'] - obj['content_mismatches']}/"
                        f"{obj['content_checked']}")
+    _top_groups(sorted((g for o in objects for g in o["difference_groups"]),
+                       key=lambda g: -int(g["records"])), "reconcile.md")
     if not info.within_tolerance:
         click.secho(f"{info.quarantined} records are quarantined, not in Odoo: over migration.max_quarantine "
                     f"({info.tolerance.describe()})", fg="red")

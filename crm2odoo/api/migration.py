@@ -240,6 +240,10 @@ def migrate_dry_run(root: Path, *, only: list[str] | None, events: Events) -> Mi
                             action = target.outcome
                             result.quarantined += target.outcome == "quarantine"
                             result.skipped += target.outcome == "skip"
+                        elif obj.options.get("match_only"):
+                            # owners are matched to existing Odoo users by migrate, never created
+                            action = "match"
+                            result.matched += 1
                         elif row is not None and row.odoo_id and row.content_hash == target.content_hash:
                             action = "unchanged"
                             result.unchanged += 1

@@ -112,7 +112,10 @@ def reconcile_markdown(data: dict[str, Any]) -> str:
                     "spot check", "files verified", "result"], rows)]
     for o in data["objects"]:
         if o["differences"]:
-            parts += ["", f"### {o['name']}: {o['differences_total']} record(s) explained", "",
+            parts += ["", f"### {o['name']}: {o['differences_total']} record(s) explained", ""]
+            if o.get("difference_groups"):
+                parts += [table(["what", "records"], [[g["message"], g["records"]] for g in o["difference_groups"]])]
+            parts += ["",
                       table(["source id", "what", "detail"], [[d["source_id"], d["what"], d["detail"]]
                                                              for d in o["differences"]])]
     return "\n".join(parts) + "\n"
@@ -162,6 +165,11 @@ def validation_markdown(data: dict[str, Any]) -> str:
              table(["object", "model", "records", "valid", "with errors", "with warnings", "on error"], rows)]
     if data["schema_problems"]:
         parts += ["", "## The map does not fit this Odoo", ""] + [f"- {_cell(p)}" for p in data["schema_problems"]]
+    if data.get("finding_groups"):
+        parts += ["", "## Findings grouped by object, field, value and problem", "",
+                  table(["severity", "object", "field", "value", "problem", "records", "fix", "migrate will"],
+                        [[g["severity"], g["object"], g["field"] or "", (g["value"] or "")[:60], g["message"],
+                          g["records"], g["fix"], g["action"]] for g in data["finding_groups"]])]
     if data["findings"]:
         parts += ["", f"## Findings ({data['findings_total']})", "",
                   table(["severity", "object", "source id", "where", "field", "value", "problem", "fix", "migrate will"],

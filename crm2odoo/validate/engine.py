@@ -23,6 +23,7 @@ from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.models import ACTIONS
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
+from crm2odoo.validate.grouping import group_findings
 from crm2odoo.validate.runnable import param_problems, required_fields
 from crm2odoo.verdict import Tolerance
 
@@ -101,7 +102,8 @@ class ValidationInfo:
                 "records": self.records, "over_tolerance": self.over_tolerance,
                 "max_quarantine": self.tolerance.describe(), "schema_problems": self.schema_problems,
                 "objects": [o.__dict__ for o in self.objects], "errors_by_kind": dict(kinds),
-                "findings": [f.asdict() for f in self.findings[:5000]], "findings_total": len(self.findings)}
+                "findings": [f.asdict() for f in self.findings[:5000]], "findings_total": len(self.findings),
+                "finding_groups": [g.asdict() for g in group_findings(f.asdict() for f in self.findings)]}
 
 
 def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[str, Any]]],

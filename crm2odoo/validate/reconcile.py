@@ -31,6 +31,7 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
+from crm2odoo.validate.grouping import group_differences
 from crm2odoo.validate.money import MoneyCheck
 from crm2odoo.verdict import Tolerance
 
@@ -77,6 +78,8 @@ class ObjectReconcile:
         data["ok"] = self.ok
         data["differences"] = [d.__dict__ for d in self.differences[:500]]
         data["differences_total"] = len(self.differences)
+        data["difference_groups"] = [g.asdict() for g in group_differences(self.name, (d.__dict__ for d in
+                                                                                           self.differences))]
         return data
 
 

@@ -4,6 +4,7 @@ or a user who is not an administrator, a URL with a page's path."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -184,3 +185,19 @@ def test_crm2odoo_alone_prints_the_workflow_and_where_the_folder_stands(tmp_path
     (tmp_path / "crm2odoo.toml").write_text(CSV_SOURCE, encoding="utf-8")
     done = CliRunner().invoke(main, [])
     assert "done  init" in done.output and "next  crm2odoo discover" in done.output
+
+
+def test_a_dry_run_lists_owners_as_matched_never_created(tmp_path: Path, sandbox: SandboxServer,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("H_ODOO_PASSWORD", "admin")
+    (tmp_path / "crm2odoo.toml").write_text(CSV_SOURCE + odoo_table(sandbox.url), encoding="utf-8")
+    csv_exports(tmp_path)
+    api.discover(tmp_path)
+    api.plan(tmp_path)
+    api.approve(tmp_path, confirm=lambda changes: True, login="h-tests")
+    done = CliRunner().invoke(main, ["migrate", "--dry-run", "--project", str(tmp_path)])
+    assert done.exit_code in (0, 1), done.output
+    plan = [json.loads(line) for line in (tmp_path / "reports" / "dry-run-plan.jsonl").read_text().splitlines()]
+    owners = {row["action"] for row in plan if row["model"] == "res.users"}
+    assert owners == {"match"}, owners
+    assert any(row["action"] == "create" for row in plan if row["model"] == "res.partner")
