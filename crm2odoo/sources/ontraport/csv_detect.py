@@ -78,8 +78,16 @@ def custom_name(noun: str, path: Path) -> str:
     stem = slug(path.stem)
     if any(slug(noun) in _singulars(w) for w in stem.split("_")) and stem:
         return f"custom_{stem}"
-    base = slug(noun) or "object"
-    return f"custom_{base}s" if not base.endswith("s") else f"custom_{base}"
+    return f"custom_{plural(slug(noun) or 'object')}"
+
+
+def plural(noun: str) -> str:
+    """English plural of a lower-case noun: property -> properties, class -> classes, workshop -> workshops."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("ss", "sh", "ch", "x", "z")):
+        return noun + "es"
+    return noun if noun.endswith("s") else noun + "s"
 
 
 def detect_object(path: Path, header: list[str]) -> str | None:
@@ -102,4 +110,4 @@ def detect_object(path: Path, header: list[str]) -> str | None:
     return best
 
 
-__all__ = ["custom_name", "detect_object", "named_object"]
+__all__ = ["custom_name", "detect_object", "named_object", "plural"]

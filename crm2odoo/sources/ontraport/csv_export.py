@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, ObjectInfo, SourceRecord
+from crm2odoo.sources.ontraport.csv_detect import plural
 from crm2odoo.sources.ontraport.csv_profile import TagSplitter
 from crm2odoo.sources.ontraport.csv_scan import CsvFile, merge_fields, scan_folder, sniff_encoding
 from crm2odoo.sources.ontraport.csv_text import csv_reader
@@ -155,7 +156,7 @@ class OntraportCsvSource:
         for derived, column in (("stage", "sales_stage"), ("pipeline", "pipeline")):
             if any(info.name == column for f in by_object.get("deal", []) for _, info in f.columns):
                 objects.append(ObjectInfo(
-                    name=derived, label=derived.capitalize() + "s", origin=f"deals: {column} column",
+                    name=derived, label=plural(derived).capitalize(), origin=f"deals: {column} column",
                     fields=(FieldInfo("id", "ID", "id", required=True), FieldInfo("name", "Name", "text"),
                             FieldInfo("sequence", "Sequence", "integer"))
                     + ((FieldInfo("is_won", "Won", "boolean"), FieldInfo("is_lost", "Lost", "boolean"))
@@ -431,7 +432,7 @@ def _label(name: str) -> str:
     """Contacts, Deals...; a custom object by its own name (custom_workshops -> Workshops)."""
     if _is_custom(name):
         return name[len("custom_"):].replace("_", " ").title()
-    return "Companies" if name == "company" else name.capitalize() + "s"
+    return plural(name).capitalize()
 
 
 __all__ = ["DIRECT_OBJECTS", "OntraportCsvSource", "sniff_encoding"]

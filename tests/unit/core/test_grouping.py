@@ -56,3 +56,4 @@ def test_reconcile_differences_are_grouped_by_what_and_detail() -> None:
     assert groups[0]["line"] == "contact: quarantined: email: invalid address — 3 records"
     assert "| quarantined: email: invalid address | 3 |" in reconcile_markdown(data)
     assert len(group_differences("deal", [])) == 0
+
