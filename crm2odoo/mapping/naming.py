@@ -49,7 +49,7 @@ def _company_column(omap: ObjectMap, catalog: Catalog | None) -> str | None:
 def derive_partner_names(objects: Mapping[str, ObjectMap], catalog: Catalog | None = None) -> None:
     """Every res.partner map's proposed name line falls back to the e-mail, company, phone, mobile lines."""
     for omap in objects.values():
-        if omap.model != "res.partner" or omap.options.get("apply_tags") or omap.options.get("match_only"):
+        if omap.model != "res.partner" or omap.load_kind in ("tags", "match_users"):
             continue
         line = next((ln for ln in omap.fields if ln.target == "name" and not ln.ignore), None)
         if line is None or line.status != "proposed" or line.transform not in ("join", "text", "copy"):

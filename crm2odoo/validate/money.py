@@ -77,7 +77,7 @@ class MoneyCheck:
         for obj in invoice_maps:
             expected.update(self._invoices(obj))
         for obj in maps:
-            if obj.options.get("register_payments"):
+            if obj.load_kind == "payments":
                 self._payments(obj, expected)
         report = MoneyReport(invoices=len(expected))
         if expected:

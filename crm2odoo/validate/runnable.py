@@ -59,8 +59,7 @@ def required_fields(model: str, fields: Mapping[str, Mapping[str, Any]]) -> set[
 def needs_required(obj: ObjectMap) -> bool:
     """Maps that create records of their own (not matching users, tagging partners or adding up totals)."""
     creates_model = bool(obj.new_model) or obj.model.startswith("x_")
-    return not creates_model and not any(obj.options.get(o) for o in ("match_only", "apply_tags", "aggregate",
-                                                                       "register_payments"))
+    return not creates_model and obj.load_kind in ("records", "chatter")
 
 
 def unfilled_required(obj: ObjectMap, fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
