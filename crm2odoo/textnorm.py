@@ -36,3 +36,12 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """ascii snake_case identifier: 'Ödeme Tarihi (TL)' -> 'odeme_tarihi_tl'."""
     return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+def plural(noun: str) -> str:
+    """English plural of a noun: property -> properties, class -> classes, workshop -> workshops."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("ss", "sh", "ch", "x", "z")):
+        return noun + "es"
+    return noun if noun.endswith("s") else noun + "s"

@@ -22,6 +22,7 @@ from crm2odoo.sources.ontraport.objects import (
 from crm2odoo.sources.ontraport.refusals import OntraportHttpError
 from crm2odoo.sources.ontraport.transactions import LINE_FIELDS, PAYMENT_FIELDS
 from crm2odoo.textnorm import fold, slug
+from crm2odoo.textnorm import plural as english_plural
 
 Clause = tuple[str, str, Any]
 
@@ -124,7 +125,7 @@ class PlanBuilder:
         raw_fields = meta.get("fields")
         fields_meta: Mapping[str, Any] = raw_fields if isinstance(raw_fields, Mapping) else {}
         label = str(meta.get("name") or (t.label if t else name))
-        plural = t.plural if t else str(meta.get("plural") or _plural(label))
+        plural = t.plural if t else str(meta.get("plural") or english_plural(label))
         self.http.labels[str(object_id)] = f"{plural} (objectID {object_id})"
         named = key_from_meta(own_key_names(label, plural), fields_meta)
         id_key = named or "id"
@@ -207,14 +208,8 @@ class PlanBuilder:
 
 
 def _custom_name(meta: Mapping[str, Any]) -> str:
-    label = str(meta.get("plural") or _plural(str(meta.get("name") or "object")))
+    label = str(meta.get("plural") or english_plural(str(meta.get("name") or "object")))
     return "custom_" + (slug(label) or "object")
-
-
-def _plural(name: str) -> str:
-    if name.endswith("y") and not name.endswith(("ay", "ey", "oy", "uy")):
-        return name[:-1] + "ies"
-    return name if name.endswith("s") else name + "s"
 
 
 def _derived_lines_plan() -> ReadPlan:

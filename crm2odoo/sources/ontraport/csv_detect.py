@@ -16,7 +16,7 @@ from pathlib import Path
 from crm2odoo.sources.ontraport.csv_aliases import deciding_aliases
 from crm2odoo.sources.ontraport.csv_profile import OBJECT_WORDS, id_header_object, unknown_id_noun
 from crm2odoo.sources.ontraport.objects import CSV_FIELDS
-from crm2odoo.textnorm import fold, slug
+from crm2odoo.textnorm import fold, plural, slug
 
 #: what a file name naming the object adds to the columns' score (an id column naming it weighs 3)
 _NAME_WEIGHT = 2
@@ -81,15 +81,6 @@ def custom_name(noun: str, path: Path) -> str:
     return f"custom_{plural(slug(noun) or 'object')}"
 
 
-def plural(noun: str) -> str:
-    """English plural of a lower-case noun: property -> properties, class -> classes, workshop -> workshops."""
-    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
-        return noun[:-1] + "ies"
-    if noun.endswith(("ss", "sh", "ch", "x", "z")):
-        return noun + "es"
-    return noun if noun.endswith("s") else noun + "s"
-
-
 def detect_object(path: Path, header: list[str]) -> str | None:
     """The object the file holds (a CSV_FIELDS key, or custom_<name>), or None when nothing matches well enough:
     at least two column matches, or the file name and one."""
@@ -110,4 +101,4 @@ def detect_object(path: Path, header: list[str]) -> str | None:
     return best
 
 
-__all__ = ["custom_name", "detect_object", "named_object", "plural"]
+__all__ = ["custom_name", "detect_object", "named_object"]

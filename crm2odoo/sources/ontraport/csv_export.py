@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from crm2odoo.errors import SourceError
 from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldInfo, FieldProblem, ObjectInfo, SourceRecord
-from crm2odoo.sources.ontraport.csv_detect import plural
 from crm2odoo.sources.ontraport.csv_profile import TagSplitter
 from crm2odoo.sources.ontraport.csv_scan import CsvFile, merge_fields, scan_folder, sniff_encoding
 from crm2odoo.sources.ontraport.csv_text import csv_reader
@@ -42,7 +41,7 @@ from crm2odoo.sources.ontraport.transactions import (
     refund_record,
 )
 from crm2odoo.spill import SpillMap
-from crm2odoo.textnorm import fold
+from crm2odoo.textnorm import fold, plural
 
 #: objects read row by row from their own export file (the rest are derived from these)
 DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice", "note")

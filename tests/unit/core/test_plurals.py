@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crm2odoo.sources.ontraport.csv_detect import custom_name, plural
+from crm2odoo.sources.ontraport.csv_detect import custom_name
 from crm2odoo.sources.ontraport.csv_export import _label
+from crm2odoo.textnorm import plural
 
 
 def test_nouns_take_their_english_plural() -> None:
