@@ -8,6 +8,7 @@ they share); every name is imported here, so ``crm2odoo.api.X`` is the one addre
 from __future__ import annotations
 
 from crm2odoo.api.approval import ApproveInfo, approval_state, approve, require_approval
+from crm2odoo.api.automations import AutomationsInfo, automations
 from crm2odoo.api.checks import reconcile, reconcile_with, validate
 from crm2odoo.api.context import Context, Events, open_context, project_catalog, project_spec, quiet, transform_context
 from crm2odoo.api.discovery import (
@@ -29,6 +30,7 @@ from crm2odoo.mapping.spec import load_spec  # callers read a project's map thro
 __all__ = [
     "LOSSY_OBJECTS",
     "ApproveInfo",
+    "AutomationsInfo",
     "Context",
     "DiscoveryInfo",
     "Events",
@@ -37,6 +39,7 @@ __all__ = [
     "StatusInfo",
     "approval_state",
     "approve",
+    "automations",
     "discover",
     "grade",
     "init_project",

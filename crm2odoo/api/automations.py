@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-from crm2odoo.api.context import Context
-from crm2odoo.automations.guide import rebuild_guide, rule_rows
+from crm2odoo.api.context import Context, Events, open_context, project_catalog, quiet, writing
+from crm2odoo.automations.drafts import DraftResult, DraftWriter
+from crm2odoo.automations.guide import describe, proposals, rebuild_guide, rule_rows
 from crm2odoo.automations.resolve import MapResolver
+from crm2odoo.automations.translate import Proposal
 from crm2odoo.mapping.spec import MappingSpec, load_spec
 from crm2odoo.sources.base import Catalog
+
+
+@dataclass
+class AutomationsInfo:
+    """The plan (every rule's proposal) and, with ``--draft``, what became of each draft in Odoo."""
+
+    rules: list[dict[str, Any]]
+    drafts: list[DraftResult] = field(default_factory=list)
+    run_id: int | None = None
+
+    def asdict(self) -> dict[str, Any]:
+        return {"rules": self.rules, "drafts": [asdict(d) for d in self.drafts], "run_id": self.run_id}
 
 
 def _spec_if_any(ctx: Context) -> MappingSpec | None:
@@ -26,3 +42,30 @@ def guide_of(ctx: Context, catalog: Catalog) -> dict[str, Any]:
     """The rebuild guide for the catalog's rules, references resolved through the map and the ledger (offline)."""
     spec = _spec_if_any(ctx)
     return rebuild_guide(rule_rows(catalog.inventory), MapResolver(spec, ctx.ledger), _major(spec))
+
+
+def automations(root: Path, *, draft: bool = False, events: Events = quiet) -> AutomationsInfo:
+    """Every rule's Odoo equivalent; with ``draft`` the translatable ones created in Odoo as inactive drafts."""
+    ctx = open_context(root)
+    try:
+        catalog = project_catalog(ctx)
+        spec = _spec_if_any(ctx)
+        rows = rule_rows(catalog.inventory)
+        major = ctx.schema.major if draft else _major(spec)
+        planned: list[Proposal] = proposals(rows, MapResolver(spec, ctx.ledger), major)
+        info = AutomationsInfo([describe(p, row.get("enrolled_count")) for p, row in zip(planned, rows, strict=True)])
+        if not draft:
+            return info
+        with writing(ctx, "automations", events):
+            run_id = ctx.ledger.start_run("automations", mapping_hash=None, options={"draft": True})
+            try:
+                info.drafts = DraftWriter(ctx.client, ctx.ledger, run_id, spec.system if spec else "ontraport"
+                                          ).write(planned)
+            except BaseException:
+                ctx.ledger.finish_run(run_id, "failed")
+                raise
+            info.run_id = run_id
+            ctx.ledger.finish_run(run_id, "done", {"drafts": {d.rule_id: d.fate for d in info.drafts}})
+        return info
+    finally:
+        ctx.close()

@@ -29,11 +29,12 @@ def _rollback_targets(ledger: Ledger, run_id: int | None, all_runs: bool) -> lis
     refused) is retried and counted, never taken for done."""
     if (run_id is None) == (not all_runs):
         raise ProjectError("say which run to undo", hint="`crm2odoo rollback --run ID` or `crm2odoo rollback --all`")
-    runs = [r for r in ledger.runs() if r["kind"] in ("migrate", "sample", "delta")]
+    # an automations run created drafts (base.automation) recorded like any record: undone the same way
+    runs = [r for r in ledger.runs() if r["kind"] in ("migrate", "sample", "delta", "automations")]
     if all_runs:
         return [int(r["id"]) for r in runs]
     if run_id not in {int(r["id"]) for r in runs}:
-        raise ProjectError(f"run {run_id} cannot be rolled back (there is no migrate, sample or delta run {run_id})",
+        raise ProjectError(f"run {run_id} cannot be rolled back (there is no migrate, sample, delta or automations run {run_id})",
                            hint="`crm2odoo status` lists the runs")
     later = [int(r["id"]) for r in runs if int(r["id"]) > run_id and r["state"] != "rolled_back"]
     if later:

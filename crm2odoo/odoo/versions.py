@@ -18,6 +18,10 @@ API a server offers).
 | mail.message description      | description         | gone                | gone                                 |
 | mail.activity request partner | request_partner_id  | request_partner_id  | gone                                 |
 | external API                  | JSON-RPC, XML-RPC   | JSON-RPC, XML-RPC   | JSON-2 (JSON-RPC deprecated)         |
+| automation delay before a date| trg_date_range < 0  | trg_date_range < 0  | trg_date_range_mode='before', >= 0   |
+
+Automation rules (base_automation) use the same trigger names (on_create, on_create_or_write, on_tag_set,
+on_time...) and server-action fields in all three; the rest of their differences is in crm2odoo/automations/versions.py.
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ CHILD_ADDRESS_IS_PARENTS_FROM = 19
 
 #: the major version from which JSON-2 (``/json/2/``) is offered and JSON-RPC deprecated
 JSON2_FROM = 19
+
+#: the major version from which a time-based automation's direction is ``trg_date_range_mode`` and a negative
+#: ``trg_date_range`` is refused (base_automation.py 19, _check_time_trigger)
+AUTOMATION_DELAY_MODE_FROM = 19
 
 
 class HasFields(Protocol):

@@ -47,6 +47,9 @@ ONDELETE: dict[str, dict[str, str]] = {
     "crm.team": {"alias_id": "restrict"},
     "ir.model.access": {"group_id": "restrict", "model_id": "cascade"},
     "ir.model.fields": {"model_id": "cascade", "related_field_id": "cascade", "relation_field_id": "cascade"},
+    # base_automation: a rule's actions go with it (ir_actions_server.py), a rule with its model
+    "ir.actions.server": {"base_automation_id": "cascade", "model_id": "cascade"},
+    "base.automation": {"model_id": "cascade"},
     "ir.model.fields.selection": {"field_id": "cascade"},
     "mail.activity": {
         "activity_type_id": "restrict",

@@ -17,6 +17,8 @@ from .meta import M2M_TABLES, MODEL_DESCRIPTIONS, ONDELETE
 
 SCHEMA_DIR = Path(__file__).with_name("schema")
 VERSIONS = ("17.0", "18.0", "19.0")
+#: modules a sandbox may be started with or without (their models under schema/<version>/modules/<module>)
+OPTIONAL_MODULES = ("base_automation",)
 
 FieldDef = dict[str, Any]
 
@@ -129,13 +131,17 @@ def _config_model() -> Model:
 class Registry:
     """Models of one Odoo version. ``base`` never changes; ``custom`` is rebuilt from ir.model(.fields) rows."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, modules: tuple[str, ...] = ()) -> None:
         if version not in VERSIONS:
             raise ValueError(f"unsupported Odoo version {version!r}; use one of {', '.join(VERSIONS)}")
         self.version = version
         self.major = int(version.split(".")[0])
+        self.modules = tuple(m for m in OPTIONAL_MODULES if m in modules)  # optional modules installed
         self.base: dict[str, Model] = {}
-        for path in sorted((SCHEMA_DIR / version).glob("*.json")):
+        paths = sorted((SCHEMA_DIR / version).glob("*.json"))
+        for module in self.modules:  # a module's models replace the base ones it extends (ir.actions.server)
+            paths += sorted((SCHEMA_DIR / version / "modules" / module).glob("*.json"))
+        for path in paths:
             data = json.loads(path.read_text(encoding="utf-8"))
             name = data["model"]
             fields = {k: dict(v) for k, v in data["fields"].items()}

@@ -11,7 +11,7 @@ from typing import Any
 
 from .geodata import COUNTRIES, STATES
 from .meta import TRANSIENT_MODELS
-from .schema import Registry
+from .schema import OPTIONAL_MODULES, Registry
 from .store import Store
 
 ADMIN_API_KEY = "5a7d0c9e8b1f2a3c4d5e6f708192a3b4c5d6e7f8"
@@ -199,9 +199,12 @@ class Seeder:
                      f"account.{xml}")
 
     def _modules_and_parameters(self, database_uuid: str) -> None:
-        for name in MODULES:
+        # an optional module is listed either way, as Odoo lists every module it can install
+        for name in (*MODULES, *OPTIONAL_MODULES):
+            installed = name in MODULES or name in self.registry.modules
             self.add("ir.module.module", {"name": name, "shortdesc": name.replace("_", " ").title(),
-                                          "state": "installed", "latest_version": f"{self.registry.version}.1.0",
+                                          "state": "installed" if installed else "uninstalled",
+                                          "latest_version": f"{self.registry.version}.1.0" if installed else False,
                                           "application": name in _APPLICATIONS, "sequence": 100},
                      f"base.module_{name}")
         now = datetime.utcnow()

@@ -37,11 +37,14 @@ class SandboxServer:
     user_email = "salesman@example.com"
 
     def __init__(self, version: str = "18.0", db_path: str | None = None, database: str = "sandbox",
-                 port: int = 0, host: str = "127.0.0.1") -> None:
+                 port: int = 0, host: str = "127.0.0.1", modules: tuple[str, ...] = ()) -> None:
+        """``modules``: optional modules installed in this database (``base_automation``); a reopened database
+        keeps the ones it was created with."""
         self.version = version
         self.database = database
-        self.registry = Registry(version)
         self.store = Store(db_path)
+        stored_modules = self.store.get_meta("modules")
+        self.registry = Registry(version, tuple(stored_modules.split(",")) if stored_modules else modules)
         self._lock = threading.Lock()
         self._faults = FaultInjector()
         self.call_log: list[tuple[str, str]] = []
@@ -49,6 +52,7 @@ class SandboxServer:
         if existing is None:
             self.store.begin()
             Seeder(self.store, self.registry).run(str(uuid.uuid4()))
+            self.store.set_meta("modules", ",".join(self.registry.modules))
             self.store.commit()
         elif existing != version:
             self.store.close()

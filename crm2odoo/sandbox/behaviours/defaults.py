@@ -54,6 +54,12 @@ def _model_defaults(env: Env) -> dict[str, dict[str, Any]]:
                     "relative_factor": 1.0},
         "utm.campaign": {"user_id": env.uid},
         "res.company": {"fiscalyear_last_day": 31, "fiscalyear_last_month": "12"},
+        "ir.actions.server": {"type": "ir.actions.server", "binding_type": "action", "usage": "ir_actions_server",
+                              "state": "object_write", "evaluation_type": "value", "update_m2m_operation": "add",
+                              "update_boolean_value": "true", "sequence": 5, "activity_date_deadline_range_type":
+                              "days"},
+        "base.automation": {"record_getter": "model.env[payload.get('_model')].browse(int(payload.get('_id')))",
+                            "log_webhook_calls": False},
     }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import irmodel, payments
 from ..exceptions import ValidationError
-from . import crm, partners, records, sales
+from . import automation, crm, partners, records, sales
 from .common import SCHEMA_MODELS, email_normalized
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ _BEFORE_CREATE: dict[str, BeforeCreate] = {
     "calendar.event": records.res_model_before_create,
     "res.users": partners.user_before_create,
     "product.product": sales.variant_before_create,
+    "base.automation": automation.automation_before_create,
 }
 
 
@@ -162,6 +163,10 @@ def check_constraints(env: Env, model: Model, row: Row, rid: int | None) -> None
         payments.check_payment_amount(row)
     if model.name == "ir.model.data" and " " in str(row.get("name") or ""):
         raise ValidationError("The operation cannot be completed: External IDs cannot contain spaces")
+    if model.name == "base.automation":
+        automation.check_automation(env, row, rid)
+    if model.name == "ir.actions.server":
+        automation.check_action(env, row)
 
 
 def check_unique(env: Env, model: Model, row: Row, rid: int | None) -> None:
