@@ -8,7 +8,7 @@ from typing import Any
 
 from crm2odoo.api.context import Context, Events, open_context, project_catalog, quiet, writing
 from crm2odoo.automations.drafts import DraftResult, DraftWriter
-from crm2odoo.automations.guide import describe, proposals, rebuild_guide, rule_rows
+from crm2odoo.automations.guide import describe, proposals, rebuild_guide, rule_rows, source_note
 from crm2odoo.automations.resolve import MapResolver
 from crm2odoo.automations.translate import Proposal
 from crm2odoo.mapping.spec import MappingSpec, load_spec
@@ -41,7 +41,8 @@ def _major(spec: MappingSpec | None) -> int:
 def guide_of(ctx: Context, catalog: Catalog) -> dict[str, Any]:
     """The rebuild guide for the catalog's rules, references resolved through the map and the ledger (offline)."""
     spec = _spec_if_any(ctx)
-    return rebuild_guide(rule_rows(catalog.inventory), MapResolver(spec, ctx.ledger), _major(spec))
+    guide = rebuild_guide(rule_rows(catalog.inventory), MapResolver(spec, ctx.ledger), _major(spec))
+    return {**guide, "note": source_note(catalog.source_kind)}
 
 
 def automations(root: Path, *, draft: bool = False, events: Events = quiet) -> AutomationsInfo:

@@ -56,9 +56,24 @@ def rebuild_guide(rows: Sequence[Mapping[str, Any]], resolver: Resolver | None =
                                             "none": counts["none"], "total": len(described)}}
 
 
+#: what a Planports source can and cannot give of its automation (planports.md: not in the Excel export; the paid
+#: API documents no endpoint for workflow or Process-board rules)
+PLANPORTS_NOTE = ("Planports keeps its workflow and Process-board rules outside its Excel export, and its API "
+                  "documents no endpoint for them, so crm2odoo cannot read them. List each rule from Planports' "
+                  "settings (the automation screen and each Process board's rules: trigger, condition, action), "
+                  "then rebuild it in Odoo under Settings > Technical > Automation Rules (module base_automation). "
+                  "Rules found in a workflow sheet of the workbook are listed above.")
+
+
+def source_note(source_kind: str) -> str:
+    return PLANPORTS_NOTE if source_kind.startswith("planports") else ""
+
+
 def guide_markdown(guide: Mapping[str, Any]) -> list[str]:
     """The guide's lines for the inventory report."""
     summary = guide["summary"]
+    if guide.get("note") and not summary["total"]:
+        return ["## Automation rules", "", str(guide["note"]), ""]
     if not summary["total"]:
         return []
     lines = ["## Automation rules: rebuild guide", "",

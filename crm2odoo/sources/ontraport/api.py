@@ -19,9 +19,10 @@ from crm2odoo.sources import SourceSettings
 from crm2odoo.sources.base import Catalog, FieldProblem, InventoryItem, ObjectInfo, SourceRecord
 from crm2odoo.sources.ontraport.api_http import OntraportHttp
 from crm2odoo.sources.ontraport.api_plans import Clause, PlanBuilder, ReadPlan
-from crm2odoo.sources.ontraport.decode import decode_decimal, decode_row, decode_timestamp, split_list
+from crm2odoo.sources.ontraport.automation import inventory_item
+from crm2odoo.sources.ontraport.decode import decode_decimal, decode_row, decode_timestamp
 from crm2odoo.sources.ontraport.keys import key_from_record, own_key_names
-from crm2odoo.sources.ontraport.objects import DEAL_OBJECT_ID, INVENTORY_TYPES, TAG_SUBSCRIBER_ID, InventoryType
+from crm2odoo.sources.ontraport.objects import DEAL_OBJECT_ID, INVENTORY_TYPES, TAG_SUBSCRIBER_ID
 from crm2odoo.sources.ontraport.refusals import OntraportHttpError, OntraportShapeError
 from crm2odoo.sources.ontraport.transactions import (
     PURCHASE_REFUNDED,
@@ -136,7 +137,7 @@ class OntraportApiSource:
                                 f"(HTTP {err.status}); check them in the Ontraport UI")
                 continue
             for row in rows:
-                items.append(_inventory_item(inv, row, enrolled))
+                items.append(inventory_item(inv, row, enrolled))
         return items
 
     def read(self, object_name: str, *, since: dt.datetime | None = None,
@@ -386,33 +387,6 @@ class OntraportApiSource:
                     txn = str(row.get("invoice_id") or "")
                     self._refunds[txn] = self._refunds.get(txn, Decimal(0)) + (price or Decimal(0))
         return self._refunds
-
-
-def _inventory_item(inv: InventoryType, row: Mapping[str, Any], enrolled: Mapping[str, int]) -> InventoryItem:
-    name = next((str(row[k]) for k in inv.name_keys if row.get(k)), f"{inv.kind} {row.get('id', '?')}")
-    rid = str(row.get("id") or row.get("form_id") or "")
-    details: dict[str, Any] = {"id": rid}
-    if inv.kind == "automation_rule":
-        details.update(trigger=row.get("events") or "", conditions=row.get("conditions") or "",
-                       steps=split_list(row.get("actions")) if row.get("actions") else [],
-                       paused=str(row.get("pause")) == "1",
-                       # the strings as written, for the rule-syntax parser (crm2odoo.automations)
-                       events=str(row.get("events") or ""), actions=str(row.get("actions") or ""),
-                       object_type_id=_int_or_none(row.get("object_type_id")) or 0)
-    elif inv.kind == "sequence":
-        details.update(step_count=_int_or_none(row.get("steps")), enrolled_count=enrolled.get(rid, 0))
-    elif inv.kind == "campaign":
-        details.update(enrolled_count=_int_or_none(row.get("subscribers")), paused=str(row.get("pause")) == "1")
-    else:
-        details.update({k: v for k, v in row.items() if k not in inv.name_keys and v not in ("", None, "0")})
-    return InventoryItem(kind=inv.kind, name=name, details=details, advice=inv.advice)
-
-
-def _int_or_none(raw: Any) -> int | None:
-    try:
-        return int(str(raw))
-    except ValueError:
-        return None
 
 
 def _safe_stamp(raw: Any) -> dt.datetime | None:

@@ -120,3 +120,11 @@ def test_mixed_and_or_conditions_read_left_to_right() -> None:
                                           "Add_contact_to_category(4)")), Migrated())
     assert ast.literal_eval(proposal.automation["filter_domain"]) == [
         "|", "&", ("category_id", "in", [101]), ("category_id", "in", [102]), ("category_id", "in", [103])]
+
+
+def test_a_planports_guide_says_where_the_rules_are() -> None:
+    from crm2odoo.automations.guide import source_note
+
+    text = "\n".join(guide_markdown({**rebuild_guide([]), "note": source_note("planports-xlsx")}))
+    assert "not" in text and "Excel export" in text and "Automation Rules" in text
+    assert source_note("ontraport") == ""
