@@ -397,24 +397,8 @@ def inventory(project: Path) -> None:
 def automations(project: Path, draft: bool, as_json: bool) -> None:
     """Each source automation rule's Odoo equivalent (the plan); --draft creates them in Odoo, inactive."""
     info = api.automations(project, draft=draft, events=_events)
-    if as_json:
-        click.echo(json.dumps(info.asdict(), indent=1, default=str))
-        return
-    for rule in info.rules:
-        click.echo(f"rule {rule['rule_id']} {rule['name']}: {rule['coverage_words']}")
-        for clause in rule["clauses"]:
-            outcome = clause["outcome"] if clause["outcome"] != "manual" else "NOT translatable"
-            said = clause["odoo"] or clause["note"]
-            click.echo(f"  {clause['part']:<9} {clause['source']}: {outcome}" + (f": {said}" if said else ""))
-    if not draft:
-        click.echo("plan only: nothing was sent to Odoo (`crm2odoo automations --draft` creates the drafts, inactive)")
-        return
-    for result in info.drafts:
-        click.echo(f"draft for rule {result.rule_id} {result.name}: {result.fate.replace('_', ' ')}"
-                   + (f" (base.automation {result.odoo_id})" if result.odoo_id else "")
-                   + (f": {result.detail}" if result.detail else ""))
-    click.echo(f"run {info.run_id}: drafts are inactive; review them in Odoo (Settings > Technical > Automation "
-               "Rules) and switch them on; `crm2odoo rollback --run N` removes them")
+    for line in [json.dumps(info.asdict(), indent=1, default=str)] if as_json else info.lines():
+        click.echo(line)
 
 
 @main.command()

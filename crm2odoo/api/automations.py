@@ -26,6 +26,24 @@ class AutomationsInfo:
     def asdict(self) -> dict[str, Any]:
         return {"rules": self.rules, "drafts": [asdict(d) for d in self.drafts], "run_id": self.run_id}
 
+    def lines(self) -> list[str]:
+        """What `crm2odoo automations` prints: each rule clause by clause, then what became of each draft."""
+        out: list[str] = []
+        for rule in self.rules:
+            out.append(f"rule {rule['rule_id']} {rule['name']}: {rule['coverage_words']}")
+            for clause in rule["clauses"]:
+                outcome = clause["outcome"] if clause["outcome"] != "manual" else "NOT translatable"
+                said = clause["odoo"] or clause["note"]
+                out.append(f"  {clause['part']:<9} {clause['source']}: {outcome}" + (f": {said}" if said else ""))
+        if self.run_id is None:
+            return [*out, "plan only: nothing was sent to Odoo (`crm2odoo automations --draft` creates the drafts, "
+                          "inactive)"]
+        out += [f"draft for rule {d.rule_id} {d.name}: {d.fate.replace('_', ' ')}"
+                + (f" (base.automation {d.odoo_id})" if d.odoo_id else "") + (f": {d.detail}" if d.detail else "")
+                for d in self.drafts]
+        return [*out, f"run {self.run_id}: drafts are inactive; review them in Odoo (Settings > Technical > "
+                      "Automation Rules) and switch them on; `crm2odoo rollback --run N` removes them"]
+
 
 def _spec_if_any(ctx: Context) -> MappingSpec | None:
     return load_spec(ctx.project.mapping_path) if ctx.project.mapping_path.exists() else None

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from crm2odoo import api
 from crm2odoo.automations.drafts import AutomationModuleMissing, DraftWriter, require_module
 from crm2odoo.automations.syntax import parse_rule
 from crm2odoo.automations.translate import translate
+from crm2odoo.cli import main
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.odoo.client import OdooClient, OdooSettings
 from crm2odoo.redact import Secret
@@ -93,6 +95,9 @@ def test_inventory_guide_resolves_rules_to_migrated_ids(project: Path, client: O
 
 def test_drafts_inactive_idempotent_left_alone_when_touched_and_rolled_back(project: Path,
                                                                              client: OdooClient) -> None:
+    printed = CliRunner().invoke(main, ["automations", "--project", str(project)])
+    assert printed.exit_code == 0, printed.output
+    assert "rule 3 VIP follow-up: partly translatable" in printed.output and "plan only" in printed.output
     plan = api.automations(project)
     assert plan.drafts == [] and plan.run_id is None
     assert not client.search_read("ir.model.data", [["module", "=", "crm2odoo"], ["model", "=", "base.automation"]],
