@@ -10,11 +10,9 @@ from typing import Any
 from crm2odoo.mapping.links import KindLink, ObjectLinks, describe_kinds, kinds_table
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
 from crm2odoo.mapping.synonyms import stem, stems
+from crm2odoo.models import odoo_model
 from crm2odoo.sources.base import ObjectInfo
 
-#: models whose records belong to a record of any kind, and the field that names that record's model
-PARENT_MODEL_FIELDS = {"mail.activity": "res_model_id", "mail.message": "model", "ir.attachment": "res_model",
-                       "calendar.event": "res_model_id"}
 #: kinds whose records are all partners: a model without res_model/res_id takes them as its partner_id
 PARTNER_KINDS = frozenset({"contact", "company"})
 _MINUTE_WORDS = frozenset(stem(w) for w in ("minute", "minutes", "min", "dakika", "dk", "minuten"))
@@ -44,7 +42,7 @@ def parent_by_kind(obj: ObjectInfo, model: str, fields: Mapping[str, Mapping[str
     line (res_model/res_id) replaces what the three columns would have become."""
     if kind is None:
         return lines
-    model_field = PARENT_MODEL_FIELDS.get(model)
+    model_field = odoo_model(model).owner_model_field
     target = "res_id"
     if model_field is None and set(kind.objects) <= PARTNER_KINDS and "partner_id" in fields:
         model_field, target = "", "partner_id"  # a card of a person or a company: its customer
@@ -109,4 +107,4 @@ def meeting_end(obj: ObjectInfo, meeting: ObjectMap) -> None:
     meeting.fields = [line if ln is start else ln for ln in meeting.fields if ln is not duration]
 
 
-__all__ = ["PARENT_MODEL_FIELDS", "linked_object", "meeting_end", "names_read_by_name", "parent_by_kind"]
+__all__ = ["linked_object", "meeting_end", "names_read_by_name", "parent_by_kind"]

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm2odoo.mapping.spec import FieldMap, ObjectMap
+from crm2odoo.models import odoo_model
 from crm2odoo.odoo import versions
-
-PHONE_MODELS = ("res.partner", "crm.lead")
 
 
 def _mobile_line(omap: ObjectMap, phone: FieldMap) -> FieldMap | None:
@@ -27,7 +26,7 @@ def mobile_fills_empty_phone(objects: Mapping[str, ObjectMap],
     """On a database without ``mobile``: the proposed phone line takes the mobile where the phone is empty."""
     for omap in objects.values():
         fields = odoo_fields.get(omap.model)
-        if omap.model not in PHONE_MODELS or fields is None or versions.has_mobile_of(fields):
+        if not odoo_model(omap.model).has_phones or fields is None or versions.has_mobile_of(fields):
             continue
         phone = next((ln for ln in omap.fields if ln.target == "phone" and not ln.ignore
                       and ln.transform == "phone" and ln.status == "proposed" and len(ln.sources) == 1), None)

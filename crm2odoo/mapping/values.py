@@ -11,20 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.models import lookup_searches, odoo_model
 from crm2odoo.separators import list_separator
 from crm2odoo.sources.base import Catalog, SourceRecord
 from crm2odoo.textnorm import fold
 
-#: models a proposed lookup searches, with the fields it searches by (read once by plan to judge the lookups)
-LOOKUP_SEARCH: dict[str, tuple[str, ...]] = {
-    "res.country": ("code", "name"), "res.country.state": ("code", "name"),
-    "res.partner.industry": ("name", "full_name"), "res.lang": ("code", "iso_code", "name"),
-    "utm.source": ("name",), "utm.campaign": ("name",), "utm.medium": ("name",),
-    "product.category": ("complete_name", "name"), "crm.lost.reason": ("name",), "crm.stage": ("name",),
-    "crm.team": ("name",), "res.partner.category": ("name",), "crm.tag": ("name",),
-}
-#: reference data a lookup must never invent: a country or language that does not resolve is a wrong value
-NEVER_CREATED = frozenset({"res.country", "res.country.state", "res.lang", "res.currency"})
 #: below this share of resolved sampled values a lookup needs a person's decision
 RESOLVED_ENOUGH = 0.8
 LOW_LOOKUP_CONFIDENCE = 0.55
@@ -36,7 +27,7 @@ SearchRead = Callable[[str, list[str], int], Iterable[Mapping[str, Any]]]
 def known_names(search_read: SearchRead, odoo_fields: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
     """model -> folded values of its search fields, for every lookup model this Odoo has."""
     out: dict[str, set[str]] = {}
-    for model, by in LOOKUP_SEARCH.items():
+    for model, by in lookup_searches().items():
         fields = odoo_fields.get(model)
         if not fields:
             continue
@@ -86,7 +77,7 @@ def judge_lookup(model: str, params: dict[str, Any], values: Sequence[str],
         return None, ""
     if not evidence.missing:
         return None, f"all {evidence.total} distinct sampled values match an existing {model}"
-    create = bool(params.get("create")) if "create" in params else model not in NEVER_CREATED
+    create = bool(params.get("create")) if "create" in params else not odoo_model(model).never_created
     params["create"] = create
     shown = ", ".join(repr(m) for m in evidence.missing[:3]) + (", ..." if len(evidence.missing) > 3 else "")
     choice = ("missing ones are created (create: false leaves them empty)" if create
@@ -94,10 +85,6 @@ def judge_lookup(model: str, params: dict[str, Any], values: Sequence[str],
     reason = (f"{evidence.resolved} of {evidence.total} distinct sampled values match an existing {model} "
               f"(not found: {shown}); {choice}")
     return (None if evidence.share >= RESOLVED_ENOUGH else LOW_LOOKUP_CONFIDENCE), reason
-
-
-#: models of line items, whose product link decides whether a line can load at all
-LINE_MODELS = frozenset({"sale.order.line", "account.move.line"})
 
 
 def _column(records: Sequence[SourceRecord], name: str) -> list[str]:
@@ -123,7 +110,7 @@ def product_links(maps: Mapping[str, ObjectMap], samples: Mapping[str, Sequence[
         if product_map else None
     coded = code is not None and all(str(r.values.get(code.sources[0]) or "").strip() == r.id for r in products)
     for omap in maps.values():
-        if omap.model not in LINE_MODELS:
+        if not odoo_model(omap.model).is_line:
             continue
         for ln in omap.fields:
             if ln.ignore or ln.transform != "ref" or ln.params.get("object") != "product" or len(ln.sources) != 1:
@@ -177,8 +164,6 @@ def _items(value: Any) -> list[Any]:
 
 
 __all__ = [
-    "LINE_MODELS",
-    "LOOKUP_SEARCH",
     "LookupEvidence",
     "joined_list_links",
     "judge_lookup",

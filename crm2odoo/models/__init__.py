@@ -26,6 +26,11 @@ def created_models() -> frozenset[str]:
     return frozenset(name for name, m in MODELS.items() if m.identity)
 
 
+def lookup_searches() -> dict[str, tuple[str, ...]]:
+    """model -> the fields a proposed lookup of it searches by, for every model a lookup may point at."""
+    return {name: m.lookup_search for name, m in MODELS.items() if m.lookup_search}
+
+
 def side_table_mark(run_id: int, model: str) -> str:
     """The ledger meta key holding the highest id of ``model`` before run ``run_id`` wrote anything."""
     return f"run{run_id}_mark_{model}"
@@ -38,4 +43,5 @@ def undo_of(call: str) -> str | None:
 
 
 __all__ = ["ACTIONS", "DEFAULT_SENSITIVE", "LOG_ACCESS", "MODELS", "SIDE_TABLES", "Action", "FieldChange", "FormView", "Holder",
-           "OdooModel", "created_models", "known_models", "odoo_model", "side_table_mark", "undo_of"]
+           "OdooModel", "created_models", "known_models", "lookup_searches",
+           "odoo_model", "side_table_mark", "undo_of"]

@@ -75,6 +75,20 @@ class OdooModel:
     held_by: tuple[Holder, ...] = ()
     #: records of it the tool created stay in Odoo when their run is rolled back
     kept_on_rollback: bool = False
+    #: the proposer turns unrecognised source fields into new x_ fields here; elsewhere they are ignored with a reason
+    takes_new_fields: bool = False
+    #: the field naming the model of the record this one belongs to (res_id holds that record's id); None: no owner
+    owner_model_field: str | None = None
+    #: a source column linking the record a row belongs to becomes a record reference (res_id) here
+    takes_record_ref: bool = False
+    #: the fields a proposed lookup of this model searches by (read once by plan to judge lookups); empty: none
+    lookup_search: tuple[str, ...] = ()
+    #: reference data a lookup must never invent: a value that does not resolve is a wrong value
+    never_created: bool = False
+    #: line items, whose product link decides whether a line can load at all
+    is_line: bool = False
+    #: the model has phone and (before 19) mobile fields: without mobile the phone line takes the mobile
+    has_phones: bool = False
 
     def field_on(self, major: int, name: str) -> str | None:
         """The name of field ``name`` on an Odoo of version ``major`` (None: the field does not exist there)."""

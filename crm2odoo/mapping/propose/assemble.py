@@ -11,10 +11,8 @@ from crm2odoo.mapping.defaults import RECORD_OWNERS
 from crm2odoo.mapping.propose.scoring import Cand, label_of, placeholder_field
 from crm2odoo.mapping.spec import FieldMap
 from crm2odoo.mapping.synonyms import concept_scores
+from crm2odoo.models import odoo_model
 from crm2odoo.sources.base import FieldInfo, ObjectInfo
-
-#: the field naming the model of the record a message, activity or attachment belongs to
-_RECORD_MODEL_FIELD = {"mail.message": "model", "mail.activity": "res_model_id", "ir.attachment": "res_model"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def _joined_line(obj: ObjectInfo, n: str, chosen: Mapping[str, Cand], model: str
                         reason="first and last name are joined into one name")
     if n in record_refs:
         params: dict[str, Any] = {"objects": [str(chosen[r].params.get("object")) for r in record_refs],
-                                  "model_field": _RECORD_MODEL_FIELD[model]}
+                                  "model_field": odoo_model(model).owner_model_field}
         if model == "mail.activity":
             params["model_field_kind"] = "ir_model"
         return FieldMap(source=list(record_refs) if len(record_refs) > 1 else record_refs[0],

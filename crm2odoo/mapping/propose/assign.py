@@ -7,8 +7,9 @@ from typing import Any
 
 from crm2odoo.mapping.profile import profile_field
 from crm2odoo.mapping.propose.newfields import new_line
-from crm2odoo.mapping.propose.scoring import NEW_FIELD_MODELS, Cand
+from crm2odoo.mapping.propose.scoring import Cand
 from crm2odoo.mapping.propose.state import PlanState
+from crm2odoo.models import odoo_model
 from crm2odoo.sources.base import ObjectInfo, SourceRecord
 from crm2odoo.textnorm import fold
 
@@ -46,7 +47,7 @@ def assign(st: PlanState, obj: ObjectInfo, cands: dict[str, list[Cand]], fields:
                 pending[best] = idx + 1
                 continue
             cand = new_line(st, fi, profile_field(fi.name, recs, fi.options), recs, model, fields, set(taken),
-                                  custom=fi.custom, known=True) if model in NEW_FIELD_MODELS else \
+                                  custom=fi.custom, known=True) if odoo_model(model).takes_new_fields else \
                 Cand(None, ignore=True, confidence=0.5, reason="its Odoo field is taken by another column")
         if cand.target and not cand.ignore:
             taken.setdefault(cand.target, best)

@@ -22,7 +22,6 @@ from crm2odoo.mapping.propose.scoring import (
     ID_MARKERS,
     MAIN_OBJECTS,
     MIN_CONCEPT,
-    NEW_FIELD_MODELS,
     SAME_KIND,
     Cand,
     label_of,
@@ -31,6 +30,7 @@ from crm2odoo.mapping.propose.scoring import (
 from crm2odoo.mapping.propose.specials import concept_candidate
 from crm2odoo.mapping.propose.state import PlanState
 from crm2odoo.mapping.synonyms import concept_scores, is_system_key, stems
+from crm2odoo.models import odoo_model
 from crm2odoo.odoo import versions
 from crm2odoo.sources.base import FieldInfo, ObjectInfo, SourceRecord
 
@@ -209,7 +209,7 @@ def _same_key(col: Column) -> Cand | None:
 
 def _last_resort(col: Column, ranked: Ranked) -> Cand:
     """A new x_ field where the model takes them (planned at assignment), else an ignore with a reason."""
-    if col.model not in NEW_FIELD_MODELS:
+    if not odoo_model(col.model).takes_new_fields:
         return Cand(None, ignore=True, confidence=0.5,
                     reason=f"no matching field on {col.model}; add a line by hand to keep '{col.label}'")
     if col.scores.get("created", 0) >= 0.85 and col.obj.name not in MAIN_OBJECTS:
@@ -248,7 +248,7 @@ def ref_candidate(col: Column, link: Link | None = None) -> Cand | None:
 def _ref_target(fi: FieldInfo, table: str, model: str, fields: Mapping[str, Mapping[str, Any]]) -> Cand | None:
     ref_obj = fi.ref_object or ""
     label = label_of(fi)
-    if model in ("mail.message", "mail.activity", "ir.attachment") and ref_obj in RECORD_OWNERS:
+    if odoo_model(model).takes_record_ref and ref_obj in RECORD_OWNERS:
         return Cand("res_id", "record_ref", {"object": ref_obj}, confidence=0.95, special="record_ref",
                     shareable=True, reason=f"'{label}' links the record it belongs to ({ref_obj})")
     target = REF_TARGETS.get(table, {}).get(ref_obj)

@@ -22,9 +22,6 @@ NEW_FIELD_CAP = 0.88
 MIN_CONCEPT = 0.6  # below this a header match is noise
 MAX_X_NAME = 60
 
-#: models whose unrecognised source fields become x_ fields; elsewhere they are ignored with a reason
-NEW_FIELD_MODELS = frozenset({"res.partner", "crm.lead", "product.product", "sale.order", "project.task",
-                              "project.project"})
 #: words that make a header an identifier, and the concepts whose values are identifiers anyway
 ID_MARKERS = frozenset(stem(w) for w in ("no", "nr", "id", "number", "numara", "num", "kod", "code", "kodu"))
 ID_CONCEPTS = frozenset({"product_code", "barcode", "vat", "reference", "email"})
