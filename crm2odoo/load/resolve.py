@@ -18,6 +18,7 @@ from crm2odoo.load.stages import StageLayout, place_deal
 from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
+from crm2odoo.models import odoo_model
 from crm2odoo.odoo import versions
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
@@ -35,20 +36,6 @@ class Unresolved(Exception):
         super().__init__(problem.message)
         self.problem = problem
 
-
-#: reference tables small enough to read whole once instead of searching value by value (about 250 countries;
-#: a few dozen teams, stages, tags, reasons). Read whole, their names are compared folded on both sides: the
-#: database's ilike does not fold 'SATIŞ SÜRECİ' and 'Satış Süreci' (or ı and I) to the same text.
-#: (record's model, its parent's model) -> the field that shows the parent where Odoo's screens look for it: a
-#: meeting attached to an opportunity is in its Meetings (opportunity_id), one attached to a partner invites it
-PARENT_ALSO = {("calendar.event", "crm.lead"): "opportunity_id", ("calendar.event", "res.partner"): "partner_ids"}
-#: fields set by a write once the record exists, because Odoo reacts to them in create: a meeting created with its
-#: opportunity posts "Meeting scheduled at …" on the opportunity's chatter (crm's calendar.event.create), which is
-#: noise in a migration, and on a real Odoo 18 it failed inside `load` ("'bool' object is not iterable")
-WRITTEN_AFTER_CREATE = {"calendar.event": ("opportunity_id",)}
-WHOLE_TABLES = frozenset({"res.country", "crm.team", "crm.stage", "crm.tag", "crm.lost.reason", "res.partner.category",
-                          "utm.source", "utm.medium", "utm.campaign", "product.category", "mail.activity.type",
-                          "res.partner.title", "res.partner.industry", "uom.uom", "res.currency"})
 
 class Resolver:
     """Shared by worker threads; caches are guarded by one lock."""
@@ -240,7 +227,7 @@ class Resolver:
         for by in item.by:
             if by != "xmlid" and (by not in meta or not meta[by].get("store", True)):
                 continue  # a computed, unstored field cannot be searched reliably
-            if item.model in WHOLE_TABLES and by != "xmlid" and within is None:
+            if odoo_model(item.model).read_whole and by != "xmlid" and within is None:
                 exact = self._table(item.model, by).get(fold(item.value), [])
                 if not exact:  # created since the table was read (a pipeline map loaded before this lookup)
                     with self._lock:
@@ -365,7 +352,7 @@ class Resolver:
             return
         if resolved is None:
             problems.append(RecordProblem(name, value.source_id, _missing(value), "quarantine"))
-        elif name in WRITTEN_AFTER_CREATE.get(target.model, ()):
+        elif name in odoo_model(target.model).written_after_create:
             deferred[name] = value
         else:
             out[name] = resolved
@@ -404,9 +391,9 @@ class Resolver:
             out[name] = found
             if value.model_field:  # '' for a plain many2one (a card's partner): the field names the model
                 out[value.model_field] = self.ir_model_id(model) if value.model_field_kind == "ir_model" else model
-            also = PARENT_ALSO.get((target.model, model))
+            also = odoo_model(target.model).parent_also.get(model)
             if also and also not in target.vals and also in self.schema.fields(target.model):
-                if also in WRITTEN_AFTER_CREATE.get(target.model, ()):
+                if also in odoo_model(target.model).written_after_create:
                     deferred[also] = candidate
                 else:
                     out[also] = [found] if also == "partner_ids" else found

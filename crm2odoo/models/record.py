@@ -89,6 +89,14 @@ class OdooModel:
     is_line: bool = False
     #: the model has phone and (before 19) mobile fields: without mobile the phone line takes the mobile
     has_phones: bool = False
+    #: a reference table small enough for the resolver to read whole once instead of searching value by value; its
+    #: names are then compared folded on both sides (the database's ilike does not fold 'SATIŞ SÜRECİ' and
+    #: 'Satış Süreci', or ı and I, to the same text)
+    read_whole: bool = False
+    #: the model of the record a row belongs to -> the field that shows that record where Odoo's screens look for it
+    parent_also: dict[str, str] = field(default_factory=dict)
+    #: fields set by a write once the record exists, because Odoo reacts to them in create
+    written_after_create: tuple[str, ...] = ()
 
     def field_on(self, major: int, name: str) -> str | None:
         """The name of field ``name`` on an Odoo of version ``major`` (None: the field does not exist there)."""
