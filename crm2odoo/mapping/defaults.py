@@ -358,23 +358,3 @@ ORDER_STATE_WORDS: dict[str, str] = {
     "suresi doldu": "cancel", "expired": "cancel", "abgelehnt": "cancel", "storniert": "cancel",
 }
 
-_TOTALS = "totals are computed by Odoo from the lines"
-_TAXES = "taxes are chosen per product in Odoo; a line's tax rate maps to the line's taxes"
-#: concepts that have a meaning on a model but no place to go: ignored, with the reason shown in the review
-MODEL_IGNORES: dict[str, dict[str, str]] = {
-    "crm.lead": {"weighted_amount": "Odoo computes the prorated revenue from amount and probability"},
-    "crm.stage": {"probability": "Odoo stages carry no probability (since 13); Odoo computes it per lead"},
-    "sale.order": {"amount": _TOTALS, "subtotal": _TOTALS, "tax_amount": _TOTALS, "fx_rate": _TOTALS,
-                   "currency": "the order currency comes from its pricelist"},
-    "account.move": {"amount": _TOTALS, "subtotal": _TOTALS, "tax_amount": _TOTALS, "fx_rate": _TOTALS,
-                     "currency": "the invoice currency is set on the invoice journal/pricelist"},
-    "sale.order.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS,
-                        "price_include": _TAXES, "currency": "lines use the order's currency",
-                        "uom": "units of measure must exist in Odoo; map by hand to the unit field"},
-    "account.move.line": {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS,
-                          "currency": "lines use the invoice's currency"},
-    "product.product": {"qty_on_hand": "stock levels need an inventory adjustment in Odoo, not a field write",
-                        "tax_rate": _TAXES, "currency": "product prices are in the company currency"},
-    "mail.activity": {"done_date": "an open task has no completion date",
-                      "assigned_date": "Odoo stamps the assignment itself"},
-}

@@ -30,6 +30,11 @@ ACTIONS: dict[str, Action] = {a.call: a for a in (
 #: group may write or delete these rows (crm/security/ir.model.access.csv); Odoo's scheduled job recomputes them
 SIDE_TABLES: dict[str, tuple[str, ...]] = {"crm.lead.scoring.frequency": ("won_count", "lost_count")}
 
+_TOTALS = "totals are computed by Odoo from the lines"
+_TAXES = "taxes are chosen per product in Odoo; a line's tax rate maps to the line's taxes"
+_ORDER_TOTALS = {"amount": _TOTALS, "subtotal": _TOTALS, "tax_amount": _TOTALS, "fx_rate": _TOTALS}
+_LINE_TOTALS = {"subtotal": _TOTALS, "amount": _TOTALS, "tax_amount": _TOTALS}
+
 _PHONE_AND_TITLE_GONE_IN_19 = (FieldChange("mobile", 19), FieldChange("title", 19))
 _KIND_BECOMES_TYPE_IN_18 = (FieldChange("detailed_type", 18),)
 
@@ -63,7 +68,7 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
               lookup_search=("name",), read_whole=True),
     OdooModel("ir.attachment", "base", required_filled_by_odoo=frozenset({"type"}),
               form=_form("base.view_attachment_form", notebook=False), owner_model_field="res_model",
-              takes_record_ref=True),
+              takes_record_ref=True, content_fields=("datas", "raw")),
     OdooModel("res.currency", "base", never_created=True, read_whole=True),
     OdooModel("res.country", "base", lookup_search=("code", "name"), never_created=True, read_whole=True),
     OdooModel("res.country.state", "base", lookup_search=("code", "name"), never_created=True),
@@ -75,6 +80,7 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
         "crm.lead", "crm",
         identity=("name", "type", "partner_id"),
         takes_new_fields=True, has_phones=True,
+        ignored_concepts={"weighted_amount": "Odoo computes the prorated revenue from amount and probability"},
         # closing sets date_closed to now (crm_lead.py, write)
         write_overwrites=("date_closed",),
         # crm_iap_enrich would enrich new leads, spending credits
@@ -87,7 +93,8 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
     ),
     # a stage belongs to one team on 17/18 and to several on 19 (see crm2odoo.odoo.versions.stage_team_field)
     OdooModel("crm.stage", "crm", form=_form("crm.crm_stage_form", notebook=False),
-              field_changes=(FieldChange("team_id", 19, "team_ids"),), lookup_search=("name",), read_whole=True),
+              field_changes=(FieldChange("team_id", 19, "team_ids"),), lookup_search=("name",), read_whole=True,
+              ignored_concepts={"probability": "Odoo stages carry no probability (since 13); Odoo computes it per lead"}),
     OdooModel("crm.tag", "crm", lookup_search=("name",), read_whole=True),
     OdooModel("crm.lost.reason", "crm", form=_form("crm.crm_lost_reason_view_form", notebook=False),
               lookup_search=("name",), read_whole=True),
@@ -97,11 +104,14 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
     OdooModel("sale.order", "sale_management",
               required_filled_by_odoo=frozenset({"company_id", "date_order", "name", "partner_invoice_id",
                                                  "partner_shipping_id"}),
-              form=_form("sale.view_order_form"), takes_new_fields=True),
+              form=_form("sale.view_order_form"), takes_new_fields=True,
+              ignored_concepts={**_ORDER_TOTALS, "currency": "the order currency comes from its pricelist"}),
     OdooModel("sale.order.line", "sale_management",
               required_filled_by_odoo=frozenset({"customer_lead", "name", "price_unit", "product_uom_qty"}),
               field_changes=(FieldChange("product_uom", 19, "product_uom_id"), FieldChange("tax_id", 19, "tax_ids")),
-              is_line=True),
+              is_line=True,
+              ignored_concepts={**_LINE_TOTALS, "price_include": _TAXES, "currency": "lines use the order's currency",
+                                "uom": "units of measure must exist in Odoo; map by hand to the unit field"}),
     # -- project ---------------------------------------------------------------------------------------------------
     OdooModel("project.project", "project",
               required_filled_by_odoo=frozenset({"alias_id", "last_update_status", "privacy_visibility",
@@ -120,9 +130,11 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
               required_filled_by_odoo=frozenset({"auto_post", "currency_id", "date", "journal_id"}),
               form=_form("account.view_move_form"),
               # a posted entry cannot be deleted (a credit note whose posting the ledger missed): reset it first
-              reset_to_draft="button_draft"),
+              reset_to_draft="button_draft",
+              ignored_concepts={**_ORDER_TOTALS,
+                                "currency": "the invoice currency is set on the invoice journal/pricelist"}),
     OdooModel("account.move.line", "account", required_filled_by_odoo=frozenset({"currency_id", "display_type"}),
-              is_line=True),
+              is_line=True, ignored_concepts={**_LINE_TOTALS, "currency": "lines use the invoice's currency"}),
     # a registered payment is reset to draft (unlinking it posted fails with "A payment with an outstanding account
     # cannot be confirmed without having a journal entry", seen on 18)
     OdooModel("account.payment", "account", pre_unlink="action_draft",
@@ -134,7 +146,9 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
     # -- products --------------------------------------------------------------------------------------------------
     OdooModel("product.product", "product", required_filled_by_odoo=frozenset({"product_tmpl_id"}),
               form=_form("product.product_normal_form_view"), field_changes=_KIND_BECOMES_TYPE_IN_18,
-              takes_new_fields=True),
+              takes_new_fields=True,
+              ignored_concepts={"qty_on_hand": "stock levels need an inventory adjustment in Odoo, not a field write",
+                                "tax_rate": _TAXES, "currency": "product prices are in the company currency"}),
     OdooModel("product.template", "product",
               required_filled_by_odoo=frozenset({"categ_id", "detailed_type", "product_variant_ids",
                                                  "sale_line_warn", "service_tracking", "type", "uom_id",
@@ -164,7 +178,9 @@ MODELS: dict[str, OdooModel] = {m.name: m for m in (
               required_filled_by_odoo=frozenset({"date_deadline", "user_id"}),
               form=_form("mail.mail_activity_view_form_popup", notebook=False),
               field_changes=(FieldChange("request_partner_id", 19),), owner_model_field="res_model_id",
-              takes_record_ref=True),
+              takes_record_ref=True,
+              ignored_concepts={"done_date": "an open task has no completion date",
+                                "assigned_date": "Odoo stamps the assignment itself"}),
     OdooModel("mail.activity.type", "mail", read_whole=True),
     # -- marketing -------------------------------------------------------------------------------------------------
     OdooModel("utm.source", "utm", lookup_search=("name",), read_whole=True),

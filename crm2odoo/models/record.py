@@ -97,6 +97,10 @@ class OdooModel:
     parent_also: dict[str, str] = field(default_factory=dict)
     #: fields set by a write once the record exists, because Odoo reacts to them in create
     written_after_create: tuple[str, ...] = ()
+    #: concepts that have a meaning on the model but no place to go -> why: the proposer ignores them with that reason
+    ignored_concepts: dict[str, str] = field(default_factory=dict)
+    #: targets that carry a file's content: reconcile compares their checksum with what Odoo stored
+    content_fields: tuple[str, ...] = ()
 
     def field_on(self, major: int, name: str) -> str | None:
         """The name of field ``name`` on an Odoo of version ``major`` (None: the field does not exist there)."""

@@ -28,6 +28,7 @@ from crm2odoo.load.stages import StageArranger
 from crm2odoo.load.strategies import reconcilable
 from crm2odoo.mapping.engine import XMLID_MODULE, Engine
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
+from crm2odoo.models import odoo_model
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
@@ -36,8 +37,6 @@ from crm2odoo.validate.money import MoneyCheck
 from crm2odoo.verdict import Tolerance
 
 LANDED = ("created", "updated", "matched", "unchanged", "conflict", "archived")
-#: targets that carry a file's content on ir.attachment
-CONTENT_FIELDS = ("datas", "raw")
 CHECKSUM_BATCH = 500
 _COMPARE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
             "many2many", "many2one_reference"}
@@ -178,7 +177,7 @@ class Reconciler:
             elif found != r.odoo_id:
                 out.differences.append(Difference(sid, "wrong_record", f"{r.xmlid} points to {obj.model} {found}, "
                                                   f"the ledger says {r.odoo_id}"))
-        if self.source is not None and obj.model == "ir.attachment" and present:
+        if self.source is not None and odoo_model(obj.model).content_fields and present:
             self._verify_contents(obj, {sid: oid for sid, oid in present.items() if sid in landed}, out)
         # owners are matched users and enrolments are tags on contacts: neither is a record of its own to compare
         if spot_check and self.source is not None and landed and reconcilable(obj.load_kind):
@@ -275,7 +274,7 @@ class Reconciler:
         """Every landed attachment: sha1 of the bytes the map sends from the source == Odoo's ``checksum``."""
         assert self.source is not None
         content_fields = [line.target for line in obj.fields
-                          if not line.ignore and line.target in CONTENT_FIELDS]
+                          if not line.ignore and line.target in odoo_model(obj.model).content_fields]
         if not content_fields:
             return  # the map sends links (url), not files: there is no content to verify
         expected: dict[str, tuple[str, str]] = {}  # source id -> (sha1, file name)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crm2odoo.mapping.defaults import MODEL_IGNORES, RECORD_OWNERS, REF_TARGETS, Target
+from crm2odoo.mapping.defaults import RECORD_OWNERS, REF_TARGETS, Target
 from crm2odoo.mapping.linklines import PARTNER_KINDS
 from crm2odoo.mapping.links import Link, ObjectLinks
 from crm2odoo.mapping.profile import Profile, id_share
@@ -159,7 +159,7 @@ def _ranked(col: Column) -> Ranked:
 
 
 def _ignored_by_meaning(col: Column, ranked: Ranked, split_name: bool) -> list[Cand] | None:
-    ignores = MODEL_IGNORES.get(col.model, {})
+    ignores = odoo_model(col.model).ignored_concepts
     top = max(((sc, c) for c, sc in col.scores.items() if c in ignores and sc >= 0.85), default=None)
     if top is not None and (not ranked or top[0] >= ranked[0][0]):
         return [Cand(None, ignore=True, confidence=round(0.6 + 0.3 * top[0], 2),
