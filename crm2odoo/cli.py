@@ -389,7 +389,8 @@ def inventory(project: Path) -> None:
     click.echo(f"written to {path}")
 
 
-@main.command(epilog=_examples('crm2odoo status', 'crm2odoo status --json'))
+@main.command(epilog=_examples('crm2odoo automations            # the plan: each rule and its Odoo equivalent',
+                               'crm2odoo automations --draft    # create them in Odoo, inactive'))
 @project_option
 @click.option("--draft", is_flag=True, help="create the translatable rules in Odoo as inactive drafts")
 @click.option("--json", "as_json", is_flag=True, help="print as JSON")
@@ -401,7 +402,7 @@ def automations(project: Path, draft: bool, as_json: bool) -> None:
         click.echo(line)
 
 
-@main.command()
+@main.command(epilog=_examples('crm2odoo status', 'crm2odoo status --json'))
 @project_option
 @click.option("--json", "as_json", is_flag=True, help="print as JSON")
 @_friendly
