@@ -23,6 +23,7 @@ from typing import Any
 
 from crm2odoo.ledger.db import Intent, Landing, Ledger
 from crm2odoo.ledger.undo import created_by_tool, merge_prior, odoo_ids_of
+from crm2odoo.load.outcomes import LANDED_STATES
 from crm2odoo.mapping.defaults import LOST_WORDS
 from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
@@ -33,7 +34,6 @@ from crm2odoo.textnorm import fold
 
 UNUSED_DEFAULT_CHOICES = ("keep", "fold", "default_team")
 DEFAULT_TEAM_XMLID = ("sales_team", "team_sales_department")
-LANDED = ("created", "updated", "matched", "unchanged", "merged")
 COPIED_FIELDS = ("name", "sequence", "is_won", "fold", "requirements")
 
 
@@ -176,7 +176,7 @@ class StageArranger:
             if sid not in known and not _teams(row.get(self.team_field)):
                 theirs.setdefault(fold(str(row.get("name") or "")), sid)
         for obj in maps:
-            for record in self.ledger.records(obj.name, states=LANDED):
+            for record in self.ledger.records(obj.name, states=LANDED_STATES):
                 created = stages.get(int(record.odoo_id or 0))
                 if created is None or record.origin != "created" or record.created_run != self.run_id:
                     continue
@@ -237,13 +237,13 @@ class StageArranger:
     def _landed(self, maps: list[ObjectMap]) -> list[int]:
         found: list[int] = []
         for obj in maps:
-            for row in self.ledger.records(obj.name, states=LANDED):
+            for row in self.ledger.records(obj.name, states=LANDED_STATES):
                 if row.odoo_id and int(row.odoo_id) not in found:
                     found.append(int(row.odoo_id))
         return found
 
     def _landed_auto(self) -> set[int]:
-        return {int(r.odoo_id) for r in self.ledger.records("auto:crm.stage", states=LANDED) if r.odoo_id}
+        return {int(r.odoo_id) for r in self.ledger.records("auto:crm.stage", states=LANDED_STATES) if r.odoo_id}
 
     def _write_keeping_prior(self, sid: int, row: dict[str, Any], vals: dict[str, Any]) -> None:
         """Write to a stage; a stage that existed before the migration keeps its prior value for rollback (merged
