@@ -1,0 +1,92 @@
+"""Rate and time left of a long step, computed from how many records are done (no terminal, no click).
+
+The library reports ``object_progress(done=...)`` after each settled batch; a renderer (the CLI's, a bench
+script) feeds those counts to a ``RateMeter`` and asks it for records per second and an ETA. The rate is the
+one of a recent window, not of the whole step: a run that speeds up once Odoo's caches are warm, or slows down
+on a heavy object, shows its present pace, and an ETA that does not jump with every batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+#: a rate needs at least this much time behind it: two batches a few milliseconds apart say nothing steady
+MIN_SECONDS_FOR_RATE = 1.0
+
+
+class RateMeter:
+    """Records done over time: the recent rate (records per second) and the seconds left at that rate.
+
+    The clock is injectable so a test can pin the numbers. The meter starts at 0 done when it is made.
+    """
+
+    def __init__(self, total: int | None, *, clock: Callable[[], float] = time.monotonic,
+                 window_seconds: float = 30.0) -> None:
+        if window_seconds <= 0:
+            raise ValueError("window_seconds must be positive")
+        self.total = total
+        self.done = 0
+        self._clock = clock
+        self._window = window_seconds
+        self.started = clock()
+        #: (when, done) samples of the window, oldest first; the oldest may be just before the window so the
+        #: rate always spans the whole window once the step has run that long
+        self._samples: deque[tuple[float, int]] = deque([(self.started, 0)])
+
+    def update(self, done: int) -> None:
+        """``done`` records are done now (a count, not an increment; a smaller count than before is taken)."""
+        now = self._clock()
+        self.done = done
+        self._samples.append((now, done))
+        # drop samples older than the window, keeping the newest of them as the window's start
+        while len(self._samples) > 2 and self._samples[1][0] <= now - self._window:
+            self._samples.popleft()
+
+    def elapsed(self) -> float:
+        """Seconds since the meter was made."""
+        return max(0.0, self._clock() - self.started)
+
+    def rate(self) -> float | None:
+        """Records per second over the recent window, up to now (a stall lowers it); None until the meter
+        has at least ``MIN_SECONDS_FOR_RATE`` behind it and a record done."""
+        now = self._clock()
+        start_time, start_done = self._window_start(now)
+        span = now - start_time
+        if span < MIN_SECONDS_FOR_RATE or self.done <= 0:
+            return None
+        return max(0.0, (self.done - start_done) / span)
+
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the recent rate: 0 once done reaches total; None while the total is unknown or no
+        rate can be said (too early, or nothing done in the whole window)."""
+        if self.total is None:
+            return None
+        remaining = self.total - self.done
+        if remaining <= 0:
+            return 0.0
+        rate = self.rate()
+        if not rate:
+            return None
+        return remaining / rate
+
+    def _window_start(self, now: float) -> tuple[float, int]:
+        """The sample the rate is measured from: the newest one at or before the window's start, else the
+        oldest (a step younger than the window is measured from its start)."""
+        start = self._samples[0]
+        for sample in self._samples:
+            if sample[0] > now - self._window:
+                break
+            start = sample
+        return start
+
+
+def format_seconds(seconds: float | None) -> str:
+    """``1:02:03``, ``4:05`` or ``--:--`` for a time nobody can say yet."""
+    if seconds is None:
+        return "--:--"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
