@@ -150,7 +150,7 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     loader: Loader | None = None
     provisioned = ProvisionResult()
     try:
-        provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id).provision(spec)
+        provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events).provision(spec)
         ids = sample_ids(source, engine, spec, run.sample) if run.sample else None
         loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
                         source=source, run_id=run.run_id, batch_size=settings.batch_size,

@@ -2,8 +2,8 @@
 
 Checks and messages follow odoo/addons/base/models/ir_model.py (Odoo 18): manual names must start with
 ``x_``; a manual model gets ``x_name`` unless ``field_id`` is given or ``install_mode`` is set; base rows
-cannot be removed. The registry is rebuilt from these rows after every change so ``fields_get``,
-``create`` and ``write`` see custom fields at once.
+cannot be removed. The registry is rebuilt from these rows after every call that changes them (a create of
+several rows once, at its end, as Odoo does) so ``fields_get``, ``create`` and ``write`` see custom fields at once.
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ def after_create(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any
                                         # the ORM fills these itself: read-only, as fields_get shows on real Odoo
                                         "readonly": True}
                                        for name, ttype, label, relation in MAGIC])
-    rebuild(env)
+    # the registry is rebuilt once the whole call's rows exist (hooks.after_create_batch), as Odoo's
+    # ir.model(.fields).create sets its models up once per call, after inserting every row
 
 
 def before_write(env: Env, model: Model, rid: int, row: Row, vals: dict[str, Any]) -> None:

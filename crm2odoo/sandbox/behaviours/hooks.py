@@ -78,7 +78,8 @@ def before_create_batch(env: Env, model: Model, vals_list: list[dict[str, Any]])
 
 
 def after_create_batch(env: Env, model: Model, ids: list[int]) -> None:
-    return None
+    if model.name in SCHEMA_MODELS:
+        irmodel.rebuild(env)  # once per call, as Odoo sets its models up once per create call
 
 
 _BEFORE_CREATE: dict[str, BeforeCreate] = {
