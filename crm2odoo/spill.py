@@ -92,6 +92,14 @@ class SpillMap:
         self._pending.clear()
         self._stored = True
 
+    def items(self) -> Iterator[tuple[str, str]]:
+        """Every entry, by key (code point order, as ``sorted`` gives), read from disk as it goes; no writes
+        while iterating."""
+        with self._lock:
+            self._flush()
+        for key, value in self._db.execute("SELECT k, v FROM kv ORDER BY k"):
+            yield str(key), str(value)
+
     def close(self) -> None:
         with self._lock:
             self._pending.clear()

@@ -129,6 +129,18 @@ class RecordStore(Store):
         return [_record(r) for r in self.query(f"SELECT * FROM records WHERE {where} ORDER BY object, rowid",
                                                where.params)]
 
+    def records_in_chunks(self, obj: str, *, size: int = 1000) -> Iterator[list[RecordRow]]:
+        """The records of one object in ledger order, ``size`` at a time: a pass over millions of records holds
+        one chunk, never all of them (reconcile after a big run)."""
+        after = 0
+        while True:
+            rows = self.query("SELECT rowid AS ledger_row, * FROM records WHERE object=? AND rowid>? "
+                              "ORDER BY rowid LIMIT ?", (obj, after, size))
+            if not rows:
+                return
+            yield [_record(r) for r in rows]
+            after = int(rows[-1]["ledger_row"])
+
     def id_map(self, obj: str) -> dict[str, int]:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""
         rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND {_LANDED}", (obj,))

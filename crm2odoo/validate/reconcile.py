@@ -16,11 +16,11 @@ import base64
 import binascii
 import hashlib
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.ledger.db import Ledger
+from crm2odoo.ledger.db import Ledger, RecordRow
 from crm2odoo.load.refunds import as_registered
 from crm2odoo.load.resolve import Resolver, cell, read_cells
 from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
@@ -32,6 +32,7 @@ from crm2odoo.models import odoo_model
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Source
+from crm2odoo.spill import SpillMap
 from crm2odoo.validate.grouping import group_differences
 from crm2odoo.validate.money import MoneyCheck
 from crm2odoo.verdict import Tolerance
@@ -111,15 +112,47 @@ class ReconcileInfo:
                 "max_quarantine": self.tolerance.describe(), "objects": [o.asdict() for o in self.objects]}
 
 
+#: marks of a source id in the reconcile's SpillMap: not (yet) met in the ledger, met there
+_UNSEEN, _SEEN = "u", "s"
+
+
+@dataclass
+class _Found:
+    """What one object's pass over the ledger gathers besides counts: its differences by kind (kept apart so the
+    report lists them in the same order whatever the chunking), the attachments to verify, and a uniform random
+    sample of the landed records for the spot check (reservoir sampling: one pass, ``size`` rows held)."""
+
+    size: int
+    random: random.Random
+    explained: list[Difference] = field(default_factory=list)
+    not_processed: list[Difference] = field(default_factory=list)
+    sending: list[str] = field(default_factory=list)
+    absent: list[Difference] = field(default_factory=list)
+    contents: dict[str, int] = field(default_factory=dict)
+    sample: list[tuple[str, RecordRow]] = field(default_factory=list)
+    offered: int = 0
+
+    def offer(self, rows: Iterable[tuple[str, RecordRow]]) -> None:
+        for item in rows:
+            self.offered += 1
+            if len(self.sample) < self.size:
+                self.sample.append(item)
+                continue
+            slot = self.random.randrange(self.offered)
+            if slot < self.size:
+                self.sample[slot] = item
+
+
 class Reconciler:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source | None, *, seed: int | None = None,
-                 only_ids: dict[str, set[str]] | None = None) -> None:
+                 only_ids: dict[str, set[str]] | None = None, chunk_size: int = 1000) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source = engine, source
         self.resolver = Resolver(client, schema, ledger, spec)
         self.random = random.Random(seed)
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
+        self.chunk_size = chunk_size  # ledger records held at once (and external IDs asked of Odoo per call)
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
         # deals are expected where the load placed them: in their own pipeline's stage, lost when that stage is
@@ -142,55 +175,82 @@ class Reconciler:
         return out
 
     def object(self, obj: ObjectMap, spot_check: int) -> ObjectReconcile:
+        """One object's counts and differences. The ledger is read a chunk at a time and the source's ids are kept
+        on disk (SpillMap): memory stays flat whatever the object's size (a million notes)."""
         out = ObjectReconcile(obj.name, obj.model)
-        rows = {r.source_id: r for r in self.ledger.records(obj.name)}
-        source_ids = self._source_ids(obj) if self.source is not None else None
-        for r in rows.values():
-            if source_ids is not None and r.source_id not in source_ids and r.state not in LANDED:
+        found = _Found(spot_check, self.random)
+        with SpillMap() as in_source:
+            if self.source is not None:
+                out.in_source = self._fill_source_ids(obj, in_source)
+            for chunk in self.ledger.records_in_chunks(obj.name, size=self.chunk_size):
+                self._chunk(obj, chunk, in_source if self.source is not None else None, out, found)
+            if self.source is not None:
+                found.not_processed = [Difference(sid, "not_processed", "in the source, never loaded: run migrate")
+                                       for sid, mark in in_source.items() if mark == _UNSEEN]
+        if out.in_source is not None:
+            out.expected = out.in_source - out.merged - out.skipped - out.quarantined
+        else:
+            out.expected = out.landed
+        out.differences = [*found.explained, *found.not_processed,
+                           *(Difference(sid, "not_processed", "a run stopped while sending it: run migrate")
+                             for sid in sorted(found.sending)), *found.absent]
+        if found.contents:
+            self._verify_contents(obj, found.contents, out)
+        # owners are matched users and enrolments are tags on contacts: neither is a record of its own to compare
+        if spot_check and self.source is not None and out.landed and reconcilable(obj.load_kind):
+            self._spot_check(obj, dict(found.sample), spot_check, out)
+        return out
+
+    def _chunk(self, obj: ObjectMap, rows: list[RecordRow], in_source: SpillMap | None, out: ObjectReconcile,
+               found: _Found) -> None:
+        """One chunk of the ledger's records: its counts, its differences, its part of the spot-check sample."""
+        for r in rows:
+            listed = in_source is not None and in_source.get(r.source_id) is not None
+            if listed and in_source is not None:
+                in_source[r.source_id] = _SEEN
+            if in_source is not None and not listed and r.state not in LANDED:
                 continue  # history: a record no longer in the source that never reached Odoo
             if r.state == "merged":
                 out.merged += 1
             elif r.state == "skipped":
                 out.skipped += 1
-                out.differences.append(Difference(r.source_id, "skipped", r.reason))
+                found.explained.append(Difference(r.source_id, "skipped", r.reason))
             elif r.state == "quarantined":
                 out.quarantined += 1
-                out.differences.append(Difference(r.source_id, "quarantined", r.reason))
-        if source_ids is not None:
-            out.in_source = len(source_ids)
-            for sid in sorted(source_ids - set(rows)):
-                out.differences.append(Difference(sid, "not_processed", "in the source, never loaded: run migrate"))
-            for sid in sorted(sid for sid, r in rows.items() if r.state == "sending" and sid in source_ids):
-                out.differences.append(Difference(sid, "not_processed", "a run stopped while sending it: run migrate"))
-            out.expected = len(source_ids) - out.merged - out.skipped - out.quarantined
-        landed = {sid: r for sid, r in rows.items() if r.state in LANDED and r.odoo_id}
-        out.landed = len(landed)
-        if self.source is None:
-            out.expected = out.landed
+                found.explained.append(Difference(r.source_id, "quarantined", r.reason))
+            elif r.state == "sending" and listed:
+                found.sending.append(r.source_id)
+        landed = {r.source_id: r for r in rows if r.state in LANDED and r.odoo_id}
+        out.landed += len(landed)
         present = self._present(obj, landed)
-        out.present_in_odoo = sum(1 for sid, r in landed.items() if present.get(sid) == r.odoo_id)
+        out.present_in_odoo += sum(1 for sid, r in landed.items() if present.get(sid) == r.odoo_id)
         for sid, r in landed.items():
-            found = present.get(sid)
-            if found is None:
-                out.differences.append(Difference(sid, "missing_in_odoo",
-                                                  f"the ledger says {obj.model} {r.odoo_id}, Odoo has no such record"))
-            elif found != r.odoo_id:
-                out.differences.append(Difference(sid, "wrong_record", f"{r.xmlid} points to {obj.model} {found}, "
-                                                  f"the ledger says {r.odoo_id}"))
-        if self.source is not None and odoo_model(obj.model).content_fields and present:
-            self._verify_contents(obj, {sid: oid for sid, oid in present.items() if sid in landed}, out)
-        # owners are matched users and enrolments are tags on contacts: neither is a record of its own to compare
-        if spot_check and self.source is not None and landed and reconcilable(obj.load_kind):
-            self._spot_check(obj, landed, spot_check, out)
-        return out
+            odoo_id = present.get(sid)
+            if odoo_id is None:
+                found.absent.append(Difference(sid, "missing_in_odoo",
+                                               f"the ledger says {obj.model} {r.odoo_id}, Odoo has no such record"))
+            elif odoo_id != r.odoo_id:
+                found.absent.append(Difference(sid, "wrong_record", f"{r.xmlid} points to {obj.model} {odoo_id}, "
+                                               f"the ledger says {r.odoo_id}"))
+        if self.source is not None and odoo_model(obj.model).content_fields:
+            found.contents.update(present)  # attachments: every one is verified, from one read of the source
+        found.offer(landed.items())
 
-    def _source_ids(self, obj: ObjectMap) -> set[str]:
+    def _fill_source_ids(self, obj: ObjectMap, into: SpillMap) -> int:
+        """The ids the source holds for this map, into ``into`` (marked unseen); returns how many."""
         assert self.source is not None
         if self.only_ids is not None:
-            return set(self.only_ids.get(obj.name, set()))
-        if obj.where is None:
-            return set(self.source.list_ids(obj.source_object))
-        return {r.id for r in self.source.read(obj.source_object) if self.engine.applies(obj, r)}
+            ids: Iterable[str] = self.only_ids.get(obj.name, set())
+        elif obj.where is None:
+            ids = self.source.list_ids(obj.source_object)
+        else:
+            ids = (r.id for r in self.source.read(obj.source_object) if self.engine.applies(obj, r))
+        count = 0
+        for sid in ids:
+            if sid not in into:
+                into[sid] = _UNSEEN
+                count += 1
+        return count
 
     def _present(self, obj: ObjectMap, landed: Mapping[str, Any]) -> dict[str, int]:
         """source id -> Odoo id found by external ID (owners are matched users: checked by id)."""

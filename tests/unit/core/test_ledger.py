@@ -34,6 +34,17 @@ def test_intent_then_landing(ledger: Ledger) -> None:
     assert ledger.counts() == {"contact": {"created": 1, "sending": 1}}
 
 
+def test_records_in_chunks_are_every_record_of_one_object_in_ledger_order(ledger: Ledger) -> None:
+    run = ledger.start_run("migrate", mapping_hash="h", options={})
+    ledger.mark_sending(run, [Intent(obj, str(n), "res.partner", f"crm2odoo.x_{obj}_{n}", "h", "")
+                              for n in range(7) for obj in ("contact", "company")])
+    chunks = list(ledger.records_in_chunks("contact", size=3))
+    assert [len(c) for c in chunks] == [3, 3, 1]
+    assert [r.source_id for c in chunks for r in c] == [r.source_id for r in ledger.records("contact")]
+    assert {r.object for c in chunks for r in c} == {"contact"}
+    assert list(ledger.records_in_chunks("deal")) == []
+
+
 def test_resending_keeps_the_run_that_created_the_record(ledger: Ledger) -> None:
     first = ledger.start_run("migrate", mapping_hash="h", options={})
     ledger.mark_sending(first, [Intent("contact", "1", "res.partner", "x.c1", "h1", "")])

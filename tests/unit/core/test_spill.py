@@ -19,6 +19,16 @@ def test_setdefault_get_and_overwrite_across_flushes() -> None:
         assert seen.get("k3") == "changed"
 
 
+def test_items_come_back_by_key_with_their_last_value() -> None:
+    with SpillMap(buffer=3) as seen:
+        for key in ["b", "é", "a", "c10", "c9"]:
+            seen[key] = "first"
+        seen["a"] = "again"  # still buffered or already on disk: the last value wins either way
+        assert list(seen.items()) == [("a", "again"), ("b", "first"), ("c10", "first"), ("c9", "first"),
+                                      ("é", "first")]
+        assert sorted(dict(seen.items())) == [k for k, _ in seen.items()]
+
+
 def test_spilled_sort_orders_through_its_file_as_in_memory() -> None:
     items = [(f"2024-01-{n % 28 + 1:02d}", str(n)) for n in range(1, 400)]
     spilled = list(spilled_sort(reversed(items), key=lambda i: i, in_memory=10))
