@@ -133,6 +133,7 @@ class OntraportCsvSource:
         if any(f.note_columns for f in contact_files) and "note" not in by_object:
             objects.append(ObjectInfo(
                 name="note", label="Notes", origin=", ".join(f.path.name for f in contact_files if f.note_columns),
+                count=sum(f.note_rows for f in contact_files if f.note_columns),
                 fields=(FieldInfo("id", "ID", "id", required=True),
                         FieldInfo("contact_id", "Contact", "ref", ref_object="contact"),
                         FieldInfo("data", "Note", "html"), FieldInfo("date", "Note Date", "datetime"),

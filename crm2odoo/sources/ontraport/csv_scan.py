@@ -55,6 +55,7 @@ class CsvFile:
     splitters: dict[str, TagSplitter] = field(default_factory=dict)  # tags column header -> its splitter
     ids: set[str] = field(default_factory=set)  # the records' ids (for links from other files)
     date_orders: Counter[str] = field(default_factory=Counter)  # 'dmy' / 'mdy': dates only one order can read
+    note_rows: int = 0  # rows holding a note (contacts-with-notes export): the note object's count
 
     @property
     def encoding(self) -> str:
@@ -112,6 +113,8 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
     record_of: dict[str, dict[str, str]] = {h: {} for h in unknown}
     consistent = set(unknown) if id_header is None else set()  # only a file without a key header needs it
     contact_columns = [h for h, _ in f.columns]
+    # the rows that hold a note are the notes the source reads (the same test as its note reader)
+    note_cells = [f.note_columns[k] for k in ("data", "date") if k in f.note_columns]
     odd = set(f.plan.odd_lines)
     odd_rows: list[int] = []
     rows = 0
@@ -129,6 +132,7 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
                 odd_rows.append(rows + 1)
             cells = dict(zip(f.header, row, strict=False))
             f.date_orders.update(date_order_shown(cell) for cell in row)
+            f.note_rows += any((cells.get(h) or "").strip() for h in note_cells)
             for h in watched:
                 values[h].add(cells.get(h) or "", limit=_VALUE_LIMIT)
             if consistent:

@@ -67,6 +67,23 @@ def test_contacts_deduped_and_notes_split(exports: Path, account: OntraportAccou
     assert stages.get("Closed - Won", {"is_won": True})["is_won"]
 
 
+def test_discovery_counts_the_notes_of_a_contacts_with_notes_export(tmp_path: Path) -> None:
+    # the count is the run's total (its progress and ETA): rows of a contact without a note are not notes
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with (folder / "contacts.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Contact ID", "First Name", "Email", "Note", "Note Date"])
+        w.writerow([1, "Ayşe", "a1@example.com", "Called", "01/02/2023 10:00:00"])
+        w.writerow([1, "Ayşe", "a1@example.com", "", "01/03/2023 10:00:00"])  # a dated note without text
+        w.writerow([2, "Jürgen", "j2@example.com", "", ""])  # a contact without notes
+        w.writerow([3, "Maria", "m3@example.com", "Sent a quote", "01/04/2023 10:00:00"])
+    source = make_source(folder)
+    counts = {o.name: o.count for o in source.discover().objects}
+    assert counts["contact"] == 3
+    assert counts["note"] == sum(1 for _ in source.read("note")) == 3
+
+
 def test_api_and_csv_give_equivalent_contacts(exports: Path, account: OntraportAccount) -> None:
     with OntraportSimulator(account, app_id="app", api_key="key-1234", rate_limit=100_000) as sim:
         api = OntraportApiSource(SourceSettings("ontraport", {"base_url": sim.url, "app_id": "app",
