@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.engine import Engine
+from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Catalog, SourceRecord
@@ -15,13 +17,20 @@ from crm2odoo.validate.reconcile import Reconciler
 from .test_loader import _track, dataset, make_spec, run
 
 
-def test_reconcile_adds_up_then_catches_deletions_and_edits(odoo: OdooClient, tmp_path: Path, tag: str,
-                                                            cleanup: list[tuple[str, list[int]]]) -> None:
+def loaded(odoo: OdooClient, tmp_path: Path, tag: str, cleanup: list[tuple[str, list[int]]],
+           ) -> tuple[Ledger, MappingSpec, dict[str, list[SourceRecord]]]:
+    """The loader's dataset migrated into Odoo (removed afterwards): its ledger, map and source records."""
     ledger = Ledger(tmp_path / "l.sqlite")
     spec = make_spec(tag)
     data = dataset(tag)
     run(odoo, ledger, spec, data)
     _track(cleanup, ledger, odoo, tag)
+    return ledger, spec, data
+
+
+def test_reconcile_adds_up_then_catches_deletions_and_edits(odoo: OdooClient, tmp_path: Path, tag: str,
+                                                            cleanup: list[tuple[str, list[int]]]) -> None:
+    ledger, spec, data = loaded(odoo, tmp_path, tag, cleanup)
     source = MemorySource(Catalog("memory", ()), data)
 
     def reconcile() -> dict[str, object]:
@@ -52,15 +61,11 @@ def test_reconcile_in_small_chunks_says_what_one_chunk_says(odoo: OdooClient, tm
                                                             cleanup: list[tuple[str, list[int]]]) -> None:
     # the ledger is read a chunk at a time (memory stays flat on a big account): counts, differences and their
     # order must not depend on where the chunks end
-    ledger = Ledger(tmp_path / "l.sqlite")
-    spec = make_spec(tag)
-    data = dataset(tag)
-    run(odoo, ledger, spec, data)
-    _track(cleanup, ledger, odoo, tag)
+    ledger, spec, data = loaded(odoo, tmp_path, tag, cleanup)
     odoo.unlink("mail.message", [ledger.id_map("note")["1002"]])
     data["contact"].append(SourceRecord(object="contact", id="99", values={"id": "99"}))  # never loaded
 
-    def reconcile(chunk_size: int) -> list[dict[str, object]]:
+    def reconcile(chunk_size: int) -> list[dict[str, Any]]:
         source = MemorySource(Catalog("memory", ()), data)
         info = Reconciler(odoo, Schema(odoo), ledger, spec, Engine(spec), source, seed=1,
                           chunk_size=chunk_size).run(spot_check=0)
@@ -69,6 +74,6 @@ def test_reconcile_in_small_chunks_says_what_one_chunk_says(odoo: OdooClient, tm
     whole, chunked = reconcile(1000), reconcile(1)
     assert chunked == whole
     by_name = {o["name"]: o for o in whole}
-    assert [d["what"] for d in by_name["note"]["differences"]] == ["missing_in_odoo"]  # type: ignore[index]
+    assert [d["what"] for d in by_name["note"]["differences"]] == ["missing_in_odoo"]
     assert {"source_id": "99", "what": "not_processed", "detail": "in the source, never loaded: run migrate"} in \
-        by_name["contact"]["differences"]  # type: ignore[operator]
+        by_name["contact"]["differences"]
