@@ -1,0 +1,82 @@
+"""The real ``crm2odoo`` command line, with stopwatches on the machinery verdicts add (issue 16 item 3).
+
+``python bench/_timed_cli.py migrate --project DIR`` is ``crm2odoo migrate --project DIR``: the same entry point,
+the same arguments, the same process from start to exit. Before it starts, this wraps four things with a
+stopwatch (a ``perf_counter`` pair and a dict update per call, a few microseconds) and writes the totals as JSON to
+the file named by ``CRM2ODOO_BENCH_TIMERS`` when the process exits:
+
+- ``read_back``: Writer.read_back, what Odoo stored for each batch just written (per object);
+- ``content_hash``: TargetRecord.content_hash, the hash of each record as mapped (per object);
+- ``lock``: ProjectLock.acquire and release, the project's one-writer lock;
+- ``reconcile``: the reconciliation migrate runs before its verdict;
+- ``odoo``: every Odoo call (OdooClient.execute) by model and method, to show where crm2odoo's time goes.
+
+Read-backs run in the loader's worker threads, so their sum may overlap other work: it is an upper bound.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import crm2odoo.api.migration as migration
+from crm2odoo.cli import main
+from crm2odoo.load.writer import Writer
+from crm2odoo.lock import ProjectLock
+from crm2odoo.mapping.engine import TargetRecord
+from crm2odoo.odoo.client import OdooClient
+
+TOTALS: dict[str, list[float]] = {}  # "what/object" -> [calls, seconds]
+_GUARD = threading.Lock()
+
+
+def _add(key: str, seconds: float) -> None:
+    with _GUARD:
+        entry = TOTALS.setdefault(key, [0.0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+
+
+def _timed(what: str, original: Callable[..., Any], name_of: Callable[..., str]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _add(f"{what}/{name_of(*args, **kwargs)}", time.perf_counter() - started)
+
+    return wrapper
+
+
+def install() -> None:
+    Writer.read_back = _timed("read_back", Writer.read_back,  # type: ignore[method-assign]
+                              lambda _self, obj, *_a, **_k: str(obj.name))
+    hash_of = TargetRecord.content_hash.fget
+    assert hash_of is not None
+    TargetRecord.content_hash = property(_timed("content_hash", hash_of,  # type: ignore[method-assign,assignment]
+                                                lambda record: record.map_name))
+    ProjectLock.acquire = _timed("lock", ProjectLock.acquire, lambda *_a, **_k: "all")  # type: ignore[method-assign]
+    ProjectLock.release = _timed("lock", ProjectLock.release, lambda *_a, **_k: "all")  # type: ignore[method-assign]
+    migration.reconcile_with = _timed("reconcile", migration.reconcile_with, lambda *_a, **_k: "all")
+    OdooClient.execute = _timed("odoo", OdooClient.execute,  # type: ignore[method-assign]
+                                lambda _self, model, method, *_a, **_k: f"{model}.{method}")
+
+
+def _write_totals() -> None:
+    target = os.environ.get("CRM2ODOO_BENCH_TIMERS")
+    if target:
+        Path(target).write_text(json.dumps(TOTALS, sort_keys=True), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    install()
+    atexit.register(_write_totals)
+    sys.argv[0] = "crm2odoo"
+    sys.exit(main())
