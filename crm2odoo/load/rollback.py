@@ -398,7 +398,7 @@ class Rollback:
             self.ledger.schema_done(kind, model, name, int(change["odoo_id"] or 0), state="removed")
             result.schema_removed.append(f"{kind} {model}" + ("" if kind == "model" else f".{name}"))
         if changes:
-            self.schema.forget()
+            self.schema.forget(models_removed=True)
 
     # -- verification ----------------------------------------------------------------------------------------------
     def _verify(self, run_ids: list[int], created: dict[int, list[RecordRow]], result: RollbackResult) -> None:
