@@ -62,8 +62,9 @@ def read_cells(row: Mapping[str, Any], names: Iterable[str], meta: Mapping[str, 
     for name in names:
         value = row.get(name)
         kind = meta[name].get("type")
-        if kind == "many2one":
-            value = value[0] if isinstance(value, list) and value else None
+        if kind == "many2one":  # [id, name], or the bare id of a read without link names
+            value = value[0] if isinstance(value, list) and value else value if isinstance(value, int) and value \
+                and not isinstance(value, bool) else None
         elif kind == "many2many":
             value = sorted(value or [])
         out[name] = cell(value, meta[name])

@@ -91,7 +91,7 @@ class Writer:
                         if n in fields_meta and fields_meta[n].get("type") not in UNREAD_TYPES})
         if not wanted or not names:
             return
-        rows = {int(r["id"]): r for r in self.ctx.client.read(obj.model, sorted(wanted), names,
+        rows = {int(r["id"]): r for r in self.ctx.client.read(obj.model, sorted(wanted), names, link_names=False,
                                                                context={"active_test": False})}
         stored_rows: list[tuple[str, dict[str, tuple[str, str]]]] = []
         issues: list[Issue] = []

@@ -463,8 +463,12 @@ class OdooClient:
         return int(self.execute(model, "search_count", domain=domain, context=context))
 
     def read(self, model: str, ids: Sequence[int], fields: list[str], *,
-             context: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        return list(self.execute(model, "read", ids, fields=fields, context=context))
+             context: Mapping[str, Any] | None = None, link_names: bool = True) -> list[dict[str, Any]]:
+        """``link_names=False``: many2one values as bare ids (Odoo's ``load=None``), without the display name Odoo
+        computes for every linked record (a contact's company, its country, its owner)."""
+        if link_names:
+            return list(self.execute(model, "read", ids, fields=fields, context=context))
+        return list(self.execute(model, "read", ids, fields=fields, load=None, context=context))
 
     def fields_get(self, model: str, attributes: list[str] | None = None) -> dict[str, dict[str, Any]]:
         attrs = attributes or ["type", "string", "required", "readonly", "relation", "selection", "store", "size"]
