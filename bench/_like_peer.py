@@ -24,6 +24,8 @@ from crm2odoo.odoo.client import OdooClient, OdooSettings
 from crm2odoo.odoo.schema import QUIET_CONTEXT
 
 PEER_BATCH = 200
+#: crm2odoo's objects in the order it loads them, their models, and the fields pointing at records of the run
+#: itself (the limit and the peer point them at their own copies)
 OBJECTS = ["company", "contact", "deal", "note"]
 MODELS = {"company": "res.partner", "contact": "res.partner", "deal": "crm.lead", "note": "mail.message"}
 OWN_LINKS = {"parent_id", "partner_id", "res_id"}

@@ -51,7 +51,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import table
-from _like_peer import PeerRun
+from _like_peer import MODELS, OBJECTS, OWN_LINKS, PeerRun
 
 from crm2odoo import api
 from crm2odoo.odoo.client import OdooClient, OdooSettings
@@ -60,13 +60,9 @@ from crm2odoo.redact import Secret
 from crm2odoo.testing.ontraport_csv import write_csv_exports
 from crm2odoo.testing.ontraport_generate import generate_account
 
-#: crm2odoo's objects in the order it loads them, and the limit's (the contacts split by whether they have a company)
-OBJECTS = ["company", "contact", "deal", "note"]
+#: the limit's parts of each object (the contacts split by whether they have a company)
 LIMIT_PARTS = {"company": ["company"], "contact": ["contact (no company)", "contact of a company"],
                "deal": ["deal"], "note": ["note"]}
-MODELS = {"company": "res.partner", "contact": "res.partner", "deal": "crm.lead", "note": "mail.message"}
-#: fields pointing at records of the run itself: the limit and the peer point them at their own copies
-OWN_LINKS = {"parent_id", "partner_id", "res_id"}
 TARGETS = {"contact": 0.9, "note": 0.85}
 WHOLE_TARGET = {6000: 0.8, 60000: 0.9}
 PEER_TARGET = 1.5
@@ -153,16 +149,22 @@ def cli(root: Path, *args: str, timers: Path | None = None) -> list[tuple[float,
 
 
 def phases(lines: list[tuple[float, str]]) -> dict[str, float]:
-    """Seconds per object: from the line announcing it (`contact -> res.partner ...`) to its `read N, ...` line."""
+    """Seconds per object: from the line announcing it (`contact -> res.partner ...`) to its `read N, ...` line;
+    ``before objects``: start to the first object's line (provisioning included); ``after objects``: the last
+    object's line to exit (the reconciliation and the report)."""
     began: dict[str, float] = {}
     took: dict[str, float] = {}
+    last = 0.0
     for second, text in lines:
         words = text.split()
-        if len(words) >= 2 and words[0] in OBJECTS:
-            if words[1] == "->":
-                began[words[0]] = second
-            elif words[1] == "read" and words[0] in began:
-                took[words[0]] = second - began[words[0]]
+        if len(words) >= 2 and words[1] == "->" and ("..." in text or words[0] in OBJECTS):
+            began[words[0]] = second
+        elif len(words) >= 2 and words[1] == "read" and words[0] in began:
+            took[words[0]] = second - began[words[0]]
+            last = second
+    if began and lines:
+        took["before objects"] = min(began.values())
+        took["after objects"] = lines[-1][0] - last
     return took
 
 
@@ -230,6 +232,7 @@ def write_value(kind: str, value: Any) -> Any:
     return value
 
 
+ADDRESS_PART = "  of which the address write"
 ADDRESS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
 
@@ -277,8 +280,10 @@ def limit_run(client: OdooClient, stored: Stored) -> tuple[dict[str, float], dic
                 new = client.create(MODELS[obj], vals, context=QUIET_CONTEXT)
                 if part == "contact of a company":
                     header, rows = address_fix(types, chunk, new, companies)
+                    fixing = time.perf_counter()
                     if rows:
                         client.load("res.partner", header, rows, context=QUIET_CONTEXT)
+                    took[ADDRESS_PART] = took.get(ADDRESS_PART, 0.0) + time.perf_counter() - fixing
                 if MODELS[obj] == "res.partner":
                     copies.update({int(r["id"]): i for r, i in zip(chunk, new, strict=True)})
             took[part] = time.perf_counter() - started
@@ -325,9 +330,10 @@ def one_round(target: Target, args: argparse.Namespace, data: Path, planned: Pat
         out.migrate = time.perf_counter() - started
         out.phases = phases(lines)
         out.timers = json.loads(timers.read_text()) if timers.exists() else {}
-        started = time.perf_counter()
-        cli(root, "reconcile")
-        out.reconcile = time.perf_counter() - started
+        if not args.no_reconcile:
+            started = time.perf_counter()
+            cli(root, "reconcile")
+            out.reconcile = time.perf_counter() - started
         client = OdooClient(settings(target, database))
         try:
             stored = stored_values(client, root / ".crm2odoo" / "ledger.sqlite")
@@ -357,18 +363,20 @@ def report(target: Target, contacts: int, rounds: list[Measured]) -> None:
           "load average (1/5/15 min) before -> after each round: " + "; ".join(r.load for r in rounds))
     rows: list[list[Any]] = []
     for obj in OBJECTS:
-        limit = [sum(r.limit.get(p, 0.0) for p in LIMIT_PARTS[obj]) for r in rounds]
+        limit = [sum(r.limit.get(p, 0.0) for p in LIMIT_PARTS[obj]) for r in rounds]  # address write: within
         phase = [r.phases.get(obj, 0.0) for r in rounds]
         ratio = [lim / ph for lim, ph in zip(limit, phase, strict=True) if ph]
         goal = TARGETS.get(obj)
         rows.append([obj, rounds[-1].counts.get(obj, 0), span(phase), span(limit), span(ratio),
                      f">= {goal}" if goal else "-"])
-    for part in ("contact (no company)", "contact of a company"):
+    for part in ("contact (no company)", "contact of a company", ADDRESS_PART):
         rows.append([f"  {part}", "", "", span([r.limit.get(part, 0.0) for r in rounds]), "", ""])
-    whole_limit = [sum(r.limit.values()) for r in rounds]
+    whole_limit = [sum(v for k, v in r.limit.items() if k != ADDRESS_PART) for r in rounds]
     whole = [lim / r.migrate for lim, r in zip(whole_limit, rounds, strict=True)]
     rows.append(["whole migrate", sum(rounds[-1].counts.values()), span([r.migrate for r in rounds]),
                  span(whole_limit), span(whole), f">= {WHOLE_TARGET.get(contacts, '-')}"])
+    for step in ("before objects", "after objects"):
+        rows.append([f"  migrate {step}", "", span([r.phases.get(step, 0.0) for r in rounds]), "", "", ""])
     rows.append(["crm2odoo reconcile (beside)", "", span([r.reconcile for r in rounds]), "", "", ""])
     print(table(["object", "records", "crm2odoo s", "limit s", "inner ratio", "target"], rows))
     for line in rounds[-1].limit_check:
@@ -376,6 +384,7 @@ def report(target: Target, contacts: int, rounds: list[Measured]) -> None:
     verdict_costs(rounds)
     odoo_calls(rounds[-1])
     peer_report(rounds)
+    sys.stdout.flush()
 
 
 def verdict_costs(rounds: list[Measured]) -> None:
@@ -423,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--peer-workers", type=int, default=None)
+    parser.add_argument("--no-reconcile", action="store_true", help="leave out `crm2odoo reconcile` beside migrate")
     parser.add_argument("--keep", action="store_true", help="keep the databases (named in the output)")
     args = parser.parse_args(argv)
     for contacts in args.contacts:
@@ -438,8 +448,11 @@ def main(argv: list[str] | None = None) -> int:
                     results[target.label].append(measured)
                     print(f"  {contacts} contacts, round {number}, {target.label}: migrate {measured.migrate:.1f} s, "
                           f"phases " + ", ".join(f"{k} {v:.1f}" for k, v in measured.phases.items())
-                          + f", limit {sum(measured.limit.values()):.1f} s; load {measured.load}",
+                          + f", limit {sum(v for k, v in measured.limit.items() if k != ADDRESS_PART):.1f} s; "
+                          f"load {measured.load}",
                           file=sys.stderr, flush=True)
+                if number < args.rounds:  # the rounds so far, in case a long run is stopped before its end
+                    report(target, contacts, results[target.label])
             for target in args.target:
                 report(target, contacts, results[target.label])
     return 0
