@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from crm2odoo.errors import OdooRecordError
-from crm2odoo.ledger.db import Intent, Landing, Ledger
+from crm2odoo.ledger.db import Landing, Ledger
 from crm2odoo.ledger.idmap import IdMap
+from crm2odoo.load.autocreate import auto_record, create_auto
 from crm2odoo.load.cells import DATETIME_FORMAT, cell, column, quiet_context, read_cells, same_cell
 from crm2odoo.load.stages import StageLayout, place_deal
-from crm2odoo.mapping.engine import RecordProblem, TargetRecord, xmlid_for
+from crm2odoo.mapping.engine import RecordProblem, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs, TaxRate
 from crm2odoo.models import odoo_model
@@ -69,8 +70,9 @@ class Resolver:
         """Ids just landed; the ledger already holds them (mark_landed comes first), this keeps them at hand."""
         self.ids(map_name).remember(pairs)
 
-    def prefetch(self, targets: Iterable[TargetRecord]) -> None:
-        """Read the ids a batch's references need in one query per object instead of one per reference."""
+    def prefetch(self, targets: list[TargetRecord]) -> None:
+        """Read the ids a batch's references need in one query per object instead of one per reference, and create
+        what its lookups create in one call per model."""
         wanted: dict[str, set[str]] = {}
         for target in targets:
             for value in target.vals.values():
@@ -86,6 +88,8 @@ class Resolver:
                         wanted.setdefault(ref.object, set()).add(ref.source_id)
         for map_name, sids in wanted.items():
             self.ids_of(map_name, sids)
+        if self.run_id is not None:
+            self._create_missing(targets)
 
     def id_of(self, ref: Ref) -> int | None:
         odoo_id = self.by_name(ref) if ref.by == "name" else self.ids(ref.object).get(ref.source_id)
@@ -179,10 +183,15 @@ class Resolver:
             return value
 
     def _lookup_once(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
-        found = self._search(item, within)
+        found = self._found(item, within)
         if found is None and item.create and self.run_id is not None:
-            found = self._create(item, within)
-        elif found is not None and item.create and self.run_id is not None:
+            record = auto_record(item, within, self.schema, self.spec.system)
+            found = create_auto(self.client, self.ledger, self.run_id, [record])[record.xmlid]
+        return found
+
+    def _found(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
+        found = self._search(item, within)
+        if found is not None and item.create and self.run_id is not None:
             # created by a run that was killed before the ledger heard back: settle that intent now
             pending = self.ledger.get(f"auto:{item.model}", fold(item.value))
             if pending is not None and pending.state == "sending":
@@ -190,37 +199,34 @@ class Resolver:
                                                        {"name": item.value})])
         return found
 
-    def _create(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
-        """Create a missing tag / source / reason by name, with our external ID and a ledger row (for rollback)."""
-        field_name = next((b for b in item.by if b != "xmlid"), "name")
-        obj = f"auto:{item.model}"
-        source_id = fold(item.value)
-        xmlid = xmlid_for(self.spec.system, "auto_" + item.model.replace(".", "_"), source_id)
-        columns, row = ["id", field_name], [xmlid, item.value]
-        meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}
-        if not meta.get(field_name, {}).get("store", True):
-            # the search skips unstored fields (a product's name lives on its template): the value goes into the
-            # first stored field the lookup searches too (its code), so the next search finds what was created
-            stored = next((b for b in item.by if b not in ("xmlid", field_name) and meta.get(b, {}).get("store", True)
-                           and b in meta), None)
-            if stored is not None:
-                columns.append(stored)
-                row.append(item.value)
-        if within is not None and within[1]:
-            columns.append(f"{within[0]}/.id")
-            row.append(str(within[1]))
-        assert self.run_id is not None
-        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, item.model, xmlid, "", "")])
-        # load with our external ID is idempotent: safe to send again after a lost reply
-        answer = dict(self.client.execute(item.model, "load", fields=columns, data=[row], context=quiet_context(),
-                                           retry_writes=True))
-        if not answer.get("ids"):
-            self.ledger.mark_quarantined(self.run_id, obj, source_id,
-                                         "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
-            return None
-        odoo_id = int(answer["ids"][0])
-        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, odoo_id, "created", {field_name: item.value})])
-        return odoo_id
+    def _create_missing(self, targets: list[TargetRecord]) -> None:
+        """The records a batch's lookups create when Odoo lacks them (tags, UTM records, lost reasons...): each
+        searched once as before, the missing ones created in one ``load`` per model instead of one per value. The
+        keys' gates are held meanwhile (taken in one order), so another worker asking waits for the answer."""
+        items: dict[tuple[Any, ...], Lookup] = {}
+        for target in targets:
+            for value in target.vals.values():
+                if isinstance(value, Lookup) and value.create and value.within is None:
+                    items.setdefault((value.model, value.by, fold(value.value), None), value)
+        with self._lock:
+            keys = sorted((k for k in items if k not in self._lookups), key=repr)
+            gates = [self._gates.setdefault(k, threading.Lock()) for k in keys]
+        if not keys or self.run_id is None:
+            return
+        for gate in gates:
+            gate.acquire()
+        try:
+            with self._lock:
+                keys = [k for k in keys if k not in self._lookups]
+            found = {k: self._found(items[k], None) for k in keys}
+            records = {k: auto_record(items[k], None, self.schema, self.spec.system) for k in keys if found[k] is None}
+            created = create_auto(self.client, self.ledger, self.run_id, records.values())
+            with self._lock:
+                for k in keys:
+                    self._lookups[k] = found[k] if k not in records else created.get(records[k].xmlid)
+        finally:
+            for gate in gates:
+                gate.release()
 
     def _search(self, item: Lookup, within: tuple[str, Any] | None) -> int | None:
         meta = self.schema.fields(item.model) if self.schema.has_model(item.model) else {}

@@ -126,6 +126,7 @@ class StageArranger:
     # -- a global stage list in every pipeline -------------------------------------------------------------------
     def _share(self, ours: list[int], teams: list[int]) -> None:
         stages = self._stages()
+        copies: list[tuple[dict[str, Any], int]] = []
         for sid in ours:
             row = stages.get(sid)
             if row is None:
@@ -139,29 +140,31 @@ class StageArranger:
             owner = current[0] if current else teams[0]
             if not current:
                 self._write_keeping_prior(sid, row, {"team_id": owner})
-            for team in teams:
-                if team != owner:
-                    self._copy_for(row, team, stages)
+            copies += [(row, team) for team in teams if team != owner and not _has_copy(row, team, stages)]
+        if copies:
+            self._copy_all(copies)
 
-    def _copy_for(self, row: dict[str, Any], team: int, stages: dict[int, dict[str, Any]]) -> int:
-        wanted = fold(str(row.get("name") or ""))
-        for sid, other in stages.items():
-            if fold(str(other.get("name") or "")) == wanted and _teams(other.get("team_id")) == [team]:
-                return sid
-        source_id = f"{wanted}@team{team}"
-        xmlid = xmlid_for(self.spec.system, "auto_crm_stage", source_id)
-        columns = ["id", *[f for f in COPIED_FIELDS if f in row], "team_id/.id"]
-        data = [xmlid, *[_cell(row[f]) for f in COPIED_FIELDS if f in row], str(team)]
+    def _copy_all(self, copies: list[tuple[dict[str, Any], int]]) -> None:
+        """Each team's copy of a shared stage, all in one ``load`` (external IDs: sending it again after a lost
+        reply updates them), every intent recorded before it."""
         obj = "auto:crm.stage"
-        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, "crm.stage", xmlid, "", "")])
-        answer = dict(self.client.execute("crm.stage", "load", fields=columns, data=[data], retry_writes=True))
-        if not answer.get("ids"):
-            raise RuntimeError(f"Odoo refused a copy of stage {row.get('name')!r} for team {team}: "
+        by_source: dict[str, tuple[str, dict[str, Any], int]] = {}
+        for row, team in copies:
+            source_id = f"{fold(str(row.get('name') or ''))}@team{team}"
+            by_source.setdefault(source_id, (xmlid_for(self.spec.system, "auto_crm_stage", source_id), row, team))
+        copied = [f for f in COPIED_FIELDS if f in copies[0][0]]
+        data = [[xmlid, *[_cell(row.get(f)) for f in copied], str(team)] for xmlid, row, team in by_source.values()]
+        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, "crm.stage", xmlid, "", "")
+                                               for source_id, (xmlid, _, _) in by_source.items()])
+        answer = dict(self.client.execute("crm.stage", "load", fields=["id", *copied, "team_id/.id"], data=data,
+                                          retry_writes=True))
+        ids = answer.get("ids") or []
+        if len(ids) != len(data) or not all(ids):
+            raise RuntimeError("Odoo refused the copies of stages for the other pipelines: "
                                + "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
-        new_id = int(answer["ids"][0])
-        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, new_id, "created", {"name": row.get("name")})])
-        stages[new_id] = {**row, "id": new_id, "team_id": [team, ""]}
-        return new_id
+        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, int(new_id), "created", {"name": row.get("name")})
+                                              for (source_id, (_, row, _)), new_id in zip(by_source.items(), ids,
+                                                                                          strict=True)])
 
     # -- a pipeline's stage named like one of Odoo's own ----------------------------------------------------------
     def _reuse_defaults(self, maps: list[ObjectMap]) -> dict[int, int]:
@@ -270,6 +273,13 @@ def _teams(value: Any) -> list[int]:
     if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[1], str):
         return [int(value[0])]
     return [int(v) for v in value]
+
+
+def _has_copy(row: dict[str, Any], team: int, stages: dict[int, dict[str, Any]]) -> bool:
+    """Whether the team already has its own stage of that name (a copy made by an earlier run, or its own)."""
+    wanted = fold(str(row.get("name") or ""))
+    return any(fold(str(other.get("name") or "")) == wanted and _teams(other.get("team_id")) == [team]
+               for other in stages.values())
 
 
 def _cell(value: Any) -> str:
