@@ -387,14 +387,25 @@ class Rollback:
                 result.problems.append(f"model {model} still has records created outside this run; kept")
                 kept.add(model)
         order = {"field": 0, "access": 1, "model": 2}
-        for change in sorted(changes, key=lambda c: (order.get(c["kind"], 3), -int(c["id"]))):
-            kind, model, name = change["kind"], change["model"], change["name"]
-            if model in kept:
-                continue
-            target, domain = schema_row(change)
-            rows = self.client.search_read(target, domain, ["id"])
+        pending = [c for c in sorted(changes, key=lambda c: (order.get(c["kind"], 3), -int(c["id"])))
+                   if c["model"] not in kept]
+        # a model's fields go in one unlink: Odoo reloads its registry once per call, not once per field
+        fields: dict[str, list[Any]] = {}
+        for change in pending:
+            if change["kind"] == "field":
+                fields.setdefault(str(change["model"]), []).append(change)
+        for model, group in fields.items():
+            rows = self.client.search_read("ir.model.fields", [["model", "=", model], ["name", "in", [
+                str(c["name"]) for c in group]]], ["id"])
             if rows:
-                self.client.unlink(target, [int(r["id"]) for r in rows])
+                self.client.unlink("ir.model.fields", [int(r["id"]) for r in rows])
+        for change in pending:
+            kind, model, name = change["kind"], change["model"], change["name"]
+            if kind != "field":
+                target, domain = schema_row(change)
+                rows = self.client.search_read(target, domain, ["id"])
+                if rows:
+                    self.client.unlink(target, [int(r["id"]) for r in rows])
             self.ledger.schema_done(kind, model, name, int(change["odoo_id"] or 0), state="removed")
             result.schema_removed.append(f"{kind} {model}" + ("" if kind == "model" else f".{name}"))
         if changes:

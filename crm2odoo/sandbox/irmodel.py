@@ -169,6 +169,8 @@ def _field_def(row: Row, selection: list[list[str]]) -> FieldDef:
 def rebuild(env: Env) -> None:
     """Re-derive custom models/fields from the ir.model* rows (called after changes and after rollback)."""
     env.schema_changed = True
+    if env.registry.setup_deferred:
+        return  # inside an ir.model* create: rebuilt once at its end (hooks.after_create_batch)
     refresh_registry(env.store, env.registry)
 
 

@@ -271,8 +271,9 @@ class Env:
             raise AccessError(f"You are not allowed to create '{model.description}' ({model_name}) records.")
         vals_list = behaviours.before_create_batch(self, model, [dict(v) for v in vals_list])
         ids: list[int] = []
-        for vals in vals_list:
-            ids.append(self._create_one(model, vals))
+        with behaviours.one_setup(self, model):
+            for vals in vals_list:
+                ids.append(self._create_one(model, vals))
         behaviours.after_create_batch(self, model, ids)
         return ids
 

@@ -138,6 +138,8 @@ class Registry:
         self.major = int(version.split(".")[0])
         self.modules = tuple(m for m in OPTIONAL_MODULES if m in modules)  # optional modules installed
         self.base: dict[str, Model] = {}
+        #: ir.model* creates under way: their rebuilds wait for the outermost one's end (irmodel.rebuild)
+        self.setup_deferred = 0
         paths = sorted((SCHEMA_DIR / version).glob("*.json"))
         for module in self.modules:  # a module's models replace the base ones it extends (ir.actions.server)
             paths += sorted((SCHEMA_DIR / version / "modules" / module).glob("*.json"))

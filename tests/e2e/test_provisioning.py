@@ -99,8 +99,10 @@ def test_each_models_new_fields_in_one_call_and_a_second_run_creates_none(
         assert again.fields_created == [] and again.already_present == 7
         assert [m for m in calls if m[1] == "create"] == []
         assert sum(1 for m in calls if m[:2] == ("ir.model.fields", "search_read")) == 2, "one lookup per model"
+        calls.clear()
     finally:
         Rollback(odoo, Schema(odoo), ledger, spec).run([run_id], force=True)
+    assert sum(1 for m in calls if m[:2] == ("ir.model.fields", "unlink")) == 2, "rollback: one unlink per model"
     left = odoo.search_read("ir.model.fields", [["name", "like", f"_{tag}"]], ["name"])
     assert left == [], "rollback removes exactly what was created"
 

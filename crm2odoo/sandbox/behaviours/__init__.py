@@ -22,11 +22,12 @@ from .hooks import (
     compute_on_write,
     computed_value,
     display_name,
+    one_setup,
 )
 
 __all__ = [
     "SCHEMA_MODELS", "after_create", "after_create_batch", "after_unlink", "after_write", "before_create",
     "before_create_batch", "before_unlink", "before_write", "check_constraints", "check_create_values",
     "check_unique", "compute_on_create", "compute_on_write", "computed_value", "default_get", "defaults",
-    "display_name", "email_normalized", "now", "skip_required", "today", "user_partner", "xmlid", "xmlid_id",
+    "display_name", "email_normalized", "now", "one_setup", "skip_required", "today", "user_partner", "xmlid", "xmlid_id",
 ]

@@ -8,7 +8,8 @@ which family handles a model at that point; a model without an entry has no spec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import irmodel, payments
@@ -75,6 +76,20 @@ def before_create_batch(env: Env, model: Model, vals_list: list[dict[str, Any]])
             if vals.get("name"):
                 vals["name"] = new
     return vals_list
+
+
+@contextmanager
+def one_setup(env: Env, model: Model) -> Iterator[None]:
+    """Odoo sets its models up once per ir.model* create call, after every row (and the rows its x2many commands
+    make) exists: the registry rebuilds asked meanwhile wait for the end of the outermost call."""
+    if model.name not in SCHEMA_MODELS:
+        yield
+        return
+    env.registry.setup_deferred += 1
+    try:
+        yield
+    finally:
+        env.registry.setup_deferred -= 1
 
 
 def after_create_batch(env: Env, model: Model, ids: list[int]) -> None:
