@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.executor import Loader
+from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.rollback import Rollback
 from crm2odoo.mapping.engine import Engine
-from crm2odoo.mapping.spec import spec_from_data
+from crm2odoo.mapping.spec import MappingSpec, spec_from_data
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 from crm2odoo.sources.base import Catalog, SourceRecord
@@ -58,6 +58,14 @@ def loads(odoo: OdooClient) -> Iterator[list[tuple[str, int]]]:
     inner.execute_kw = original  # type: ignore[method-assign]
 
 
+def load(odoo: OdooClient, ledger: Ledger, run_id: int, spec: MappingSpec,
+         data: dict[str, list[SourceRecord]]) -> dict[str, ObjectResult]:
+    """The real loader over an in-memory source, one connection, every record in one batch."""
+    loader = Loader(client=odoo, schema=Schema(odoo), ledger=ledger, spec=spec, engine=Engine(spec),
+                    source=MemorySource(Catalog("memory", ()), data), run_id=run_id, batch_size=50, workers=1)
+    return {r.name: r for r in loader.run()}
+
+
 def test_a_batchs_missing_lookups_are_created_in_one_load_per_model(
         odoo: OdooClient, loads: list[tuple[str, int]], tmp_path: Path, tag: str) -> None:
     existing = odoo.create("utm.source", [{"name": f"Known {tag}"}])[0]
@@ -67,10 +75,8 @@ def test_a_batchs_missing_lookups_are_created_in_one_load_per_model(
     spec = spec_from_data(yaml.safe_load(MAP.replace("SYSTEM", tag)))
     ledger = Ledger(tmp_path / "ledger.sqlite")
     run_id = ledger.start_run("migrate", mapping_hash=spec.content_hash(), options={})
-    loader = Loader(client=odoo, schema=Schema(odoo), ledger=ledger, spec=spec, engine=Engine(spec),
-                    source=MemorySource(Catalog("memory", ()), data), run_id=run_id, batch_size=50, workers=1)
     try:
-        results = {r.name: r for r in loader.run()}
+        results = load(odoo, ledger, run_id, spec, data)
         assert results["deal"].created == 5
         assert ("utm.source", 3) in loads and not [m for m in loads if m[0] == "utm.source" and m[1] != 3], \
             "Fair, Radio and Web in one load; Known was found"
@@ -123,10 +129,8 @@ def test_the_copies_of_shared_stages_for_other_pipelines_go_in_one_load(
     spec = spec_from_data(yaml.safe_load(STAGES_MAP.replace("SYSTEM", tag)))
     ledger = Ledger(tmp_path / "ledger.sqlite")
     run_id = ledger.start_run("migrate", mapping_hash=spec.content_hash(), options={})
-    loader = Loader(client=odoo, schema=Schema(odoo), ledger=ledger, spec=spec, engine=Engine(spec),
-                    source=MemorySource(Catalog("memory", ()), data), run_id=run_id, batch_size=50, workers=1)
     try:
-        results = {r.name: r for r in loader.run()}
+        results = load(odoo, ledger, run_id, spec, data)
         assert results["deal"].created == 6
         stage_loads = [rows for model, rows in loads if model == "crm.stage"]
         assert stage_loads == [3, 6], "the source's stages in one load, the other teams' copies in one more"
