@@ -44,13 +44,22 @@ def _add(key: str, seconds: float) -> None:
         entry[1] += seconds
 
 
+BEGAN = time.perf_counter()
+TIMELINE: list[tuple[float, float, str]] = []  # the first calls: (seconds since start, seconds taken, what)
+TIMELINE_LENGTH = 80
+
+
 def _timed(what: str, original: Callable[..., Any], name_of: Callable[..., str]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
-            _add(f"{what}/{name_of(*args, **kwargs)}", time.perf_counter() - started)
+            key = f"{what}/{name_of(*args, **kwargs)}"
+            took = time.perf_counter() - started
+            _add(key, took)
+            if len(TIMELINE) < TIMELINE_LENGTH:
+                TIMELINE.append((round(started - BEGAN, 3), round(took, 3), key))
 
     return wrapper
 
@@ -72,7 +81,7 @@ def install() -> None:
 def _write_totals() -> None:
     target = os.environ.get("CRM2ODOO_BENCH_TIMERS")
     if target:
-        Path(target).write_text(json.dumps(TOTALS, sort_keys=True), encoding="utf-8")
+        Path(target).write_text(json.dumps({**TOTALS, "timeline": TIMELINE}, sort_keys=True), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -205,7 +205,8 @@ def _stopped_report(ctx: Context, exc: MappingError) -> Path:
 def preflight(ctx: Context, spec: MappingSpec) -> None:
     """The map-level checks of validate, run at the start of every migrate (no record is read)."""
     models = {o.model for o in spec.enabled_objects()}
-    problems = check_map(spec, ctx.schema.all_fields(sorted(models)), ctx.schema.models())
+    known = ctx.schema.models()  # read whole first: one call answers has_model for every model (else one count each)
+    problems = check_map(spec, ctx.schema.all_fields(sorted(models)), known)
     if problems:
         raise MappingError("mapping.yaml does not fit this Odoo:\n  " + "\n  ".join(problems),
                            hint="fix these lines (or re-run `crm2odoo plan`), approve, and run again")
