@@ -168,10 +168,13 @@ class Track:
     started: float
     done: int = 0
     ended: float | None = None
+    first_record_at: float | None = None  # a step may read and sort everything before its first batch
     checkpoints: dict[int, tuple[float, float | None]] = field(default_factory=dict)  # tenth -> (t, ETA shown)
 
     def advance(self, t: float, done: int) -> None:
         self.done = done
+        if done > 0 and self.first_record_at is None:
+            self.first_record_at = t
         self.meter.update(done)
         if not self.total:
             return
@@ -192,6 +195,7 @@ class Watch:
     rows: list[list[Any]] = field(default_factory=list)
     finished: dict[str, Any] = field(default_factory=dict)
 
+    waits: list[tuple[str, float, float | None]] = field(default_factory=list)  # (what, start, end) of waiting
     known_totals: dict[str, int] = field(default_factory=dict)  # discover's counts, for a library without totals
     heard_progress: bool = False
 
@@ -211,6 +215,9 @@ class Watch:
                 self.overall = Track("overall", sum(totals), self.meter(sum(totals)), t)
         elif kind == "object_start":
             total = event.get("total") or self.known_totals.get(event["name"])
+            if self.overall is None and self.known_totals:  # a library without run_plan: discover's counts
+                whole = sum(self.known_totals.values())
+                self.overall = Track("overall", whole, self.meter(whole), t)
             self.tracks[event["name"]] = Track(event["name"], total, self.meter(total), t)
         elif kind == "object_progress" and event["name"] in self.tracks:
             self.heard_progress = self.heard_progress or not event.get("from_ledger")
@@ -219,6 +226,14 @@ class Watch:
                 self.overall.advance(t, sum(tr.done for tr in self.tracks.values()))
         elif kind in ("object_done", "object_blocked") and event["name"] in self.tracks:
             self.tracks[event["name"]].ended = t
+        elif kind == "waiting":
+            self.waits.append((str(event.get("what", "")), t, None))
+        elif kind == "waiting_done":
+            what = str(event.get("what", ""))
+            for n, (name, start, end) in enumerate(self.waits):
+                if name == what and end is None:
+                    self.waits[n] = (name, start, t)
+                    break
         elif kind == "finished":
             self.finished.update(event)
 
@@ -358,15 +373,20 @@ def report(watch: Watch, started: float, ended: float, code: int, args: argparse
              f"RSS of the crm2odoo process: min {min(mb for _, mb in watch.rss):.0f} MB, "
              f"max {max(mb for _, mb in watch.rss):.0f} MB, final {watch.rss[-1][1]:.0f} MB"
              if watch.rss else "RSS: no samples"]
-    if watch.overall is not None:
-        last_end = max((tr.ended for tr in watch.tracks.values() if tr.ended is not None), default=None)
-        watch.overall.ended = last_end
+    if watch.overall is not None and watch.tracks and all(tr.ended is not None for tr in watch.tracks.values()) \
+            and watch.finished.get("state") not in (None, "interrupted"):
+        watch.overall.ended = max(tr.ended or 0.0 for tr in watch.tracks.values())  # the last object's end
+    for what, start, end in watch.waits:
+        if end is None or end - start >= 2:
+            lines.append(f"waiting {'(never done) ' if end is None else f'{end - start:.0f} s'}: {what}")
     headers = ["slice", "seconds", "records/s", "RSS min MB", "RSS max MB", "RSS final MB", "ETA shown s",
                "really left s", "ETA error"]
     for tr in [*watch.tracks.values(), *([watch.overall] if watch.overall else [])]:
         took = (tr.ended - tr.started) if tr.ended is not None else None
         lines += ["", f"## {tr.name}: {tr.done:,} of {tr.total if tr.total is not None else '?'} records"
-                  + (f" in {took:.0f} s ({tr.done / took:.0f}/s)" if took else "")]
+                  + (f" in {took:.0f} s ({tr.done / took:.0f}/s)" if took else "")
+                  + (f"; first record {tr.first_record_at - tr.started:.0f} s after the start"
+                     if tr.first_record_at is not None else "")]
         rows = slices(tr, watch.rss)
         if rows:
             lines.append(table(headers, rows))
