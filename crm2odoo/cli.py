@@ -19,33 +19,10 @@ from crm2odoo import __version__, api
 from crm2odoo.api.overview import WORKFLOW, overview
 from crm2odoo.cli_failures import EXIT_INTERRUPTED
 from crm2odoo.cli_failures import friendly as _friendly
+from crm2odoo.cli_progress import current_settings, output_options, progress_display
 from crm2odoo.sources import registry
 from crm2odoo.validate.grouping import TOP_GROUPS
 from crm2odoo.verdict import per_object
-
-
-def _events(kind: str, **data: Any) -> None:
-    if kind == "object_start":
-        click.echo(f"  {data['name']:<20} -> {data['model']} ...", err=True)
-    elif kind in ("object_done", "object_blocked"):
-        r = data["result"]
-        if r.blocked:
-            click.secho(f"  {r.name:<20} BLOCKED: {r.blocked}", fg="yellow", err=True)
-        else:
-            click.echo(f"  {r.name:<20} read {r.read}, created {r.created}, updated {r.updated}, matched {r.matched}, "
-                       f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}"
-                       + (f", conflicts {r.conflicts}" if r.conflicts else "")
-                       + (f", archived {r.archived}" if r.archived else "")
-                       + (f", changed without a new modified date {r.changed_undated}" if r.changed_undated else ""),
-                       err=True)
-    elif kind == "resume":
-        how = "interrupted" if data.get("state") == "interrupted" else "unfinished"
-        click.secho(f"resuming {how} run {data['run_id']}", fg="yellow", err=True)
-    elif kind == "stale_lock":
-        click.secho(f"note: {data['holder']} ended without releasing the project lock (killed or crashed); "
-                    "taking it over", fg="yellow", err=True)
-    elif kind == "step":
-        click.secho(f"== {data['title']}", bold=True, err=True)
 
 
 class SourceKindChoice(click.Choice[str]):
@@ -77,14 +54,15 @@ def _examples(*lines: str) -> str:
              epilog=_examples("crm2odoo                      # the workflow and where this folder stands",
                               "crm2odoo init --source ontraport-csv"))
 @click.version_option(__version__, prog_name="crm2odoo")
-@click.option("-v", "--verbose", is_flag=True, help="log every Odoo and source call")
+@output_options
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def main(ctx: click.Context) -> None:
     """Move a CRM from Ontraport or Planports into Odoo CRM: data and schema, verified, reversible.
 
     Workflow: init -> discover -> plan -> approve -> validate -> migrate -> reconcile (-> rollback).
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if current_settings().verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     if ctx.invoked_subcommand is None:
         _where_we_stand(Path("."))
 
@@ -115,10 +93,12 @@ def init(project: Path, kind: str, force: bool) -> None:
 
 @main.command(epilog=_examples('crm2odoo discover', 'crm2odoo discover --project acme'))
 @project_option
+@output_options
 @_friendly
 def discover(project: Path) -> None:
     """Audit the source: objects, counts, fields, custom fields, automations; grade the complexity."""
-    info = api.discover(project, events=_events)
+    with progress_display() as events:
+        info = api.discover(project, events=events)
     data = info.asdict()
     click.echo(f"source: {data['source_kind']}   complexity: {data['grade']}")
     for reason in data["reasons"]:
@@ -166,11 +146,13 @@ def approve(project: Path, yes: bool, login: str | None) -> None:
 
 @main.command(epilog=_examples('crm2odoo validate', 'crm2odoo validate --project acme'))
 @project_option
+@output_options
 @_friendly
 def validate(project: Path) -> None:
     """Check every transformed record against the live Odoo schema; exit 1 when migrate would stop, or would
     quarantine more records than migration.max_quarantine allows."""
-    info = api.validate(project)
+    with progress_display() as events:
+        info = api.validate(project, events=events)
     data = info.asdict()
     for problem in data["schema_problems"]:
         click.secho(f"  map: {problem}", fg="red")
@@ -214,6 +196,7 @@ def _top_groups(groups: list[dict[str, Any]], report: str) -> None:
 @click.option("--delta", is_flag=True, help="only what changed in the source since the last run")
 @click.option("--dry-run", is_flag=True, help="transform and validate, send nothing")
 @click.option("--json", "as_json", is_flag=True, help="print the run summary as JSON")
+@output_options
 @_friendly
 def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: bool, dry_run: bool, as_json: bool) -> None:
     """Load into Odoo, phase by phase; resumes an interrupted run first.
@@ -222,9 +205,9 @@ def migrate(project: Path, sample: int | None, only: tuple[str, ...], delta: boo
     1 when records were quarantined (beyond migration.max_quarantine), an object is blocked or reconciliation
     differs; 130 when interrupted (run it again to resume).
     """
-    with _stop_on_signals() as stop:
+    with _stop_on_signals() as stop, progress_display() as events:
         info = api.migrate(project, sample=sample, only=list(only) or None, delta=delta, dry_run=dry_run,
-                           events=_events, stop=stop)
+                           events=events, stop=stop)
     if as_json:
         click.echo(json.dumps(info.asdict(), indent=1, default=str))
     elif info.kind == "dry-run":
@@ -297,10 +280,12 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 @main.command(epilog=_examples('crm2odoo reconcile', 'crm2odoo reconcile --spot-check 100'))
 @project_option
 @click.option("--spot-check", default=25, show_default=True, help="records per object read back and compared")
+@output_options
 @_friendly
 def reconcile(project: Path, spot_check: int) -> None:
     """Prove what landed: counts per object, presence in Odoo. Exit 1 when anything does not add up."""
-    info = api.reconcile(project, spot_check=spot_check)
+    with progress_display() as events:
+        info = api.reconcile(project, spot_check=spot_check, events=events)
     objects = info.asdict()["objects"]
     for obj in objects:
         # quarantined records are explained, and still not in Odoo: beyond the tolerance they are what fails
@@ -331,6 +316,7 @@ def reconcile(project: Path, spot_check: int) -> None:
 @click.option("--force", is_flag=True, help="also undo records changed in Odoo since the tool wrote them")
 @click.option("--yes", is_flag=True, help="undo without asking (for scripts)")
 @click.option("--dry-run", is_flag=True, help="print what would be undone; write nothing")
+@output_options
 @_friendly
 def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool, yes: bool, dry_run: bool) -> None:
     """Undo runs: leaves Odoo as it was before them, and says "verified" only when a read-back shows it is.
@@ -360,7 +346,8 @@ def rollback(project: Path, run_id: int | None, all_runs: bool, force: bool, yes
         if not click.confirm("undo these runs?", default=False):
             click.echo("nothing undone")
             sys.exit(2)
-    result = api.rollback(project, run_id=run_id, all_runs=all_runs, force=force, events=_events)
+    with progress_display() as events:
+        result = api.rollback(project, run_id=run_id, all_runs=all_runs, force=force, events=events)
     for obj, count in sorted(result.deleted.items()):
         click.echo(f"  {obj:<20} {count} deleted")
     click.echo(f"  restored values on {result.restored} records that existed before; schema removed: "
@@ -397,7 +384,8 @@ def inventory(project: Path) -> None:
 @_friendly
 def automations(project: Path, draft: bool, as_json: bool) -> None:
     """Each source automation rule's Odoo equivalent (the plan); --draft creates them in Odoo, inactive."""
-    info = api.automations(project, draft=draft, events=_events)
+    with progress_display() as events:
+        info = api.automations(project, draft=draft, events=events)
     for line in [json.dumps(info.asdict(), indent=1, default=str)] if as_json else info.lines():
         click.echo(line)
 
@@ -440,12 +428,14 @@ def status(project: Path, as_json: bool) -> None:
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("crm2odoo-demo"),
               show_default=True, help="where the demo project goes (re-running continues it)")
 @click.option("--fresh", is_flag=True, help="delete the demo folder first")
+@output_options
 @_friendly
 def demo(directory: Path, fresh: bool) -> None:
     """The whole flow on bundled sample data against the bundled Odoo sandbox."""
     from crm2odoo.demo import PASSWORD_ENV, run_demo
 
-    summary = run_demo(directory, fresh=fresh, events=_events)
+    with progress_display() as events:
+        summary = run_demo(directory, fresh=fresh, events=events)
     click.echo(summary)
     click.echo(f"review the map and watch runs in a browser: {PASSWORD_ENV}=admin crm2odoo review --project {directory} --open")
 

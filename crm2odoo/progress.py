@@ -90,3 +90,58 @@ def format_seconds(seconds: float | None) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class RunProgress:
+    """A command's objects as they go: the plan (each object's expected records), the ones done, and an overall
+    meter over every record of the plan, so an overall line can say objects done, elapsed and time left.
+
+    Fed by the library's events (``run_plan``, ``object_start``, ``object_progress``, an object's end); holds no
+    terminal. The overall ETA is None while any planned object's total is unknown: a guess from part of the
+    run would look as sure as a real one.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, window_seconds: float = 30.0) -> None:
+        self._clock, self._window = clock, window_seconds
+        self.planned: dict[str, int | None] = {}
+        self.meters: dict[str, RateMeter] = {}  # objects started and not ended
+        self.ended: list[str] = []
+        self._ended_records = 0  # records of the ended objects, each counted as its total (or what it met)
+        self.overall = RateMeter(None, clock=clock, window_seconds=window_seconds)
+
+    def plan(self, objects: list[tuple[str, str, int | None]]) -> None:
+        self.planned = {name: total for name, _, total in objects}
+        totals = list(self.planned.values())
+        self.overall.total = sum(t for t in totals if t is not None) if None not in totals else None
+
+    def start(self, name: str, total: int | None) -> RateMeter:
+        if name not in self.planned:  # a command without a plan: the objects are counted as they come
+            self.planned[name] = total
+        meter = self.meters[name] = RateMeter(total, clock=self._clock, window_seconds=self._window)
+        return meter
+
+    def progress(self, name: str, done: int, total: int | None) -> RateMeter:
+        meter = self.meters.get(name) or self.start(name, total)
+        meter.total = total if total is not None else meter.total
+        meter.update(done)
+        self.overall.update(self._ended_records + sum(m.done for m in self.meters.values()))
+        return meter
+
+    def end(self, name: str) -> RateMeter | None:
+        """``name`` ended (done or blocked); its meter, if it had started."""
+        meter = self.meters.pop(name, None)
+        if name not in self.ended:
+            self.ended.append(name)
+            expected = self.planned.get(name)
+            self._ended_records += max(expected or 0, meter.done if meter else 0)
+            self.overall.update(self._ended_records + sum(m.done for m in self.meters.values()))
+        return meter
+
+    @property
+    def objects_total(self) -> int:
+        return len(self.planned)
+
+    def overall_line(self) -> str:
+        """``3/8 objects · 1:02 elapsed · ETA 4:10``"""
+        return (f"{len(self.ended)}/{self.objects_total} objects · {format_seconds(self.overall.elapsed())} elapsed"
+                f" · ETA {format_seconds(self.overall.eta_seconds())}")

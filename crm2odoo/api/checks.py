@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crm2odoo.api.approval import require_approval
-from crm2odoo.api.context import Context, Events, open_context, project_spec, quiet, transform_context
+from crm2odoo.api.context import Context, Events, catalog_totals, open_context, project_spec, quiet, transform_context
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.mapping.engine import Engine
 from crm2odoo.mapping.spec import MappingSpec
@@ -16,13 +16,13 @@ from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
 
 
 def reconcile_with(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Source | None = None,
-               only_ids: dict[str, set[str]] | None = None) -> ReconcileInfo:
+               only_ids: dict[str, set[str]] | None = None, events: Events = quiet) -> ReconcileInfo:
     engine = Engine(spec, transform_context(ctx.config))
     own = source is None
     src = ctx.source() if own else source
     try:
         info = Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src,
-                          only_ids=only_ids).run(spot_check=spot_check)
+                          only_ids=only_ids, events=events).run(spot_check=spot_check)
         info.tolerance = ctx.config.migration.tolerance
         return info
     finally:
@@ -30,11 +30,11 @@ def reconcile_with(ctx: Context, spec: MappingSpec, *, spot_check: int, source: 
             src.close()
 
 
-def reconcile(root: Path, *, spot_check: int = 25) -> ReconcileInfo:
+def reconcile(root: Path, *, spot_check: int = 25, events: Events = quiet) -> ReconcileInfo:
     """Counts per object that add up, each difference explained, and N records per object read back."""
     ctx = open_context(root)
     try:
-        info = reconcile_with(ctx, project_spec(ctx), spot_check=spot_check)
+        info = reconcile_with(ctx, project_spec(ctx), spot_check=spot_check, events=events)
         render.write_report(ctx.project.reports_dir, "reconcile", info.asdict(), render.reconcile_markdown(info.asdict()))
         return info
     finally:
@@ -54,7 +54,7 @@ def validate(root: Path, *, events: Events = quiet) -> ValidationInfo:
         source = ctx.source()
         try:
             info = Validator(spec, engine, source, odoo_fields, resolver.lookup, resolver.ids).run(
-                ctx.schema.models(), events=events)
+                ctx.schema.models(), events=events, totals=catalog_totals(ctx, spec))
         finally:
             source.close()
         info.tolerance = ctx.config.migration.tolerance

@@ -89,6 +89,15 @@ def project_catalog(ctx: Context) -> Catalog:
     return load_catalog(ctx.project.catalog_path)
 
 
+def catalog_totals(ctx: Context, spec: MappingSpec) -> dict[str, int | None]:
+    """The records each enabled map will meet, for progress: the count of its source object as discovered (an
+    API's count, an export's rows); None where the source could not count, nothing when nothing was discovered."""
+    if not ctx.project.catalog_path.exists():
+        return {}
+    counts = {o.name: o.count for o in load_catalog(ctx.project.catalog_path).objects}
+    return {obj.name: counts.get(obj.source_object) for obj in spec.enabled_objects()}
+
+
 def project_spec(ctx: Context) -> MappingSpec:
     if not ctx.project.mapping_path.exists():
         raise ProjectError("there is no mapping.yaml yet", hint="run `crm2odoo plan` first")

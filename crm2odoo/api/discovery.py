@@ -103,9 +103,12 @@ def discover(root: Path, *, events: Events = quiet) -> DiscoveryInfo:
     ctx = open_context(root)
     try:
         source = ctx.source()
+        what = "reading the source: objects, fields, and the records of each counted"
+        events("waiting", what=what)
         try:
             catalog = source.discover()
         finally:
+            events("waiting_done", what=what)
             source.close()
         save_catalog(catalog, ctx.project.catalog_path)
         level, reasons = grade(catalog)

@@ -12,7 +12,16 @@ from typing import Any
 
 from crm2odoo.api.approval import require_approval
 from crm2odoo.api.checks import reconcile_with, validate
-from crm2odoo.api.context import Context, Events, open_context, project_spec, quiet, transform_context, writing
+from crm2odoo.api.context import (
+    Context,
+    Events,
+    catalog_totals,
+    open_context,
+    project_spec,
+    quiet,
+    transform_context,
+    writing,
+)
 from crm2odoo.api.sampling import sample_ids
 from crm2odoo.errors import Interrupted, MappingError, ProjectError
 from crm2odoo.ledger.db import Ledger
@@ -152,11 +161,12 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     try:
         provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events).provision(spec)
         ids = sample_ids(source, engine, spec, run.sample) if run.sample else None
+        totals = expected_totals(ctx, spec, ids, reads_changes_only=run.delta and not source.full_read_is_cheap)
         loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
                         source=source, run_id=run.run_id, batch_size=settings.batch_size,
                         workers=settings.workers, fallback_owner=settings.fallback_owner,
                         events=events, delta=run.delta, conflicts=settings.conflicts,
-                        delta_deletes=settings.delta_deletes, stop=stop)
+                        delta_deletes=settings.delta_deletes, stop=stop, totals=totals)
         # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
         results = loader.run(only=set(run.only) if run.only else None, ids=ids)
     except Interrupted:
@@ -174,9 +184,22 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
         r.conflicts for r in results) and settings.conflicts == "stop" else "done"
     info = MigrateInfo(run.run_id, run.kind, run.resumed, results, provisioned, report, state, 0)
+    events("waiting", what="reconciling: counting what landed in Odoo")
     info.reconcile = reconcile_with(ctx, spec, spot_check=0, only_ids=ids)
+    events("waiting_done", what="reconciling: counting what landed in Odoo")
     # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
     return _settle_run(ctx, info, started, "running" if state == "blocked" else "done")
+
+
+def expected_totals(ctx: Context, spec: MappingSpec, ids: dict[str, set[str]] | None, *,
+                    reads_changes_only: bool) -> dict[str, int | None]:
+    """The records each map will meet, for progress: a sample's chosen ids, else the source's counts as discovered.
+    Nothing for a delta that asks an API only for what changed (nobody can say how much that is)."""
+    if reads_changes_only:
+        return {}
+    if ids is not None:
+        return {name: len(chosen) for name, chosen in ids.items()}
+    return catalog_totals(ctx, spec)
 
 
 def _settle_run(ctx: Context, info: MigrateInfo, started: dt.datetime, ledger_state: str) -> MigrateInfo:

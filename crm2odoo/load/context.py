@@ -58,6 +58,8 @@ class LoadContext:
     stop: threading.Event = field(default_factory=threading.Event)
     #: object -> source ids an earlier run quarantined (tried again by this one)
     retry: dict[str, list[str]] = field(default_factory=dict)
+    #: map name -> the records it is expected to meet (for progress; None or absent: unknown)
+    totals: dict[str, int | None] = field(default_factory=dict)
     #: the context of every write: Odoo sends no mail and tracks nothing for migrated records
     context: dict[str, Any] = field(default_factory=quiet_context)
     outcomes: Outcomes = field(init=False)

@@ -41,7 +41,7 @@ class Loader:
                  source: Source, run_id: int, batch_size: int = 200, workers: int = 2,
                  fallback_owner: str | None = None, events: Events | None = None, delta: bool = False,
                  conflicts: str = "stop", delta_deletes: str = "archive",
-                 stop: threading.Event | None = None) -> None:
+                 stop: threading.Event | None = None, totals: dict[str, int | None] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
         self.resolver = Resolver(client, schema, ledger, spec)
         self.resolver.run_id = run_id
@@ -51,7 +51,7 @@ class Loader:
         self.stop = stop or threading.Event()
         self.ctx = LoadContext(client=client, schema=schema, ledger=ledger, spec=spec, engine=engine, source=source,
                                run_id=run_id, resolver=self.resolver, settings=settings, events=events or no_events,
-                               stop=self.stop)
+                               stop=self.stop, totals=dict(totals or {}))
         self.batches = Batches(self.ctx)
         self.strategies = strategies_for(self.ctx, self.batches)
         self.results: list[ObjectResult] = []  # objects finished so far (what an interrupted run did)
@@ -68,6 +68,9 @@ class Loader:
         self._keep_side_tables()
         blocked_maps: set[str] = set()
         steps = spec_order(self.spec)
+        # what the run will go through, so a renderer can draw an overall line before the first object
+        self.ctx.events("run_plan", objects=[(s.map.name, s.map.model, self.ctx.totals.get(s.map.name))
+                                             for s in steps if not only or _selected(s.map, only)])
         processed: set[str] = set()  # maps met so far: loaded, blocked, left out by ``only`` or loaded in a group
         for index, step in enumerate(steps):
             obj = step.map
@@ -124,7 +127,7 @@ class Loader:
         """The records of ``obj`` this run is asked for (None: all) and those an earlier run quarantined."""
         self.ctx.check_stop()
         self.ledger.phase(self.run_id, obj.name, "running")
-        self.ctx.events("object_start", name=obj.name, model=obj.model)
+        self.ctx.events("object_start", name=obj.name, model=obj.model, total=self.ctx.totals.get(obj.name))
         wanted = ids.get(obj.name) if ids is not None else None
         # quarantine is not final: the cause may have been fixed in the source, the map or Odoo
         retry = [sid for sid in self.ledger.source_ids_in(obj.name, ("quarantined",))

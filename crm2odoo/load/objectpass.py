@@ -18,6 +18,7 @@ from crm2odoo.load.diffing import actions_for, dedupe_key
 from crm2odoo.load.order import LoadStep
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.settle import archive_deleted, link_deferred, settle_merged
+from crm2odoo.load.tally import ObjectTally
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.sources.base import SourceRecord
 from crm2odoo.spill import SpillMap, spilled_sort
@@ -57,6 +58,9 @@ class ObjectPass:
         # files are read whole and the content hash decides; an API is asked only for what changed since the cursor
         self.read_since = None if ctx.source.full_read_is_cheap else self.since
         self.undated: set[str] = set()  # read, though a since-filtered read would have left them out
+        self.tally = ObjectTally(ctx.events, result, ctx.totals.get(self.obj.name),
+                                 conflicts_block=ctx.settings.conflicts == "stop")
+        self._settled_unsent = 0  # settled while read (left out, refused, merged): told with the next batch
         batches.finder.start_object(self.obj)
         batches.writer.creator.start_object(self.obj)
 
@@ -81,6 +85,7 @@ class ObjectPass:
             if record.modified_at is not None and (self.newest is None or record.modified_at > self.newest):
                 self.newest = record.modified_at
             if not ctx.engine.applies(obj, record):
+                self._settled_unsent += 1
                 continue
             if self.since is not None and record.modified_at is not None and record.modified_at < self.since:
                 self.undated.add(record.id)
@@ -108,6 +113,7 @@ class ObjectPass:
                     batch_undated.add(target.source_id)
                 if target.outcome != "ok":
                     ctx.outcomes.problems(target, result)
+                    self._settled_unsent += 1
                     continue
                 key = dedupe_key(obj, target.vals)
                 if key is not None:
@@ -115,6 +121,7 @@ class ObjectPass:
                     if first != target.source_id:
                         self.merged.append((target.source_id, first,
                                             f"duplicate of {obj.name} {first} by {', '.join(obj.dedupe_fields)}"))
+                        self._settled_unsent += 1
                         continue
                 waiting.append(target)
                 if size_of is not None:
@@ -126,12 +133,17 @@ class ObjectPass:
 
     def _checked(self, waiting: list[TargetRecord], undated: set[str]) -> list[TargetRecord]:
         changed = self.batches.changed(self.obj, waiting, self.result, undated)
+        # the unchanged ones are settled by the ledger check
+        settled, self._settled_unsent = self._settled_unsent + len(waiting) - len(changed), 0
+        if settled:
+            self.tally.settled(settled)
         if self.ordered and changed:
             self.ctx.resolver.prefetch(changed)  # the documents the messages go to (their lanes)
         return changed
 
     def send(self, batch: list[TargetRecord]) -> None:
         self.batches.send(self.step, batch, self.fields_meta, self.result, self.deferred)
+        self.tally.settled(len(batch))
 
     def finish(self) -> None:
         """What needs every batch of the map settled."""

@@ -139,7 +139,9 @@ class Rollback:
             self._restore_priors(run_id, result)
             self._remove_schema(run_id, result)
             self.ledger.finish_run(run_id, "rolled_back", {**result.asdict(), "rolled_back_at": str(dt.datetime.now(dt.UTC))})
+        self.events("waiting", what="verifying: reading back everything the runs touched")
         self._verify(run_ids, created, result)
+        self.events("waiting_done", what="verifying: reading back everything the runs touched")
         return result
 
     def _created(self, run_id: int) -> list[RecordRow]:
@@ -206,6 +208,7 @@ class Rollback:
     def _delete_created(self, run_id: int, result: RollbackResult, force: bool) -> None:
         for obj, rows in self._created_by_object(run_id):
             model = rows[0].model
+            self.events("object_start", name=obj, model=model, total=len(rows))
             existing = self.check.alive(model, [int(r.odoo_id or 0) for r in rows])
             kept: set[int] = set()
             if not force:
@@ -224,6 +227,8 @@ class Rollback:
             self.ledger.drop_priors(model, [int(r.odoo_id or 0) for r in gone], from_run=run_id)
             # rows of records still in Odoo stay in the ledger, so a later rollback (--force) finds them again
             self.ledger.forget(obj, [r.source_id for r in gone])
+            self.events("object_progress", name=obj, done=len(rows), total=len(rows), quarantined=0,
+                        blocked=len(kept))
         for obj in {r.object for r in self.ledger.records(run_id=run_id)}:
             # duplicates merged into records of this run, and records that never reached Odoo, go with the run
             settled = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id

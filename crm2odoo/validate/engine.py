@@ -106,6 +106,14 @@ class ValidationInfo:
                 "finding_groups": [g.asdict() for g in group_findings(f.asdict() for f in self.findings)]}
 
 
+#: validate reads without batches: it tells how far it is every this many records
+PROGRESS_EVERY = 200
+
+
+def _nobody(kind: str, **data: Any) -> None:
+    """The events callback of a validation nobody watches."""
+
+
 def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[str, Any]]],
               odoo_models: set[str]) -> list[str]:
     """Problems in the map itself, found without reading a record (run at the start of every migrate)."""
@@ -157,13 +165,25 @@ class Validator:
             self._source_ids[map_name] = set(self.source.list_ids(obj.source_object)) if obj else set()
         return self._source_ids[map_name]
 
-    def run(self, models: set[str], *, events: Events | None = None) -> ValidationInfo:
+    def run(self, models: set[str], *, events: Events | None = None,
+            totals: Mapping[str, int | None] | None = None) -> ValidationInfo:
+        """Every enabled map's records checked. ``events`` hears ``run_plan``, then per map ``object_start``,
+        ``object_progress`` every ``PROGRESS_EVERY`` records met and ``validated``; ``totals``: records expected."""
         info = ValidationInfo(objects=[], schema_problems=check_map(self.spec, self.odoo_fields, models))
-        for obj in self.spec.enabled_objects():
+        totals = totals or {}
+        tell = events or _nobody
+        objects = self.spec.enabled_objects()
+        tell("run_plan", objects=[(o.name, o.model, totals.get(o.name)) for o in objects])
+        for obj in objects:
             result = ObjectValidation(obj.name, obj.model, policy=obj.on_error)
             info.objects.append(result)
             keys: dict[str, str] = {}
-            for record in self.source.read(obj.source_object):
+            total = totals.get(obj.name)
+            tell("object_start", name=obj.name, model=obj.model, total=total)
+            for met, record in enumerate(self.source.read(obj.source_object), start=1):
+                if met % PROGRESS_EVERY == 0:
+                    tell("object_progress", name=obj.name, done=met, total=total, quarantined=result.with_errors,
+                         blocked=0)
                 if not self.engine.applies(obj, record):
                     continue
                 result.records += 1
@@ -175,8 +195,7 @@ class Validator:
                     result.valid += 1
                     if findings:
                         result.with_warnings += 1
-            if events:
-                events("validated", result=result)
+            tell("validated", result=result)
         return info
 
     def check(self, obj: ObjectMap, target: TargetRecord, keys: dict[str, str]) -> list[Finding]:

@@ -16,7 +16,7 @@ import base64
 import binascii
 import hashlib
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,18 +146,27 @@ class _Found:
 class Reconciler:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source | None, *, seed: int | None = None,
-                 only_ids: dict[str, set[str]] | None = None, chunk_size: int = 1000) -> None:
+                 only_ids: dict[str, set[str]] | None = None, chunk_size: int = 1000,
+                 events: Callable[..., None] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source = engine, source
         self.resolver = Resolver(client, schema, ledger, spec)
         self.random = random.Random(seed)
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
         self.chunk_size = chunk_size  # ledger records held at once (and external IDs asked of Odoo per call)
+        self.events = events or (lambda kind, **data: None)
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
         # deals are expected where the load placed them: in their own pipeline's stage, lost when that stage is
         self.resolver.stage_layout = StageArranger(self.client, self.schema, self.ledger, self.spec).read()
-        objects = [self.object(obj, spot_check) for obj in self.spec.enabled_objects()]
+        enabled = self.spec.enabled_objects()
+        # a reconcile's objects each take one read of the ledger, the source and Odoo: progress is per object
+        self.events("run_plan", objects=[(obj.name, obj.model, None) for obj in enabled])
+        objects: list[ObjectReconcile] = []
+        for obj in enabled:
+            self.events("object_start", name=obj.name, model=obj.model, total=None)
+            objects.append(self.object(obj, spot_check))
+            self.events("reconciled", result=objects[-1])
         money = self.money() if self.source is not None and self.only_ids is None else None
         return ReconcileInfo(objects + ([money] if money is not None else []))
 

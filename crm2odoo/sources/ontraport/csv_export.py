@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -162,8 +163,14 @@ class OntraportCsvSource:
                     + ((FieldInfo("is_won", "Won", "boolean"), FieldInfo("is_lost", "Lost", "boolean"))
                        if derived == "stage" else ()),
                 ))
-        return Catalog(source_kind=self.kind, objects=tuple(objects), warnings=tuple(self._warnings),
-                       account={"folder": str(self.folder), "timezone": str(self.tz)})
+        return Catalog(source_kind=self.kind, objects=self._counted(objects, set(by_object)),
+                       warnings=tuple(self._warnings), account={"folder": str(self.folder), "timezone": str(self.tz)})
+
+    def _counted(self, objects: list[ObjectInfo], exported: set[str]) -> tuple[ObjectInfo, ...]:
+        """Objects made from columns (notes, tags, users, stages, pipelines, transaction lines) counted by reading
+        them: a person sizes the run, and a progress bar its total, by these counts."""
+        return tuple(o if o.count is not None or o.name in exported
+                     else replace(o, count=sum(1 for _ in self._records(o.name))) for o in objects)
 
     # ------------------------------------------------------------------ reading
     def read(self, object_name: str, *, since: dt.datetime | None = None,

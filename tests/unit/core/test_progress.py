@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+import re
 
 import pytest
 
-from crm2odoo.progress import RateMeter, format_seconds
+from crm2odoo.cli_progress import PlainDisplay
+from crm2odoo.load.outcomes import ObjectResult
+from crm2odoo.progress import RateMeter, RunProgress, format_seconds
 
 
 class FakeClock:
@@ -120,3 +124,72 @@ def test_format_seconds() -> None:
     assert format_seconds(None) == "--:--"
     assert format_seconds(65) == "1:05"
     assert format_seconds(3723) == "1:02:03"
+
+
+# -- the plain display (a log) and the run's overall meter ---------------------------------------------------------
+def plain_display(clock: FakeClock, interval: float = 10.0) -> tuple[PlainDisplay, io.StringIO]:
+    out = io.StringIO()
+    return PlainDisplay(out, interval=interval, clock=clock), out
+
+
+def test_plain_progress_lines_come_at_most_every_interval() -> None:
+    clock = FakeClock()
+    display, out = plain_display(clock, interval=10)
+    display("run_plan", objects=[("contact", "res.partner", 1000), ("deal", "crm.lead", 100)])
+    display("object_start", name="contact", model="res.partner", total=1000)
+    for _ in range(30):  # a batch of 20 every second
+        clock.advance(1)
+        display("object_progress", name="contact", done=display.run.meters["contact"].done + 20, total=1000,
+                quarantined=2, blocked=0)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "plan: 2 objects, 1,100 records"
+    assert lines[1].startswith("  contact              -> res.partner (1,000 records)")
+    progress = lines[2:]
+    assert len(progress) == 3  # 30 s at one line per 10 s, not 30 lines
+    assert progress[-1].startswith("  contact              600/1,000 (60%)  20 records/s  ETA 0:20  2 quarantined")
+    assert "0/2 objects" in progress[-1]
+
+
+def test_plain_display_says_blocked_not_done() -> None:
+    clock = FakeClock()
+    display, out = plain_display(clock, interval=0.5)
+    display("object_start", name="user", model="res.users", total=3)
+    clock.advance(1)
+    display("object_progress", name="user", done=3, total=3, quarantined=0, blocked=0)
+    display("object_done", result=ObjectResult("user", "res.users", read=3, blocked="3 owners have no Odoo user"))
+    last = out.getvalue().splitlines()[-1]
+    assert last == "  user                 BLOCKED: 3 owners have no Odoo user"
+    assert "100%" not in last
+
+
+def test_plain_display_has_no_control_codes_and_says_what_it_waits_for() -> None:
+    clock = FakeClock()
+    display, out = plain_display(clock)
+    display("waiting", what="creating 11 fields on res.partner: Odoo reloads its registry")
+    clock.advance(12.34)
+    display("waiting_done", what="creating 11 fields on res.partner: Odoo reloads its registry")
+    display("resume", run_id=3, state="interrupted")
+    text = out.getvalue()
+    assert text.splitlines() == ["  waiting: creating 11 fields on res.partner: Odoo reloads its registry ...",
+                                 "  done in 12.3s: creating 11 fields on res.partner: Odoo reloads its registry",
+                                 "resuming interrupted run 3"]
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+
+
+def test_overall_eta_only_when_every_total_is_known() -> None:
+    clock = FakeClock()
+    known = RunProgress(clock=clock)
+    known.plan([("contact", "res.partner", 100), ("deal", "crm.lead", 100)])
+    unknown = RunProgress(clock=clock)
+    unknown.plan([("contact", "res.partner", 100), ("deal", "crm.lead", None)])
+    for run in (known, unknown):
+        run.start("contact", 100)
+    for _ in range(10):
+        clock.advance(1)
+        for run in (known, unknown):
+            run.progress("contact", run.meters["contact"].done + 5, 100)
+    assert known.overall.eta_seconds() == pytest.approx(150 / 5)
+    assert unknown.overall.eta_seconds() is None
+    known.end("contact")
+    assert known.overall.done == 100 and known.ended == ["contact"]
+    assert "1/2 objects" in known.overall_line()
