@@ -152,6 +152,12 @@ def note_line(kind: str, data: dict[str, Any]) -> str | None:
     return None
 
 
+def undone_line(data: dict[str, Any]) -> str:
+    """A rollback's object done: what it deleted, what it kept (changed in Odoo since, or refused)."""
+    kept = data.get("kept", 0)
+    return f"  {data['name']:<20} undone: {data['deleted']:,} deleted" + (f", {kept:,} kept" if kept else "")
+
+
 ENDS = ("object_done", "object_blocked", "validated", "reconciled")
 
 
@@ -193,6 +199,9 @@ class PlainDisplay:
             result = data["result"]
             self.run.end(result.name)
             return end_line(result)
+        if kind == "object_undone":
+            self.run.end(data["name"])
+            return undone_line(data)
         if kind == "waiting":
             self._waiting[data["what"]] = self.clock()
             return f"  waiting: {data['what']} ..."

@@ -17,7 +17,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from crm2odoo.cli_progress import ENDS, counts_text, end_line, note_line
+from crm2odoo.cli_progress import ENDS, counts_text, end_line, note_line, undone_line
 from crm2odoo.progress import RateMeter, RunProgress, format_seconds
 
 #: redraws per second: smooth enough for a person, cheap next to a run's own work
@@ -120,6 +120,11 @@ class RichDisplay:
             self._overall()
             blocked = bool(getattr(result, "blocked", ""))
             self.console.print(Text(end_line(result), style="yellow" if blocked else ""))
+        elif kind == "object_undone":
+            self.run.end(data["name"])
+            self._drop(data["name"])
+            self._overall()
+            self.console.print(Text(undone_line(data)))
         elif kind == "waiting":
             self.tasks["waiting: " + data["what"]] = self.progress.add_task(
                 f"[dim]waiting:[/] {data['what']}", total=None, meter=None, counts="", kind="waiting")

@@ -227,8 +227,7 @@ class Rollback:
             self.ledger.drop_priors(model, [int(r.odoo_id or 0) for r in gone], from_run=run_id)
             # rows of records still in Odoo stay in the ledger, so a later rollback (--force) finds them again
             self.ledger.forget(obj, [r.source_id for r in gone])
-            self.events("object_progress", name=obj, done=len(rows), total=len(rows), quarantined=0,
-                        blocked=len(kept))
+            self.events("object_undone", name=obj, model=model, deleted=deleted, kept=len(kept))
         for obj in {r.object for r in self.ledger.records(run_id=run_id)}:
             # duplicates merged into records of this run, and records that never reached Odoo, go with the run
             settled = [r.source_id for r in self.ledger.records(obj) if r.created_run == run_id

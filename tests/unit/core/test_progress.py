@@ -193,3 +193,14 @@ def test_overall_eta_only_when_every_total_is_known() -> None:
     known.end("contact")
     assert known.overall.done == 100 and known.ended == ["contact"]
     assert "1/2 objects" in known.overall_line()
+
+
+def test_plain_rollback_lines_say_what_was_deleted_and_kept() -> None:
+    clock = FakeClock()
+    display, out = plain_display(clock)
+    display("rollback_run", run_id=2)
+    display("object_start", name="contact", model="res.partner", total=40)
+    display("object_undone", name="contact", model="res.partner", deleted=38, kept=2)
+    assert out.getvalue().splitlines() == ["undoing run 2", "  contact              -> res.partner (40 records) ...",
+                                           "  contact              undone: 38 deleted, 2 kept"]
+    assert display.run.ended == ["contact"]
