@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 
 import click
 
+from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, start_line, undone_line
 from crm2odoo.progress import RunProgress, format_seconds
 
 Events = Callable[..., None]
@@ -99,8 +101,6 @@ def progress_display(settings: OutputSettings | None = None, *, stream: TextIO |
 
 
 def _is_terminal(stream: TextIO) -> bool:
-    import os
-
     try:
         return stream.isatty() and os.environ.get("TERM", "") != "dumb"
     except (AttributeError, ValueError):
@@ -111,54 +111,6 @@ def _silent(kind: str, **data: Any) -> None:
     """--quiet: the verdict and the errors say everything."""
 
 
-# -- the lines both displays print ---------------------------------------------------------------------------------
-def start_line(name: str, model: str, total: int | None) -> str:
-    return f"  {name:<20} -> {model}" + (f" ({total:,} records)" if total is not None else "") + " ..."
-
-
-def end_line(result: Any) -> str:
-    """An object's end: its counts, or why it is blocked (never a percentage: a blocked object is not done)."""
-    r = result
-    if getattr(r, "blocked", ""):
-        return f"  {r.name:<20} BLOCKED: {r.blocked}"
-    if hasattr(r, "valid"):  # validate's
-        return f"  {r.name:<20} checked {r.records:,} records: {r.valid:,} valid, {r.with_errors:,} with errors"
-    if hasattr(r, "present_in_odoo"):  # reconcile's
-        return f"  {r.name:<20} reconciled: {r.present_in_odoo:,} in Odoo" + ("" if r.ok else ", DIFFERENCES")
-    return (f"  {r.name:<20} read {r.read}, created {r.created}, updated {r.updated}, matched {r.matched}, "
-            f"unchanged {r.unchanged}, merged {r.merged}, skipped {r.skipped}, quarantined {r.quarantined}"
-            + (f", conflicts {r.conflicts}" if r.conflicts else "")
-            + (f", archived {r.archived}" if r.archived else "")
-            + (f", changed without a new modified date {r.changed_undated}" if r.changed_undated else ""))
-
-
-def counts_text(quarantined: int, blocked: int) -> str:
-    parts = ([f"{quarantined:,} quarantined"] if quarantined else []) + ([f"{blocked:,} blocked"] if blocked else [])
-    return ", ".join(parts)
-
-
-def note_line(kind: str, data: dict[str, Any]) -> str | None:
-    """The one-off notes of a run (resuming, a stale lock, a demo step), the same on every display."""
-    if kind == "resume":
-        how = "interrupted" if data.get("state") == "interrupted" else "unfinished"
-        return f"resuming {how} run {data['run_id']}"
-    if kind == "stale_lock":
-        return (f"note: {data['holder']} ended without releasing the project lock (killed or crashed); "
-                "taking it over")
-    if kind == "step":
-        return f"== {data['title']}"
-    if kind == "rollback_run":
-        return f"undoing run {data['run_id']}"
-    return None
-
-
-def undone_line(data: dict[str, Any]) -> str:
-    """A rollback's object done: what it deleted, what it kept (changed in Odoo since, or refused)."""
-    kept = data.get("kept", 0)
-    return f"  {data['name']:<20} undone: {data['deleted']:,} deleted" + (f", {kept:,} kept" if kept else "")
-
-
-ENDS = ("object_done", "object_blocked", "validated", "reconciled")
 
 
 class PlainDisplay:

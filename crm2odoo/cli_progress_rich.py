@@ -17,7 +17,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from crm2odoo.cli_progress import ENDS, counts_text, end_line, note_line, undone_line
+from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, undone_line
 from crm2odoo.progress import RateMeter, RunProgress, format_seconds
 
 #: redraws per second: smooth enough for a person, cheap next to a run's own work
