@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm2odoo.ledger.db import Intent, Landing, Ledger
+from crm2odoo.ledger.db import Landing, Ledger
 from crm2odoo.ledger.undo import created_by_tool, merge_prior, odoo_ids_of
+from crm2odoo.load.autocreate import AutoRecord, create_auto
 from crm2odoo.load.outcomes import LANDED_STATES
 from crm2odoo.mapping.defaults import LOST_WORDS
 from crm2odoo.mapping.engine import XMLID_MODULE, RecordProblem, xmlid_for
@@ -145,26 +146,22 @@ class StageArranger:
             self._copy_all(copies)
 
     def _copy_all(self, copies: list[tuple[dict[str, Any], int]]) -> None:
-        """Each team's copy of a shared stage, all in one ``load`` (external IDs: sending it again after a lost
-        reply updates them), every intent recorded before it."""
-        obj = "auto:crm.stage"
-        by_source: dict[str, tuple[str, dict[str, Any], int]] = {}
+        """Each team's copy of a shared stage, all in one ``load`` through the one way the run creates records of
+        its own (load/autocreate.py: our external IDs, so sending it again after a lost reply updates them; every
+        intent recorded before it). A copy Odoo refuses stops the run: the pipelines would be incomplete."""
+        copied = [f for f in COPIED_FIELDS if f in copies[0][0]]
+        records: dict[str, AutoRecord] = {}
         for row, team in copies:
             source_id = f"{fold(str(row.get('name') or ''))}@team{team}"
-            by_source.setdefault(source_id, (xmlid_for(self.spec.system, "auto_crm_stage", source_id), row, team))
-        copied = [f for f in COPIED_FIELDS if f in copies[0][0]]
-        data = [[xmlid, *[_cell(row.get(f)) for f in copied], str(team)] for xmlid, row, team in by_source.values()]
-        self.ledger.mark_sending(self.run_id, [Intent(obj, source_id, "crm.stage", xmlid, "", "")
-                                               for source_id, (xmlid, _, _) in by_source.items()])
-        answer = dict(self.client.execute("crm.stage", "load", fields=["id", *copied, "team_id/.id"], data=data,
-                                          retry_writes=True))
-        ids = answer.get("ids") or []
-        if len(ids) != len(data) or not all(ids):
+            xmlid = xmlid_for(self.spec.system, "auto_crm_stage", source_id)
+            records.setdefault(xmlid, AutoRecord("crm.stage", source_id, xmlid, ("id", *copied, "team_id/.id"),
+                                                 (xmlid, *[_cell(row.get(f)) for f in copied], str(team))))
+        created = create_auto(self.client, self.ledger, self.run_id, records.values())
+        refused = [r for r in records.values() if created.get(r.xmlid) is None]
+        if refused:
+            rows = [self.ledger.get(r.obj, r.source_id) for r in refused]
             raise RuntimeError("Odoo refused the copies of stages for the other pipelines: "
-                               + "; ".join(str(m.get("message")) for m in answer.get("messages") or []))
-        self.ledger.mark_landed(self.run_id, [Landing(obj, source_id, int(new_id), "created", {"name": row.get("name")})
-                                              for (source_id, (_, row, _)), new_id in zip(by_source.items(), ids,
-                                                                                          strict=True)])
+                               + "; ".join(dict.fromkeys(row.reason for row in rows if row is not None and row.reason)))
 
     # -- a pipeline's stage named like one of Odoo's own ----------------------------------------------------------
     def _reuse_defaults(self, maps: list[ObjectMap]) -> dict[int, int]:
