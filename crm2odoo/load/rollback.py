@@ -25,12 +25,12 @@ record of a model (a method to call, a draft to reset, a wizard row to clear) is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.errors import OdooRecordError, UserFacingError
 from crm2odoo.ledger.db import Landing, Ledger, RecordRow
+from crm2odoo.load.context import Events, no_events
 from crm2odoo.load.order import PHASE_RANK, rank
 from crm2odoo.load.resolve import quiet_context, read_cells, same_cell
 from crm2odoo.load.rollback_check import KEPT_CHANGED, REFUSED, Leftover, RollbackCheck, prior_cell, schema_row
@@ -42,7 +42,6 @@ from crm2odoo.models import LOG_ACCESS, SIDE_TABLES, Holder, odoo_model, undo_of
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 
-Events = Callable[..., None]
 #: types whose value round-trips exactly, so a difference means someone changed it
 _COMPARABLE = {"char", "integer", "float", "monetary", "boolean", "date", "datetime", "selection", "many2one",
                "many2many"}
@@ -106,7 +105,7 @@ class Rollback:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec | None,
                  events: Events | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
-        self.events: Events = events or (lambda kind, **data: None)
+        self.events: Events = events or no_events
         self.context = quiet_context()
         #: what this rollback reads without writing, and what it kept and found done before (read by the check)
         self.check = RollbackCheck(client, schema, ledger)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm2odoo.load.context import no_events
 from crm2odoo.load.payments import INVOICE_FIELD
 from crm2odoo.load.stages import UNUSED_DEFAULT_CHOICES
 from crm2odoo.load.strategies import creates_records, map_problems
@@ -110,10 +111,6 @@ class ValidationInfo:
 PROGRESS_EVERY = 200
 
 
-def _nobody(kind: str, **data: Any) -> None:
-    """The events callback of a validation nobody watches."""
-
-
 def check_map(spec: MappingSpec, odoo_fields: Mapping[str, Mapping[str, Mapping[str, Any]]],
               odoo_models: set[str]) -> list[str]:
     """Problems in the map itself, found without reading a record (run at the start of every migrate)."""
@@ -171,7 +168,7 @@ class Validator:
         ``object_progress`` every ``PROGRESS_EVERY`` records met and ``validated``; ``totals``: records expected."""
         info = ValidationInfo(objects=[], schema_problems=check_map(self.spec, self.odoo_fields, models))
         totals = totals or {}
-        tell = events or _nobody
+        tell = events or no_events
         objects = self.spec.enabled_objects()
         tell("run_plan", objects=[(o.name, o.model, totals.get(o.name)) for o in objects])
         for obj in objects:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm2odoo.ledger.db import Ledger, RecordRow
+from crm2odoo.load.context import no_events
 from crm2odoo.load.refunds import as_registered
 from crm2odoo.load.resolve import Resolver, cell, read_cells
 from crm2odoo.load.rules import changed_since_landed, corresponds, partner_cells_for_version
@@ -154,7 +155,7 @@ class Reconciler:
         self.random = random.Random(seed)
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
         self.chunk_size = chunk_size  # ledger records held at once (and external IDs asked of Odoo per call)
-        self.events = events or (lambda kind, **data: None)
+        self.events = events or no_events
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
         # deals are expected where the load placed them: in their own pipeline's stage, lost when that stage is
