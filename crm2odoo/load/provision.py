@@ -170,9 +170,8 @@ class Provisioner:
             labels.setdefault(obj.model, str((obj.new_model or {}).get("label")
                                              or obj.source_object.replace("_", " ").title()))
         model_ids = self._ir_model_ids(list(labels))
-        for model, model_id in model_ids.items():
-            result.already_present += 1
-            self._settle("model", model, model, model_id)
+        result.already_present += len(model_ids)
+        self._settle({("model", model, model): model_id for model, model_id in model_ids.items()})
         missing = [model for model in labels if model not in model_ids]
         if missing:
             for model in missing:
@@ -195,9 +194,8 @@ class Provisioner:
         for rule in rules:
             ruled.setdefault(many2one_id(rule["model_id"]), int(rule["id"]))
         missing = [model for model, model_id in model_ids.items() if model_id not in ruled]
-        for model, model_id in model_ids.items():
-            if model_id in ruled:
-                self._settle("access", model, f"access_{model}", ruled[model_id])
+        self._settle({("access", model, f"access_{model}"): ruled[model_id]
+                      for model, model_id in model_ids.items() if model_id in ruled})
         if not missing:
             return
         group = self.client.search_read("ir.model.data", [["module", "=", "base"], ["name", "=", "group_user"]],
@@ -215,11 +213,15 @@ class Provisioner:
         for model, access_id in zip(missing, access_ids, strict=True):
             self.ledger.schema_done("access", model, f"access_{model}", access_id)
 
-    def _settle(self, kind: str, model: str, name: str, odoo_id: int) -> None:
-        """An intent whose reply was lost: the object exists in Odoo, so the intent is done."""
+    def _settle(self, found: Mapping[tuple[str, str, str], int]) -> None:
+        """Intents whose reply was lost: each (kind, model, name) in ``found`` exists in Odoo with that id, so its
+        intent is done. One read of the ledger's schema changes for them all."""
+        if not found:
+            return
         for change in self.ledger.schema_changes():
-            if (change["kind"], change["model"], change["name"]) == (kind, model, name) and change["state"] == "sending":
-                self.ledger.schema_done(kind, model, name, odoo_id)
+            key = (change["kind"], change["model"], change["name"])
+            if key in found and change["state"] == "sending":
+                self.ledger.schema_done(*key, found[key])
 
     # -- fields --------------------------------------------------------------------------------------------------
     def _fields(self, model: str, lines: list[tuple[ObjectMap, FieldMap]],
@@ -274,10 +276,10 @@ class Provisioner:
         intents are settled, and custom selection fields gain the choices this map's values need, in one call."""
         found = self.client.search_read("ir.model.fields", [["model", "=", model], ["name", "in", names]],
                                         ["id", "name", "state"])
+        self._settle({("field", model, str(row["name"])): int(row["id"]) for row in found})
         rows: list[dict[str, Any]] = []
         for row in found:
             name, field_id = str(row["name"]), int(row["id"])
-            self._settle("field", model, name, field_id)
             if fields[name].get("type") == "selection" and row.get("state") == "manual":
                 rows += missing_options(field_id, fields[name], options.get((model, name), []))
         if rows:
