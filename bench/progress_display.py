@@ -66,13 +66,18 @@ class Measure:
             marks = [t for t, kind, name in self.events if name == within and kind in (
                 "object_start", "object_progress", "object_done")]
             return max((b - a for a, b in itertools.pairwise(marks)), default=0.0)
-        gaps, last, waiting = [], None, 0
-        for when, kind, _ in self.events:
-            if last is not None and not waiting:
-                gaps.append(when - last)
+        return self.longest_run_gap()[0]
+
+    def longest_run_gap(self) -> tuple[float, str]:
+        """The run's longest time without an update (a ``waiting`` spinner's time left out), and the event it
+        followed, so a person can see which step was silent."""
+        longest, after, last, waiting = 0.0, "", None, 0
+        for when, kind, name in self.events:
+            if last is not None and not waiting and when - last[0] > longest:
+                longest, after = when - last[0], f"{last[1]} {last[2]}".strip()
             waiting += 1 if kind == "waiting" else -1 if kind == "waiting_done" else 0
-            last = when
-        return max(gaps, default=0.0)
+            last = (when, kind, name)
+        return longest, after
 
 
 def drained(read_fd: int) -> threading.Thread:
@@ -189,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             for variant in order:
                 measure = one_run(variant, exports, work, args.batch_size)
                 runs[variant].append(measure)
+                run_gap, after = measure.longest_run_gap()
                 print(f"round {round_no + 1} {variant}: {measure.wall:.1f}s, display {measure.display_seconds:.3f}s "
-                      f"({measure.cost_percent():.2f} %), longest contact gap {measure.longest_gap('contact'):.2f}s",
-                      flush=True)
+                      f"({measure.cost_percent():.2f} %), longest contact gap {measure.longest_gap('contact'):.2f}s, "
+                      f"longest run gap {run_gap:.2f}s after {after}", flush=True)
         report(runs, args)
     finally:
         if not args.keep:

@@ -169,13 +169,20 @@ def _name_fields(obj: ObjectInfo) -> list[str]:
     return named
 
 
-def _record_names(obj: ObjectInfo, record: SourceRecord, named: Sequence[str]) -> list[str]:
+def _first_and_last(obj: ObjectInfo) -> tuple[str, str] | None:
+    """The first-name and last-name columns, when the object has both."""
+    def column(concept: str) -> str | None:
+        return next((fi.name for fi in obj.fields
+                     if concept_scores(fi.name, fi.label or fi.name).get(concept, 0) >= 0.85), None)
+
+    first, last = column("first_name"), column("last_name")
+    return (first, last) if first and last else None
+
+
+def _record_names(record: SourceRecord, named: Sequence[str], first_last: tuple[str, str] | None) -> list[str]:
     out = [fold(_text(record.values.get(n))) for n in named if _text(record.values.get(n))]
-    first = next((fi.name for fi in obj.fields if concept_scores(fi.name, fi.label or fi.name)
-                  .get("first_name", 0) >= 0.85), None)
-    last = next((fi.name for fi in obj.fields if concept_scores(fi.name, fi.label or fi.name)
-                 .get("last_name", 0) >= 0.85), None)
-    if first and last:
+    if first_last:
+        first, last = first_last
         joined = fold(f"{_text(record.values.get(first))} {_text(record.values.get(last))}")
         if joined:
             out.append(joined)
@@ -189,14 +196,14 @@ def _kind_words(obj: ObjectInfo) -> frozenset[str]:
 
 
 def _index(obj: ObjectInfo, records: Sequence[SourceRecord], sample_cap: int) -> _Index:
-    named = _name_fields(obj)
+    named, first_last = _name_fields(obj), _first_and_last(obj)  # the headers are read once, not per record
     ids: set[str] = set()
     names: dict[str, set[str]] = {}
     name_of: dict[str, str] = {}
     for r in records:
         rid = _text(r.id)
         ids.add(rid)
-        for i, name in enumerate(_record_names(obj, r, named)):
+        for i, name in enumerate(_record_names(r, named, first_last)):
             names.setdefault(name, set()).add(rid)
             if i == 0:
                 name_of[rid] = name
