@@ -283,32 +283,43 @@ def concept_scores(*texts: str) -> dict[str, float]:
     """
     result: dict[str, float] = {}
     for text in texts:
-        words = stems(text)
-        if not words:
-            continue
-        meaningful = [w for w in words if w not in NOISE_WORDS] or list(words)
-        for concept, phrases in _phrase_index().items():
-            best = 0.0
-            for phrase in phrases:
-                if phrase == words or (phrase == tuple(meaningful) and len(meaningful) > 0):
-                    best = 1.0
-                    break
-                if len(phrase) == 1 and len(phrase[0]) <= 2:
-                    continue  # 'ad', 'il', 'no' are words only when they are the whole header
-                if len(phrase) <= len(words) and _contains(words, phrase):
-                    covered = len(phrase)
-                    rest = sum(1 for w in meaningful if w not in phrase)
-                    share = covered / (covered + rest) if covered + rest else 0.0
-                    # 'Form Name' is not a person's name: a lone generic word inside a longer header is weak
-                    weak = len(phrase) == 1 and phrase[0] in GENERIC_WORDS
-                    best = max(best, 0.5 if weak else 0.45 + 0.4 * share)
-            # German compounds: 'Kaufwahrscheinlichkeit' ends with 'wahrscheinlichkeit'
-            if best < 0.7 and len(words) == 1 and len(words[0]) > 8 \
-                    and any(len(p) == 1 and len(p[0]) >= 6 and words[0].endswith(p[0]) for p in phrases):
-                best = 0.7
-            if best > result.get(concept, 0.0):
-                result[concept] = best
+        for concept, score in _text_scores(text):
+            if score > result.get(concept, 0.0):
+                result[concept] = score
     return result
+
+
+@lru_cache(maxsize=8192)
+def _text_scores(text: str) -> tuple[tuple[str, float], ...]:
+    """One header's concept scores above 0. Cached: plan asks about the same few headers for every sampled record,
+    and each answer walks every concept's phrases."""
+    words = stems(text)
+    if not words:
+        return ()
+    meaningful = [w for w in words if w not in NOISE_WORDS] or list(words)
+    scores: list[tuple[str, float]] = []
+    for concept, phrases in _phrase_index().items():
+        best = 0.0
+        for phrase in phrases:
+            if phrase == words or (phrase == tuple(meaningful) and len(meaningful) > 0):
+                best = 1.0
+                break
+            if len(phrase) == 1 and len(phrase[0]) <= 2:
+                continue  # 'ad', 'il', 'no' are words only when they are the whole header
+            if len(phrase) <= len(words) and _contains(words, phrase):
+                covered = len(phrase)
+                rest = sum(1 for w in meaningful if w not in phrase)
+                share = covered / (covered + rest) if covered + rest else 0.0
+                # 'Form Name' is not a person's name: a lone generic word inside a longer header is weak
+                weak = len(phrase) == 1 and phrase[0] in GENERIC_WORDS
+                best = max(best, 0.5 if weak else 0.45 + 0.4 * share)
+        # German compounds: 'Kaufwahrscheinlichkeit' ends with 'wahrscheinlichkeit'
+        if best < 0.7 and len(words) == 1 and len(words[0]) > 8 \
+                and any(len(p) == 1 and len(p[0]) >= 6 and words[0].endswith(p[0]) for p in phrases):
+            best = 0.7
+        if best > 0.0:
+            scores.append((concept, best))
+    return tuple(scores)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
