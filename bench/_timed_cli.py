@@ -11,6 +11,10 @@ the file named by ``CRM2ODOO_BENCH_TIMERS`` when the process exits:
 - ``reconcile``: the reconciliation migrate runs before its verdict;
 - ``odoo``: every Odoo call (OdooClient.execute) by model and method, to show where crm2odoo's time goes.
 
+The file also holds ``calls``: every Odoo call in order -- seconds since start, seconds taken, model.method, the
+records it carried (ids, vals or rows), the thread -- the timeline of what runs before the first record is sent
+and after the last (``python bench/_timed_cli.py --show TIMERS.json`` prints it).
+
 Read-backs run in the loader's worker threads, so their sum may overlap other work: it is an upper bound.
 """
 
@@ -47,6 +51,31 @@ def _add(key: str, seconds: float) -> None:
 BEGAN = time.perf_counter()
 TIMELINE: list[tuple[float, float, str]] = []  # the first calls: (seconds since start, seconds taken, what)
 TIMELINE_LENGTH = 80
+CALLS: list[tuple[float, float, str, int, str]] = []  # every Odoo call: (since start, took, what, records, thread)
+
+
+def _records(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """How many records an Odoo call carried: its ids, its list of vals, or the rows of a ``load``."""
+    for value in (*args[3:4], kwargs.get("vals_list"), kwargs.get("data"), kwargs.get("ids")):
+        if isinstance(value, list | tuple):
+            return len(value)
+    return 0
+
+
+def _timed_call(original: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            took = time.perf_counter() - started
+            key = f"{args[1]}.{args[2]}"
+            _add(f"odoo/{key}", took)
+            with _GUARD:
+                CALLS.append((round(started - BEGAN, 3), round(took, 3), key, _records(args, kwargs),
+                              threading.current_thread().name))
+
+    return wrapper
 
 
 def _timed(what: str, original: Callable[..., Any], name_of: Callable[..., str]) -> Callable[..., Any]:
@@ -74,17 +103,25 @@ def install() -> None:
     ProjectLock.acquire = _timed("lock", ProjectLock.acquire, lambda *_a, **_k: "all")  # type: ignore[method-assign]
     ProjectLock.release = _timed("lock", ProjectLock.release, lambda *_a, **_k: "all")  # type: ignore[method-assign]
     migration.reconcile_with = _timed("reconcile", migration.reconcile_with, lambda *_a, **_k: "all")
-    OdooClient.execute = _timed("odoo", OdooClient.execute,  # type: ignore[method-assign]
-                                lambda _self, model, method, *_a, **_k: f"{model}.{method}")
+    OdooClient.execute = _timed_call(OdooClient.execute)  # type: ignore[method-assign]
 
 
 def _write_totals() -> None:
     target = os.environ.get("CRM2ODOO_BENCH_TIMERS")
     if target:
-        Path(target).write_text(json.dumps({**TOTALS, "timeline": TIMELINE}, sort_keys=True), encoding="utf-8")
+        Path(target).write_text(json.dumps({**TOTALS, "timeline": TIMELINE, "calls": CALLS}, sort_keys=True), encoding="utf-8")
+
+
+def show(path: Path) -> None:
+    """The call timeline of a timers file, one call a line."""
+    for since, took, what, records, thread in json.loads(path.read_text(encoding="utf-8")).get("calls", []):
+        print(f"{since:9.3f} {took:7.3f} {what:55} {records:6} {thread}")
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--show"]:
+        show(Path(sys.argv[2]))
+        sys.exit(0)
     install()
     atexit.register(_write_totals)
     sys.argv[0] = "crm2odoo"

@@ -7,6 +7,10 @@ database from a template for every round and drops it afterwards):
         --target prefork,http://127.0.0.1:8096,2,bb_p --template base18 --master-password admin \\
         --contacts 6000 --rounds 3
 
+Before and after a change, on one server, interleaved: export the old code (``git archive main crm2odoo | tar -x
+-C /tmp/before``) and name it as a fifth part of one target, ``--target before,URL,0,bb_t,/tmp/before --target
+after,URL,0,bb_t`` (``--timers-dir DIR`` keeps every Odoo call of each migrate: ``bench/_timed_cli.py --show FILE``).
+
 Every round, on every target (interleaved, so load from elsewhere on the machine hits all contenders alike):
 
 (a) crm2odoo as a user runs it: an Ontraport CSV export (contacts with 10 custom fields and tags, companies,
@@ -76,11 +80,12 @@ class Target:
     url: str
     workers: int
     db_prefix: str
+    code: Path | None = None  # a crm2odoo source tree (e.g. `git archive main`) its commands run from: before/after
 
     @staticmethod
     def parse(text: str) -> Target:
-        label, url, workers, prefix = text.split(",")
-        return Target(label, url.rstrip("/"), int(workers), prefix)
+        label, url, workers, prefix, *code = text.split(",")
+        return Target(label, url.rstrip("/"), int(workers), prefix, Path(code[0]).resolve() if code else None)
 
 
 @dataclass
@@ -129,9 +134,12 @@ def project(root: Path, data: Path, target: Target, database: str, planned: Path
     cli(root, "approve", "--yes")
 
 
-def cli(root: Path, *args: str, timers: Path | None = None) -> list[tuple[float, str]]:
-    """Run one crm2odoo command as a user would; every line it prints with the second it arrived."""
+def cli(root: Path, *args: str, timers: Path | None = None, code: Path | None = None) -> list[tuple[float, str]]:
+    """Run one crm2odoo command as a user would; every line it prints with the second it arrived. ``code``: the
+    crm2odoo source tree to run instead of the installed one (first on PYTHONPATH)."""
     env = {**os.environ, "BENCH_ODOO_PASSWORD": "admin", "PYTHONUNBUFFERED": "1"}
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [os.environ.get("PYTHONPATH")])])
     if timers is not None:
         env["CRM2ODOO_BENCH_TIMERS"] = str(timers)
     command = [sys.executable, str(TIMED_CLI), *args, "--project", str(root)]
@@ -334,13 +342,16 @@ def one_round(target: Target, args: argparse.Namespace, data: Path, planned: Pat
         timers = root / "timers.json"
         warm_up(target, database)
         started = time.perf_counter()
-        lines = cli(root, "migrate", timers=timers)
+        lines = cli(root, "migrate", timers=timers, code=target.code)
         out.migrate = time.perf_counter() - started
         out.phases = phases(lines)
         out.timers = json.loads(timers.read_text()) if timers.exists() else {}
+        if args.timers_dir and timers.exists():  # every Odoo call of this migrate, for _timed_cli.py --show
+            args.timers_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy(timers, args.timers_dir / f"{target.label}-{database}.json")
         if not args.no_reconcile:
             started = time.perf_counter()
-            cli(root, "reconcile")
+            cli(root, "reconcile", code=target.code)
             out.reconcile = time.perf_counter() - started
         client = OdooClient(settings(target, database))
         try:
@@ -431,8 +442,9 @@ def peer_report(rounds: list[Measured]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--target", action="append", required=True, type=Target.parse,
-                        help="LABEL,URL,WORKERS,DB_PREFIX: an Odoo server (WORKERS: its `workers` setting, 0 threaded) "
-                             "and the prefix its db-filter accepts; repeat for several, interleaved each round")
+                        help="LABEL,URL,WORKERS,DB_PREFIX[,CODE]: an Odoo server (WORKERS: its `workers` setting, 0 "
+                             "threaded) and the prefix its db-filter accepts; CODE: a crm2odoo source tree to run "
+                             "migrate from (before/after a change on one server); repeat, interleaved each round")
     parser.add_argument("--template", default="base18", help="database every round starts from (a fresh copy)")
     parser.add_argument("--master-password", default="admin", help="the servers' database manager password")
     parser.add_argument("--contacts", type=int, nargs="+", default=[6000],
@@ -442,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-workers", type=int, default=None)
     parser.add_argument("--no-reconcile", action="store_true", help="leave out `crm2odoo reconcile` beside migrate")
     parser.add_argument("--keep", action="store_true", help="keep the databases (named in the output)")
+    parser.add_argument("--timers-dir", type=Path, default=None,
+                        help="keep each migrate's call timeline here (show one: bench/_timed_cli.py --show FILE)")
     args = parser.parse_args(argv)
     for contacts in args.contacts:
         with tempfile.TemporaryDirectory(prefix="bench-l4l-") as tmp:

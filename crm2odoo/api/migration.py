@@ -28,6 +28,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
+from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.mapping.engine import Engine, is_derived
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.report import render
@@ -158,35 +159,40 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     ids: dict[str, set[str]] | None = None
     loader: Loader | None = None
     provisioned = ProvisionResult()
-    try:
-        provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events).provision(spec)
-        ids = sample_ids(source, engine, spec, run.sample) if run.sample else None
-        totals = expected_totals(ctx, spec, ids, reads_changes_only=run.delta and not source.full_read_is_cheap)
-        loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
-                        source=source, run_id=run.run_id, batch_size=settings.batch_size,
-                        workers=settings.workers, fallback_owner=settings.fallback_owner,
-                        events=events, delta=run.delta, conflicts=settings.conflicts,
-                        delta_deletes=settings.delta_deletes, stop=stop, totals=totals)
-        # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
-        results = loader.run(only=set(run.only) if run.only else None, ids=ids)
-    except Interrupted:
-        info = MigrateInfo(run.run_id, run.kind, run.resumed, list(loader.results) if loader else [], provisioned,
-                           report, "interrupted", 0)
-        return _settle_run(ctx, info, started, "interrupted")
-    except MappingError as exc:
-        # a line that cannot run stops the run; the report says which, and the next migrate resumes once it is fixed
-        info = MigrateInfo(run.run_id, run.kind, run.resumed, list(loader.results) if loader else [], provisioned,
-                           report, "stopped", 0, stopped_by=f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
-        _settle_run(ctx, info, started, "interrupted")
-        raise
-    finally:
-        source.close()
-    state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
-        r.conflicts for r in results) and settings.conflicts == "stop" else "done"
-    info = MigrateInfo(run.run_id, run.kind, run.resumed, results, provisioned, report, state, 0)
-    events("waiting", what="reconciling: counting what landed in Odoo")
-    info.reconcile = reconcile_with(ctx, spec, spot_check=0, only_ids=ids)
-    events("waiting_done", what="reconciling: counting what landed in Odoo")
+    # one lead-scoring pause for the whole run, opened before the field create's registry setup and closed after
+    # the reconciliation: each of its two parameter writes clears Odoo's caches, so nothing of the run follows the
+    # second one (load/scoring.py; the Loader's own pause inside it sends nothing)
+    with scoring_paused(ctx.client, ctx.schema, ctx.ledger):
+        try:
+            provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events).provision(spec)
+            ids = sample_ids(source, engine, spec, run.sample) if run.sample else None
+            totals = expected_totals(ctx, spec, ids, reads_changes_only=run.delta and not source.full_read_is_cheap)
+            loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
+                            source=source, run_id=run.run_id, batch_size=settings.batch_size,
+                            workers=settings.workers, fallback_owner=settings.fallback_owner,
+                            events=events, delta=run.delta, conflicts=settings.conflicts,
+                            delta_deletes=settings.delta_deletes, stop=stop, totals=totals)
+            # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.
+            results = loader.run(only=set(run.only) if run.only else None, ids=ids)
+        except Interrupted:
+            info = MigrateInfo(run.run_id, run.kind, run.resumed, list(loader.results) if loader else [],
+                               provisioned, report, "interrupted", 0)
+            return _settle_run(ctx, info, started, "interrupted")
+        except MappingError as exc:
+            # a line that cannot run stops the run; the report says which, and the next migrate resumes once fixed
+            info = MigrateInfo(run.run_id, run.kind, run.resumed, list(loader.results) if loader else [],
+                               provisioned, report, "stopped", 0,
+                               stopped_by=f"{exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+            _settle_run(ctx, info, started, "interrupted")
+            raise
+        finally:
+            source.close()
+        state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
+            r.conflicts for r in results) and settings.conflicts == "stop" else "done"
+        info = MigrateInfo(run.run_id, run.kind, run.resumed, results, provisioned, report, state, 0)
+        events("waiting", what="reconciling: counting what landed in Odoo")
+        info.reconcile = reconcile_with(ctx, spec, spot_check=0, only_ids=ids)
+        events("waiting_done", what="reconciling: counting what landed in Odoo")
     # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
     return _settle_run(ctx, info, started, "running" if state == "blocked" else "done")
 

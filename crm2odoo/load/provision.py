@@ -13,8 +13,8 @@ per field. Selection values sent inside the field's vals (``selection_ids`` comm
 call before the field is in the registry, so ``ir.model.fields.selection.create`` sets nothing up on its own.
 ``ir.model.create`` behaves the same way (one setup and ``init_models`` per call, whatever the number of models).
 A relation is checked against ``ir.model`` after the rows are inserted, so a many2one or many2many to a new
-``x_`` model only needs that model created by an earlier call: models go first, in one call, and each model's
-fields, relations included, in one call after them. A call Odoo refuses (a bad name, a duplicate) is rolled back
+``x_`` model only needs that model created by an earlier call: models go first, in one call, and every model's
+fields, relations included, in one call after them (fields of several models in one call: still one setup). A call Odoo refuses (a bad name, a duplicate) is rolled back
 whole: none of its fields exist afterwards, and running again sends them all again.
 """
 
@@ -128,8 +128,8 @@ def check_field_name(obj: ObjectMap, name: str) -> None:
 
 
 class Provisioner:
-    """Models in one ``ir.model`` call and their access rules in one ``ir.model.access`` call, then each model's
-    new fields in one ``ir.model.fields`` call: one registry reload per model instead of one per field."""
+    """Models in one ``ir.model`` call and their access rules in one ``ir.model.access`` call, then every model's
+    new fields in one ``ir.model.fields`` call: one registry reload for the fields, not one per field or model."""
 
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, run_id: int,
                  events: Events = no_events) -> None:
@@ -141,9 +141,7 @@ class Provisioner:
         models = planned_models(spec, self.schema.has_model)
         if models:
             self._models(models, result)
-        options = selection_union(spec)
-        for model, lines in fields_by_model(spec).items():
-            self._fields(model, lines, options, result)
+        self._all_fields(fields_by_model(spec), selection_union(spec), result)
         if result.models_created or result.fields_created:
             self.schema.forget()
         return result
@@ -224,9 +222,42 @@ class Provisioner:
                 self.ledger.schema_done(*key, found[key])
 
     # -- fields --------------------------------------------------------------------------------------------------
-    def _fields(self, model: str, lines: list[tuple[ObjectMap, FieldMap]],
-                options: dict[tuple[str, str], list[tuple[str, str]]], result: ProvisionResult) -> None:
-        """All new fields of one model: looked up in one read, the missing ones created in one call."""
+    def _all_fields(self, by_model: Mapping[str, list[tuple[ObjectMap, FieldMap]]],
+                    options: dict[tuple[str, str], list[tuple[str, str]]], result: ProvisionResult) -> None:
+        """Every model's missing fields in one ``ir.model.fields`` call: Odoo sets its registry up once per call
+        whatever the models in it (17/18: every model; 19: those touched), so two models' fields in two calls
+        cost two reloads, and each reload makes the next request of every worker rebuild its caches."""
+        missing: dict[str, list[tuple[ObjectMap, FieldMap]]] = {}
+        known: dict[str, dict[str, dict[str, Any]]] = {}
+        for model, lines in by_model.items():
+            planned, known[model] = self._planned(model, lines, options, result)
+            if any(name not in known[model] for name in planned):
+                missing[model] = [pair for name, pair in planned.items() if name not in known[model]]
+        if not missing:
+            return
+        model_ids = self._ir_model_ids(sorted(missing))
+        sending: list[tuple[str, str, str | None, dict[str, Any]]] = []  # model, field, label, ir.model.fields vals
+        for model, pairs in missing.items():
+            if not model_ids.get(model):
+                raise MappingError(f"model {model} does not exist in this Odoo")
+            for obj, line in pairs:
+                assert line.new_field is not None and line.target is not None
+                sending.append((model, line.target, line.new_field.label, field_vals(
+                    obj, line, model_ids[model], field_type(line.new_field.type, known[model]),
+                    options.get((model, line.target), []))))
+        for model, name, label, vals in sending:  # every intent before the one call
+            self.ledger.schema_intent(self.run_id, "field", model, name, {"ttype": vals["ttype"], "label": label})
+        field_ids = self._long_call(
+            f"creating {len(sending)} field(s) on {', '.join(missing)}: Odoo reloads its registry",
+            lambda: self.client.create("ir.model.fields", [vals for _, _, _, vals in sending]))
+        for (model, name, _, _), field_id in zip(sending, field_ids, strict=True):
+            self.ledger.schema_done("field", model, name, field_id)
+            result.fields_created.append(f"{model}.{name}")
+
+    def _planned(self, model: str, lines: list[tuple[ObjectMap, FieldMap]],
+                 options: dict[tuple[str, str], list[tuple[str, str]]], result: ProvisionResult
+                 ) -> tuple[dict[str, tuple[ObjectMap, FieldMap]], dict[str, dict[str, Any]]]:
+        """One model's planned fields by name, and its fields as Odoo has them now (read once, fresh)."""
         planned: dict[str, tuple[ObjectMap, FieldMap]] = {}
         for obj, line in lines:
             assert line.new_field is not None and line.target is not None
@@ -248,27 +279,7 @@ class Provisioner:
         if present:
             result.already_present += len(present)
             self._settle_present(model, present, fields, options)
-        missing = [name for name in planned if name not in fields]
-        if not missing:
-            return
-        model_id = self._ir_model_ids([model]).get(model)
-        if not model_id:
-            raise MappingError(f"model {model} does not exist in this Odoo")
-        vals_list = []
-        for name in missing:
-            obj, line = planned[name]
-            assert line.new_field is not None
-            vals_list.append(field_vals(obj, line, model_id, field_type(line.new_field.type, fields),
-                                        options.get((model, name), [])))
-        for name, vals in zip(missing, vals_list, strict=True):  # every intent before the one call
-            new_field = planned[name][1].new_field
-            label = new_field.label if new_field is not None else None
-            self.ledger.schema_intent(self.run_id, "field", model, name, {"ttype": vals["ttype"], "label": label})
-        field_ids = self._long_call(f"creating {len(missing)} field(s) on {model}: Odoo reloads its registry",
-                                    lambda: self.client.create("ir.model.fields", vals_list))
-        for name, field_id in zip(missing, field_ids, strict=True):
-            self.ledger.schema_done("field", model, name, field_id)
-            result.fields_created.append(f"{model}.{name}")
+        return planned, fields
 
     def _settle_present(self, model: str, names: list[str], fields: Mapping[str, Mapping[str, Any]],
                         options: dict[tuple[str, str], list[tuple[str, str]]]) -> None:

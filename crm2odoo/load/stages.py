@@ -17,6 +17,7 @@ Lost stages (by name: Lost, Closed Lost, Kaybedildi...) make their deals lost as
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,7 @@ class StageArranger:
     def _share(self, ours: list[int], teams: list[int]) -> None:
         stages = self._stages()
         copies: list[tuple[dict[str, Any], int]] = []
+        writes: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         for sid in ours:
             row = stages.get(sid)
             if row is None:
@@ -136,12 +138,13 @@ class StageArranger:
             if versions.stages_shared_by_teams(self.team_field):
                 if not set(teams) <= set(current):
                     shared = versions.stage_team_value(self.team_field, sorted(set(current) | set(teams)))
-                    self._write_keeping_prior(sid, row, {self.team_field: shared})
+                    writes.append((sid, row, {self.team_field: shared}))
                 continue
             owner = current[0] if current else teams[0]
             if not current:
-                self._write_keeping_prior(sid, row, {"team_id": owner})
+                writes.append((sid, row, {"team_id": owner}))
             copies += [(row, team) for team in teams if team != owner and not _has_copy(row, team, stages)]
+        self._write_keeping_prior(writes)
         if copies:
             self._copy_all(copies)
 
@@ -192,7 +195,7 @@ class StageArranger:
         team = _teams(created.get(self.team_field))
         vals: dict[str, Any] = {"sequence": created.get("sequence"), "is_won": bool(created.get("is_won")),
                                 self.team_field: versions.stage_team_value(self.team_field, team)}
-        self._write_keeping_prior(int(default["id"]), default, vals)
+        self._write_keeping_prior([(int(default["id"]), default, vals)])
         self.client.unlink("crm.stage", [int(created["id"])])
         self.ledger.mark_matched(self.run_id, obj.name, record.source_id, "crm.stage", record.xmlid,
                                  int(default["id"]), record.locator)
@@ -212,15 +215,12 @@ class StageArranger:
         unused = {sid: row for sid, row in stages.items() if sid not in mine and not _teams(row.get(self.team_field))}
         home = self._default_team() if choice == "default_team" else None
         if choice == "fold" or home in teams:  # a source pipeline matched Odoo's Sales team: they would show there
-            for sid, row in unused.items():
-                if not row.get("fold"):
-                    self._write_keeping_prior(sid, row, {"fold": True})
+            self._write_keeping_prior([(sid, row, {"fold": True}) for sid, row in unused.items() if not row.get("fold")])
             return
         if home is None:
             return
         value = versions.stage_team_value(self.team_field, [home])
-        for sid, row in unused.items():
-            self._write_keeping_prior(sid, row, {self.team_field: value})
+        self._write_keeping_prior([(sid, row, {self.team_field: value}) for sid, row in unused.items()])
 
     def _default_team(self) -> int | None:
         module, name = DEFAULT_TEAM_XMLID
@@ -245,16 +245,22 @@ class StageArranger:
     def _landed_auto(self) -> set[int]:
         return {int(r.odoo_id) for r in self.ledger.records("auto:crm.stage", states=LANDED_STATES) if r.odoo_id}
 
-    def _write_keeping_prior(self, sid: int, row: dict[str, Any], vals: dict[str, Any]) -> None:
-        """Write to a stage; a stage that existed before the migration keeps its prior value for rollback (merged
-        into a prior the run already kept for it, e.g. when the stage map matched it by name)."""
-        if not created_by_tool(self.ledger, "crm.stage", sid):
-            # a many2many is restored by a command, as the executor keeps them
-            meta = self.schema.fields("crm.stage")
-            prior = {name: [[6, 0, _teams(row.get(name))]] if meta.get(name, {}).get("type") == "many2many"
-                     else row.get(name) for name in vals}
-            merge_prior(self.ledger, self.run_id, "crm.stage", sid, prior)
-        self.client.write("crm.stage", [sid], vals)
+    def _write_keeping_prior(self, writes: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+        """Write to stages, one call per distinct set of values (the stages a pipeline takes over all get the same
+        team, the folded ones the same ``fold``); a stage that existed before the migration keeps its prior value
+        for rollback first (merged into a prior the run already kept for it, e.g. when the stage map matched it by
+        name)."""
+        groups: dict[str, tuple[dict[str, Any], list[int]]] = {}
+        for sid, row, vals in writes:
+            if not created_by_tool(self.ledger, "crm.stage", sid):
+                # a many2many is restored by a command, as the executor keeps them
+                meta = self.schema.fields("crm.stage")
+                prior = {name: [[6, 0, _teams(row.get(name))]] if meta.get(name, {}).get("type") == "many2many"
+                         else row.get(name) for name in vals}
+                merge_prior(self.ledger, self.run_id, "crm.stage", sid, prior)
+            groups.setdefault(json.dumps(vals, sort_keys=True), (vals, []))[1].append(sid)
+        for vals, ids in groups.values():
+            self.client.write("crm.stage", ids, vals)
 
 
 def _fills_team(obj: ObjectMap) -> bool:

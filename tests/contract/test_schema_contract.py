@@ -90,6 +90,24 @@ def test_a_refused_field_refuses_the_whole_call(odoo: OdooClient, tag: str) -> N
         odoo.unlink("ir.model.fields", created)
 
 
+def test_fields_of_two_models_in_one_create_and_a_refused_one_refuses_both(odoo: OdooClient, tag: str) -> None:
+    """Provisioning sends every model's new fields in one call (one registry setup): contacts' and deals' fields
+    land together, each on its own model; one Odoo refuses (a link to a model it lacks) rolls back both models'."""
+    partner = mixed_fields(model_id(odoo, "res.partner"), tag)[:2]
+    lead = [{**v, "model_id": model_id(odoo, "crm.lead"), "name": f"{v['name']}_lead"} for v in partner]
+    bad = {**lead[0], "name": f"x_link_{tag}_lead", "ttype": "many2one", "relation": f"x_nowhere_{tag}"}
+    with pytest.raises(OdooRecordError):
+        odoo.create("ir.model.fields", [*partner, *lead, bad])
+    assert field_ids(odoo, "res.partner", [str(v["name"]) for v in partner]) == []
+    assert field_ids(odoo, "crm.lead", [str(v["name"]) for v in lead]) == []
+    created = odoo.create("ir.model.fields", [*partner, *lead])
+    try:
+        assert {str(v["name"]) for v in partner} <= set(odoo.fields_get("res.partner"))
+        assert {str(v["name"]) for v in lead} <= set(odoo.fields_get("crm.lead"))
+    finally:
+        odoo.unlink("ir.model.fields", created)
+
+
 def test_models_in_one_create_then_their_fields_relations_included(odoo: OdooClient, tag: str) -> None:
     """Two custom models in one call, their access rules in one call, then each one's fields in one call, a
     many2one and a many2many to the other new model among them."""

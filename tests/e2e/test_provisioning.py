@@ -1,5 +1,5 @@
-"""Provisioning end to end against Odoo (sandbox by default, a real Odoo from the environment): each model's new
-fields in one ``ir.model.fields`` call, intents before it, a second run creating nothing, rollback removing them.
+"""Provisioning end to end against Odoo (sandbox by default, a real Odoo from the environment): every model's new
+fields in one ``ir.model.fields`` call (one registry reload), intents before it, a second run creating nothing, rollback removing them.
 
 Calls are counted at the transport seam (the client's transport), the product's code runs unchanged.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from crm2odoo.errors import MappingError
+from crm2odoo.errors import MappingError, OdooError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.provision import Provisioner
 from crm2odoo.load.rollback import Rollback
@@ -74,7 +74,7 @@ def calls(odoo: OdooClient) -> Iterator[list[tuple[str, str, int]]]:
     inner.execute_kw = original  # type: ignore[method-assign]
 
 
-def test_each_models_new_fields_in_one_call_and_a_second_run_creates_none(
+def test_every_models_new_fields_in_one_call_and_a_second_run_creates_none(
         odoo: OdooClient, calls: list[tuple[str, str, int]], tmp_path: Path, tag: str) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite")
     spec = make_spec(tag)
@@ -84,15 +84,15 @@ def test_each_models_new_fields_in_one_call_and_a_second_run_creates_none(
     result = Provisioner(odoo, schema, ledger, run_id, lambda kind, **data: events.append((kind, data))).provision(spec)
     try:
         creates = [(model, rows) for model, method, rows in calls if method == "create"]
-        assert creates == [("ir.model.fields", 4), ("ir.model.fields", 2)], "one call per model, not per field"
+        assert creates == [("ir.model.fields", 6)], "one call for both models' fields: one registry reload"
         assert sorted(result.fields_created) == sorted(
             [f"res.partner.x_{n}_{tag}" for n in ("code", "visits", "tier", "since")]
             + [f"crm.lead.x_{n}_{tag}" for n in ("channel", "won")])
         assert result.already_present == 1, "the companies' tier line fills the contacts' field"
         assert [k for k, _ in schema.fields("res.partner")[f"x_tier_{tag}"]["selection"]] == \
             ["gold", "silver", "platinum"], "both maps' choices, in the one call"
-        assert [kind for kind, _ in events] == ["waiting", "waiting_done"] * 2
-        assert events[0][1]["what"] == "creating 4 field(s) on res.partner: Odoo reloads its registry"
+        assert [kind for kind, _ in events] == ["waiting", "waiting_done"]
+        assert events[0][1]["what"] == "creating 6 field(s) on res.partner, crm.lead: Odoo reloads its registry"
         assert {c["state"] for c in ledger.schema_changes(run_id)} == {"done"}
         calls.clear()
         again = Provisioner(odoo, Schema(odoo), ledger, run_id).provision(spec)
@@ -135,3 +135,21 @@ def test_an_intent_left_sending_is_settled_by_the_lookup(odoo: OdooClient, tmp_p
         assert all(int(c["odoo_id"]) > 0 for c in ledger.schema_changes(run_id))
     finally:
         Rollback(odoo, Schema(odoo), ledger, spec).run([run_id], force=True)
+
+
+def test_a_field_odoo_refuses_leaves_no_field_of_any_model(odoo: OdooClient, calls: list[tuple[str, str, int]],
+                                                          tmp_path: Path, tag: str) -> None:
+    """The fields of every model go in one call, so a deal field Odoo refuses (a link to a model it lacks) rolls
+    the contacts' fields back with it: the run stops, nothing half-made stays, and the intents stay open for the
+    next run's lookup."""
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    broken = MAP.replace("{source: f, target: x_won_SYSTEM, transform: bool, new_field: {type: boolean, label: Won}}",
+                         "{source: f, target: x_won_SYSTEM, transform: text, "
+                         "new_field: {type: many2one, label: Won, relation: x_nowhere_SYSTEM}}")
+    spec = make_spec(tag, broken)
+    run_id = ledger.start_run("migrate", mapping_hash=spec.content_hash(), options={})
+    with pytest.raises(OdooError):
+        Provisioner(odoo, Schema(odoo), ledger, run_id).provision(spec)
+    assert [(model, rows) for model, method, rows in calls if method == "create"] == [("ir.model.fields", 6)]
+    assert odoo.search_read("ir.model.fields", [["name", "like", f"_{tag}"]], ["name"]) == []
+    assert {c["state"] for c in ledger.schema_changes(run_id)} == {"sending"}
