@@ -57,9 +57,8 @@ def test_pauses_of_two_ledgers_are_each_their_own(odoo: OdooClient, parameter_wr
                                                   tmp_path: Path) -> None:
     """Re-entrance is per ledger (one run): another project's pause in the same process pauses and restores."""
     first, second, schema = Ledger(tmp_path / "a.sqlite"), Ledger(tmp_path / "b.sqlite"), Schema(odoo)
-    with scoring_paused(odoo, schema, first):
-        with scoring_paused(odoo, schema, second):
-            pass
+    with scoring_paused(odoo, schema, first), scoring_paused(odoo, schema, second):
+        pass
     assert len(parameter_writes) == 4
 
 
