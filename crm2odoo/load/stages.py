@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm2odoo.errors import OdooFatalError
 from crm2odoo.ledger.db import Landing, Ledger
 from crm2odoo.ledger.undo import created_by_tool, merge_prior, odoo_ids_of
 from crm2odoo.load.autocreate import AutoRecord, create_auto
@@ -163,8 +164,14 @@ class StageArranger:
         refused = [r for r in records.values() if created.get(r.xmlid) is None]
         if refused:
             rows = [self.ledger.get(r.obj, r.source_id) for r in refused]
-            raise RuntimeError("Odoo refused the copies of stages for the other pipelines: "
-                               + "; ".join(dict.fromkeys(row.reason for row in rows if row is not None and row.reason)))
+            # a known failure (message, hint, exit 2), not a bug: the refused copies are quarantined with Odoo's
+            # words, the run stays open and the next migrate sends them again
+            raise OdooFatalError(
+                "Odoo refused the copies of stages for the other pipelines: "
+                + "; ".join(dict.fromkeys(row.reason for row in rows if row is not None and row.reason)),
+                model="crm.stage", method="load",
+                hint="fix what Odoo says (the migration user's rights on crm.stage, a rule or a required field of "
+                     "an Odoo module), then run `crm2odoo migrate` again: it resumes and sends nothing twice")
 
     # -- a pipeline's stage named like one of Odoo's own ----------------------------------------------------------
     def _reuse_defaults(self, maps: list[ObjectMap]) -> dict[int, int]:

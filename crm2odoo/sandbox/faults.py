@@ -1,5 +1,6 @@
 """Injected faults: which calls fail and how (a gateway error page, a hang, a dropped connection, a slow answer,
-a serialization failure, or ``load`` failing inside), deterministic for a seed and call order."""
+a serialization failure, ``load`` failing inside, or ``load`` refusing its records), deterministic for a seed and
+call order."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ from typing import Any
 
 from .exceptions import serialization_failure
 
-FAULT_KINDS = ("502", "503", "504", "timeout", "drop", "serialization", "slow", "load_internal")
+FAULT_KINDS = ("502", "503", "504", "timeout", "drop", "serialization", "slow", "load_internal", "load_refused")
 #: what Odoo 18's load() answered when its registry was being reloaded by another request's schema change
 LOAD_INTERNAL_ANSWER: dict[str, Any] = {
     "ids": False, "nextrow": 0,
     "messages": [{"type": "error", "record": 0, "rows": {"from": 0, "to": 0}, "moreinfo": "Resolve other errors first",
                   "message": "Unknown error during import: <class 'KeyError'>: 'res.partner.phone_sanitized'"}]}
+#: what load() answers when Odoo refuses the records (here an access rule on crm.stage; any UserError reads alike:
+#: Odoo 17/18/19 catch it per record and answer with its text), writing nothing
+LOAD_REFUSED_ANSWER: dict[str, Any] = {
+    "ids": False, "nextrow": 0,
+    "messages": [{"type": "error", "record": 0, "rows": {"from": 0, "to": 0},
+                  "message": "You are not allowed to create 'CRM Stages' (crm.stage) records.\n\nThis operation is "
+                             "allowed for the following groups:\n\t- Sales/Administrator\n\nContact your "
+                             "administrator to request access if necessary."}]}
+#: the answers ``FaultInjector.apply`` names instead of executing a load (nothing is written)
+CANNED_ANSWERS: dict[str, dict[str, Any]] = {"load-internal": LOAD_INTERNAL_ANSWER, "load-refused": LOAD_REFUSED_ANSWER}
 _REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -29,6 +40,7 @@ class FaultPlan:
     seed: int = 0
     slow_seconds: float = 0.2
     methods: set[str] | None = None
+    models: set[str] | None = None  # only calls on these models (None: any)
     drop_after_commit: bool = False
     timeout_seconds: float = 3.0  # how long a "timeout" call hangs before the socket is closed
     limit: int | None = None  # inject at most this many faults (``share=1, limit=1``: exactly the next matching call)
@@ -74,10 +86,12 @@ class FaultInjector:
             self.injected = 0
             self._matching_calls = 0
 
-    def pick(self, method: str) -> str | None:
+    def pick(self, method: str, model: str = "") -> str | None:
         with self._lock:
             plan = self.plan
             if plan.share <= 0 or not plan.kinds or (plan.methods is not None and method not in plan.methods):
+                return None
+            if plan.models is not None and model not in plan.models:
                 return None
             self._matching_calls += 1
             if self._matching_calls <= plan.after:
@@ -89,9 +103,10 @@ class FaultInjector:
             self.injected += 1
             return self._rng.choice(plan.kinds)
 
-    def apply(self, method: str) -> str | None:
-        """Apply a fault that happens before execution; returns 'drop-after' or 'load-internal' if pending."""
-        kind = self.pick(method)
+    def apply(self, method: str, model: str = "") -> str | None:
+        """Apply a fault that happens before execution; returns 'drop-after', or a key of CANNED_ANSWERS (the answer
+        to give instead of executing), if pending."""
+        kind = self.pick(method, model)
         if kind is None:
             return None
         plan = self.plan
@@ -113,4 +128,6 @@ class FaultInjector:
         if kind == "load_internal":
             # load() fails inside and says so in its answer; nothing is written (other methods pass untouched)
             return "load-internal" if method == "load" else None
+        if kind == "load_refused":
+            return "load-refused" if method == "load" else None
         return None

@@ -15,7 +15,16 @@ from typing import Any
 
 from . import methods
 from .exceptions import AccessDenied, OdooFault, PyKeyError, missing_db
-from .faults import FAULT_KINDS, LOAD_INTERNAL_ANSWER, DropConnection, FaultInjector, FaultPlan, HttpReply
+from .faults import (
+    CANNED_ANSWERS,
+    FAULT_KINDS,
+    LOAD_INTERNAL_ANSWER,
+    LOAD_REFUSED_ANSWER,
+    DropConnection,
+    FaultInjector,
+    FaultPlan,
+    HttpReply,
+)
 from .irmodel import refresh_registry
 from .orm import Env
 from .schema import Registry
@@ -23,7 +32,7 @@ from .seed import ADMIN_API_KEY, Seeder
 from .store import Store
 from .transports import Handler
 
-__all__ = ["FAULT_KINDS", "LOAD_INTERNAL_ANSWER", "FaultPlan", "SandboxServer"]
+__all__ = ["FAULT_KINDS", "LOAD_INTERNAL_ANSWER", "LOAD_REFUSED_ANSWER", "FaultPlan", "SandboxServer"]
 
 
 class SandboxServer:
@@ -117,7 +126,7 @@ class SandboxServer:
     def _before_call(self, model: str, method: str) -> str | None:
         """Log the call and apply a fault that happens before execution; returns 'drop-after' if pending."""
         self.call_log.append((model, method))
-        return self._faults.apply(method)
+        return self._faults.apply(method, model)
 
     # -- execution --------------------------------------------------------------------------------------
     def transaction(self, uid: int, fn: Callable[[Env], Any]) -> Any:
@@ -219,8 +228,8 @@ class SandboxServer:
             else:
                 args, kwargs = list(params[5:]), {}
             pending = self._before_call(str(model), str(name))
-            if pending == "load-internal":
-                return json.loads(json.dumps(LOAD_INTERNAL_ANSWER)), False
+            if pending in CANNED_ANSWERS:
+                return json.loads(json.dumps(CANNED_ANSWERS[pending])), False
             result = self.transaction(uid, lambda env: methods.call(env, str(model), str(name), list(args or []),
                                                                     dict(kwargs or {})))
             return result, pending == "drop-after"
