@@ -7,7 +7,8 @@ on standard output (its verdict and summary) stays the same whichever display ru
 
 * a terminal (standard error is one): a live display (crm2odoo/cli_progress_rich.py);
 * anything else (a pipe, a file, CI): one line when an object starts and one when it ends, and a progress line at
-  most every ``--progress-interval`` seconds (10 by default), in plain text without a single control code;
+  most every ``--progress-interval`` seconds (else CRM2ODOO_PROGRESS_INTERVAL, else crm2odoo.toml's
+  ``[output] progress_interval``, else 10), in plain text without a single control code;
 * ``--quiet``: nothing but the verdict, the summary and errors.
 """
 
@@ -21,11 +22,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, start_line, undone_line
+from crm2odoo.config import configured_progress_interval
 from crm2odoo.progress import RunProgress, format_seconds
 
 Events = Callable[..., None]
@@ -39,7 +42,7 @@ _META_KEY = "crm2odoo.output"
 class OutputSettings:
     quiet: bool = False
     verbose: bool = False
-    interval: float = DEFAULT_INTERVAL
+    interval: float | None = None  # --progress-interval or its variable; None: the project's, else the default
 
 
 def current_settings() -> OutputSettings:
@@ -76,7 +79,8 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--progress-interval", type=click.FloatRange(min=0.1), default=None, expose_value=False,
                      callback=_remember, envvar="CRM2ODOO_PROGRESS_INTERVAL", metavar="SECONDS",
                      help=f"when the output is not a terminal: a progress line at most every SECONDS "
-                          f"(default {DEFAULT_INTERVAL:g}; env CRM2ODOO_PROGRESS_INTERVAL)"),
+                          f"(env CRM2ODOO_PROGRESS_INTERVAL; else [output] progress_interval in crm2odoo.toml; "
+                          f"default {DEFAULT_INTERVAL:g})"),
     )):
         command = option(command)
     return command
@@ -97,7 +101,15 @@ def progress_display(settings: OutputSettings | None = None, *, stream: TextIO |
         with RichDisplay(out, verbose=settings.verbose) as rich_display:
             yield rich_display
         return
-    yield PlainDisplay(out, interval=settings.interval)
+    yield PlainDisplay(out, interval=settings.interval if settings.interval is not None else _configured_interval())
+
+
+def _configured_interval() -> float:
+    """The project's ``[output] progress_interval`` (the command's --project), else the default."""
+    ctx = click.get_current_context(silent=True)
+    project = ctx.params.get("project") if ctx is not None else None
+    configured = configured_progress_interval(Path(project)) if project is not None else None
+    return configured if configured is not None else DEFAULT_INTERVAL
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -134,10 +146,11 @@ class PlainDisplay:
 
     def _line(self, kind: str, data: dict[str, Any]) -> str | None:
         if kind == "run_plan":
-            self.run.plan(data["objects"])
-            totals = [t for _, _, t in data["objects"]]
-            records = f"{sum(t for t in totals if t is not None):,}" + ("" if None not in totals else "+")
-            return f"plan: {len(totals)} objects, {records} records"
+            self.run.plan(data["objects"], data.get("shared", ()))
+            total = self.run.overall.total  # a split source object counted once
+            records = f"{total:,}" if total is not None else \
+                f"{sum(t for _, _, t in data['objects'] if t is not None):,}+"
+            return f"plan: {len(data['objects'])} objects, {records} records"
         if kind == "object_start":
             self.run.start(data["name"], data.get("total"))
             return start_line(data["name"], data["model"], data.get("total"))

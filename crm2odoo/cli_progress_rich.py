@@ -95,7 +95,7 @@ class RichDisplay:
 
     def _handle(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "run_plan":
-            self.run.plan(data["objects"])
+            self.run.plan(data["objects"], data.get("shared", ()))
             self._overall()
         elif kind == "object_start":
             name = data["name"]

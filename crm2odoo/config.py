@@ -51,11 +51,21 @@ class MigrationSettings:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    """The optional ``[output]`` table: how commands show their progress (``--progress-interval`` and
+    ``CRM2ODOO_PROGRESS_INTERVAL`` win over it)."""
+
+    #: seconds between two progress lines when the output is not a terminal (None: the CLI's default, 10)
+    progress_interval: float | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     source: SourceSettings
     odoo: OdooSettings
     migration: MigrationSettings = field(default_factory=MigrationSettings)
+    output: OutputConfig = field(default_factory=OutputConfig)
 
     @property
     def system(self) -> str:
@@ -142,7 +152,10 @@ _TYPES: dict[str, tuple[tuple[type, ...], str, str]] = {
     "odoo.max_retries": ((int,), "a whole number", "max_retries = 5"),
     **{f"odoo.{key}": ((str,), "a string", example) for key, example in _ODOO_EXAMPLES.items()},
     "odoo.transport": ((str,), "a string", 'transport = "auto"'),
+    "output.progress_interval": ((int, float), "a number of seconds", "progress_interval = 10"),
 }
+#: the shortest pace of progress lines (as --progress-interval takes it)
+MIN_PROGRESS_INTERVAL = 0.1
 
 
 def _migration_types() -> dict[str, tuple[tuple[type, ...], str, str]]:
@@ -171,7 +184,7 @@ def _drop_wrong_types(section: str, table: Mapping[str, Any], problems: list[Pro
     return kept
 
 
-SECTIONS = frozenset({"source", "odoo", "migration"})
+SECTIONS = frozenset({"source", "odoo", "migration", "output"})
 
 
 def _check_sections(raw: Mapping[str, Any], problems: list[Problem]) -> set[str]:
@@ -248,6 +261,34 @@ def _migration_settings(raw: Mapping[str, Any], problems: list[Problem]) -> Migr
     return migration
 
 
+def _output_settings(raw: Any, problems: list[Problem]) -> OutputConfig:
+    if not isinstance(raw, dict):
+        problems.append(("[output]", f"must be a table, not {raw!r}", "[output]\nprogress_interval = 10"))
+        return OutputConfig()
+    known = set(OutputConfig.__dataclass_fields__)
+    for key in sorted(set(raw) - known):
+        problems.append((f"output.{key}", "is not a setting", _unknown_fix(key, known)))
+    raw = _drop_wrong_types("output", raw, problems)
+    interval = raw.get("progress_interval")
+    if interval is not None and interval < MIN_PROGRESS_INTERVAL:
+        problems.append(("output.progress_interval", f"must be at least {MIN_PROGRESS_INTERVAL:g} seconds, "
+                         f"not {interval!r}", "progress_interval = 10"))
+        interval = None
+    return OutputConfig(progress_interval=None if interval is None else float(interval))
+
+
+def configured_progress_interval(project_dir: Path) -> float | None:
+    """``[output] progress_interval`` of the project's crm2odoo.toml, for the display a command opens before it loads
+    the whole file; None when it is not set or not right (the command's own load_config then says what is wrong)."""
+    try:
+        raw = _read_toml(project_dir / CONFIG_NAME)
+    except ConfigError:
+        return None
+    problems: list[Problem] = []
+    output = _output_settings(raw.get("output") or {}, problems)
+    return None if problems else output.progress_interval
+
+
 def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allow_plain_secrets: bool = False) -> Config:
     """Read and validate ``crm2odoo.toml`` in ``project_dir``; raises ConfigError listing every problem."""
     env = os.environ if env is None else env
@@ -271,13 +312,14 @@ def load_config(project_dir: Path, *, env: Mapping[str, str] | None = None, allo
     if "odoo" not in misspelt:
         _check_odoo(odoo_values, problems)
     migration = _migration_settings(raw.get("migration") or {}, problems)
+    output = _output_settings(raw.get("output") or {}, problems)
     if problems:
         first_per_key: dict[str, Problem] = {}
         for problem in problems:
             first_per_key.setdefault(problem[0], problem)
         raise ConfigError(list(first_per_key.values()), path=str(path))
     source = SourceSettings(kind=str(source_values["kind"]), values=source_values, base_dir=project_dir)
-    return Config(path=path, source=source, odoo=_odoo_settings(odoo_values), migration=migration)
+    return Config(path=path, source=source, odoo=_odoo_settings(odoo_values), migration=migration, output=output)
 
 
 ODOO_TEMPLATE = '''
@@ -301,6 +343,9 @@ api_key = "${ODOO_API_KEY}"           # Preferences > Account Security > New API
 # campaigns = "tag"                   # a contact tag per campaign; or "field" (an x_campaigns field)
 # engagement = "notes"                # one chatter note per open/click/form; or "aggregate" (totals on the contact)
 # max_quarantine = 0                  # quarantined records a run may leave and still exit 0: 5, or "2%"
+
+[output]
+# progress_interval = 10              # seconds between progress lines in a log (not a terminal)
 '''
 
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crm2odoo.mapping.spec import ObjectMap
 
 #: a rate needs at least this much time behind it: two batches a few milliseconds apart say nothing steady
 MIN_SECONDS_FOR_RATE = 1.0
@@ -82,6 +87,32 @@ class RateMeter:
         return start
 
 
+class _SetClock:
+    """A clock that says what it was last set to (a meter fed after the fact)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def replayed_meter(total: int | None, started: float, landings: Iterable[tuple[float, int]], now: float, *,
+                   window_seconds: float = 30.0) -> RateMeter:
+    """The meter a live display would hold at ``now``, fed after the fact: ``landings`` are (when, records settled
+    then) in time order, as the ledger keeps them; ``started``: when the step began. So a page reading the ledger
+    says the rate and ETA the terminal says for the same landings (the same window, not an average since the start)."""
+    clock = _SetClock(started)
+    meter = RateMeter(total, clock=clock, window_seconds=window_seconds)
+    done = 0
+    for when, count in landings:
+        clock.now = when
+        done += count
+        meter.update(done)
+    clock.now = now
+    return meter
+
+
 def format_seconds(seconds: float | None) -> str:
     """``1:02:03``, ``4:05`` or ``--:--`` for a time nobody can say yet."""
     if seconds is None:
@@ -92,26 +123,76 @@ def format_seconds(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# -- what a run expects: each map's records, and the source objects maps split between them ---------------------
+def split_key(source_object: str) -> str:
+    """Where :func:`expected_records` keeps the count of a source object maps split between them by ``where``
+    (with a space: never a map's name)."""
+    return f"source object {source_object}"
+
+
+def expected_records(maps: Iterable[ObjectMap], count_of: Callable[[str], int | None]) -> dict[str, int | None]:
+    """The records each map will meet, from its source object's count (``count_of``; None: the source could not
+    count). A map with ``where`` takes part of its object, and nobody can say how much before reading it: no exact
+    total (None), but its object's count is kept under :func:`split_key`, so an overall line can still count the
+    object, once for all the maps that share it. The one definition for the terminal, a log and the browser."""
+    expected: dict[str, int | None] = {}
+    for obj in maps:
+        count = count_of(obj.source_object)
+        if obj.where:
+            expected[obj.name] = None
+            expected[split_key(obj.source_object)] = count
+        else:
+            expected[obj.name] = count
+    return expected
+
+
+@dataclass(frozen=True)
+class SharedCount:
+    """A source object that maps split between them by ``where``: its count, counted once by the overall line."""
+
+    source_object: str
+    count: int | None
+    maps: tuple[str, ...]
+
+
+def run_plan(maps: Sequence[ObjectMap], expected: Mapping[str, int | None]) -> dict[str, Any]:
+    """The data of the ``run_plan`` event for ``maps`` in the order they run: ``objects`` (name, model, total) and
+    ``shared`` (source object, count, its maps), the split objects of ``expected`` (:func:`expected_records`)."""
+    shared: dict[str, list[str]] = {}
+    for obj in maps:
+        if obj.where and split_key(obj.source_object) in expected:
+            shared.setdefault(obj.source_object, []).append(obj.name)
+    return {"objects": [(obj.name, obj.model, expected.get(obj.name)) for obj in maps],
+            "shared": [(source, expected[split_key(source)], names) for source, names in shared.items()]}
+
+
 class RunProgress:
     """A command's objects as they go: the plan (each object's expected records), the ones done, and an overall
     meter over every record of the plan, so an overall line can say objects done, elapsed and time left.
 
     Fed by the library's events (``run_plan``, ``object_start``, ``object_progress``, an object's end); holds no
     terminal. The overall ETA is None while any planned object's total is unknown: a guess from part of the
-    run would look as sure as a real one.
+    run would look as sure as a real one. Maps that split one source object by ``where`` have no total each, but
+    the plan's ``shared`` count of their object stands for them all: the overall total counts the object once,
+    and when the last of them ends, the records none of them took come off it (what they met replaces the count).
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic, window_seconds: float = 30.0) -> None:
         self._clock, self._window = clock, window_seconds
         self.planned: dict[str, int | None] = {}
+        self.shares: dict[str, SharedCount] = {}  # map name -> the split source object it reads part of
         self.meters: dict[str, RateMeter] = {}  # objects started and not ended
         self.ended: list[str] = []
+        self._ended_done: dict[str, int] = {}  # records each ended object met
         self._ended_records = 0  # records of the ended objects, each counted as its total (or what it met)
         self.overall = RateMeter(None, clock=clock, window_seconds=window_seconds)
 
-    def plan(self, objects: list[tuple[str, str, int | None]]) -> None:
+    def plan(self, objects: Sequence[tuple[str, str, int | None]],
+             shared: Iterable[tuple[str, int | None, Sequence[str]]] = ()) -> None:
         self.planned = {name: total for name, _, total in objects}
-        totals = list(self.planned.values())
+        shares = [SharedCount(source, count, tuple(names)) for source, count, names in shared]
+        self.shares = {name: share for share in shares for name in share.maps}
+        totals = [t for name, t in self.planned.items() if name not in self.shares] + [s.count for s in shares]
         self.overall.total = sum(t for t in totals if t is not None) if None not in totals else None
 
     def start(self, name: str, total: int | None) -> RateMeter:
@@ -132,10 +213,20 @@ class RunProgress:
         meter = self.meters.pop(name, None)
         if name not in self.ended:
             self.ended.append(name)
+            self._ended_done[name] = meter.done if meter else 0
             expected = self.planned.get(name)
-            self._ended_records += max(expected or 0, meter.done if meter else 0)
+            self._ended_records += max(expected or 0, self._ended_done[name])
+            self._settle_share(name)
             self.overall.update(self._ended_records + sum(m.done for m in self.meters.values()))
         return meter
+
+    def _settle_share(self, name: str) -> None:
+        """Once every map of a split object ended, what they met replaces the object's count in the total."""
+        share = self.shares.get(name)
+        if share is None or share.count is None or self.overall.total is None:
+            return
+        if all(other in self._ended_done for other in share.maps):
+            self.overall.total += sum(self._ended_done[other] for other in share.maps) - share.count
 
     @property
     def objects_total(self) -> int:

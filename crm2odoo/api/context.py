@@ -17,6 +17,7 @@ from crm2odoo.mapping.spec import MappingSpec, load_spec
 from crm2odoo.mapping.transforms import TransformContext
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
+from crm2odoo.progress import expected_records
 from crm2odoo.project import Project
 from crm2odoo.sources import Source, open_source
 from crm2odoo.sources.base import Catalog
@@ -90,12 +91,13 @@ def project_catalog(ctx: Context) -> Catalog:
 
 
 def catalog_totals(ctx: Context, spec: MappingSpec) -> dict[str, int | None]:
-    """The records each enabled map will meet, for progress: the count of its source object as discovered (an
-    API's count, an export's rows); None where the source could not count, nothing when nothing was discovered."""
+    """The records each enabled map will meet, for progress (progress.expected_records): the count of its source
+    object as discovered (an API's count, an export's rows), none for a map with ``where``; None where the source
+    could not count, nothing when nothing was discovered."""
     if not ctx.project.catalog_path.exists():
         return {}
     counts = {o.name: o.count for o in load_catalog(ctx.project.catalog_path).objects}
-    return {obj.name: counts.get(obj.source_object) for obj in spec.enabled_objects()}
+    return expected_records(spec.enabled_objects(), counts.get)
 
 
 def project_spec(ctx: Context) -> MappingSpec:

@@ -27,6 +27,7 @@ from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.models import SIDE_TABLES, side_table_mark
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
+from crm2odoo.progress import run_plan
 from crm2odoo.sources.base import Source
 
 __all__ = ["BlockedError", "Events", "Loader", "ObjectResult", "Prepared"]
@@ -69,8 +70,8 @@ class Loader:
         blocked_maps: set[str] = set()
         steps = spec_order(self.spec)
         # what the run will go through, so a renderer can draw an overall line before the first object
-        self.ctx.events("run_plan", objects=[(s.map.name, s.map.model, self.ctx.totals.get(s.map.name))
-                                             for s in steps if not only or _selected(s.map, only)])
+        self.ctx.events("run_plan", **run_plan([s.map for s in steps if not only or _selected(s.map, only)],
+                                               self.ctx.totals))
         processed: set[str] = set()  # maps met so far: loaded, blocked, left out by ``only`` or loaded in a group
         for index, step in enumerate(steps):
             obj = step.map

@@ -84,8 +84,7 @@ class ObjectPass:
         for record in self._source_records():
             if record.modified_at is not None and (self.newest is None or record.modified_at > self.newest):
                 self.newest = record.modified_at
-            if not ctx.engine.applies(obj, record):
-                self._settled_unsent += 1
+            if not ctx.engine.applies(obj, record):  # another map's part of the object: not this map's progress
                 continue
             if self.since is not None and record.modified_at is not None and record.modified_at < self.since:
                 self.undated.add(record.id)

@@ -1,7 +1,8 @@
 """How far a map's load is: its records settled so far, told to the run's events after each batch.
 
 A record is settled once its fate is known: landed (created, updated, matched, unchanged, merged), skipped (by a
-rule, or not selected by the map), quarantined, or held as a conflict. Batches settle on the worker threads, so the
+rule), quarantined, or held as a conflict (a record a map with ``where`` leaves to another map is none of its
+progress: such a map counts its part of the object). Batches settle on the worker threads, so the
 count is kept under a lock, and each ``object_progress`` is sent under it too: a renderer never sees it go back.
 The library does not throttle these events (one per batch); a renderer draws at its own pace.
 """

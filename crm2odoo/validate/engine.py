@@ -22,6 +22,7 @@ from crm2odoo.mapping.engine import Engine, TargetRecord
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap
 from crm2odoo.mapping.transforms import Lookup, RecordRef, Ref, Refs
 from crm2odoo.models import ACTIONS
+from crm2odoo.progress import run_plan
 from crm2odoo.sources.base import Source
 from crm2odoo.textnorm import fold
 from crm2odoo.validate.grouping import group_findings
@@ -170,7 +171,7 @@ class Validator:
         totals = totals or {}
         tell = events or no_events
         objects = self.spec.enabled_objects()
-        tell("run_plan", objects=[(o.name, o.model, totals.get(o.name)) for o in objects])
+        tell("run_plan", **run_plan(objects, totals))
         for obj in objects:
             result = ObjectValidation(obj.name, obj.model, policy=obj.on_error)
             info.objects.append(result)
@@ -179,7 +180,8 @@ class Validator:
             tell("object_start", name=obj.name, model=obj.model, total=total)
             for met, record in enumerate(self.source.read(obj.source_object), start=1):
                 if met % PROGRESS_EVERY == 0:
-                    tell("object_progress", name=obj.name, done=met, total=total, quarantined=result.with_errors,
+                    # a map with where counts the records it takes: its part of an object maps split
+                    tell("object_progress", name=obj.name, done=result.records if obj.where else met, total=total, quarantined=result.with_errors,
                          blocked=0)
                 if not self.engine.applies(obj, record):
                     continue

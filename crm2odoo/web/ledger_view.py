@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from crm2odoo.progress import RateMeter, replayed_meter
+
 #: record states that mean "this record is done for this run" (sending is the only state in flight)
 _SETTLED = ("created", "updated", "matched", "unchanged", "merged", "conflict", "archived", "skipped", "quarantined")
 _TOP_REASONS = 5
@@ -62,6 +64,30 @@ def _object_rows(db: sqlite3.Connection, run_id: int) -> dict[str, dict[str, int
     return states
 
 
+#: (when, records settled then) in time order: the ledger stamps each record as it settles (to the second)
+Landings = list[tuple[float, int]]
+
+
+def _landings(db: sqlite3.Connection, run_id: int) -> dict[str, Landings]:
+    """Per object, when this run's records settled: what a live meter heard, batch by batch."""
+    landings: dict[str, Landings] = {}
+    marks = ", ".join("?" for _ in _SETTLED)
+    rows = db.execute(f"SELECT object, updated_at, COUNT(*) AS n FROM records WHERE last_run=? AND state IN ({marks}) "
+                      "GROUP BY object, updated_at ORDER BY updated_at", (run_id, *_SETTLED))
+    for row in rows:
+        when = _parse_time(row["updated_at"])
+        if when is not None:
+            landings.setdefault(row["object"], []).append((when.timestamp(), int(row["n"])))
+    return landings
+
+
+def _meter(total: int | None, started: dt.datetime | None, landings: Landings, until: dt.datetime) -> RateMeter | None:
+    """The terminal's meter, replayed from the ledger: its rate is the last 30 s, not the average since the start."""
+    if started is None:
+        return None
+    return replayed_meter(total, started.timestamp(), landings, until.timestamp())
+
+
 def _quarantine_reasons(db: sqlite3.Connection, run_id: int) -> dict[str, list[dict[str, Any]]]:
     reasons: dict[str, list[dict[str, Any]]] = {}
     rows = db.execute("SELECT object, COALESCE(field, '') AS field, reason, COUNT(*) AS n FROM issues "
@@ -75,26 +101,26 @@ def _quarantine_reasons(db: sqlite3.Connection, run_id: int) -> dict[str, list[d
 
 
 def _progress(name: str, phase: Mapping[str, Any] | None, states: Mapping[str, int], expected: int | None,
-              now: dt.datetime) -> dict[str, Any]:
-    """One object's line of the run view: counts so far, records per second, and the time left at that rate."""
+              landings: Landings, now: dt.datetime) -> dict[str, Any]:
+    """One object's line of the run view: counts so far, records per second, and the time left at that rate (the
+    terminal's numbers: crm2odoo/progress.RateMeter over the ledger's landings; a phase that ended, as it ended)."""
     done = sum(n for state, n in states.items() if state in _SETTLED)
     started = _parse_time(phase["started_at"]) if phase else None
     finished = _parse_time(phase["finished_at"]) if phase else None
-    elapsed = ((finished or now) - started).total_seconds() if started else 0.0
-    rate = done / elapsed if elapsed > 0 and done else 0.0
+    meter = _meter(expected, started, landings, finished or now)
+    rate = meter.rate() if meter else None
     # records without a phase of their own were made along the way (values a lookup created: stages, industries)
     state = phase["state"] if phase else ("along" if states else "waiting")
-    eta = None
-    if state == "running" and expected and rate:
-        eta = max(0.0, (expected - done) / rate)
+    eta = meter.eta_seconds() if meter and state == "running" else None
     share = min(1.0, done / expected) if expected else (1.0 if state == "done" else 0.0)
     return {"name": name, "state": state, "done": done, "expected": expected, "share": round(share, 4),
-            "rate": round(rate, 1), "eta_seconds": None if eta is None else round(eta),
+            "rate": None if rate is None else round(rate, 1), "eta_seconds": None if eta is None else round(eta),
             "in_flight": states.get("sending", 0), "quarantined": states.get("quarantined", 0),
             "states": dict(states), "message": phase["message"] if phase else ""}
 
 
-def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str]) -> dict[str, Any] | None:
+def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str], *,
+                 now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The newest run as the ledger has it now: per object progress in load order, quarantine reasons, owners
     waiting for an Odoo user. ``expected``: records the source has per map name (None when unknown); ``order``:
     the maps a run loads, shown as waiting until a running run reaches them."""
@@ -110,6 +136,7 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
             "SELECT name, state, started_at, finished_at, message FROM phases WHERE run_id=? ORDER BY started_at, rowid",
             (run_id,))}
         states = _object_rows(db, run_id)
+        landings = _landings(db, run_id)
         reasons = _quarantine_reasons(db, run_id)
         owners = [dict(o) for o in db.execute(
             "SELECT source_id, name, email FROM owners WHERE state='unmatched' ORDER BY source_id")]
@@ -117,33 +144,36 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     # a sample or a delta reads part of the source: its records are not the source's count
     partial = bool(options.get("sample")) or run["kind"] in ("sample", "delta")
     only = set(options.get("only") or order)  # `migrate --only contact` loads that map (and nothing else waits)
-    now = dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     # load order as it happens; while the run goes on, the maps it has not reached yet follow as 'waiting'
     names = list(phases)
     if run["state"] == "running":
         names += [n for n in order if n not in phases and n in only]
     names += sorted(set(states) - set(names))
-    objects = [_progress(name, phases.get(name), states.get(name, {}), None if partial else expected.get(name), now)
-               for name in names]
+    objects = [_progress(name, phases.get(name), states.get(name, {}), None if partial else expected.get(name),
+                         landings.get(name, []), now) for name in names]
     for line in objects:
         line["reasons"] = reasons.get(line["name"], [])
     started = _parse_time(run["started_at"])
-    elapsed = ((_parse_time(run["finished_at"]) or now) - started).total_seconds() if started else 0.0
+    until = _parse_time(run["finished_at"]) or now
+    elapsed = (until - started).total_seconds() if started else 0.0
+    every_landing = sorted(landing for name in names for landing in landings.get(name, []))
+    overall = _meter(None, started, every_landing, until)
     return {"id": run_id, "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
             "finished_at": run["finished_at"], "elapsed_seconds": round(elapsed, 1), "objects": objects,
-            "owners_waiting": owners, **_totals(objects, elapsed)}
+            "owners_waiting": owners, **_totals(objects, overall.rate() if overall else None)}
 
 
-def _totals(objects: list[dict[str, Any]], elapsed: float) -> dict[str, Any]:
+def _totals(objects: list[dict[str, Any]], rate: float | None) -> dict[str, Any]:
     """The whole run at a glance; the share and time left only when every map's record count is known."""
     done = sum(o["done"] for o in objects)
     known = all(o["expected"] is not None or o["state"] == "along" for o in objects)
     expected = sum(o["expected"] or 0 for o in objects if o["state"] != "along") if known else None
     counted = sum(o["done"] for o in objects if o["state"] != "along")
-    rate = done / elapsed if elapsed > 0 else 0.0
     left = max(0, expected - counted) if expected is not None else None
     return {"done": done, "expected": expected, "quarantined": sum(o["quarantined"] for o in objects),
-            "rate": round(rate, 1), "eta_seconds": round(left / rate) if left is not None and rate else None}
+            "rate": None if rate is None else round(rate, 1),
+            "eta_seconds": round(left / rate) if left is not None and rate else None}
 
 
 __all__ = ["last_approval", "read_only", "run_progress"]

@@ -21,6 +21,7 @@ from crm2odoo.errors import MappingError, UserFacingError
 from crm2odoo.lock import current_holder
 from crm2odoo.mapping.review import KINDS, attention_items, diff_specs
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap, save_spec, spec_from_data
+from crm2odoo.progress import expected_records
 from crm2odoo.project import Project
 from crm2odoo.redact import redact
 from crm2odoo.web import ledger_view
@@ -171,8 +172,7 @@ class ReviewService:
     # -- the run -----------------------------------------------------------------------------------------------
     def run_view(self) -> dict[str, Any]:
         spec, _ = self._read()
-        expected = {o.name: self.data.record_count(o.source_object) if not o.where else None
-                    for o in spec.objects.values()}
+        expected = expected_records(spec.objects.values(), self.data.record_count)
         holder = current_holder(self.project.state_dir)
         run = ledger_view.run_progress(self.project.ledger_path, expected, [o.name for o in spec.enabled_objects()])
         reports = sorted((p.name for p in self.project.reports_dir.glob("*.html")), key=_report_order) \

@@ -128,3 +128,30 @@ def test_a_blocked_object_shows_as_blocked_never_as_done(tmp_path: Path, server:
     assert code == 1
     assert re.search(r"  user +BLOCKED: ", seen) and re.search(r"  contact +BLOCKED: waits for", seen)
     assert not re.search(r"contact → res\.partner\S* +\S* +\d[\d,]*/\d", seen)
+
+
+def test_maps_that_split_an_object_count_their_part_and_the_overall_eta_stays(tmp_path: Path,
+                                                                              server: SandboxServer) -> None:
+    """The export's tasks go to two maps by status (open -> mail.activity, done -> chatter): neither can say its
+    part before reading, so neither shows a total it would end short of; the overall line counts the tasks once
+    and keeps its ETA."""
+    project(tmp_path, server, contacts=600, batch_size=5)
+    prepare(tmp_path)
+    code, drawn = in_terminal(tmp_path, "migrate")
+    seen = plain(drawn)
+    assert code == 0, seen[-2000:]
+    # each map's end line ("  contact   read 600, created ...", printed above the bars as they redraw)
+    read = {m.group(1): int(m.group(2).replace(",", "")) for m in re.finditer(r"  (\w+) +read ([\d,]+), created", seen)}
+    assert {"task", "task_done", "contact", "note"} <= set(read), read
+    for name, met in read.items():
+        # the column right of the map's bar: "575/600", or "95" for a map with no total
+        shown = re.findall(rf"{name} → \S+ +[━╸╺]+ +[\d,]+(/[\d,]+)? ", seen)
+        totals = {int(t[1:].replace(",", "")) for t in shown if t}
+        # a bar's total is what the map meets: a finished map's bar ends at 100 %, never short of it
+        assert totals <= {met}, (name, totals, met)
+        if name in ("task", "task_done"):
+            assert not totals, "a map with where shows its count, no total"
+    tasks_began = re.search(r"task(?:_done)? → ", seen)
+    assert tasks_began, "the tasks' bars"
+    assert re.search(r"overall \d+/11 objects +[━╸╺]+ +[\d,]+/[\d,]+ +[\d,]+ rec/s +ETA \d+:\d\d", seen[tasks_began.start():]), \
+        "the overall ETA while the tasks load"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from crm2odoo.config import config_template, load_config
+from crm2odoo.config import config_template, configured_progress_interval, load_config
 from crm2odoo.errors import ConfigError
 from crm2odoo.redact import Secret
 
@@ -90,3 +90,38 @@ def test_namespace_goes_into_the_external_ids_and_is_checked(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, GOOD + 'namespace = "Acme Inc"\n'), env=env)
     assert info.value.problems[0][0] == "migration.namespace"
+
+
+ENV = {"OP_APP": "2_1234", "OP_KEY": "opkey-secret", "ODOO_KEY": "k" * 40}
+
+
+def test_the_pace_of_progress_lines_is_a_setting_of_the_output_section(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD), env=ENV).output.progress_interval is None  # not set: the CLI's 10 s
+    cfg = load_config(write(tmp_path, GOOD + "[output]\nprogress_interval = 30\n"), env=ENV)
+    assert cfg.output.progress_interval == 30.0
+    assert configured_progress_interval(tmp_path) == 30.0
+
+
+@pytest.mark.parametrize(("line", "key", "says"), [
+    ('progress_interval = "fast"', "output.progress_interval", "must be a number of seconds, not 'fast'"),
+    ("progress_interval = true", "output.progress_interval", "must be a number of seconds, not True"),
+    ("progress_interval = 0", "output.progress_interval", "must be at least 0.1 seconds, not 0"),
+    ("progres_interval = 5", "output.progres_interval", "is not a setting"),
+])
+def test_a_wrong_output_setting_names_the_key_the_value_and_what_it_takes(tmp_path: Path, line: str, key: str,
+                                                                         says: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD + f"[output]\n{line}\n"), env=ENV)
+    found = {p[0]: p for p in info.value.problems}
+    assert found[key][1] == says
+    if "not a setting" in says:
+        assert found[key][2] == "did you mean progress_interval?"
+    else:
+        assert found[key][2] == "progress_interval = 10"
+    assert configured_progress_interval(tmp_path) is None  # the display falls back; the command says what is wrong
+
+
+def test_a_misspelt_output_section_gets_a_did_you_mean(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD + "[ouput]\nprogress_interval = 5\n"), env=ENV)
+    assert ("[ouput]", "is not a section of crm2odoo.toml", "did you mean [output]?") in info.value.problems

@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
-from crm2odoo.cli_progress import PlainDisplay
+from crm2odoo.cli import project_option
+from crm2odoo.cli_progress import DEFAULT_INTERVAL, PlainDisplay, output_options, progress_display
 from crm2odoo.load.outcomes import ObjectResult
-from crm2odoo.progress import RateMeter, RunProgress, format_seconds
+from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.progress import RateMeter, RunProgress, expected_records, format_seconds, run_plan
 
 
 class FakeClock:
@@ -204,3 +209,98 @@ def test_plain_rollback_lines_say_what_was_deleted_and_kept() -> None:
     assert out.getvalue().splitlines() == ["undoing run 2", "  contact              -> res.partner (40 records) ...",
                                            "  contact              undone: 38 deleted, 2 kept"]
     assert display.run.ended == ["contact"]
+
+
+# -- maps that split one source object by `where` ------------------------------------------------------------------
+def split_tasks() -> list[ObjectMap]:
+    return [ObjectMap("contact", "contact", "res.partner"),
+            ObjectMap("task_open", "task", "mail.activity", where={"status": ["open"]}),
+            ObjectMap("task_done", "task", "mail.message", where={"status": ["done"]})]
+
+
+def test_a_map_with_where_has_no_total_but_its_object_is_counted_once_in_the_plan() -> None:
+    counts = {"contact": 100, "task": 60}
+    expected = expected_records(split_tasks(), counts.get)
+    assert expected["contact"] == 100
+    assert expected["task_open"] is None and expected["task_done"] is None  # its part: nobody can say before reading
+    plan = run_plan(split_tasks(), expected)
+    assert plan["objects"] == [("contact", "res.partner", 100), ("task_open", "mail.activity", None),
+                               ("task_done", "mail.message", None)]
+    assert plan["shared"] == [("task", 60, ["task_open", "task_done"])]
+    run = RunProgress(clock=FakeClock())
+    run.plan(plan["objects"], plan["shared"])
+    assert run.overall.total == 160  # not 100 + 60 + 60, and not unknown
+
+
+def test_without_the_shared_count_a_split_object_leaves_the_overall_eta_unknown() -> None:
+    clock = FakeClock()
+    run = RunProgress(clock=clock)
+    run.plan(run_plan(split_tasks(), {"contact": 100, "task_open": None, "task_done": None})["objects"])
+    run.start("contact", 100)
+    for _ in range(10):
+        clock.advance(1)
+        run.progress("contact", run.meters["contact"].done + 5, 100)
+    assert run.overall.total is None and run.overall.eta_seconds() is None
+
+
+def test_the_overall_eta_counts_a_split_object_once_and_drops_what_no_map_took() -> None:
+    clock = FakeClock()
+    run = RunProgress(clock=clock)
+    plan = run_plan(split_tasks(), expected_records(split_tasks(), {"contact": 100, "task": 60}.get))
+    run.plan(plan["objects"], plan["shared"])
+    run.start("contact", 100)
+    for _ in range(10):  # 5 records a second
+        clock.advance(1)
+        run.progress("contact", run.meters["contact"].done + 5, 100)
+    assert run.overall.eta_seconds() == pytest.approx((160 - 50) / 5)
+    clock.advance(10)
+    run.progress("contact", 100, 100)
+    run.end("contact")
+    run.start("task_open", None)
+    clock.advance(4)
+    open_meter = run.progress("task_open", 20, None)
+    assert open_meter.total is None and open_meter.eta_seconds() is None  # no per-map ETA
+    assert open_meter.rate() == pytest.approx(5.0)
+    assert run.overall.eta_seconds() == pytest.approx((160 - 120) / 5)
+    run.end("task_open")
+    assert run.overall.total == 160  # another map may still take the rest of the tasks
+    run.start("task_done", None)
+    clock.advance(6)
+    run.progress("task_done", 30, None)
+    run.end("task_done")
+    # 10 tasks matched neither map: they come off, and the run ends at its total, not short of it
+    assert run.overall.total == 150 and run.overall.done == 150 and run.overall.eta_seconds() == 0.0
+
+
+def test_the_log_plan_line_counts_a_split_object_once() -> None:
+    display, out = plain_display(FakeClock())
+    display("run_plan", **run_plan(split_tasks(), expected_records(split_tasks(), {"contact": 100, "task": 60}.get)))
+    display("object_start", name="task_open", model="mail.activity", total=None)
+    assert out.getvalue().splitlines() == ["plan: 3 objects, 160 records", "  task_open            -> mail.activity ..."]
+
+
+# -- the pace of the log's progress lines: the option, else its variable, else crm2odoo.toml, else 10 s ------------
+def test_the_progress_interval_comes_from_the_option_then_the_variable_then_the_project(tmp_path: Path) -> None:
+    (tmp_path / "crm2odoo.toml").write_text("[output]\nprogress_interval = 30\n", encoding="utf-8")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    paces: list[float] = []
+
+    @click.command()
+    @project_option
+    @output_options
+    def probe(project: Path) -> None:
+        with progress_display() as events:
+            assert isinstance(events, PlainDisplay)  # not a terminal
+            paces.append(events.interval)
+
+    def pace(root: Path, *args: str, variable: str | None = None) -> float:
+        done = CliRunner().invoke(probe, ["--project", str(root), *args],
+                                  env={"CRM2ODOO_PROGRESS_INTERVAL": variable})
+        assert done.exit_code == 0, done.output
+        return paces[-1]
+
+    assert pace(tmp_path, "--progress-interval", "2", variable="5") == 2.0
+    assert pace(tmp_path, variable="5") == 5.0
+    assert pace(tmp_path) == 30.0
+    assert pace(bare) == DEFAULT_INTERVAL == 10.0
