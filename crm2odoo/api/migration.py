@@ -28,7 +28,7 @@ from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
-from crm2odoo.load.scoring import ScoringPause
+from crm2odoo.load.scoring import scoring_paused
 from crm2odoo.mapping.engine import Engine, is_derived
 from crm2odoo.mapping.spec import MappingSpec
 from crm2odoo.report import render
@@ -159,14 +159,12 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
     ids: dict[str, set[str]] | None = None
     loader: Loader | None = None
     provisioned = ProvisionResult()
-    # one lead-scoring pause for the whole run, opened right before the field create's registry setup (or the
-    # load) and closed after the reconciliation: each of its two parameter writes clears Odoo's caches, so the
-    # first one shares the registry's cold start and nothing of the run follows the second (load/scoring.py)
-    with ScoringPause(ctx.client, ctx.schema, ctx.ledger) as pause:
+    # one lead-scoring pause for the whole run, opened before the field create's registry setup and closed after
+    # the reconciliation: each of its two parameter writes clears Odoo's caches, so nothing of the run follows the
+    # second one (load/scoring.py; the Loader's own pause inside it sends nothing)
+    with scoring_paused(ctx.client, ctx.schema, ctx.ledger):
         try:
-            provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events,
-                                      before_reload=pause.open).provision(spec)
-            pause.open()
+            provisioned = Provisioner(ctx.client, ctx.schema, ctx.ledger, run.run_id, events).provision(spec)
             ids = sample_ids(source, engine, spec, run.sample) if run.sample else None
             totals = expected_totals(ctx, spec, ids, reads_changes_only=run.delta and not source.full_read_is_cheap)
             loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,

@@ -132,12 +132,9 @@ class Provisioner:
     new fields in one ``ir.model.fields`` call: one registry reload for the fields, not one per field or model."""
 
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, run_id: int,
-                 events: Events = no_events, before_reload: Callable[[], None] | None = None) -> None:
-        """``before_reload``: called right before each call that makes Odoo set its registry up anew, once every
-        read is done (migrate opens its lead-scoring pause there: load/scoring.py)."""
+                 events: Events = no_events) -> None:
         self.client, self.schema, self.ledger, self.run_id = client, schema, ledger, run_id
         self.events = events
-        self.before_reload = before_reload or (lambda: None)
 
     def provision(self, spec: MappingSpec) -> ProvisionResult:
         result = ProvisionResult()
@@ -151,7 +148,6 @@ class Provisioner:
 
     def _long_call(self, what: str, call: Callable[[], Any]) -> Any:
         """A call during which Odoo reloads its registry: the caller is told it waits, and when it is over."""
-        self.before_reload()
         self.events("waiting", what=what)
         try:
             return call()

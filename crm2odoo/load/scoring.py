@@ -14,10 +14,9 @@ as the README says.
 
 Every change of a system parameter clears Odoo's caches (``ir.config_parameter`` set_param/write/create call
 ``registry.clear_cache()``): the next request of every worker rebuilds them (0.3-0.5 s on 18). So migrate opens the
-pause once for its whole run (``ScoringPause``): right before provisioning's field create, which sets the registry
-up anew anyway (one cold start for both; the schema reads before it stay warm), and closes it after its own
-reconciliation, when nothing of the run follows the clearing. The Loader's own pause inside it then adds no call
-(the pause is re-entrant per ledger).
+pause once around its whole run: before provisioning, whose field create sets the registry up anew anyway (one
+cold start for both), and closes it after its own reconciliation, when nothing of the run follows the clearing.
+The Loader's own pause inside it then adds no call (the pause is re-entrant per ledger).
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from types import TracebackType
+from contextlib import contextmanager
 
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.odoo.client import OdooClient
@@ -86,26 +84,3 @@ def _paused(client: OdooClient, schema: Schema, ledger: Ledger) -> Iterator[None
         yield
     finally:
         _restore(client, ledger)
-
-
-class ScoringPause:
-    """A pause its owner opens at the moment it chooses (``open``: right before Odoo sets its registry up anew,
-    whose cold start then covers the parameter's cache clearing too) and that ends with the ``with`` block. Never
-    opened, it sends nothing."""
-
-    def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger) -> None:
-        self.client, self.schema, self.ledger = client, schema, ledger
-        self._stack = ExitStack()
-        self.opened = False
-
-    def open(self) -> None:
-        if not self.opened:
-            self._stack.enter_context(scoring_paused(self.client, self.schema, self.ledger))
-            self.opened = True
-
-    def __enter__(self) -> ScoringPause:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self._stack.close()

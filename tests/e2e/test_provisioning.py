@@ -153,22 +153,3 @@ def test_a_field_odoo_refuses_leaves_no_field_of_any_model(odoo: OdooClient, cal
     assert [(model, rows) for model, method, rows in calls if method == "create"] == [("ir.model.fields", 6)]
     assert odoo.search_read("ir.model.fields", [["name", "like", f"_{tag}"]], ["name"]) == []
     assert {c["state"] for c in ledger.schema_changes(run_id)} == {"sending"}
-
-
-def test_before_reload_comes_after_every_read_right_before_the_create(
-        odoo: OdooClient, calls: list[tuple[str, str, int]], tmp_path: Path, tag: str) -> None:
-    """migrate opens its lead-scoring pause in ``before_reload``: the parameter write clears Odoo's caches, so it
-    must come after provisioning's reads (they stay warm) and right before the create that reloads the registry;
-    a second run, creating nothing, never calls it."""
-    ledger = Ledger(tmp_path / "ledger.sqlite")
-    spec = make_spec(tag)
-    run_id = ledger.start_run("migrate", mapping_hash=spec.content_hash(), options={})
-    hooked: list[int] = []
-    Provisioner(odoo, Schema(odoo), ledger, run_id, before_reload=lambda: hooked.append(len(calls))).provision(spec)
-    try:
-        assert len(hooked) == 1 and calls[hooked[0]][:2] == ("ir.model.fields", "create"), (hooked, calls)
-        again: list[int] = []
-        Provisioner(odoo, Schema(odoo), ledger, run_id, before_reload=lambda: again.append(1)).provision(spec)
-        assert again == []
-    finally:
-        Rollback(odoo, Schema(odoo), ledger, spec).run([run_id], force=True)

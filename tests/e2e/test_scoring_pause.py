@@ -1,6 +1,5 @@
 """The lead-scoring pause (load/scoring.py) opened once around a whole migrate: each change of Odoo's system
-parameter clears its caches, so a pause inside the run's pause must send nothing and restore nothing, and migrate
-opens it right before provisioning's field create (whose registry setup is a cold start anyway).
+parameter clears its caches, so a pause inside the run's pause must send nothing and restore nothing.
 
 Against the sandbox by default (a real Odoo from the environment); calls counted at the client's transport.
 """
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.load.scoring import FAR_FUTURE, PLS_START_PARAM, ScoringPause, scoring_paused
+from crm2odoo.load.scoring import FAR_FUTURE, PLS_START_PARAM, scoring_paused
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.odoo.schema import Schema
 
@@ -60,17 +59,3 @@ def test_pauses_of_two_ledgers_are_each_their_own(odoo: OdooClient, parameter_wr
     with scoring_paused(odoo, schema, first), scoring_paused(odoo, schema, second):
         pass
     assert len(parameter_writes) == 4
-
-
-def test_a_run_pause_never_opened_sends_nothing_and_one_opened_twice_pauses_once(
-        odoo: OdooClient, parameter_writes: list[str], tmp_path: Path) -> None:
-    before = start_day(odoo)
-    ledger, schema = Ledger(tmp_path / "ledger.sqlite"), Schema(odoo)
-    with ScoringPause(odoo, schema, ledger):
-        pass
-    assert parameter_writes == [], "a migrate that stopped before provisioning created anything changes nothing"
-    with ScoringPause(odoo, schema, ledger) as pause:
-        pause.open()
-        pause.open()
-        assert parameter_writes == [FAR_FUTURE] and start_day(odoo) == FAR_FUTURE
-    assert len(parameter_writes) == 2 and start_day(odoo) == before
