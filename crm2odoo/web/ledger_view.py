@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ def _object_rows(db: sqlite3.Connection, run_id: int) -> dict[str, dict[str, int
     return states
 
 
+#: (source object, its count, the maps that split it by ``where``): progress.run_plan's ``shared``
+Shares = Sequence[tuple[str, int | None, Sequence[str]]]
 #: (when, records settled then) in time order: the ledger stamps each record as it settles (to the second)
 Landings = list[tuple[float, int]]
 
@@ -119,11 +121,12 @@ def _progress(name: str, phase: Mapping[str, Any] | None, states: Mapping[str, i
             "states": dict(states), "message": phase["message"] if phase else ""}
 
 
-def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str], *,
+def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str], *, shared: Shares = (),
                  now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The newest run as the ledger has it now: per object progress in load order, quarantine reasons, owners
     waiting for an Odoo user. ``expected``: records the source has per map name (None when unknown); ``order``:
-    the maps a run loads, shown as waiting until a running run reaches them."""
+    the maps a run loads, shown as waiting until a running run reaches them; ``shared``: the source objects maps
+    split by ``where`` (progress.run_plan), counted once in the whole run's total as the terminal counts them."""
     with read_only(path) as db:
         if db is None or not _has_table(db, "runs"):
             return None
@@ -161,19 +164,32 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     overall = _meter(None, started, every_landing, until)
     return {"id": run_id, "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
             "finished_at": run["finished_at"], "elapsed_seconds": round(elapsed, 1), "objects": objects,
-            "owners_waiting": owners, **_totals(objects, overall.rate() if overall else None)}
+            "owners_waiting": owners, **_totals(objects, overall.rate() if overall else None, () if partial else shared)}
 
 
-def _totals(objects: list[dict[str, Any]], rate: float | None) -> dict[str, Any]:
-    """The whole run at a glance; the share and time left only when every map's record count is known."""
+def _totals(objects: list[dict[str, Any]], rate: float | None, shared: Shares) -> dict[str, Any]:
+    """The whole run at a glance; the share and time left only when every map's record count is known (a split
+    source object's maps by its count, once)."""
     done = sum(o["done"] for o in objects)
-    known = all(o["expected"] is not None or o["state"] == "along" for o in objects)
-    expected = sum(o["expected"] or 0 for o in objects if o["state"] != "along") if known else None
+    by_name = {o["name"]: o for o in objects}
+    in_shares = {name for _, _, names in shared for name in names}
+    totals = [o["expected"] for o in objects if o["state"] != "along" and o["name"] not in in_shares]
+    totals += [_shared_total(count, [by_name[n] for n in names if n in by_name]) for _, count, names in shared]
+    expected = sum(t for t in totals if t is not None) if None not in totals else None
     counted = sum(o["done"] for o in objects if o["state"] != "along")
     left = max(0, expected - counted) if expected is not None else None
     return {"done": done, "expected": expected, "quarantined": sum(o["quarantined"] for o in objects),
             "rate": None if rate is None else round(rate, 1),
             "eta_seconds": round(left / rate) if left is not None and rate else None}
+
+
+
+def _shared_total(count: int | None, maps: list[dict[str, Any]]) -> int | None:
+    """A split source object's part of the total: its count until every map of it ended, then what they took (the
+    records none of them took come off, as on the terminal)."""
+    if maps and all(m["state"] in ("done", "blocked") for m in maps):
+        return sum(int(m["done"]) for m in maps)
+    return count
 
 
 __all__ = ["last_approval", "read_only", "run_progress"]

@@ -21,7 +21,7 @@ from crm2odoo.errors import MappingError, UserFacingError
 from crm2odoo.lock import current_holder
 from crm2odoo.mapping.review import KINDS, attention_items, diff_specs
 from crm2odoo.mapping.spec import MappingSpec, ObjectMap, save_spec, spec_from_data
-from crm2odoo.progress import expected_records
+from crm2odoo.progress import expected_records, run_plan
 from crm2odoo.project import Project
 from crm2odoo.redact import redact
 from crm2odoo.web import ledger_view
@@ -174,7 +174,9 @@ class ReviewService:
         spec, _ = self._read()
         expected = expected_records(spec.objects.values(), self.data.record_count)
         holder = current_holder(self.project.state_dir)
-        run = ledger_view.run_progress(self.project.ledger_path, expected, [o.name for o in spec.enabled_objects()])
+        enabled = spec.enabled_objects()
+        run = ledger_view.run_progress(self.project.ledger_path, expected, [o.name for o in enabled],
+                                       shared=run_plan(enabled, expected)["shared"])
         reports = sorted((p.name for p in self.project.reports_dir.glob("*.html")), key=_report_order) \
             if self.project.reports_dir.exists() else []
         return {"run": run, "active": holder.describe() if holder else None, "reports": reports}

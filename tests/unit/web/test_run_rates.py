@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from crm2odoo.ledger.db import Ledger
-from crm2odoo.progress import RateMeter
+from crm2odoo.mapping.spec import ObjectMap
+from crm2odoo.progress import RateMeter, expected_records, run_plan
 from crm2odoo.web import ledger_view
 
 START = dt.datetime(2026, 12, 2, 10, 0, 0, tzinfo=dt.UTC)
@@ -73,3 +74,38 @@ def test_a_phase_that_stalled_a_whole_window_has_no_rate_and_no_eta(tmp_path: Pa
     assert page is not None
     contact = page["objects"][0]
     assert contact["rate"] == 0.0 and contact["eta_seconds"] is None
+
+
+def test_the_page_counts_a_split_object_once_in_the_whole_runs_total(tmp_path: Path) -> None:
+    maps = [ObjectMap("contact", "contact", "res.partner"),
+            ObjectMap("task_open", "task", "mail.activity", where={"status": ["open"]}),
+            ObjectMap("task_done", "task", "mail.message", where={"status": ["done"]})]
+    expected = expected_records(maps, {"contact": 100, "task": 60}.get)
+    shared = run_plan(maps, expected)["shared"]
+    path = tmp_path / "ledger.sqlite"
+    ledger = Ledger(path)
+    try:
+        run_id = ledger.start_run("migrate", mapping_hash=None, options={})
+        for name, count in (("contact", 100), ("task_open", 20), ("task_done", 10)):
+            ledger.phase(run_id, name, "running")
+            for n in range(count):
+                ledger.mark_state(run_id, name, str(n), "created", model="res.partner", xmlid=f"x_{name}_{n}")
+        ledger.phase(run_id, "contact", "done")
+        ledger.phase(run_id, "task_open", "done")
+    finally:
+        ledger.close()
+
+    def whole_run() -> tuple[int | None, int | None]:
+        page = ledger_view.run_progress(path, expected, [m.name for m in maps], shared=shared)
+        assert page is not None
+        tasks = [o["expected"] for o in page["objects"] if o["name"].startswith("task")]
+        assert tasks == [None, None]  # no total of their own
+        return page["expected"], page["done"]
+
+    assert whole_run() == (160, 130)  # the tasks' count once, not unknown, not twice
+    ledger = Ledger(path)
+    try:
+        ledger.phase(run_id, "task_done", "done")
+    finally:
+        ledger.close()
+    assert whole_run() == (130, 130), "the 30 tasks neither map took come off once both ended"
