@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crm2odoo.progress import format_seconds
+
 
 def start_line(name: str, model: str, total: int | None) -> str:
     return f"  {name:<20} -> {model}" + (f" ({total:,} records)" if total is not None else "") + " ..."
@@ -50,6 +52,24 @@ def undone_line(data: dict[str, Any]) -> str:
     """A rollback's object done: what it deleted, what it kept (changed in Odoo since, or refused)."""
     kept = data.get("kept", 0)
     return f"  {data['name']:<20} undone: {data['deleted']:,} deleted" + (f", {kept:,} kept" if kept else "")
+
+
+def reading_line(what: str, done: int, total: int | None, rate: float | None, eta: float | None) -> str:
+    """A long read before anything is sent: ``notes: reading to send in date order 120,000 of 200,000 (2,400/s,
+    ETA 0:33)``. No ETA once the count passes the total or while there is none: the rest of the read (a sort,
+    names past the last row counted) has no count to say it by."""
+    share = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+    speed = [f"{rate:,.0f}/s"] if rate is not None else []
+    left = [f"ETA {format_seconds(eta)}"] if total is not None and done < total and eta is not None else []
+    extra = ", ".join(speed + left)
+    return f"  {what} {share}" + (f" ({extra})" if extra else "")
+
+
+def read_done_line(what: str, done: int, total: int | None, seconds: float) -> str:
+    """A long read's end, with what it read: ``notes: reading to send in date order: 6,000 of 6,000 read in
+    0.4s`` (fewer than the total when it was stopped, or the export holds fewer than discover counted)."""
+    share = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+    return f"  {what}: {share} read in {seconds:.1f}s"
 
 
 ENDS = ("object_done", "object_blocked", "validated", "reconciled")

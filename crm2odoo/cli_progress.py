@@ -27,9 +27,18 @@ from typing import Any, TextIO
 
 import click
 
-from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, start_line, undone_line
+from crm2odoo.cli_lines import (
+    ENDS,
+    counts_text,
+    end_line,
+    note_line,
+    read_done_line,
+    reading_line,
+    start_line,
+    undone_line,
+)
 from crm2odoo.config import configured_progress_interval
-from crm2odoo.progress import RunProgress, format_seconds
+from crm2odoo.progress import RateMeter, RunProgress, format_seconds
 
 Events = Callable[..., None]
 
@@ -135,6 +144,7 @@ class PlainDisplay:
         self._last_line = clock()
         self._lock = threading.Lock()  # batches settle on worker threads
         self._waiting: dict[str, float] = {}
+        self._reading: dict[str, RateMeter] = {}  # long reads that tell their counts, by what they say
 
     def __call__(self, kind: str, **data: Any) -> None:
         with self._lock:
@@ -169,12 +179,30 @@ class PlainDisplay:
             return undone_line(data)
         if kind == "waiting":
             self._waiting[data["what"]] = self.clock()
+            if "total" in data:  # a long read that tells its count as it goes
+                self._reading[data["what"]] = RateMeter(data["total"], clock=self.clock)
             return f"  waiting: {data['what']} ..."
+        if kind == "waiting_progress":
+            return self._reading_line(data)
         if kind == "waiting_done":
+            read = self._reading.pop(data["what"], None)
             began = self._waiting.pop(data["what"], None)
             took = self.clock() - began if began is not None else 0.0
+            if read is not None:
+                return read_done_line(data["what"], read.done, read.total, took)
             return f"  done in {took:.1f}s: {data['what']}" if took >= 1.0 else None
         return note_line(kind, data)
+
+    def _reading_line(self, data: dict[str, Any]) -> str | None:
+        """A long read's count, at most every ``interval`` seconds like the other progress lines."""
+        read = self._reading.get(data["what"])
+        if read is None:
+            return None
+        read.total = data.get("total", read.total)
+        read.update(data["done"])
+        if self.clock() - self._last_line < self.interval:
+            return None
+        return reading_line(data["what"], read.done, read.total, read.rate(), read.eta_seconds())
 
     def _progress_line(self, name: str, done: int, total: int | None, rate: float | None, eta: float | None,
                        counts: str) -> str:

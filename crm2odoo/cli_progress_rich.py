@@ -17,7 +17,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, undone_line
+from crm2odoo.cli_lines import ENDS, counts_text, end_line, note_line, read_done_line, undone_line
 from crm2odoo.progress import RateMeter, RunProgress, format_seconds
 
 #: redraws per second: smooth enough for a person, cheap next to a run's own work
@@ -50,6 +50,8 @@ class _EtaColumn(ProgressColumn):
             return Text(format_seconds(task.elapsed or 0), style="dim")
         if meter is None:
             return Text("")
+        if task.fields.get("kind") == "reading" and (meter.total is None or meter.done >= meter.total):
+            return Text(format_seconds(task.elapsed or 0), style="dim")  # sorting, or past the count: no ETA
         eta = Text(f"ETA {format_seconds(meter.eta_seconds())}", style="magenta")
         if task.fields.get("kind") == "overall":
             eta.append(f" · {format_seconds(meter.elapsed())} elapsed", style="dim")
@@ -70,6 +72,7 @@ class RichDisplay:
         self.verbose = verbose
         self._lock = threading.Lock()
         self._handlers: list[logging.Handler] = []
+        self._reading: dict[str, RateMeter] = {}  # long reads that tell their counts, by what they say
 
     def __enter__(self) -> RichDisplay:
         root = logging.getLogger()
@@ -125,10 +128,24 @@ class RichDisplay:
             self._drop(data["name"])
             self._overall()
             self.console.print(Text(undone_line(data)))
+        elif kind == "waiting" and "total" in data:  # a long read that tells its count: a bar of its own
+            read = self._reading[data["what"]] = RateMeter(data["total"])
+            self.tasks["waiting: " + data["what"]] = self.progress.add_task(
+                f"[dim]{data['what']}[/]", total=data["total"], meter=read, counts="", kind="reading")
         elif kind == "waiting":
             self.tasks["waiting: " + data["what"]] = self.progress.add_task(
                 f"[dim]waiting:[/] {data['what']}", total=None, meter=None, counts="", kind="waiting")
+        elif kind == "waiting_progress":
+            task, reading = self.tasks.get("waiting: " + data["what"]), self._reading.get(data["what"])
+            if task is not None and reading is not None:
+                reading.total = data.get("total", reading.total)
+                reading.update(data["done"])
+                self.progress.update(task, completed=reading.done, total=reading.total)
         elif kind == "waiting_done":
+            reading = self._reading.pop(data["what"], None)
+            if reading is not None:  # what the read met stays above the bars, as in a log
+                self.console.print(Text(read_done_line(data["what"], reading.done, reading.total,
+                                                       reading.elapsed()), style="dim"))
             self._drop("waiting: " + data["what"])
         else:
             line = note_line(kind, data)

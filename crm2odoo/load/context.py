@@ -14,6 +14,7 @@ from typing import Any
 from crm2odoo.errors import Interrupted
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.cells import quiet_context
+from crm2odoo.load.longread import watched
 from crm2odoo.load.outcomes import ObjectResult, Outcomes
 from crm2odoo.load.resolve import Resolver
 from crm2odoo.mapping.engine import Engine, TargetRecord
@@ -75,7 +76,7 @@ class LoadContext:
         """The source's records of ``obj`` (only ``ids`` when given)."""
         if ids is not None and not ids:
             return iter(())
-        return self.source.read(obj.source_object, ids=ids)
+        return watched(self.events, self.source, obj.source_object, self.source.read(obj.source_object, ids=ids))
 
     def transformed(self, obj: ObjectMap, ids: set[str] | None, result: ObjectResult) -> Iterator[TargetRecord]:
         """The object's records that apply to the map, transformed; counted as read, and the ones the transform

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from crm2odoo.load.batch import Batches, Deferred
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.diffing import actions_for, dedupe_key
+from crm2odoo.load.longread import READING_STEP, LongRead
 from crm2odoo.load.order import LoadStep
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.settle import archive_deleted, link_deferred, settle_merged
@@ -22,6 +23,7 @@ from crm2odoo.load.tally import ObjectTally
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.sources.base import SourceRecord
 from crm2odoo.spill import SpillMap, spilled_sort
+from crm2odoo.textnorm import plural
 
 #: base64 bytes per load call: a batch of large attachments is cut here, well below proxies' and Odoo's request limits
 MAX_BATCH_BYTES = 20 * 1024 * 1024
@@ -61,6 +63,8 @@ class ObjectPass:
         self.tally = ObjectTally(ctx.events, result, ctx.totals.get(self.obj.name),
                                  conflicts_block=ctx.settings.conflicts == "stop")
         self._settled_unsent = 0  # settled while read (left out, refused, merged): told with the next batch
+        self._met = 0  # source records read
+        self._long_read: LongRead | None = None
         batches.finder.start_object(self.obj)
         batches.writer.creator.start_object(self.obj)
 
@@ -82,6 +86,9 @@ class ObjectPass:
     def _targets(self) -> Iterator[TargetRecord]:
         ctx, obj = self.ctx, self.obj
         for record in self._source_records():
+            self._met += 1
+            if self._long_read is not None and self._met % READING_STEP == 0:
+                self._long_read.progress(self._met)
             if record.modified_at is not None and (self.newest is None or record.modified_at > self.newest):
                 self.newest = record.modified_at
             if not ctx.engine.applies(obj, record):  # another map's part of the object: not this map's progress
@@ -99,7 +106,7 @@ class ObjectPass:
         ctx, obj, result = self.ctx, self.obj, self.result
         stream: Iterator[TargetRecord] = self._targets()
         if self.ordered:
-            stream = spilled_sort(stream, lambda t: (chatter_date(t), t.source_id))
+            stream = self._sorted(stream)
         waiting: list[TargetRecord] = []  # read, not yet checked against the ledger (one read per batch)
         waiting_bytes = 0
         batch_undated: set[str] = set()
@@ -129,6 +136,19 @@ class ObjectPass:
                     yield self._checked(waiting, batch_undated)
                     waiting, waiting_bytes, batch_undated = [], 0, set()
             yield self._checked(waiting, batch_undated)
+
+    def _sorted(self, stream: Iterator[TargetRecord]) -> Iterator[TargetRecord]:
+        """A message map's records by date: all of them are read before the first is sent, and the read is told."""
+        read = self._long_read = LongRead(self.ctx.events, f"{plural(self.obj.name)}: reading to send in date order",
+                                          self.ctx.totals.get(self.obj.name))
+        read.progress(0)
+        try:
+            for target in spilled_sort(stream, lambda t: (chatter_date(t), t.source_id)):
+                read.end(self._met)
+                yield target
+        finally:
+            read.end(self._met)
+            self._long_read = None
 
     def _checked(self, waiting: list[TargetRecord], undated: set[str]) -> list[TargetRecord]:
         changed = self.batches.changed(self.obj, waiting, self.result, undated)

@@ -145,7 +145,10 @@ class Engine:
             vals={},
             locator=record.locator,
         )
-        mapped_sources = {s for line in obj.fields if not line.ignore for s in line.sources}
+        # each line's sources, built once per record (a property that makes a list; a big run calls it millions
+        # of times)
+        lines = [(line, line.sources) for line in obj.fields if not line.ignore]
+        mapped_sources = {s for _, sources in lines for s in sources}
         bad_fields: dict[str, str] = {}
         for problem in record.problems:
             if problem.field is None:
@@ -153,10 +156,9 @@ class Engine:
             elif problem.field in mapped_sources:
                 bad_fields[problem.field] = problem.message
         target.vals.update(obj.constants)
-        for line in obj.fields:
-            if line.ignore or not line.target:
-                continue
-            self._apply_line(obj, line, record, target, bad_fields)
+        for line, sources in lines:
+            if line.target:
+                self._apply_line(obj, line, sources, record, target, bad_fields)
         worst = max((_SEVERITY.get(p.policy, -1) for p in target.problems), default=-1)
         if worst >= _SEVERITY["stop"]:
             first = next(p for p in target.problems if p.policy == "stop")
@@ -171,11 +173,11 @@ class Engine:
             target.outcome = "skip"
         return target
 
-    def _apply_line(self, obj: ObjectMap, line: FieldMap, record: SourceRecord, target: TargetRecord,
-                    bad_fields: dict[str, str]) -> None:
+    def _apply_line(self, obj: ObjectMap, line: FieldMap, sources: list[str], record: SourceRecord,
+                    target: TargetRecord, bad_fields: dict[str, str]) -> None:
         assert line.target is not None
         policy = line.on_error or obj.on_error
-        broken = [s for s in line.sources if s in bad_fields]
+        broken = [s for s in sources if s in bad_fields] if bad_fields else None
         if broken:
             raw = record.values.get(broken[0])
             target.problems.append(RecordProblem(broken[0], None if raw is None else str(raw)[:200],
@@ -183,7 +185,8 @@ class Engine:
             if policy == "set_empty":
                 target.vals[line.target] = None
             return
-        values = [record.values.get(s) for s in line.reads]
+        get = record.values.get
+        values = [get(s) for s in (line.reads if line.params.get("fallbacks") else sources)]
         try:
             result = TRANSFORMS[line.transform](values, line.params, self.ctx)
         except TransformError as exc:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +47,10 @@ from crm2odoo.textnorm import fold, plural
 
 #: objects read row by row from their own export file (the rest are derived from these)
 DIRECT_OBJECTS = ("company", "contact", "deal", "product", "task", "invoice", "note")
+#: objects known only by the names other rows give them
+NAMED_OBJECTS = ("tag", "user", "stage", "pipeline")
+#: rows between two reports of a long read
+READING_STEP = 5000
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
 
 
@@ -63,6 +68,10 @@ class OntraportCsvSource:
         self.date_order = str(opts.get("date_order") or settings.values.get("date_order") or "").lower()
         self.dayfirst = self.date_order == "dmy"  # until the values show otherwise (see _learn_date_order)
         self._files: list[CsvFile] | None = None
+        self._named: dict[str, list[tuple[str, str]]] | None = None  # see _names
+        #: told (rows read, rows in all) while the exports are read for the names they hold: a long read of a big
+        #: export that yields nothing until it ends (the loader shows it)
+        self.reading_progress: Callable[[int, int | None], None] | None = None
         self._warnings: list[str] = []
 
     def __repr__(self) -> str:
@@ -70,6 +79,7 @@ class OntraportCsvSource:
 
     def close(self) -> None:
         self._files = None
+        self._named = None
 
     # ------------------------------------------------------------------ discovery
     def _scan(self) -> list[CsvFile]:
@@ -168,9 +178,18 @@ class OntraportCsvSource:
 
     def _counted(self, objects: list[ObjectInfo], exported: set[str]) -> tuple[ObjectInfo, ...]:
         """Objects made from columns (notes, tags, users, stages, pipelines, transaction lines) counted by reading
-        them: a person sizes the run, and a progress bar its total, by these counts."""
-        return tuple(o if o.count is not None or o.name in exported
-                     else replace(o, count=sum(1 for _ in self._records(o.name))) for o in objects)
+        them: a person sizes the run, and a progress bar its total, by these counts. The named objects come from
+        one read of the exports together, lines and payments from one read of the transactions."""
+        missing = {o.name for o in objects if o.count is None and o.name not in exported}
+        counts: Counter[str] = Counter()
+        if missing & set(NAMED_OBJECTS):
+            counts.update({name: len(found) for name, found in self._names().items()})
+        money = missing & {"invoice_line", "payment"}
+        if money:
+            counts.update(r.object for r in self._from_transactions(self._scan(), money))
+        for name in missing - set(NAMED_OBJECTS) - money:
+            counts[name] = sum(1 for _ in self._records(name))
+        return tuple(replace(o, count=counts[o.name]) if o.name in missing else o for o in objects)
 
     # ------------------------------------------------------------------ reading
     def read(self, object_name: str, *, since: dt.datetime | None = None,
@@ -201,9 +220,10 @@ class OntraportCsvSource:
             if object_name == "note":
                 yield from self._notes(files)  # and those of the contacts-with-notes export
         elif object_name in ("invoice_line", "payment"):
-            yield from self._from_transactions(files, object_name)
-        elif object_name in ("tag", "user", "stage", "pipeline"):
-            yield from self._derived(files, object_name)
+            yield from self._from_transactions(files, {object_name})
+        elif object_name in NAMED_OBJECTS:
+            for n, (name, file_name) in enumerate(self._names()[object_name], start=1):
+                yield self._named_record(object_name, name, n, file_name)
         else:
             raise SourceError(f"object {object_name!r} is not in these CSV exports",
                               hint="run discover to see which objects the exports hold")
@@ -304,8 +324,8 @@ class OntraportCsvSource:
             return _name_id(text)  # the export shows names; the folded name is the id
         return text
 
-    def _from_transactions(self, files: list[CsvFile], object_name: str) -> Iterator[SourceRecord]:
-        """Lines and payments out of the transactions export, as the API connector derives them."""
+    def _from_transactions(self, files: list[CsvFile], wanted: set[str]) -> Iterator[SourceRecord]:
+        """Lines and/or payments (``wanted``) out of the transactions export, as the API connector derives them."""
         for f in files:
             if f.object != "invoice":
                 continue
@@ -319,9 +339,9 @@ class OntraportCsvSource:
                 seen.add(txn)
                 when, modified = self._stamp(row.get("date")), self._stamp(row.get("dlm"))
                 locator = f"{f.path.name} row {n}"
-                if object_name == "invoice_line":
+                if "invoice_line" in wanted:
                     yield from line_records(txn, row, when=when, modified=modified, locator=locator)
-                elif received_money(row.get("status")):
+                if "payment" in wanted and received_money(row.get("status")):
                     label = (row.get("status") or "").strip() or None
                     yield payment_record(txn, row, when=when, modified=modified, locator=locator, status_label=label)
                     # the transactions export lists no Purchases: a partial refund's amount is not in it
@@ -371,31 +391,37 @@ class OntraportCsvSource:
                             "author": _name_id(author_raw) if author_raw.strip() else None},
                 )
 
-    def _derived(self, files: list[CsvFile], object_name: str) -> Iterator[SourceRecord]:
-        """Tags, users, stages and pipelines exist in exports only as names inside other rows."""
-        seen: dict[str, str] = {}
-        for f in files:
-            headers = []
-            for header, info in f.columns:
-                wanted = (info.name == "contact_cat" if object_name == "tag"
-                          else info.type == "ref" and info.ref_object == object_name)
-                if wanted:
-                    headers.append(header)
-            if object_name == "user" and "author" in f.note_columns:
-                headers.append(f.note_columns["author"])
-            if not headers:
-                continue
+    def _names(self) -> dict[str, list[tuple[str, str]]]:
+        """Tags, users, stages and pipelines exist in exports only as names inside other rows: per object, its
+        names (with the file first showing each) in the order met. Read once for all four, and kept for the run:
+        their steps, and discover's counts, would otherwise read the whole export once each. Distinct names are
+        few next to rows, so memory stays small whatever the export's size."""
+        if self._named is not None:
+            return self._named
+        found: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in NAMED_OBJECTS}
+        per_file = [(f, {name: hs for name in NAMED_OBJECTS if (hs := _named_headers(f, name))}) for f in self._scan()]
+        per_file = [(f, headers) for f, headers in per_file if headers]
+        total, done = sum(f.rows for f, _ in per_file), 0
+        for f, headers in per_file:
             for _, raw, _problems in self._rows(f):
-                for header in headers:
-                    text = raw.get(header) or ""
-                    splitter = f.splitters.get(header)
-                    names = (splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)) \
-                        if object_name == "tag" else [text]
-                    for name in names:
-                        name = name.strip()
-                        if name and _name_id(name) not in seen:
-                            seen[_name_id(name)] = name
-                            yield self._named_record(object_name, name, len(seen), f.path.name)
+                done += 1
+                if self.reading_progress is not None and done % READING_STEP == 0:
+                    self.reading_progress(done, total)
+                for object_name, object_headers in headers.items():
+                    seen = found[object_name]
+                    for header in object_headers:
+                        text = raw.get(header) or ""
+                        splitter = f.splitters.get(header)
+                        names = (splitter.split(text) if splitter is not None else text.split(LIST_DELIMITER)) \
+                            if object_name == "tag" else [text]
+                        for name in names:
+                            name = name.strip()
+                            if name and _name_id(name) not in seen:
+                                seen[_name_id(name)] = (name, f.path.name)
+        if self.reading_progress is not None and per_file:
+            self.reading_progress(done, total)
+        self._named = {name: list(seen.values()) for name, seen in found.items()}
+        return self._named
 
     def _named_record(self, object_name: str, name: str, n: int, file_name: str) -> SourceRecord:
         rid = _name_id(name)
@@ -419,8 +445,21 @@ class OntraportCsvSource:
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _name_id(name: str) -> str:
+    """The id of a user, tag, stage or pipeline known by name: its folded name. The same few names repeat on every
+    row of a big export, so folds are remembered (a bounded cache: memory stays flat)."""
     return fold(name)
+
+
+def _named_headers(f: CsvFile, object_name: str) -> list[str]:
+    """The columns of ``f`` that name records of ``object_name`` (a tag, user, stage or pipeline)."""
+    headers = [header for header, info in f.columns
+               if (info.name == "contact_cat" if object_name == "tag"
+                   else info.type == "ref" and info.ref_object == object_name)]
+    if object_name == "user" and "author" in f.note_columns:
+        headers.append(f.note_columns["author"])
+    return headers
 
 
 def _row_count(group: list[CsvFile]) -> int | None:

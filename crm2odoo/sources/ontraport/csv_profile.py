@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 
 from crm2odoo.separators import SEPARATORS
 from crm2odoo.textnorm import fold
+
+#: a tags column repeats the same few cells on every row of a big export: their folds are remembered (bounded)
+_folded = functools.lru_cache(maxsize=1 << 16)(fold)
 
 #: words that mean "identifier" at the end of a header, in EN/TR/DE (folded)
 ID_WORDS = ("id", "no", "nr", "number", "numara", "numarasi", "kimlik", "kimlik no", "kayit no", "nummer", "key")
@@ -42,6 +46,10 @@ _ID_TAIL = re.compile(r"^(?:(?P<object>.+?)[\s_.-]*)?(?:-?(?P<word>" + "|".join(
 def is_key_value(text: str) -> bool:
     value = text.strip()
     return bool(_WHOLE.match(value) or _UUID.match(value))
+
+
+#: is_key_value of a cell that repeats (a contact's cells on each of its notes' rows), remembered (bounded)
+_key_like = functools.lru_cache(maxsize=1 << 16)(is_key_value)
 
 
 def id_header_object(header: str) -> tuple[bool, str | None]:
@@ -98,7 +106,7 @@ class ColumnValues:
         if not value:
             return
         self.filled += 1
-        self.keys += is_key_value(value)
+        self.keys += _key_like(value)
         if len(self.distinct) < limit:
             self.distinct.add(value)
         else:
@@ -134,7 +142,7 @@ class TagSplitter:
         cell = text.strip()
         if not cell:
             return []
-        if self.separator is None or fold(cell) in self.known:
+        if self.separator is None or _folded(cell) in self.known:
             return [cell]
         pieces = cell.split(self.separator)
         out: list[str] = []
@@ -142,7 +150,7 @@ class TagSplitter:
         while i < len(pieces):
             for j in range(len(pieces), i, -1):
                 joined = self.separator.join(pieces[i:j]).strip()
-                if j == i + 1 or fold(joined) in self.known:
+                if j == i + 1 or _folded(joined) in self.known:
                     if joined:
                         out.append(joined)
                     i = j

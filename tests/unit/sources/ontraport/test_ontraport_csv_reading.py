@@ -1,0 +1,82 @@
+"""Reading a big export once: the names of tags, users, stages and pipelines gathered in one read for all four (and
+told while it runs), discover's counts of derived objects from that read, and lines decoded as before."""
+
+from __future__ import annotations
+
+import codecs
+import random
+from pathlib import Path
+
+from crm2odoo.sources import SourceSettings, open_source
+from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource
+from crm2odoo.sources.ontraport.csv_scan import date_order_shown, date_orders_shown
+from crm2odoo.sources.ontraport.csv_text import TextPlan, text_lines
+from crm2odoo.testing.ontraport_csv import write_csv_exports
+from crm2odoo.testing.ontraport_generate import generate_account
+
+
+def make_source(folder: Path) -> OntraportCsvSource:
+    source = open_source(SourceSettings("ontraport-csv", {"path": str(folder)}, folder.parent, {}))
+    assert isinstance(source, OntraportCsvSource)
+    return source
+
+
+def exports(tmp_path: Path) -> Path:
+    write_csv_exports(generate_account(seed=9, contacts=50, companies=6, deals=12, transactions=20), tmp_path / "x")
+    return tmp_path / "x"
+
+
+def test_names_are_read_once_for_all_four_objects_and_the_read_is_told(tmp_path: Path) -> None:
+    source = make_source(exports(tmp_path))
+    told: list[tuple[int, int | None]] = []
+    source.reading_progress = lambda done, total: told.append((done, total))
+    users = list(source.read("user"))
+    assert users and told, "the read that gathers the names says how far it is"
+    rows = told[-1][0]
+    assert told[-1] == (rows, rows) and rows > 50  # every row of the files with name columns, of as many
+    told.clear()
+    named = {name: list(source.read(name)) for name in NAMED_OBJECTS}
+    assert told == [], "tags, stages and pipelines come from the same read: the export is not read again"
+    assert [r.id for r in named["user"]] == [r.id for r in users]
+    assert all(named.values())
+    for name, records in named.items():
+        assert len({r.id for r in records}) == len(records), name
+    assert [r.values["sequence"] for r in named["stage"]] == list(range(1, len(named["stage"]) + 1))
+
+
+def test_reading_records_of_an_exported_object_tells_no_read_of_names(tmp_path: Path) -> None:
+    source = make_source(exports(tmp_path))
+    told: list[tuple[int, int | None]] = []
+    source.reading_progress = lambda done, total: told.append((done, total))
+    assert list(source.read("contact")) and list(source.read("note"))
+    assert told == []
+
+
+def test_discover_counts_derived_objects_as_reading_them_finds(tmp_path: Path) -> None:
+    folder = exports(tmp_path)
+    counts = {o.name: o.count for o in make_source(folder).discover().objects}
+    fresh = make_source(folder)
+    for name in (*NAMED_OBJECTS, "invoice_line", "payment"):
+        assert counts[name] == sum(1 for _ in fresh.read(name)), name
+    assert counts["invoice_line"] and counts["payment"]
+
+
+def test_lines_decode_as_before_bom_carriage_returns_and_bad_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    raw = codecs.BOM_UTF8 + b'ID,Note\r\n1,"two\rlines \xc3\xa7"\r\n2,bad \xff byte\n3,last'
+    path.write_bytes(raw)
+    lines = list(text_lines(path, TextPlan("utf-8-sig")))
+    assert lines == ['ID,Note\r\n', '1,"two\rlines ç"\r\n', "2,bad \ufffd byte\n", "3,last"]
+    assert list(text_lines(path, TextPlan("utf-8"))) == lines  # the BOM is never text, whichever UTF-8 plan
+    path.write_bytes(b"")
+    assert list(text_lines(path, TextPlan("utf-8"))) == []
+
+
+def test_a_rows_date_orders_are_its_cells_date_orders() -> None:
+    cells = ["13.06.2023", " 06/13/2023 10:00", "01/02/2023", "", "x 13/06/2023", "13-06-2023", "12/31/1999",
+             "2023-06-13", "13/06/23", "\x0013/06/2023", "31.12.2023\x00", "99/99/9999", "7/30/2024 Called"]
+    rnd = random.Random(5)
+    for _ in range(300):
+        row = rnd.choices(cells, k=rnd.randint(1, 8))
+        expected = [shown for shown in map(date_order_shown, row) if shown]
+        assert list(date_orders_shown(row)) == expected, row
