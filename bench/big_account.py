@@ -2,6 +2,7 @@
 
     python bench/big_account.py --odoo-url http://127.0.0.1:8091 --db big18 --password admin
     python bench/big_account.py --contacts 20000 --notes 60000 ...     # a smaller account first
+    python bench/big_account.py --sandbox --contacts 20000 --notes 100000  # into the in-process sandbox Odoo
 
 What it does, as a user would: streams an Ontraport contacts-with-notes CSV export of the given size to disk (the
 UI's headers, dates, dropdown labels and tag names; one row per note, the contact repeated), then ``init``,
@@ -197,6 +198,7 @@ class Watch:
 
     waits: list[tuple[str, float, float | None]] = field(default_factory=list)  # (what, start, end) of waiting
     known_totals: dict[str, int] = field(default_factory=dict)  # discover's counts, for a library without totals
+    read_counts: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # a long read's last (done, total)
     heard_progress: bool = False
 
     def now(self) -> float:
@@ -228,6 +230,8 @@ class Watch:
             self.tracks[event["name"]].ended = t
         elif kind == "waiting":
             self.waits.append((str(event.get("what", "")), t, None))
+        elif kind == "waiting_progress":
+            self.read_counts[str(event.get("what", ""))] = (int(event["done"]), event.get("total"))
         elif kind == "waiting_done":
             what = str(event.get("what", ""))
             for n, (name, start, end) in enumerate(self.waits):
@@ -378,7 +382,9 @@ def report(watch: Watch, started: float, ended: float, code: int, args: argparse
         watch.overall.ended = max(tr.ended or 0.0 for tr in watch.tracks.values())  # the last object's end
     for what, start, end in watch.waits:
         if end is None or end - start >= 2:
-            lines.append(f"waiting {'(never done) ' if end is None else f'{end - start:.0f} s'}: {what}")
+            count = watch.read_counts.get(what)
+            read = f" ({count[0]:,} of {count[1] if count[1] is not None else '?'} read)" if count else ""
+            lines.append(f"waiting {'(never done) ' if end is None else f'{end - start:.0f} s'}: {what}{read}")
     headers = ["slice", "seconds", "records/s", "RSS min MB", "RSS max MB", "RSS final MB", "ETA shown s",
                "really left s", "ETA error"]
     for tr in [*watch.tracks.values(), *([watch.overall] if watch.overall else [])]:
@@ -408,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=1_000_000)
     parser.add_argument("--odoo-url", help="a real Odoo, e.g. http://127.0.0.1:8069 (required)")
     parser.add_argument("--db", help="its database (required)")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="migrate into the in-process sandbox Odoo instead (the library's own costs, no server's)")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default=os.environ.get("BIG_ACCOUNT_ODOO_PASSWORD", ""))
     parser.add_argument("--workers", type=int, help="parallel connections (default: the product's)")
@@ -424,8 +432,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         return child_migrate(Path(args.child[0]), Path(args.child[1]))
+    sandbox = None
+    if args.sandbox:  # the in-process sandbox Odoo: the child reaches it over HTTP like a real one
+        from crm2odoo.sandbox import SandboxServer
+
+        sandbox = SandboxServer(version="18.0").start()
+        args.odoo_url, args.db, args.password = sandbox.url, sandbox.database, SandboxServer.admin_password
     if not args.odoo_url or not args.db:
-        parser.error("--odoo-url and --db are required")
+        parser.error("--odoo-url and --db are required (or --sandbox)")
     os.environ["BIG_ACCOUNT_ODOO_PASSWORD"] = args.password
     command_started = time.monotonic()
     tag = f"{args.contacts}c-{args.notes}n"
@@ -453,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     write_samples(out.with_suffix(".csv"), watch, started)
     print(text)
     print(f"\nreport: {out}\nsamples: {out.with_suffix('.csv')}")
+    if sandbox is not None:
+        sandbox.stop()
     return code
 
 

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
@@ -304,7 +305,7 @@ class OntraportCsvSource:
             return [] if info.type in ("refs", "multiselect") else None
         kind = info.type
         if kind == "datetime":
-            return parse_ui_datetime(text, tz=self.tz, dayfirst=self.dayfirst)
+            return ui_datetime(text, tz=self.tz, dayfirst=self.dayfirst)
         if kind == "date":
             return parse_ui_date(text, dayfirst=self.dayfirst)
         if kind == "money":
@@ -352,7 +353,7 @@ class OntraportCsvSource:
 
     def _stamp(self, text: str | None) -> dt.datetime | None:
         try:
-            return parse_ui_datetime(text or "", tz=self.tz, dayfirst=self.dayfirst) if (text or "").strip() else None
+            return ui_datetime(text or "", tz=self.tz, dayfirst=self.dayfirst) if (text or "").strip() else None
         except ValueError:
             return None
 
@@ -375,7 +376,7 @@ class OntraportCsvSource:
                     continue
                 problems = list(row_problems)
                 try:
-                    when = parse_ui_datetime(when_raw, tz=self.tz, dayfirst=self.dayfirst)
+                    when = ui_datetime(when_raw, tz=self.tz, dayfirst=self.dayfirst)
                 except ValueError as err:
                     when = None
                     problems.append(FieldProblem("date", f"{f.path.name} row {n}: {err}", when_raw[:200]))
@@ -450,6 +451,25 @@ def _name_id(name: str) -> str:
     """The id of a user, tag, stage or pipeline known by name: its folded name. The same few names repeat on every
     row of a big export, so folds are remembered (a bounded cache: memory stays flat)."""
     return fold(name)
+
+
+#: the UI's usual stamp, '06/13/2023 14:05:09' (day first in a day-first export)
+_UI_STAMP = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})")
+
+
+def ui_datetime(raw: str, *, tz: dt.tzinfo, dayfirst: bool) -> dt.datetime | None:
+    """``parse_ui_datetime``, the UI's usual stamp read without ``strptime`` (a fifth of a big note read went to
+    it). The same value as ``strptime`` with the export's order gives; anything else, or a value no calendar
+    has, goes the long way (its error message included)."""
+    found = _UI_STAMP.fullmatch(raw.strip())
+    if found is not None:
+        first, second, year, hour, minute, sec = map(int, found.groups())
+        month, day = (second, first) if dayfirst else (first, second)
+        try:
+            return dt.datetime(year, month, day, hour, minute, sec, tzinfo=tz).astimezone(dt.UTC)
+        except ValueError:
+            pass
+    return parse_ui_datetime(raw, tz=tz, dayfirst=dayfirst)
 
 
 def _named_headers(f: CsvFile, object_name: str) -> list[str]:

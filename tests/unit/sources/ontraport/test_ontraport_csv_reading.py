@@ -4,13 +4,16 @@ told while it runs), discover's counts of derived objects from that read, and li
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import random
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from crm2odoo.sources import SourceSettings, open_source
-from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource
+from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource, ui_datetime
 from crm2odoo.sources.ontraport.csv_scan import date_order_shown, date_orders_shown
 from crm2odoo.sources.ontraport.csv_text import TextPlan, text_lines
+from crm2odoo.sources.ontraport.decode import parse_ui_datetime
 from crm2odoo.testing.ontraport_csv import write_csv_exports
 from crm2odoo.testing.ontraport_generate import generate_account
 
@@ -80,3 +83,26 @@ def test_a_rows_date_orders_are_its_cells_date_orders() -> None:
         row = rnd.choices(cells, k=rnd.randint(1, 8))
         expected = [shown for shown in map(date_order_shown, row) if shown]
         assert list(date_orders_shown(row)) == expected, row
+
+
+def test_the_usual_stamp_reads_as_the_long_way_reads_it() -> None:
+    rnd = random.Random(11)
+    pieces = ["0", "00", "1", "01", "09", "12", "13", "23", "24", "29", "30", "31", "59", "60", "61", "٣"]
+    texts = [" 06/13/2023 14:05:09 ", "13/06/2023 14:05:09", "02/29/2023 10:00:00", "02/29/2024 10:00:00",
+             "03/12/2023 02:30:00", "11/05/2023 01:30:00", "1/2/2023  3:04:05", "1/2/2023 3:04", "1/2/2023",
+             "01/02/2023 10:00:00 PM", "2023-01-02 10:00:00", "", "0", "1700000000"]
+    for _ in range(400):
+        a, b, h, m, s = (rnd.choice(pieces) for _ in range(5))
+        texts.append(f"{a}/{b}/{rnd.choice(['2023', '1999', '0999'])} {h}:{m}:{s}")
+    for tz in (dt.UTC, ZoneInfo("America/New_York"), ZoneInfo("Europe/Istanbul")):
+        for dayfirst in (False, True):
+            for text in texts:
+                try:
+                    expected: object = parse_ui_datetime(text, tz=tz, dayfirst=dayfirst)
+                except ValueError as err:
+                    expected = str(err)
+                try:
+                    got: object = ui_datetime(text, tz=tz, dayfirst=dayfirst)
+                except ValueError as err:
+                    got = str(err)
+                assert got == expected, (text, tz, dayfirst)
