@@ -11,19 +11,9 @@ from crm2odoo.cli_lines import reading_line
 from crm2odoo.cli_progress import PlainDisplay
 from crm2odoo.cli_progress_rich import RichDisplay
 from crm2odoo.load.longread import LongRead
+from tests.unit.core.test_progress import FakeClock
 
 WHAT = "notes: reading to send in date order"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Recorder:
