@@ -29,6 +29,27 @@ Every round, on every target (interleaved, so load from elsewhere on the machine
 
 Ratios: inner = limit seconds / crm2odoo's phase seconds for the object; whole = the limit's seconds for all
 objects / `crm2odoo migrate`'s wall time. The medians over rounds are printed with their range.
+
+Where the time goes, from the call timelines (``--timers-dir``), Odoo 18 threaded, a quiet machine (load 1.2-1.9),
+before issue 16's cuts of session 9 (1c0668c); 600 contacts: migrate 13.5 s against the limit's 6.0 s; 6,000:
+111 s against 162 s (the limit's address write alone 83 s). Seconds, 600 / 6,000 contacts:
+
+| step | s | calls, and what it costs |
+|---|---|---|
+| start to first call | 0.47 / 0.55 | Python imports, login |
+| preflight | 0.26 / 0.29 | ir.model whole, fields_get of the map's 8 models |
+| provisioning | 1.0 / 1.4 | fields_get again, two ir.model.fields creates (12 + 2 fields), each reloading the registry; the call after each pays a cold start (0.36-0.48) |
+| lead-scoring pause | 0.8 / 0.8 | get_param (cold after the reload), set_param; the call after it cold (0.30-0.42) |
+| marks, owners | 0.1 / 0.1 | mail.message mark, scoring statistics, 2 user reads |
+| team, stage, tag maps | 0.5 / 1.0 | each: fields_get, ir.model.data count, count, search_read, load, read-back |
+| company lookups | 0.3 / 0.35 | res.partner.industry: 10 search_reads (its table read again per missing value), country |
+| deals: stage layout | 0.25 / 0.6 | 11 one-stage writes, 7 stage reads |
+| after the last record | 0.9 / 3.9 | set_param back (the next call cold), then the reconciliation: per 1,000 ledger rows an ir.model.data and a model search_read; most of it is reading the source's ids again (the CSV export decodes every field of every row for ``list_ids``) |
+
+Session 9 cut: one ir.model.fields create for every model (one reload); the pause opened before provisioning and
+closed after the reconciliation (two cold starts instead of four; opening it right before the create was worse:
+that create took 3-4 s); stage writes one call per distinct values (11 -> 2). 152 -> 141 calls per 600-contact
+migrate; first call to first record 7.2 s -> 3.6 s (medians of 3 interleaved rounds, load 4-6.5).
 """
 
 from __future__ import annotations
