@@ -1,8 +1,9 @@
 """How a command shows what it is doing: Rich bars on a terminal, plain lines in a log, nothing with ``--quiet``.
 
 The library tells its progress through the ``events(kind, **data)`` callback (the contract: run_plan, object_start,
-object_progress, object_done / object_blocked, waiting / waiting_done, and a few notes); this module turns them into
-output and is the only one that knows about terminals. Progress goes to standard error, so what a command prints
+object_progress, object_done / object_blocked, waiting / waiting_done, and a few notes; a long read adds ``done`` and
+``total`` to its ``waiting`` and tells its count with ``waiting_progress``, see load/longread.py); this module turns
+them into output and is the only one that knows about terminals. Progress goes to standard error, so what a command prints
 on standard output (its verdict and summary) stays the same whichever display runs.
 
 * a terminal (standard error is one): a live display (crm2odoo/cli_progress_rich.py);
