@@ -138,10 +138,10 @@ class ObjectPass:
             yield self._checked(waiting, batch_undated)
 
     def _sorted(self, stream: Iterator[TargetRecord]) -> Iterator[TargetRecord]:
-        """A message map's records by date: all of them are read before the first is sent, and the read is told."""
+        """A message map's records by date: all of them are read before the first is sent, and the read is told
+        once it has met READING_STEP records (a map of a few messages reads in a blink: no lines for it)."""
         read = self._long_read = LongRead(self.ctx.events, f"{plural(self.obj.name)}: reading to send in date order",
                                           self.ctx.totals.get(self.obj.name))
-        read.progress(0)
         try:
             for target in spilled_sort(stream, lambda t: (chatter_date(t), t.source_id)):
                 read.end(self._met)

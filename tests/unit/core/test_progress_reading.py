@@ -43,6 +43,8 @@ def test_a_read_that_never_reported_says_nothing() -> None:
     seen = Recorder()
     read = LongRead(seen, "users: reading the export for the names in its rows", None)
     read.end()  # the source read nothing long (names already gathered): no waiting line, no done line
+    short = LongRead(seen, WHAT, 40)
+    short.end(40)  # 40 notes sorted before a single report was due: nothing to tell
     assert seen.events == []
 
 
