@@ -169,7 +169,8 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
             totals = expected_totals(ctx, spec, ids, reads_changes_only=run.delta and not source.full_read_is_cheap)
             loader = Loader(client=ctx.client, schema=ctx.schema, ledger=ctx.ledger, spec=spec, engine=engine,
                             source=source, run_id=run.run_id, batch_size=settings.batch_size,
-                            workers=settings.workers, fallback_owner=settings.fallback_owner,
+                            message_batch_size=settings.message_batch_size, workers=settings.workers,
+                            fallback_owner=settings.fallback_owner,
                             events=events, delta=run.delta, conflicts=settings.conflicts,
                             delta_deletes=settings.delta_deletes, stop=stop, totals=totals)
             # If this raises, the run stays 'running' and the next `migrate` resumes it from the ledger's intents.

@@ -96,7 +96,7 @@ def load_chatter(ctx: LoadContext, batches: Batches, group: list[LoadStep], want
         for run in runs(batch, document_of):
             by_name[run[0].map_name].send(run)
 
-    with BatchDispatcher(send, workers=ctx.settings.workers, batch_size=ctx.settings.batch_size,
+    with BatchDispatcher(send, workers=ctx.settings.workers, batch_size=ctx.settings.records_per_call("mail.message"),
                          max_bytes=objectpass.MAX_BATCH_BYTES, lanes=True) as dispatcher:
         for target in merged(passes):
             document = ctx.document_of(target)

@@ -36,11 +36,20 @@ class RunSettings:
     """How a run loads: batches, connections, and what a delta does with conflicts and deletions."""
 
     batch_size: int = 200
+    #: records per call of a message map (mail.message); None: batch_size
+    message_batch_size: int | None = None
     workers: int = 2
     delta: bool = False
     conflicts: str = "stop"  # stop | source_wins | odoo_wins
     delta_deletes: str = "archive"
     fallback_owner: str | None = None
+
+    def records_per_call(self, model: str) -> int:
+        """Messages have their own size: Odoo's mail.message ``create`` costs about 0.15 s a call beside ~1.3 ms a
+        message (measured on 18), so they go in bigger calls than the partners' ``load``."""
+        if model == "mail.message" and self.message_batch_size:
+            return self.message_batch_size
+        return self.batch_size
 
 
 @dataclass

@@ -40,14 +40,16 @@ class BlockedError(UserFacingError):
 class Loader:
     def __init__(self, *, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source, run_id: int, batch_size: int = 200, workers: int = 2,
+                 message_batch_size: int | None = None,
                  fallback_owner: str | None = None, events: Events | None = None, delta: bool = False,
                  conflicts: str = "stop", delta_deletes: str = "archive",
                  stop: threading.Event | None = None, totals: dict[str, int | None] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec, self.run_id = client, schema, ledger, spec, run_id
         self.resolver = Resolver(client, schema, ledger, spec)
         self.resolver.run_id = run_id
-        settings = RunSettings(batch_size=batch_size, workers=max(1, workers), delta=delta, conflicts=conflicts,
-                               delta_deletes=delta_deletes, fallback_owner=fallback_owner or spec.fallback_owner_login)
+        settings = RunSettings(batch_size=batch_size, message_batch_size=message_batch_size, workers=max(1, workers),
+                               delta=delta, conflicts=conflicts, delta_deletes=delta_deletes,
+                               fallback_owner=fallback_owner or spec.fallback_owner_login)
         # set by a signal handler: the run stops between records, after the batches in flight are settled
         self.stop = stop or threading.Event()
         self.ctx = LoadContext(client=client, schema=schema, ledger=ledger, spec=spec, engine=engine, source=source,

@@ -109,6 +109,7 @@ class ObjectPass:
             stream = self._sorted(stream)
         waiting: list[TargetRecord] = []  # read, not yet checked against the ledger (one read per batch)
         waiting_bytes = 0
+        per_call = ctx.settings.records_per_call(obj.model)
         batch_undated: set[str] = set()
         # dedupe key -> first source id: on disk, as one entry per record would grow memory with the run's size
         with SpillMap() as survivors:
@@ -132,7 +133,7 @@ class ObjectPass:
                 waiting.append(target)
                 if size_of is not None:
                     waiting_bytes += size_of(target)
-                if len(waiting) >= ctx.settings.batch_size or waiting_bytes >= MAX_BATCH_BYTES:
+                if len(waiting) >= per_call or waiting_bytes >= MAX_BATCH_BYTES:
                     yield self._checked(waiting, batch_undated)
                     waiting, waiting_bytes, batch_undated = [], 0, set()
             yield self._checked(waiting, batch_undated)

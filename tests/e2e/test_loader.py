@@ -321,3 +321,35 @@ def test_a_kill_between_create_and_its_external_ids_is_adopted_not_duplicated(od
                                                                       ("100", "101", "102")}
     won = odoo.read("crm.lead", [deals["100"]], ["probability", "expected_revenue"])[0]
     assert won["probability"] == 100 and won["expected_revenue"] == 1500.5, "the adopted deal holds its values"
+
+
+class RecordingTransport:
+    """The client's transport, passed through, noting how many records each write to mail.message carried."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.message_writes: list[int] = []
+
+    def execute_kw(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if model == "mail.message" and method in ("create", "load"):
+            self.message_writes.append(len(kwargs.get("vals_list") or kwargs.get("data") or args[0]))
+        return self.inner.execute_kw(model, method, args, kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize(("message_batch_size", "calls"), [(None, [2, 2, 2, 2, 2, 1]), (5, [5, 5, 1])])
+def test_messages_go_in_calls_of_their_own_size(odoo_settings: Any, tmp_path: Path, tag: str, cleanup: Any,
+                                                message_batch_size: int | None, calls: list[int]) -> None:
+    data = dataset(tag)
+    data["note"] = [rec("note", 2000 + n, body=f"call {n}", date=dt.datetime(2022, 1, 1 + n, tzinfo=dt.UTC),
+                        contact="10") for n in range(11)]
+    with OdooClient(odoo_settings) as client:
+        recording = RecordingTransport(client.transport)
+        client.transport = recording
+        ledger = Ledger(tmp_path / "ledger.sqlite")
+        results = run(client, ledger, make_spec(tag), data, message_batch_size=message_batch_size)
+        _track(cleanup, ledger, client, tag)
+    assert results["note"].created == 11
+    assert recording.message_writes == calls, "the records' batch size (2) unless messages have their own"

@@ -125,3 +125,26 @@ def test_a_misspelt_output_section_gets_a_did_you_mean(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, GOOD + "[ouput]\nprogress_interval = 5\n"), env=ENV)
     assert ("[ouput]", "is not a section of crm2odoo.toml", "did you mean [output]?") in info.value.problems
+
+
+ENV = {"OP_APP": "2_1234", "OP_KEY": "opkey-secret", "ODOO_KEY": "k" * 40}
+
+
+@pytest.mark.parametrize(("migration", "records", "messages"), [
+    ("workers = 3", 200, 500),                                   # defaults: messages in bigger calls
+    ("batch_size = 25", 25, 25),                                 # a smaller batch_size asked for smaller calls
+    ("batch_size = 25\nmessage_batch_size = 300", 25, 300),      # both said: both kept
+    ("message_batch_size = 1000", 200, 1000),
+])
+def test_messages_per_call_follow_the_batch_size_unless_set(tmp_path: Path, migration: str, records: int,
+                                                           messages: int) -> None:
+    cfg = load_config(write(tmp_path, GOOD.replace("workers = 3", migration)), env=ENV)
+    assert (cfg.migration.batch_size, cfg.migration.message_batch_size) == (records, messages)
+
+
+@pytest.mark.parametrize("line", ["message_batch_size = 0", "message_batch_size = 9000"])
+def test_a_message_batch_size_out_of_range_is_refused_with_the_default(tmp_path: Path, line: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, GOOD.replace("workers = 3", line)), env=ENV)
+    assert [(p[0], p[2]) for p in info.value.problems] == [("migration.message_batch_size",
+                                                             "message_batch_size = 500")]
