@@ -129,12 +129,15 @@ class RecordStore(Store):
         return [_record(r) for r in self.query(f"SELECT * FROM records WHERE {where} ORDER BY object, rowid",
                                                where.params)]
 
-    def records_in_chunks(self, obj: str, *, size: int = 1000) -> Iterator[list[RecordRow]]:
+    def records_in_chunks(self, obj: str, *, size: int = 1000, values: bool = True) -> Iterator[list[RecordRow]]:
         """The records of one object in ledger order, ``size`` at a time: a pass over millions of records holds
-        one chunk, never all of them (reconcile after a big run)."""
+        one chunk, never all of them (reconcile after a big run). ``values=False``: without the written and landed
+        values (None), whose decoding was most of a pass that only counts."""
         after = 0
+        columns = "*" if values else ("object, source_id, model, xmlid, odoo_id, state, origin, content_hash, "
+                                      "created_run, last_run, reason, locator, NULL AS written, NULL AS landed")
         while True:
-            rows = self.query("SELECT rowid AS ledger_row, * FROM records WHERE object=? AND rowid>? "
+            rows = self.query(f"SELECT rowid AS ledger_row, {columns} FROM records WHERE object=? AND rowid>? "
                               "ORDER BY rowid LIMIT ?", (obj, after, size))
             if not rows:
                 return

@@ -147,7 +147,7 @@ class _Found:
 class Reconciler:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source | None, *, seed: int | None = None,
-                 only_ids: dict[str, set[str]] | None = None, chunk_size: int = 1000,
+                 only_ids: dict[str, set[str]] | None = None, chunk_size: int = 5000,
                  events: Callable[..., None] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source = engine, source
@@ -192,7 +192,7 @@ class Reconciler:
         with SpillMap() as in_source:
             if self.source is not None:
                 out.in_source = self._fill_source_ids(obj, in_source)
-            for chunk in self.ledger.records_in_chunks(obj.name, size=self.chunk_size):
+            for chunk in self.ledger.records_in_chunks(obj.name, size=self.chunk_size, values=False):
                 self._chunk(obj, chunk, in_source if self.source is not None else None, out, found)
             if self.source is not None:
                 found.not_processed = [Difference(sid, "not_processed", "in the source, never loaded: run migrate")
@@ -267,9 +267,9 @@ class Reconciler:
         out: dict[str, int] = {}
         by_name = {r.xmlid.split(".", 1)[1]: sid for sid, r in landed.items() if r.xmlid.startswith(XMLID_MODULE + ".")}
         names = sorted(by_name)
-        for start in range(0, len(names), 1000):
+        for start in range(0, len(names), self.chunk_size):
             for row in self.client.search_read("ir.model.data", [["module", "=", XMLID_MODULE],
-                                                                 ["name", "in", names[start:start + 1000]]],
+                                                                 ["name", "in", names[start:start + self.chunk_size]]],
                                                ["name", "res_id", "model"]):
                 if row["model"] == obj.model:
                     out[by_name[row["name"]]] = int(row["res_id"])
@@ -282,9 +282,10 @@ class Reconciler:
         # an external ID whose record was deleted in Odoo: Odoo leaves no row, or a row pointing nowhere
         ids = sorted(set(out.values()))
         alive: set[int] = set()
-        for start in range(0, len(ids), 1000):
-            alive.update(int(r["id"]) for r in self.client.search_read(obj.model, [["id", "in", ids[start:start + 1000]]],
-                                                                       ["id"], context={"active_test": False}))
+        for start in range(0, len(ids), self.chunk_size):
+            chunk = ids[start:start + self.chunk_size]
+            alive.update(int(r["id"]) for r in self.client.search_read(obj.model, [["id", "in", chunk]], ["id"],
+                                                                       context={"active_test": False}))
         return {sid: oid for sid, oid in out.items() if oid in alive}
 
     def _spot_check(self, obj: ObjectMap, landed: Mapping[str, Any], size: int, out: ObjectReconcile) -> None:
@@ -302,6 +303,7 @@ class Reconciler:
         assert self.source is not None
         chosen = set(self.random.sample(sorted(landed), min(size, len(landed))))
         meta = self.schema.fields(obj.model)
+        checks: list[tuple[str, RecordRow, dict[str, str], dict[str, str]]] = []  # id, ledger row, cells, expected
         for record in self.source.read(obj.source_object, ids=chosen):
             if record.id not in chosen or not self.engine.applies(obj, record):
                 continue
@@ -313,16 +315,22 @@ class Reconciler:
             if obj.model == "res.partner":
                 cells = partner_cells_for_version(cells, self.schema.major)
             expected = {n: c for n, c in cells.items() if meta[n].get("type") in _COMPARE}
-            names = sorted(expected)
-            ledger_row = landed[record.id]
-            odoo_id = int(ledger_row.odoo_id)
-            rows = self.client.read(obj.model, [odoo_id], names, context={"active_test": False}) if names else []
+            # the pass over the ledger left the values out: the chosen few are read with theirs
+            ledger_row = self.ledger.get(obj.name, record.id) or landed[record.id]
+            checks.append((record.id, ledger_row, cells, expected))
+        # one read for the object's chosen records, not one a record
+        names = sorted({n for _, _, _, expected in checks for n in expected})
+        ids = sorted({int(row.odoo_id or 0) for _, row, _, expected in checks if expected})
+        stored = {int(r["id"]): r for r in self.client.read(obj.model, ids, names, context={"active_test": False})} \
+            if ids and names else {}
+        for source_id, ledger_row, cells, expected in checks:
             out.spot_checked += 1
-            if not rows:
+            row = stored.get(int(ledger_row.odoo_id or 0)) if expected else None
+            if row is None:
                 continue
-            actual = read_cells(rows[0], names, meta)
+            actual = read_cells(row, sorted(expected), meta)
             problems: list[str] = []
-            for n in names:
+            for n in sorted(expected):
                 was = ledger_row.landed_value(n)
                 if was is None:
                     if not corresponds(expected[n], actual[n], meta[n], n, model=obj.model, cells=cells):
@@ -338,7 +346,7 @@ class Reconciler:
                                     "(a change not migrated yet)")
             if problems:
                 out.spot_mismatches += 1
-                out.differences.append(Difference(record.id, "field_mismatch", "; ".join(problems)))
+                out.differences.append(Difference(source_id, "field_mismatch", "; ".join(problems)))
 
     def _verify_contents(self, obj: ObjectMap, present: Mapping[str, int], out: ObjectReconcile) -> None:
         """Every landed attachment: sha1 of the bytes the map sends from the source == Odoo's ``checksum``."""

@@ -206,3 +206,30 @@ def test_a_huge_cell_and_a_conflicting_duplicate_id_lose_no_row(tmp_path: Path) 
     duplicate = records[2]
     assert duplicate.id == "2-dup-row4" and "duplicate ID 2" in duplicate.problems[0].message
     assert "companies.csv row 3" in duplicate.problems[0].message
+
+
+def test_listed_ids_and_reads_by_id_agree_with_the_whole_read(tmp_path: Path, exports: Path) -> None:
+    """list_ids and read(ids=...) skip decoding the records they do not need: the same ids, in the same order,
+    and the chosen records exactly as the whole read gives them (duplicate ids, rows without an id, notes of a
+    contacts-with-notes export, a note repeated on one contact)."""
+    folder = tmp_path / "messy"
+    folder.mkdir()
+    with (folder / "contacts.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Contact ID", "First Name", "Email", "Date Added", "Note", "Note Date"])
+        w.writerow(["1", "Ada", "ada@example.com", "12/10/2021 10:00:00", "first call", "01/02/2023 10:00:00"])
+        w.writerow(["1", "Ada", "ada@example.com", "12/10/2021 10:00:00", "second call", "01/03/2023 10:00:00"])
+        w.writerow(["1", "Ada", "ada@example.com", "12/10/2021 10:00:00", "second call", "01/03/2023 10:00:00"])
+        w.writerow(["", "Nobody", "n@example.com", "someday", "", ""])
+        w.writerow([" 2 ", "Bea", "bea@example.com", "", "", ""])
+        w.writerow(["2", "Bea Impostor", "imp@example.com", "", "", ""])
+        w.writerow(["3", "Cy", "cy@example.com", "13/13/2021", "met", "bad date"])
+    for source in (make_source(folder), make_source(exports)):
+        source.discover()
+        for obj in ("contact", "note", "company", "deal"):
+            whole = list(source.read(obj))
+            assert list(source.list_ids(obj)) == [r.id for r in whole], obj
+            chosen = {r.id for r in whole[::3]} | {"no-such-id"}
+            assert list(source.read(obj, ids=chosen)) == [r for r in whole if r.id in chosen], obj
+    whole_ids = [r.id for r in make_source(folder).read("contact")]
+    assert whole_ids == ["1", "row-5", "2", "2-dup-row7", "3"]
