@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import functools
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
@@ -33,7 +32,7 @@ from crm2odoo.sources.ontraport.decode import (
     decode_bool,
     decode_decimal,
     parse_ui_date,
-    parse_ui_datetime,
+    ui_datetime,
 )
 from crm2odoo.sources.ontraport.transactions import (
     LINE_FIELDS,
@@ -473,25 +472,6 @@ def _name_id(name: str) -> str:
     """The id of a user, tag, stage or pipeline known by name: its folded name. The same few names repeat on every
     row of a big export, so folds are remembered (a bounded cache: memory stays flat)."""
     return fold(name)
-
-
-#: the UI's usual stamp, '06/13/2023 14:05:09' (day first in a day-first export)
-_UI_STAMP = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}) ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})")
-
-
-def ui_datetime(raw: str, *, tz: dt.tzinfo, dayfirst: bool) -> dt.datetime | None:
-    """``parse_ui_datetime``, the UI's usual stamp read without ``strptime`` (a fifth of a big note read went to
-    it). The same value as ``strptime`` with the export's order gives; anything else, or a value no calendar
-    has, goes the long way (its error message included)."""
-    found = _UI_STAMP.fullmatch(raw.strip())
-    if found is not None:
-        first, second, year, hour, minute, sec = map(int, found.groups())
-        month, day = (second, first) if dayfirst else (first, second)
-        try:
-            return dt.datetime(year, month, day, hour, minute, sec, tzinfo=tz).astimezone(dt.UTC)
-        except ValueError:
-            pass
-    return parse_ui_datetime(raw, tz=tz, dayfirst=dayfirst)
 
 
 def _named_headers(f: CsvFile, object_name: str) -> list[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from crm2odoo.sources import SourceSettings, open_source
-from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource, ui_datetime
+from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource
 from crm2odoo.sources.ontraport.csv_scan import date_order_shown, date_orders_shown
 from crm2odoo.sources.ontraport.csv_text import TextPlan, text_lines
-from crm2odoo.sources.ontraport.decode import parse_ui_datetime
+from crm2odoo.sources.ontraport.decode import parse_ui_datetime, ui_datetime
 from crm2odoo.testing.ontraport_csv import write_csv_exports
 from crm2odoo.testing.ontraport_generate import generate_account
 
