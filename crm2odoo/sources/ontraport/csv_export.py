@@ -280,15 +280,15 @@ class OntraportCsvSource:
                                        None, f"{f.path.name} row {n}: duplicate ID {key} with other values than "
                                              f"{where}; row not loaded", key)])
                 continue
-            if wanted is not None or ids_only:
+            if key:
+                seen[key] = f"{f.path.name} row {n}\x1f{digest}"
+            if ids_only or wanted is not None:
                 shown = self._decode(id_info, raw.get(id_header) or "") if id_info and id_header else None
                 shown_id = str(shown or f"row-{n}")
-                if ids_only or wanted is None or shown_id not in wanted:
-                    if key:
-                        seen[key] = f"{f.path.name} row {n}\x1f{digest}"
-                    if ids_only:
-                        yield SourceRecord(object=f.object, id=shown_id, values={},
-                                           locator=f"{f.path.name} row {n}")
+                if ids_only:
+                    yield SourceRecord(object=f.object, id=shown_id, values={}, locator=f"{f.path.name} row {n}")
+                    continue
+                if wanted is not None and shown_id not in wanted:
                     continue
             values: dict[str, Any] = {}
             problems = list(row_problems)
@@ -307,8 +307,6 @@ class OntraportCsvSource:
                 rid = f"row-{n}"
                 problems.append(FieldProblem(None, f"{f.path.name} row {n}: no ID", ""))
             values["id"] = rid
-            if key:
-                seen[key] = f"{f.path.name} row {n}\x1f{digest}"
             modified = values.get("dlm")
             yield SourceRecord(object=f.object, id=str(rid), values=values, locator=f"{f.path.name} row {n}",
                                modified_at=modified if isinstance(modified, dt.datetime) else None,
