@@ -7,7 +7,7 @@ kill is repaired by sending the batch again (load/writer.py says why nothing is 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 from crm2odoo.ledger.db import Intent, Issue, Landing, RecordState
 from crm2odoo.load.cells import cell, read_cells
@@ -24,8 +24,15 @@ from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.models import odoo_model
 
 FieldsMeta = dict[str, dict[str, Any]]
-#: a record's self-references (a company's parent company), linked once the whole map is in Odoo
-Deferred = tuple[int | None, TargetRecord, dict[str, Any]]
+
+
+class Deferred(NamedTuple):
+    """A record's self-references (a company's parent company), linked once the whole map is in Odoo."""
+    odoo_id: int | None
+    target: TargetRecord
+    refs: dict[str, Any]
+    created: bool  # new in Odoo with this run (not an update of a record already there)
+
 
 UNDATED_SHOWN = 20  # records 'changed without a new modified date' named in the report; all are in the ledger
 
@@ -73,7 +80,7 @@ class Batches:
         later = [p for p in prepared if p.deferred]
         landed = self.ctx.resolver.ids_of(obj.name, [p.target.source_id for p in later]) if later else {}
         for p in later:
-            deferred_all.append((landed.get(p.target.source_id), p.target, p.deferred))
+            deferred_all.append(Deferred(landed.get(p.target.source_id), p.target, p.deferred, not p.existing_id))
 
     def _prepare(self, step: LoadStep, targets: list[TargetRecord], fields_meta: FieldsMeta,
                  result: ObjectResult) -> list[Prepared]:

@@ -22,7 +22,7 @@ def link_deferred(ctx: LoadContext, writer: Writer, obj: ObjectMap, fields_meta:
                   deferred: list[Deferred]) -> None:
     """Self-references (a company's parent company) once every record of the map exists."""
     relinked: list[tuple[Any, dict[str, str]]] = []
-    for odoo_id, target, refs in deferred:
+    for odoo_id, target, refs, created in deferred:
         if not odoo_id:
             continue
         vals: dict[str, Any] = {}
@@ -41,9 +41,13 @@ def link_deferred(ctx: LoadContext, writer: Writer, obj: ObjectMap, fields_meta:
         if syncs_with_parent and any(own.values()):
             vals["type"] = "other"  # see load/addresses.py: never synced with the parent
         ctx.client.write(obj.model, [odoo_id], vals, context=ctx.context)
-        if own and (not syncs_with_parent or any(own.values())):
+        # the rule of AddressKeeper.split, which links a child whose parent landed first: a new record without an
+        # address of its own shows its parent's (copied by Odoo on link before 19, shown through on 19); a record
+        # that was already in Odoo keeps the source's (empty) address
+        shows_parents = not any(own.values()) and (created or syncs_with_parent)
+        if own and not shows_parents:
             relinked.append((target, own))
-        elif own:  # 19, no address of its own: it shows its parent's now, which is not a change to report
+        elif own:  # it shows its parent's now, which is not a change to report
             _forget_address(ctx, obj, target.source_id, odoo_id)
     if relinked:
         # Writing parent_id copied the parent's address over this one; put the record's own address back.

@@ -19,6 +19,8 @@ from crm2odoo.sources.ontraport.refusals import OntraportHttpError, answer_text,
 
 DEFAULT_BASE_URL = "https://api.ontraport.com/1"
 _TRANSIENT = {500, 502, 503, 504}
+#: how many rate windows one call may spend answered by 429 before the run stops with a transient error
+RATE_LIMIT_PATIENCE_WINDOWS = 3
 
 
 class OntraportHttp:
@@ -69,6 +71,7 @@ class OntraportHttp:
         what = f"GET {path}" + (f" objectID={params['objectID']}" if "objectID" in params else "")
         failures = 0
         limited = 0
+        limited_since = 0.0
         while True:
             self.pacer.acquire()
             self.stats["requests"] += 1
@@ -84,9 +87,14 @@ class OntraportHttp:
             if status == 429:
                 limited += 1
                 self.stats["rate_limited"] += 1
-                if limited > max(10, 2 * self.max_retries):
-                    raise SourceTransientError(f"{what}: still rate limited after {limited} waits",
-                                               retry_after=self.pacer.window)
+                now = time.monotonic()
+                limited_since = limited_since if limited > 1 else now
+                # Patience is time, not a count: a rolling window full of our own calls answers each 429 with
+                # the moment its oldest call ages out, so one spent window can mean dozens of short waits.
+                if now - limited_since >= RATE_LIMIT_PATIENCE_WINDOWS * self.pacer.window:
+                    raise SourceTransientError(
+                        f"{what}: still rate limited after {limited} waits ({now - limited_since:.1f} s)",
+                        retry_after=self.pacer.window)
                 self.pacer.backoff_429(resp.headers)
                 continue
             if status in _TRANSIENT:

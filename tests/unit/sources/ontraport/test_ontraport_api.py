@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -217,6 +218,47 @@ def test_429_backs_off_per_headers(account: OntraportAccount) -> None:
         started = time.monotonic()
         assert len(list(src.read("product"))) == len(account.records[16])
         assert server.counters["429"] >= 1 and time.monotonic() - started < 20
+        src.close()
+
+
+def test_a_window_full_of_our_own_calls_is_waited_out_not_given_up(account: OntraportAccount) -> None:
+    """A spent rolling window answers each 429 with the time until its *oldest* call ages out; with many of our
+    own calls in it those are many short waits. Patience is measured in time, not in the number of waits."""
+    with OntraportSimulator(account, app_id=APP_ID, api_key=KEY, rate_limit=100_000,
+                            rate_window_seconds=1.0) as server:
+        src = make_source(server, rate_limit=100_000, rate_window_seconds=1.0)
+        for _ in range(40):  # our own calls, spread over most of the window
+            src.http.get("/objects/getInfo", {"objectID": "16"})
+            time.sleep(0.015)
+        server.consume(100_000)  # then another integration spends the rest
+        assert len(list(src.read("product"))) == len(account.records[16])
+        assert server.counters["429"] > 12, "the case this test is about: more short waits than the old count"
+        src.close()
+
+
+def test_a_budget_someone_else_keeps_spending_ends_in_a_transient_error(account: OntraportAccount) -> None:
+    with OntraportSimulator(account, app_id=APP_ID, api_key=KEY, rate_limit=50,
+                            rate_window_seconds=0.3) as server:
+        src = make_source(server, rate_limit=50, rate_window_seconds=0.3)
+        stop = threading.Event()
+
+        def neighbour() -> None:
+            while not stop.is_set():
+                server.consume(50)
+                time.sleep(0.05)
+
+        spender = threading.Thread(target=neighbour, daemon=True)
+        spender.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(SourceTransientError) as caught:
+                list(src.read("product"))
+        finally:
+            stop.set()
+            spender.join()
+        assert "rate limited" in str(caught.value) and "s)" in str(caught.value)
+        assert caught.value.retry_after and caught.value.retry_after >= 0.3
+        assert 0.9 <= time.monotonic() - started < 10, "gives up after about three windows of waiting"
         src.close()
 
 
