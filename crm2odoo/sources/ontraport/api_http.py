@@ -71,7 +71,7 @@ class OntraportHttp:
         what = f"GET {path}" + (f" objectID={params['objectID']}" if "objectID" in params else "")
         failures = 0
         limited = 0
-        limited_since = 0.0
+        limited_since: float | None = None  # when this call was first answered by 429
         while True:
             self.pacer.acquire()
             self.stats["requests"] += 1
@@ -88,7 +88,8 @@ class OntraportHttp:
                 limited += 1
                 self.stats["rate_limited"] += 1
                 now = time.monotonic()
-                limited_since = limited_since if limited > 1 else now
+                if limited_since is None:
+                    limited_since = now
                 # Patience is time, not a count: a rolling window full of our own calls answers each 429 with
                 # the moment its oldest call ages out, so one spent window can mean dozens of short waits.
                 if now - limited_since >= RATE_LIMIT_PATIENCE_WINDOWS * self.pacer.window:
