@@ -19,7 +19,7 @@ from crm2odoo.load.cells import read_cells, same_cell
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.prepared import Prepared
-from crm2odoo.load.rules import PARTNER_ADDRESS
+from crm2odoo.load.rules import PARTNER_ADDRESS, keeps_parent_address_once_linked
 from crm2odoo.mapping.spec import ObjectMap
 
 FieldsMeta = dict[str, dict[str, Any]]
@@ -58,9 +58,8 @@ class AddressKeeper:
         for p in linked:
             own = {f: p.cells.get(f, "") for f in PARTNER_ADDRESS}
             parent = parents.get(int(p.cells["parent_id"]))
-            if not any(own.values()) and not p.existing_id:
-                # a new person without an address of its own shows its company's, as on 19; nothing is sent, so
-                # nothing is recorded as written for those fields
+            if keeps_parent_address_once_linked(own, not p.existing_id, self.ctx.schema.major):
+                # nothing is sent, so nothing is recorded as written for those fields
                 for f in PARTNER_ADDRESS:
                     p.cells.pop(f, None)
                 continue

@@ -60,6 +60,17 @@ def partner_cells_for_version(cells: dict[str, str], major: int) -> dict[str, st
     return out
 
 
+def keeps_parent_address_once_linked(own: Mapping[str, str], new: bool, major: int) -> bool:
+    """A partner just linked to its parent, with ``own`` the source's address: does it show the parent's?
+
+    One rule for both ways a link is written (on create when the parent landed first, by a later write when both
+    were in one batch): a record new with this run and without an address of its own shows its parent's (Odoo 17/18
+    copy it on link, 19 shows it through); on 19 so does one already in Odoo, since writing an empty address there
+    would be copied up to the parent. Otherwise the source's address is written back after the link.
+    """
+    return not any(own.values()) and (new or versions.child_address_is_parents(major))
+
+
 def shows_parent_address(model: str, name: str, cells: Mapping[str, str]) -> bool:
     """A person linked to a company without an address of its own shows the company's (res_partner.py
     _fields_sync / _compute_address): Odoo's rule, which the loader follows by sending no empty address."""

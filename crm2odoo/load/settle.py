@@ -10,7 +10,7 @@ from crm2odoo.load.batch import Deferred
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.prepared import Prepared
-from crm2odoo.load.rules import PARTNER_ADDRESS
+from crm2odoo.load.rules import PARTNER_ADDRESS, keeps_parent_address_once_linked
 from crm2odoo.load.writer import Writer
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.odoo import versions
@@ -41,10 +41,7 @@ def link_deferred(ctx: LoadContext, writer: Writer, obj: ObjectMap, fields_meta:
         if syncs_with_parent and any(own.values()):
             vals["type"] = "other"  # see load/addresses.py: never synced with the parent
         ctx.client.write(obj.model, [odoo_id], vals, context=ctx.context)
-        # the rule of AddressKeeper.split, which links a child whose parent landed first: a new record without an
-        # address of its own shows its parent's (copied by Odoo on link before 19, shown through on 19); a record
-        # that was already in Odoo keeps the source's (empty) address
-        shows_parents = not any(own.values()) and (created or syncs_with_parent)
+        shows_parents = keeps_parent_address_once_linked(own, created, ctx.schema.major)
         if own and not shows_parents:
             relinked.append((target, own))
         elif own:  # it shows its parent's now, which is not a change to report

@@ -11,6 +11,7 @@ from crm2odoo.load.rules import (
     clean_website,
     corresponds,
     html_text,
+    keeps_parent_address_once_linked,
     odoo_fills,
     partner_cells_for_version,
     same_stored,
@@ -85,6 +86,16 @@ def test_partners_per_version_commercial_fields_and_addresses() -> None:
     assert partner_cells_for_version(child, 19) == {"name": "A", "parent_id": "7"}
     assert partner_cells_for_version({**child, "city": "Dallas"}, 19)["type"] == "other"
     assert partner_cells_for_version({"name": "Co", "vat": "DE1"}, 18) == {"name": "Co", "vat": "DE1"}
+
+
+def test_after_a_link_only_a_record_without_an_address_of_its_own_shows_its_parents() -> None:
+    empty = {"street": "", "city": ""}
+    assert keeps_parent_address_once_linked(empty, new=True, major=18)
+    assert not keeps_parent_address_once_linked(empty, new=False, major=18), \
+        "a record already in Odoo before 19 gets the source's empty address back"
+    assert keeps_parent_address_once_linked(empty, new=False, major=19), "on 19 an empty address would be copied up"
+    for major in (17, 18, 19):
+        assert not keeps_parent_address_once_linked({**empty, "city": "Dallas"}, new=True, major=major)
 
 
 def test_without_a_read_back_the_value_sent_stands_in_under_the_rules() -> None:
