@@ -1,7 +1,7 @@
 """Reads that send nothing until they end, told while they run: a message map reading and sorting all its records
-by date before its first batch (load/objectpass.py), a file source reading a whole export for the names of users,
-tags, stages and pipelines (the CSV source's ``reading_progress`` hook). Without this a big account's run looks
-hung for minutes.
+by date before its first batch (load/objectpass.py), a file source reading its whole export once to learn the
+columns (the CSV source's ``scanning_progress`` hook) and once more for the names of users, tags, stages and
+pipelines (its ``reading_progress`` hook). Without this a big account's run looks hung for minutes.
 
 The events (the progress contract): ``waiting(what, done=0, total)`` once the read has something to tell,
 ``waiting_progress(what, done, total)`` every few records (the displays throttle), ``waiting_done(what)`` at its
@@ -57,18 +57,47 @@ class ReportsReading(Protocol):
 
 
 
+@runtime_checkable
+class ReportsScanning(Protocol):
+    """A source that reads its whole export once to learn the columns, and tells the rows read through this hook."""
+
+    scanning_progress: Callable[[int], None] | None
+
+
+#: what the scan of a file source's exports is called while it runs (once a run, whichever step needs it first)
+SCANNING = "reading the export files to learn their columns"
+
+
 def watched(events: Events, source: Any, object_name: str, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-    """``records`` of ``source``; a source that reads a whole export before its first record (names gathered from
-    rows) tells its rows read meanwhile, shown as a long read of ``object_name``."""
-    if not isinstance(source, ReportsReading):
+    """``records`` of ``source``; a source that reads a whole export before its first record (its columns learnt,
+    names gathered from rows) tells its rows read meanwhile, shown as long reads."""
+    scan = LongRead(events, SCANNING, None) if isinstance(source, ReportsScanning) else None
+    read = LongRead(events, f"{plural(object_name)}: reading the export for the names in its rows", None) \
+        if isinstance(source, ReportsReading) else None
+    if scan is None and read is None:
         yield from records
         return
-    read = LongRead(events, f"{plural(object_name)}: reading the export for the names in its rows", None)
-    source.reading_progress = read.progress
+    if scan is not None:
+        source.scanning_progress = scan.progress
+    if read is not None:
+        names = read
+
+        def reading(done: int, total: int | None) -> None:
+            if scan is not None:
+                scan.end()  # the names are read once the columns are known
+            names.progress(done, total)
+
+        source.reading_progress = reading
     try:
         for record in records:
-            read.end()  # the first record comes once the read is over (its last count told already)
+            for long_read in (scan, read):
+                if long_read is not None:
+                    long_read.end()  # the first record comes once the reads are over (their last counts told)
             yield record
     finally:
-        source.reading_progress = None
-        read.end()
+        if scan is not None:
+            source.scanning_progress = None
+            scan.end()
+        if read is not None:
+            source.reading_progress = None
+            read.end()

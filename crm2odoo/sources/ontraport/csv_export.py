@@ -72,6 +72,7 @@ class OntraportCsvSource:
         #: told (rows read, rows in all) while the exports are read for the names they hold: a long read of a big
         #: export that yields nothing until it ends (the loader shows it)
         self.reading_progress: Callable[[int, int | None], None] | None = None
+        self.scanning_progress: Callable[[int], None] | None = None  # rows read while learning the columns
         self._warnings: list[str] = []
 
     def __repr__(self) -> str:
@@ -89,7 +90,7 @@ class OntraportCsvSource:
             raise SourceError(f"the export folder {self.folder} does not exist",
                               hint="set [source] path to the folder holding the Ontraport CSV exports")
         warnings: list[str] = []
-        files = scan_folder(self.folder, warnings)
+        files = scan_folder(self.folder, warnings, self.scanning_progress)
         for f in files:
             if f.plan.encoding not in ("utf-8", "utf-8-sig"):
                 warnings.append(f"{f.path.name}: not UTF-8, read as {f.plan.encoding}; check accented letters")

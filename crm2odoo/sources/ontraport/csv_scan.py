@@ -13,7 +13,7 @@ import csv
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,8 @@ from crm2odoo.sources.ontraport.objects import CSV_NOTE_COLUMNS, csv_fields
 from crm2odoo.textnorm import fold
 
 _FIELD_LIMIT = 1 << 27  # 128 MiB per cell
+#: rows between two reports of the scan to whoever watches it
+SCAN_STEP = 1000
 _VALUE_LIMIT = 500_000  # distinct values kept per profiled column
 _TAG_COLUMNS = ("contact_cat",)
 
@@ -102,7 +104,9 @@ def sniff_encoding(path: Path) -> str:
     return plan_text(path).encoding
 
 
-def scan_folder(folder: Path, warnings: list[str]) -> list[CsvFile]:
+def scan_folder(folder: Path, warnings: list[str], progress: Callable[[int], None] | None = None) -> list[CsvFile]:
+    """The exports in ``folder``, each read once to learn its columns; ``progress`` is told the rows read so far
+    (of every file, every SCAN_STEP rows): a big export takes a while, and nothing else moves meanwhile."""
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     files: list[CsvFile] = []
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file()):
@@ -114,14 +118,16 @@ def scan_folder(folder: Path, warnings: list[str]) -> list[CsvFile]:
                             f"{', '.join(header[:5])}); file ignored")
             continue
         files.append(_describe(path, detected, plan, header, warnings))
+    scanned = 0
     for f in files:
-        _profile(f, warnings)
+        _profile(f, warnings, progress, scanned)
+        scanned += f.rows
     for f in files:
         _links(f, files)
     return files
 
 
-def _profile(f: CsvFile, warnings: list[str]) -> None:
+def _profile(f: CsvFile, warnings: list[str], progress: Callable[[int], None] | None = None, before: int = 0) -> None:
     """One pass over the rows: the key column (from values if no header named it), tag separators, odd lines."""
     id_header = f.id_header()
     unknown = [h for h, info in f.columns if info.custom]
@@ -148,6 +154,8 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
             if not any(cell.strip() for cell in row):
                 continue
             rows += 1
+            if progress is not None and rows % SCAN_STEP == 0:
+                progress(before + rows)
             if odd and any(n in odd for n in lines):
                 odd_rows.append(rows + 1)
             cells = dict(zip(f.header, row, strict=False))
@@ -164,6 +172,8 @@ def _profile(f: CsvFile, warnings: list[str]) -> None:
     except csv.Error:
         pass  # the row is reported when records are read
     f.rows = rows
+    if progress is not None and before + rows >= SCAN_STEP:  # a small export is read in a blink: nothing to tell
+        progress(before + rows)
     if odd_rows:
         shown = ", ".join(str(n) for n in odd_rows[:20]) + (" ..." if len(odd_rows) > 20 else "")
         warnings.append(f"{f.path.name}: row(s) {shown} hold bytes that are not {f.plan.encoding}; they were read as "

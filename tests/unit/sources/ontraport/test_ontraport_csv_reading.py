@@ -1,9 +1,10 @@
 """Reading a big export once: the names of tags, users, stages and pipelines gathered in one read for all four (and
-told while it runs), discover's counts of derived objects from that read, and lines decoded as before."""
+told while it runs, as is the read that learns the columns), discover's counts of derived objects from that read, and lines decoded as before."""
 
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import random
 from pathlib import Path
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from crm2odoo.sources import SourceSettings, open_source
 from crm2odoo.sources.ontraport.csv_export import NAMED_OBJECTS, OntraportCsvSource
-from crm2odoo.sources.ontraport.csv_scan import date_order_shown, date_orders_shown
+from crm2odoo.sources.ontraport.csv_scan import SCAN_STEP, date_order_shown, date_orders_shown
 from crm2odoo.sources.ontraport.csv_text import TextPlan, text_lines
 from crm2odoo.sources.ontraport.decode import parse_ui_datetime, ui_datetime
 from crm2odoo.testing.ontraport_csv import write_csv_exports
@@ -45,6 +46,25 @@ def test_names_are_read_once_for_all_four_objects_and_the_read_is_told(tmp_path:
     for name, records in named.items():
         assert len({r.id for r in records}) == len(records), name
     assert [r.values["sequence"] for r in named["stage"]] == list(range(1, len(named["stage"]) + 1))
+
+
+def test_learning_the_columns_tells_the_rows_read_once_and_only_for_an_export_worth_telling(tmp_path: Path) -> None:
+    write_csv_exports(generate_account(seed=9, contacts=1500, companies=6, deals=12, transactions=20,
+                                       notes_per_contact=0), tmp_path / "big")
+    source = make_source(tmp_path / "big")
+    scanned: list[int] = []
+    source.scanning_progress = scanned.append
+    assert list(source.read("contact"))
+    assert scanned == sorted(scanned) and len(scanned) > 1, "the count grows as the files are read"
+    rows = sum(sum(1 for row in list(csv.reader(path.open(encoding="utf-8-sig", newline="")))[1:] if any(row))
+               for path in (tmp_path / "big").glob("*.csv"))
+    assert scanned[-1] == rows > SCAN_STEP, "every row of every file, counted here by the csv module"
+    scanned.clear()
+    assert list(source.read("deal")) and list(source.read("user")) and scanned == [], "learnt once"
+
+    small = make_source(exports(tmp_path))
+    small.scanning_progress = scanned.append
+    assert list(small.read("contact")) and scanned == [], "50 contacts are read in a blink"
 
 
 def test_reading_records_of_an_exported_object_tells_no_read_of_names(tmp_path: Path) -> None:
