@@ -56,7 +56,6 @@ class ReportsReading(Protocol):
     reading_progress: Callable[[int, int | None], None] | None
 
 
-
 @runtime_checkable
 class ReportsScanning(Protocol):
     """A source that reads its whole export once to learn the columns, and tells the rows read through this hook."""
@@ -70,34 +69,31 @@ SCANNING = "reading the export files to learn their columns"
 
 def watched(events: Events, source: Any, object_name: str, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
     """``records`` of ``source``; a source that reads a whole export before its first record (its columns learnt,
-    names gathered from rows) tells its rows read meanwhile, shown as long reads."""
-    scan = LongRead(events, SCANNING, None) if isinstance(source, ReportsScanning) else None
-    read = LongRead(events, f"{plural(object_name)}: reading the export for the names in its rows", None) \
-        if isinstance(source, ReportsReading) else None
-    if scan is None and read is None:
+    names gathered from rows) tells its rows read meanwhile, shown as long reads (a read never told says nothing)."""
+    scanning, reading = isinstance(source, ReportsScanning), isinstance(source, ReportsReading)
+    if not scanning and not reading:
         yield from records
         return
-    if scan is not None:
+    scan = LongRead(events, SCANNING, None)
+    names = LongRead(events, f"{plural(object_name)}: reading the export for the names in its rows", None)
+
+    def read_names(done: int, total: int | None) -> None:
+        scan.end()  # the names are read once the columns are known
+        names.progress(done, total)
+
+    if scanning:
         source.scanning_progress = scan.progress
-    if read is not None:
-        names = read
-
-        def reading(done: int, total: int | None) -> None:
-            if scan is not None:
-                scan.end()  # the names are read once the columns are known
-            names.progress(done, total)
-
-        source.reading_progress = reading
+    if reading:
+        source.reading_progress = read_names
     try:
         for record in records:
-            for long_read in (scan, read):
-                if long_read is not None:
-                    long_read.end()  # the first record comes once the reads are over (their last counts told)
+            scan.end()  # the first record comes once the reads are over (their last counts told already)
+            names.end()
             yield record
     finally:
-        if scan is not None:
+        if scanning:
             source.scanning_progress = None
-            scan.end()
-        if read is not None:
+        if reading:
             source.reading_progress = None
-            read.end()
+        scan.end()
+        names.end()

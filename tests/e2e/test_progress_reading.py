@@ -6,7 +6,6 @@ the CLI runs in a subprocess, as in test_progress_display.py.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from crm2odoo.load.longread import SCANNING
 from crm2odoo.sandbox import SandboxServer
+from crm2odoo.testing.ontraport_csv import data_rows
 from crm2odoo.testing.ontraport_sim import generate_account, write_csv_exports
 
 from .test_progress_display import CONTROL, in_terminal, piped, plain
@@ -45,15 +45,6 @@ def project(root: Path, server: SandboxServer) -> int:
 
 def number(text: str) -> int:
     return int(text.replace(",", ""))
-
-
-def export_rows(folder: Path) -> int:
-    """Data rows in every CSV file of the export, counted here with the csv module (not the product's reader)."""
-    rows = 0
-    for path in folder.glob("*.csv"):
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows += sum(1 for row in list(csv.reader(fh))[1:] if any(cell.strip() for cell in row))
-    return rows
 
 
 def test_the_notes_read_says_its_counts_in_a_log_and_claims_no_more_than_it_read(tmp_path: Path,
@@ -87,7 +78,7 @@ def test_the_notes_read_says_its_counts_in_a_log_and_claims_no_more_than_it_read
     scans = [n for n, line in enumerate(lines) if SCAN_DONE.fullmatch(line)]
     assert len(scans) == 1, "the export's columns are learnt once a run"
     scan = SCAN_DONE.fullmatch(lines[scans[0]])
-    assert scan is not None and number(scan.group(1)) == export_rows(tmp_path / "exports")
+    assert scan is not None and number(scan.group(1)) == data_rows(tmp_path / "exports")
     names = next(n for n, line in enumerate(lines) if line.startswith("  users: reading the export for the names"))
     assert scans[0] < names, "the columns are learnt before the names are read"
 
