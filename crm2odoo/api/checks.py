@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from crm2odoo.api.approval import require_approval
@@ -16,13 +17,14 @@ from crm2odoo.validate.reconcile import ReconcileInfo, Reconciler
 
 
 def reconcile_with(ctx: Context, spec: MappingSpec, *, spot_check: int, source: Source | None = None,
-               only_ids: dict[str, set[str]] | None = None, events: Events = quiet) -> ReconcileInfo:
+               only_ids: dict[str, set[str]] | None = None, events: Events = quiet,
+               counted: Callable[[int], None] | None = None) -> ReconcileInfo:
     engine = Engine(spec, transform_context(ctx.config))
     own = source is None
     src = ctx.source() if own else source
     try:
         info = Reconciler(ctx.client, ctx.schema, ctx.ledger, spec, engine, src,
-                          only_ids=only_ids, events=events).run(spot_check=spot_check)
+                          only_ids=only_ids, events=events, counted=counted).run(spot_check=spot_check)
         info.tolerance = ctx.config.migration.tolerance
         return info
     finally:

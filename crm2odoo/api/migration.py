@@ -26,6 +26,7 @@ from crm2odoo.api.sampling import sample_ids
 from crm2odoo.errors import Interrupted, MappingError, ProjectError
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.load.executor import Loader, ObjectResult
+from crm2odoo.load.longread import LongRead
 from crm2odoo.load.order import spec_order
 from crm2odoo.load.provision import Provisioner, ProvisionResult
 from crm2odoo.load.scoring import scoring_paused
@@ -35,6 +36,9 @@ from crm2odoo.report import render
 from crm2odoo.validate.engine import check_map
 from crm2odoo.validate.reconcile import ReconcileInfo
 from crm2odoo.verdict import Shortfall, Tolerance, top_reasons
+
+#: what migrate's own reconciliation is called while it counts the ledger's records against Odoo
+RECONCILING = "reconciling: counting what landed in Odoo"
 
 
 @dataclass
@@ -191,11 +195,21 @@ def _migrate(ctx: Context, started: dt.datetime, *, sample: int | None, only: li
         state = "blocked" if any(r.blocked for r in results) else "conflicts" if any(
             r.conflicts for r in results) and settings.conflicts == "stop" else "done"
         info = MigrateInfo(run.run_id, run.kind, run.resumed, results, provisioned, report, state, 0)
-        events("waiting", what="reconciling: counting what landed in Odoo")
-        info.reconcile = reconcile_with(ctx, spec, spot_check=0, only_ids=ids)
-        events("waiting_done", what="reconciling: counting what landed in Odoo")
+        info.reconcile = _reconciled(ctx, spec, ids, events)
     # a blocked run stays open: the next migrate resumes it once owners exist; conflicts are listed and done
     return _settle_run(ctx, info, started, "running" if state == "blocked" else "done")
+
+
+def _reconciled(ctx: Context, spec: MappingSpec, ids: dict[str, set[str]] | None, events: Events) -> ReconcileInfo:
+    """Migrate's own reconciliation, told as a long read of the ledger's records (minutes after a big run)."""
+    maps = {obj.name for obj in spec.enabled_objects()}
+    in_ledger = sum(sum(states.values()) for name, states in ctx.ledger.counts().items() if name in maps)
+    counting = LongRead(events, RECONCILING, in_ledger)
+    counting.progress(0)
+    try:
+        return reconcile_with(ctx, spec, spot_check=0, only_ids=ids, counted=counting.progress)
+    finally:
+        counting.end()
 
 
 def expected_totals(ctx: Context, spec: MappingSpec, ids: dict[str, set[str]] | None, *,

@@ -16,6 +16,7 @@ from crm2odoo.errors import UserFacingError
 from crm2odoo.ledger.db import Issue, Landing
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.outcomes import ObjectResult
+from crm2odoo.load.tally import ObjectTally
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.odoo.client import OdooClient
 from crm2odoo.textnorm import fold
@@ -137,6 +138,8 @@ def match_owners(ctx: LoadContext, obj: ObjectMap, ids: set[str] | None, result:
     if landed:
         ledger.mark_landed(run_id, landed)
         ctx.resolver.register(obj.name, {row.source_id: row.odoo_id for row in landed})
+    # progress counts the matched owners only: a map blocked by an owner without a user never reads as complete
+    ObjectTally(ctx.events, result, ctx.totals.get(obj.name), conflicts_block=False).settled(result.matched)
     if unmatched or ambiguous:
         result.skipped = len(unmatched) + len(ambiguous)
         parts = []

@@ -148,7 +148,7 @@ class Reconciler:
     def __init__(self, client: OdooClient, schema: Schema, ledger: Ledger, spec: MappingSpec, engine: Engine,
                  source: Source | None, *, seed: int | None = None,
                  only_ids: dict[str, set[str]] | None = None, chunk_size: int = 5000,
-                 events: Callable[..., None] | None = None) -> None:
+                 events: Callable[..., None] | None = None, counted: Callable[[int], None] | None = None) -> None:
         self.client, self.schema, self.ledger, self.spec = client, schema, ledger, spec
         self.engine, self.source = engine, source
         self.resolver = Resolver(client, schema, ledger, spec)
@@ -156,6 +156,9 @@ class Reconciler:
         self.only_ids = only_ids  # a sample run: only these source ids were meant to load
         self.chunk_size = chunk_size  # ledger records held at once (and external IDs asked of Odoo per call)
         self.events = events or no_events
+        #: told the ledger records counted so far, of every object (a pass over a million records takes minutes)
+        self.counted = counted
+        self._counted = 0
 
     def run(self, *, spot_check: int = 25) -> ReconcileInfo:
         # deals are expected where the load placed them: in their own pipeline's stage, lost when that stage is
@@ -194,6 +197,9 @@ class Reconciler:
                 out.in_source = self._fill_source_ids(obj, in_source)
             for chunk in self.ledger.records_in_chunks(obj.name, size=self.chunk_size, values=False):
                 self._chunk(obj, chunk, in_source if self.source is not None else None, out, found)
+                self._counted += len(chunk)
+                if self.counted is not None:
+                    self.counted(self._counted)
             if self.source is not None:
                 found.not_processed = [Difference(sid, "not_processed", "in the source, never loaded: run migrate")
                                        for sid, mark in in_source.items() if mark == _UNSEEN]

@@ -11,10 +11,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
 
+from crm2odoo import api
 from crm2odoo.sandbox import SandboxServer
 
 from .test_verdicts import prepare, project
@@ -155,3 +157,29 @@ def test_maps_that_split_an_object_count_their_part_and_the_overall_eta_stays(tm
     assert tasks_began, "the tasks' bars"
     assert re.search(r"overall \d+/11 objects +[━╸╺]+ +[\d,]+/[\d,]+ +[\d,]+ rec/s +ETA \d+:\d\d", seen[tasks_began.start():]), \
         "the overall ETA while the tasks load"
+
+
+def test_every_object_that_ends_done_has_told_all_its_records_first(tmp_path: Path, server: SandboxServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bar that stays at "0 of 3" while its object ends done says something false: each object's last progress
+    before it ends done counts every record it expected (the owners' step, which matches users and creates nothing,
+    once told none)."""
+    project(tmp_path, server, contacts=60, batch_size=25)
+    prepare(tmp_path)
+    monkeypatch.setenv("VERDICT_ODOO_PASSWORD", "admin")
+    told: dict[str, tuple[int, int | None]] = {}
+    short: list[str] = []
+
+    def events(kind: str, **data: Any) -> None:
+        if kind == "object_progress":
+            told[data["name"]] = (data["done"], data["total"])
+        elif kind == "object_done":
+            result = data["result"]
+            done, total = told.get(result.name, (0, None))
+            if total is not None and done < total:
+                short.append(f"{result.name}: {done} of {total}")
+
+    info = api.migrate(tmp_path, events=events)
+    assert info.state == "done", info.asdict()
+    assert "user" in told and told["user"][0] == told["user"][1] and told["user"][0] > 0
+    assert not short, short

@@ -7,11 +7,13 @@ the CLI runs in a subprocess, as in test_progress_display.py.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from crm2odoo.api.migration import RECONCILING
 from crm2odoo.load.longread import SCANNING
 from crm2odoo.sandbox import SandboxServer
 from crm2odoo.testing.ontraport_csv import data_rows
@@ -24,6 +26,7 @@ NOTES_READ = "notes: reading to send in date order"
 READ_LINE = re.compile(rf"  {NOTES_READ} ([\d,]+) of ([\d,]+)\b")
 DONE_LINE = re.compile(rf"  {NOTES_READ}: ([\d,]+) of ([\d,]+) read in \d+\.\ds")
 SCAN_DONE = re.compile(rf"  {SCANNING}: ([\d,]+) read in \d+\.\ds")
+COUNTED = re.compile(rf"  {RECONCILING}: ([\d,]+) of ([\d,]+) read in \d+\.\ds")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +44,12 @@ def project(root: Path, server: SandboxServer) -> int:
         f'database = "{server.database}"\nlogin = "admin"\npassword = "${{VERDICT_ODOO_PASSWORD}}"\n\n'
         '[migration]\nfallback_owner = "admin"\nbatch_size = 200\n', encoding="utf-8")
     return len(account.records[12])
+
+
+def ledger_records(root: Path) -> int:
+    """The ledger's records of the maps (values created in Odoo for a lookup, ``auto:`` objects, are no map's)."""
+    with sqlite3.connect(root / ".crm2odoo" / "ledger.sqlite") as db:
+        return int(db.execute("SELECT COUNT(*) FROM records WHERE object NOT LIKE 'auto:%'").fetchone()[0])
 
 
 def number(text: str) -> int:
@@ -81,6 +90,13 @@ def test_the_notes_read_says_its_counts_in_a_log_and_claims_no_more_than_it_read
     assert scan is not None and number(scan.group(1)) == data_rows(tmp_path / "exports")
     names = next(n for n, line in enumerate(lines) if line.startswith("  users: reading the export for the names"))
     assert scans[0] < names, "the columns are learnt before the names are read"
+    # after the last object, migrate's own reconciliation counts the ledger's records, every one of them
+    counted = [n for n, line in enumerate(lines) if COUNTED.fullmatch(line)]
+    assert len(counted) == 1, lines[-20:]
+    count = COUNTED.fullmatch(lines[counted[0]])
+    assert count is not None and number(count.group(1)) == number(count.group(2)) == ledger_records(tmp_path)
+    last_end = max(n for n, line in enumerate(lines) if re.match(r"  \w+ +read \d+", line))
+    assert counted[0] > last_end, "the reconciliation counts after the last object ended"
 
 
 def test_the_notes_read_shows_in_a_terminal(tmp_path: Path, server: SandboxServer) -> None:
