@@ -9,6 +9,7 @@ the bad records are isolated and quarantined with Odoo's message; the rest load.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -24,9 +25,11 @@ from crm2odoo.load.prepared import Prepared
 from crm2odoo.load.rules import corresponds
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.models import odoo_model
+from crm2odoo.odoo.client import CONCURRENCY_SIGNS
 
 FieldsMeta = dict[str, dict[str, Any]]
 
+log = logging.getLogger("crm2odoo.load")
 #: a batch whose every error is Odoo failing inside (not a value it refused) is sent again this many times
 SERVER_FAULT_RETRIES = 3
 SERVER_FAULT_BACKOFF = 1.0  # seconds, doubled on each attempt
@@ -35,8 +38,12 @@ UNREAD_TYPES = frozenset({"binary", "one2many", "properties", "properties_defini
 
 
 def server_fault(message: dict[str, Any]) -> bool:
-    """load() reports exceptions it did not expect as 'Unknown error during import: <class ...>' (models.py)."""
-    return str(message.get("message", "")).startswith("Unknown error during import")
+    """A load() message about Odoo, not about the record: an exception it did not expect ('Unknown error during
+    import: <class ...>'), or PostgreSQL's answer to two transactions writing one row (a serialization failure, a
+    deadlock, a lock not granted), which load catches per record (models.py, ``except psycopg2.Error``) so Odoo's
+    own retry of the request never sees it. Either way the batch rolled back and sending it again is the cure."""
+    text = str(message.get("message", ""))
+    return text.startswith("Unknown error during import") or any(sign in text for sign in CONCURRENCY_SIGNS)
 
 
 class Writer:
@@ -135,6 +142,8 @@ class Writer:
             # Odoo failed inside, not on our values (seen on 18 right after custom fields changed: "Unknown error
             # during import: <class 'KeyError'>: 'res.partner.phone_sanitized'" while its registry reloaded): the
             # batch rolled back and is sent again whole, before any record is blamed
+            log.info("%s: Odoo's load failed for its own reasons (%s); sending the batch of %d again",
+                     obj.name, str(errors[0].get("message", "")).strip()[:120], len(group))
             time.sleep(SERVER_FAULT_BACKOFF * 2 ** attempt)
             self.load(obj, group, names, fields_meta, result, count=count, attempt=attempt + 1, refused=refused)
             return

@@ -39,9 +39,11 @@ READ_METHODS = frozenset({
     "web_search_read", "version",
 })
 
+#: PostgreSQL's words when two transactions wrote one row (40001 serialization failure, 40P01 deadlock, 55P03 lock
+#: not available): the writer's transaction rolled back, and the same write sent again succeeds
+CONCURRENCY_SIGNS = ("could not serialize access", "concurrent update", "deadlock detected", "could not obtain lock")
 _TRANSIENT_NAMES = (
-    "SerializationFailure", "TransactionRollbackError", "LockNotAvailable", "DeadlockDetected",
-    "concurrent update",
+    "SerializationFailure", "TransactionRollbackError", "LockNotAvailable", "DeadlockDetected", *CONCURRENCY_SIGNS,
 )
 _FATAL_NAMES = (
     "odoo.exceptions.AccessDenied", "odoo.exceptions.AccessError", "werkzeug.exceptions.NotFound",

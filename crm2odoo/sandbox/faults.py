@@ -1,6 +1,6 @@
 """Injected faults: which calls fail and how (a gateway error page, a hang, a dropped connection, a slow answer,
-a serialization failure, ``load`` failing inside, or ``load`` refusing its records), deterministic for a seed and
-call order."""
+a serialization failure, ``load`` failing inside, ``load`` meeting another transaction's write, or ``load``
+refusing its records), deterministic for a seed and call order."""
 
 from __future__ import annotations
 
@@ -12,12 +12,21 @@ from typing import Any
 
 from .exceptions import serialization_failure
 
-FAULT_KINDS = ("502", "503", "504", "timeout", "drop", "serialization", "slow", "load_internal", "load_refused")
+FAULT_KINDS = ("502", "503", "504", "timeout", "drop", "serialization", "slow", "load_internal", "load_conflict",
+               "load_refused")
 #: what Odoo 18's load() answered when its registry was being reloaded by another request's schema change
 LOAD_INTERNAL_ANSWER: dict[str, Any] = {
     "ids": False, "nextrow": 0,
     "messages": [{"type": "error", "record": 0, "rows": {"from": 0, "to": 0}, "moreinfo": "Resolve other errors first",
                   "message": "Unknown error during import: <class 'KeyError'>: 'res.partner.phone_sanitized'"}]}
+#: what load() answered on a real Odoo 19 (and 18) when another transaction wrote a row its record touched at the
+#: same time (two connections writing companies of one parent): load catches PostgreSQL's serialization failure
+#: per record (models.py, ``except psycopg2.Error``: the error's own text), so Odoo's own retry of the request never
+#: sees it, and rolls the whole batch back
+LOAD_CONFLICT_ANSWER: dict[str, Any] = {
+    "ids": False, "nextrow": 0,
+    "messages": [{"type": "error", "record": 0, "rows": {"from": 0, "to": 0},
+                  "message": "could not serialize access due to concurrent update\n"}]}
 #: what load() answers when Odoo refuses the records (here an access rule on crm.stage; any UserError reads alike:
 #: Odoo 17/18/19 catch it per record and answer with its text), writing nothing
 LOAD_REFUSED_ANSWER: dict[str, Any] = {
@@ -27,7 +36,8 @@ LOAD_REFUSED_ANSWER: dict[str, Any] = {
                              "allowed for the following groups:\n\t- Sales/Administrator\n\nContact your "
                              "administrator to request access if necessary."}]}
 #: the answers ``FaultInjector.apply`` names instead of executing a load (nothing is written)
-CANNED_ANSWERS: dict[str, dict[str, Any]] = {"load-internal": LOAD_INTERNAL_ANSWER, "load-refused": LOAD_REFUSED_ANSWER}
+CANNED_ANSWERS: dict[str, dict[str, Any]] = {"load-internal": LOAD_INTERNAL_ANSWER, "load-conflict": LOAD_CONFLICT_ANSWER,
+                                             "load-refused": LOAD_REFUSED_ANSWER}
 _REASONS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -128,6 +138,8 @@ class FaultInjector:
         if kind == "load_internal":
             # load() fails inside and says so in its answer; nothing is written (other methods pass untouched)
             return "load-internal" if method == "load" else None
+        if kind == "load_conflict":
+            return "load-conflict" if method == "load" else None
         if kind == "load_refused":
             return "load-refused" if method == "load" else None
         return None

@@ -245,7 +245,11 @@ def test_lost_ledger_or_lost_reply_never_duplicates(odoo: OdooClient, tmp_path: 
     assert results["contact"].created == 0 and results["company"].created == 0
     for model, count in counts.items():
         assert odoo.search_count(model, [["name", "like", tag]], context={"active_test": False}) == count
-    assert fresh.id_map("deal") == first.id_map("deal")
+    fates = {(r.object, r.source_id): (r.state, r.odoo_id, r.reason) for r in fresh.records()
+             if r.object in ("company", "contact", "deal")}
+    told = {name: vars(result) for name, result in results.items() if name in ("company", "contact", "deal")}
+    issues = [dict(i) for i in fresh.issues()]
+    assert fresh.id_map("deal") == first.id_map("deal"), f"fates {fates}; results {told}; issues {issues}"
     assert fresh.id_map("note") == first.id_map("note")
 
 
