@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import table
 
-from crm2odoo.progress import RateMeter
+from crm2odoo.progress import RateMeter, RunProgress
 
 # -- the export -----------------------------------------------------------------------------------------------
 
@@ -200,6 +200,9 @@ class Watch:
     known_totals: dict[str, int] = field(default_factory=dict)  # discover's counts, for a library without totals
     read_counts: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # a long read's last (done, total)
     heard_progress: bool = False
+    #: the CLI's own bookkeeping of the run, fed the same events: the overall ETA is the one a person is shown
+    #: (per object when the plan brings the paces of an earlier run)
+    run: RunProgress | None = None
 
     def now(self) -> float:
         return self.clock[0]
@@ -212,11 +215,15 @@ class Watch:
         self.clock[0] = t
         kind = event["kind"]
         if kind == "run_plan":
-            totals = [o[2] for o in event["objects"]]
-            if all(isinstance(x, int) for x in totals):
-                self.overall = Track("overall", sum(totals), self.meter(sum(totals)), t)
+            self.run = RunProgress(clock=self.now)
+            self.run.plan([tuple(o) for o in event["objects"]], event.get("shared", ()), event.get("paces"),
+                          event.get("landed"))
+            if self.run.overall.total is not None:
+                self.overall = Track("overall", self.run.overall.total, self.run.overall, t)
         elif kind == "object_start":
             total = event.get("total") or self.known_totals.get(event["name"])
+            if self.run is not None:
+                self.run.start(event["name"], total)
             if self.overall is None and self.known_totals:  # a library without run_plan: discover's counts
                 whole = sum(self.known_totals.values())
                 self.overall = Track("overall", whole, self.meter(whole), t)
@@ -224,10 +231,14 @@ class Watch:
         elif kind == "object_progress" and event["name"] in self.tracks:
             self.heard_progress = self.heard_progress or not event.get("from_ledger")
             self.tracks[event["name"]].advance(t, int(event["done"]))
+            if self.run is not None:
+                self.run.progress(event["name"], int(event["done"]), self.tracks[event["name"]].total)
             if self.overall is not None:
                 self.overall.advance(t, sum(tr.done for tr in self.tracks.values()))
         elif kind in ("object_done", "object_blocked") and event["name"] in self.tracks:
             self.tracks[event["name"]].ended = t
+            if self.run is not None:
+                self.run.end(event["name"])
         elif kind == "waiting":
             self.waits.append((str(event.get("what", "")), t, None))
         elif kind == "waiting_progress":

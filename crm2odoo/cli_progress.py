@@ -1,6 +1,7 @@
 """How a command shows what it is doing: Rich bars on a terminal, plain lines in a log, nothing with ``--quiet``.
 
-The library tells its progress through the ``events(kind, **data)`` callback (the contract: run_plan, object_start,
+The library tells its progress through the ``events(kind, **data)`` callback (the contract: run_plan (with the
+``paces`` earlier runs measured and the records they ``landed``, for the overall time left), object_start,
 object_progress, object_done / object_blocked, waiting / waiting_done, and a few notes; a long read adds ``done`` and
 ``total`` to its ``waiting`` and tells its count with ``waiting_progress``, see load/longread.py); this module turns
 them into output and is the only one that knows about terminals. Progress goes to standard error, so what a command prints
@@ -157,7 +158,7 @@ class PlainDisplay:
 
     def _line(self, kind: str, data: dict[str, Any]) -> str | None:
         if kind == "run_plan":
-            self.run.plan(data["objects"], data.get("shared", ()))
+            self.run.plan(data["objects"], data.get("shared", ()), data.get("paces"), data.get("landed"))
             total = self.run.overall.total  # a split source object counted once
             records = f"{total:,}" if total is not None else \
                 f"{sum(t for _, _, t in data['objects'] if t is not None):,}+"

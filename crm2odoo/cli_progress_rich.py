@@ -98,7 +98,7 @@ class RichDisplay:
 
     def _handle(self, kind: str, data: dict[str, Any]) -> None:
         if kind == "run_plan":
-            self.run.plan(data["objects"], data.get("shared", ()))
+            self.run.plan(data["objects"], data.get("shared", ()), data.get("paces"), data.get("landed"))
             self._overall()
         elif kind == "object_start":
             name = data["name"]

@@ -113,6 +113,27 @@ def replayed_meter(total: int | None, started: float, landings: Iterable[tuple[f
     return meter
 
 
+def time_left(parts: Iterable[tuple[int, float | None, float | None]], rate: float | None) -> float | None:
+    """Seconds left of a run made of ``parts``, each (records left, its own recent rate or None, the seconds per
+    record an earlier run measured for it or None): a part goes at its own rate, else at its measured pace, else
+    at the whole run's recent ``rate``; None when a part has neither and the run has no rate yet."""
+    seconds, unpriced = 0.0, 0
+    for left, own_rate, pace in parts:
+        if left <= 0:
+            continue
+        if own_rate:
+            seconds += left / own_rate
+        elif pace is not None:
+            seconds += left * pace
+        else:
+            unpriced += left
+    if unpriced:
+        if not rate:
+            return None
+        seconds += unpriced / rate
+    return seconds
+
+
 def format_seconds(seconds: float | None) -> str:
     """``1:02:03``, ``4:05`` or ``--:--`` for a time nobody can say yet."""
     if seconds is None:
@@ -166,6 +187,20 @@ def run_plan(maps: Sequence[ObjectMap], expected: Mapping[str, int | None]) -> d
             "shared": [(source, expected[split_key(source)], names) for source, names in shared.items()]}
 
 
+class _RunMeter(RateMeter):
+    """The overall meter of a run: records of every object over time; its time left is the run's (``paced``) when
+    an earlier run measured some objects, else every record left at the recent overall rate."""
+
+    def __init__(self, *, clock: Callable[[], float], window_seconds: float) -> None:
+        super().__init__(None, clock=clock, window_seconds=window_seconds)
+        self.paced: Callable[[float | None], float | None] | None = None
+
+    def eta_seconds(self) -> float | None:
+        if self.paced is None or self.total is None:
+            return super().eta_seconds()
+        return self.paced(self.rate())
+
+
 class RunProgress:
     """A command's objects as they go: the plan (each object's expected records), the ones done, and an overall
     meter over every record of the plan, so an overall line can say objects done, elapsed and time left.
@@ -175,6 +210,9 @@ class RunProgress:
     run would look as sure as a real one. Maps that split one source object by ``where`` have no total each, but
     the plan's ``shared`` count of their object stands for them all: the overall total counts the object once,
     and when the last of them ends, the records none of them took come off it (what they met replaces the count).
+    A plan may bring ``paces``, the seconds per record written that earlier runs of the project measured, and the
+    records they ``landed`` (ledger/paces.py): then the time left is summed per object (:func:`time_left`), the new
+    records of an object not reached yet at its measured pace instead of the pace of the objects before it.
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic, window_seconds: float = 30.0) -> None:
@@ -185,15 +223,41 @@ class RunProgress:
         self.ended: list[str] = []
         self._ended_done: dict[str, int] = {}  # records each ended object met
         self._ended_records = 0  # records of the ended objects, each counted as its total (or what it met)
-        self.overall = RateMeter(None, clock=clock, window_seconds=window_seconds)
+        self.paces: dict[str, float] = {}  # seconds per record written, measured by earlier runs
+        self.landed: dict[str, int] = {}  # records earlier runs landed, per object
+        self.overall = _RunMeter(clock=clock, window_seconds=window_seconds)
 
     def plan(self, objects: Sequence[tuple[str, str, int | None]],
-             shared: Iterable[tuple[str, int | None, Sequence[str]]] = ()) -> None:
+             shared: Iterable[tuple[str, int | None, Sequence[str]]] = (),
+             paces: Mapping[str, float] | None = None, landed: Mapping[str, int] | None = None) -> None:
         self.planned = {name: total for name, _, total in objects}
         shares = [SharedCount(source, count, tuple(names)) for source, count, names in shared]
         self.shares = {name: share for share in shares for name in share.maps}
         totals = [t for name, t in self.planned.items() if name not in self.shares] + [s.count for s in shares]
         self.overall.total = sum(t for t in totals if t is not None) if None not in totals else None
+        self.paces = {name: pace for name, pace in (paces or {}).items() if name in self.planned}
+        self.landed = dict(landed or {})
+        self.overall.paced = self._paced_time_left if self.paces else None
+
+    def _paced_time_left(self, rate: float | None) -> float | None:
+        """The run's time left, object by object (:func:`time_left`)."""
+        parts: list[tuple[int, float | None, float | None]] = []
+        for name, total in self.planned.items():
+            if name in self.ended or name in self.shares:
+                continue
+            meter = self.meters.get(name)
+            if meter is None:  # not reached: what earlier runs landed is mostly found unchanged, at another pace
+                new = max(0, (total or 0) - self.landed.get(name, 0))
+                parts += [(new, None, self.paces.get(name)), ((total or 0) - new, None, None)]
+                continue
+            expected = meter.total if meter.total is not None else (total or 0)
+            parts.append((max(0, expected - meter.done), meter.rate(), self.paces.get(name)))
+        for share in {id(s): s for s in self.shares.values()}.values():
+            if share.count is None or all(name in self.ended for name in share.maps):
+                continue
+            met = sum(self._ended_done.get(n, 0) + (self.meters[n].done if n in self.meters else 0) for n in share.maps)
+            parts.append((max(0, share.count - met), None, None))
+        return time_left(parts, rate)
 
     def start(self, name: str, total: int | None) -> RateMeter:
         if name not in self.planned:  # a command without a plan: the objects are counted as they come

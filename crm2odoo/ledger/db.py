@@ -28,6 +28,7 @@ from typing import Any
 
 from crm2odoo.errors import LedgerMismatch
 from crm2odoo.ledger.migrations import SCHEMA_VERSION
+from crm2odoo.ledger.paces import landed_before, measured_paces
 from crm2odoo.ledger.records import (
     FINAL_STATES,
     Intent,
@@ -99,6 +100,17 @@ class Ledger(RecordStore):
 
     def phases(self, run_id: int) -> list[sqlite3.Row]:
         return self.query("SELECT * FROM phases WHERE run_id=? ORDER BY started_at, rowid", (run_id,))
+
+    def paces(self, before_run: int) -> dict[str, float]:
+        """Seconds per record written each object took in this project's newest earlier run that measured it
+        (ledger/paces.py): what a run's overall time left assumes for an object it has not reached."""
+        with self._lock:
+            return measured_paces(self._db, before_run)
+
+    def landed_before(self, run_id: int, objects: list[str]) -> dict[str, int]:
+        """Records of each object earlier runs landed (ledger/paces.py): a run finds them mostly unchanged."""
+        with self._lock:
+            return landed_before(self._db, run_id, objects)
 
     # -- prior values (rollback of updates) -------------------------------------------------------------------
     def save_prior(self, run_id: int, model: str, values: dict[int, dict[str, Any]]) -> None:

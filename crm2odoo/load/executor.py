@@ -72,8 +72,10 @@ class Loader:
         blocked_maps: set[str] = set()
         steps = spec_order(self.spec)
         # what the run will go through, so a renderer can draw an overall line before the first object
+        paces = self.ledger.paces(self.run_id)
         self.ctx.events("run_plan", **run_plan([s.map for s in steps if not only or _selected(s.map, only)],
-                                               self.ctx.totals))
+                                               self.ctx.totals),
+                        paces=paces, landed=self.ledger.landed_before(self.run_id, sorted(paces)))
         processed: set[str] = set()  # maps met so far: loaded, blocked, left out by ``only`` or loaded in a group
         for index, step in enumerate(steps):
             obj = step.map

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from crm2odoo.progress import RateMeter, replayed_meter
+from crm2odoo.ledger.paces import landed_before, measured_paces
+from crm2odoo.progress import RateMeter, replayed_meter, time_left
 
 #: record states that mean "this record is done for this run" (sending is the only state in flight)
 _SETTLED = ("created", "updated", "matched", "unchanged", "merged", "conflict", "archived", "skipped", "quarantined")
@@ -141,6 +142,8 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
         states = _object_rows(db, run_id)
         landings = _landings(db, run_id)
         reasons = _quarantine_reasons(db, run_id)
+        paces = measured_paces(db, run_id) if run["state"] == "running" else {}
+        landed = landed_before(db, run_id, [n for n in order if n in paces and n not in phases])
         owners = [dict(o) for o in db.execute(
             "SELECT source_id, name, email FROM owners WHERE state='unmatched' ORDER BY source_id")]
     options = json.loads(run["options"] or "{}")
@@ -164,12 +167,15 @@ def run_progress(path: Path, expected: Mapping[str, int | None], order: list[str
     overall = _meter(None, started, every_landing, until)
     return {"id": run_id, "kind": run["kind"], "state": run["state"], "started_at": run["started_at"],
             "finished_at": run["finished_at"], "elapsed_seconds": round(elapsed, 1), "objects": objects,
-            "owners_waiting": owners, **_totals(objects, overall.rate() if overall else None, () if partial else shared)}
+            "owners_waiting": owners, **_totals(objects, overall.rate() if overall else None, () if partial else shared,
+                                                paces, landed)}
 
 
-def _totals(objects: list[dict[str, Any]], rate: float | None, shared: Shares) -> dict[str, Any]:
+def _totals(objects: list[dict[str, Any]], rate: float | None, shared: Shares,
+            paces: Mapping[str, float], landed: Mapping[str, int]) -> dict[str, Any]:
     """The whole run at a glance; the share and time left only when every map's record count is known (a split
-    source object's maps by its count, once)."""
+    source object's maps by its count, once). With ``paces`` from earlier runs the time left is summed object by
+    object, as the terminal sums it (progress.time_left)."""
     done = sum(o["done"] for o in objects)
     by_name = {o["name"]: o for o in objects}
     in_shares = {name for _, _, names in shared for name in names}
@@ -178,9 +184,34 @@ def _totals(objects: list[dict[str, Any]], rate: float | None, shared: Shares) -
     expected = sum(t for t in totals if t is not None) if None not in totals else None
     counted = sum(o["done"] for o in objects if o["state"] != "along")
     left = max(0, expected - counted) if expected is not None else None
+    eta = left / rate if left is not None and rate else None
+    if paces and left is not None:
+        eta = time_left(_parts_left(objects, shared, paces, landed), rate)
     return {"done": done, "expected": expected, "quarantined": sum(o["quarantined"] for o in objects),
-            "rate": None if rate is None else round(rate, 1),
-            "eta_seconds": round(left / rate) if left is not None and rate else None}
+            "rate": None if rate is None else round(rate, 1), "eta_seconds": None if eta is None else round(eta)}
+
+
+def _parts_left(objects: list[dict[str, Any]], shared: Shares, paces: Mapping[str, float],
+                landed: Mapping[str, int]) -> list[tuple[int, float | None, float | None]]:
+    """(records left, own rate, measured pace) of each object not ended, and of each split source object, as
+    progress.RunProgress counts them."""
+    in_shares = {name for _, _, names in shared for name in names}
+    parts: list[tuple[int, float | None, float | None]] = []
+    for o in objects:
+        left = max(0, int(o["expected"] or 0) - int(o["done"]))
+        if o["name"] in in_shares:
+            continue
+        if o["state"] == "running":
+            parts.append((left, o["rate"], paces.get(o["name"])))
+        elif o["state"] == "waiting":  # what earlier runs landed is mostly found unchanged, at another pace
+            new = max(0, left - landed.get(o["name"], 0))
+            parts += [(new, None, paces.get(o["name"])), (left - new, None, None)]
+    by_name = {o["name"]: o for o in objects}
+    for _, count, names in shared:
+        maps = [by_name[n] for n in names if n in by_name]
+        if count is not None and not all(m["state"] in ("done", "blocked") for m in maps):
+            parts.append((max(0, count - sum(int(m["done"]) for m in maps)), None, None))
+    return parts
 
 
 

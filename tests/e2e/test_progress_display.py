@@ -5,8 +5,10 @@ sandbox Odoo); the CLI runs in a subprocess, as in test_verdicts.py.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -183,3 +185,30 @@ def test_every_object_that_ends_done_has_told_all_its_records_first(tmp_path: Pa
     assert info.state == "done", info.asdict()
     assert "user" in told and told["user"][0] == told["user"][1] and told["user"][0] > 0
     assert not short, short
+
+
+def test_a_second_run_is_planned_with_the_paces_the_first_measured(tmp_path: Path, server: SandboxServer,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overall ETA of a re-run or a resumed run prices each object at the seconds per record the project's
+    earlier run took for it (ledger/paces.py), so the plan event carries them; a first run has none to carry."""
+    project(tmp_path, server, contacts=600, batch_size=25)
+    prepare(tmp_path)
+    monkeypatch.setenv("VERDICT_ODOO_PASSWORD", "admin")
+    plans: list[dict[str, float]] = []
+
+    def events(kind: str, **data: Any) -> None:
+        if kind == "run_plan":
+            plans.append(data["paces"])
+
+    assert api.migrate(tmp_path, events=events).state == "done"
+    with sqlite3.connect(tmp_path / ".crm2odoo" / "ledger.sqlite") as db:
+        # a sandbox run is quick: its phases stretched to 50 ms a record read, as a real Odoo might take
+        read = {name: json.loads(counts).get("read", 0) for name, counts in db.execute(
+            "SELECT name, counts FROM phases WHERE run_id=1")}
+        for name, count in read.items():
+            db.execute("UPDATE phases SET finished_at=datetime(started_at, ?) WHERE run_id=1 AND name=?",
+                       (f"+{count // 20} seconds", name))
+    assert api.migrate(tmp_path, events=events).state == "done"
+    assert plans[0] == {}, "nothing measured before the first run"
+    assert read["contact"] == 600 and plans[1]["contact"] == pytest.approx(0.05)
+    assert set(plans[1]) == {name for name, count in read.items() if count >= 200}

@@ -11,7 +11,7 @@ import pytest
 
 from crm2odoo.ledger.db import Ledger
 from crm2odoo.mapping.spec import ObjectMap
-from crm2odoo.progress import RateMeter, expected_records, run_plan
+from crm2odoo.progress import RateMeter, RunProgress, expected_records, run_plan
 from crm2odoo.web import ledger_view
 
 START = dt.datetime(2026, 12, 2, 10, 0, 0, tzinfo=dt.UTC)
@@ -109,3 +109,40 @@ def test_the_page_counts_a_split_object_once_in_the_whole_runs_total(tmp_path: P
     finally:
         ledger.close()
     assert whole_run() == (130, 130), "the 30 tasks neither map took come off once both ended"
+
+
+def test_with_an_earlier_runs_paces_the_page_and_the_terminal_price_each_object_alike(tmp_path: Path) -> None:
+    """The notes an earlier run measured at 0.5 s a record are not promised the contacts' pace, on either side."""
+    path = tmp_path / "ledger.sqlite"
+    ledger = Ledger(path)
+    try:
+        earlier = ledger.start_run("migrate", mapping_hash=None, options={})
+        for name, read in (("contact", 1000), ("note", 2000)):
+            ledger.phase(earlier, name, "running")
+            ledger.phase(earlier, name, "done", {"read": read, "created": read})
+        ledger.finish_run(earlier, "done")
+    finally:
+        ledger.close()
+    ledger_with_landings(path)  # the run now going: contacts as in the tests above, notes not reached
+    with sqlite3.connect(path) as db:  # the earlier run: 100 s for 1,000 contacts, 1,000 s for 2,000 notes
+        for name, started, finished in (("contact", -3000, -2900), ("note", -2900, -1900)):
+            db.execute("UPDATE phases SET started_at=?, finished_at=? WHERE run_id=? AND name=?",
+                       (stamp(started), stamp(finished), earlier, name))
+    expected = {"contact": 1000, "note": 2000}
+    page = ledger_view.run_progress(path, expected, ["contact", "note"], now=START + dt.timedelta(seconds=NOW))
+    assert page is not None
+
+    clock = [0.0]
+    run = RunProgress(clock=lambda: clock[0])
+    run.plan([("contact", "res.partner", 1000), ("note", "mail.message", 2000)], paces={"note": 0.5, "contact": 0.1})
+    run.start("contact", 1000)
+    for seconds, count in LANDINGS:
+        clock[0] = seconds
+        run.progress("contact", run.meters["contact"].done + count, 1000)
+    clock[0] = NOW
+    terminal = run.overall.eta_seconds()
+    contact_rate = run.meters["contact"].rate()
+    assert terminal is not None and contact_rate is not None
+    assert terminal == pytest.approx(475 / contact_rate + 2000 * 0.5)
+    assert page["eta_seconds"] == pytest.approx(terminal, abs=1)
+    assert page["eta_seconds"] > 2 * (2475 / page["rate"]), "not every record at the contacts' pace"
