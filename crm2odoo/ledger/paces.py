@@ -18,6 +18,9 @@ import datetime as dt
 import json
 import sqlite3
 
+from crm2odoo.ledger.records import LANDED_SQL
+from crm2odoo.ledger.store import marks
+
 #: a pace needs this many records and seconds behind it: a sample of 25, or a phase of two seconds whose stamps
 #: are whole seconds, says nothing about the next 100,000
 MIN_RECORDS_FOR_PACE = 200
@@ -26,8 +29,6 @@ MIN_SECONDS_FOR_PACE = 10.0
 _SENDING_KINDS = ("migrate", "sample", "delta")
 #: a record a run wrote to Odoo, in a phase's counts and as a record's state
 _WRITTEN = ("created", "updated", "matched")
-#: a record in Odoo the ledger knows (records.py's landed states)
-_LANDED = ("created", "updated", "matched", "unchanged", "merged", "conflict", "archived")
 
 
 def _seconds_between(start: str | None, end: str | None) -> float | None:
@@ -50,10 +51,9 @@ def measured_paces(db: sqlite3.Connection, before_run: int) -> dict[str, float]:
     phases with at least ``MIN_RECORDS_FOR_PACE`` records written and ``MIN_SECONDS_FOR_PACE`` seconds. A phase that
     ended counts the records it wrote from its start to its end; one cut short (a kill, a crash) the records it
     wrote until the last of them, so a resumed run learns from the part its predecessor got through."""
-    kinds = ",".join("?" * len(_SENDING_KINDS))
     phases = db.execute(
-        f"SELECT p.run_id, p.name, p.started_at, p.finished_at, p.counts FROM phases p "
-        f"JOIN runs r ON r.id = p.run_id WHERE p.run_id < ? AND r.kind IN ({kinds}) ORDER BY p.run_id DESC",
+        "SELECT p.run_id, p.name, p.started_at, p.finished_at, p.counts FROM phases p JOIN runs r ON r.id = p.run_id "
+        f"WHERE p.run_id < ? AND r.kind IN ({marks(list(_SENDING_KINDS))}) ORDER BY p.run_id DESC",
         (before_run, *_SENDING_KINDS)).fetchall()
     paces: dict[str, float] = {}
     for run_id, name, started, finished, counts in phases:
@@ -74,19 +74,18 @@ def measured_paces(db: sqlite3.Connection, before_run: int) -> dict[str, float]:
 
 def _written_until(db: sqlite3.Connection, run_id: int, name: str) -> tuple[int, int, str | None]:
     """Records of ``name`` a cut-short run wrote, the records it settled, and when the last of them settled."""
-    marks = ",".join("?" * len(_WRITTEN))
-    row = db.execute(f"SELECT COUNT(*) FILTER (WHERE state IN ({marks})), COUNT(*), MAX(updated_at) FROM records "
-                     "WHERE object=? AND last_run=? AND state != 'sending'", (*_WRITTEN, name, run_id)).fetchone()
+    row = db.execute(f"SELECT COUNT(*) FILTER (WHERE state IN ({marks(list(_WRITTEN))})), COUNT(*), MAX(updated_at) "
+                     "FROM records WHERE object=? AND last_run=? AND state != 'sending'",
+                     (*_WRITTEN, name, run_id)).fetchone()
     return int(row[0] or 0), int(row[1] or 0), row[2]
 
 
 def landed_before(db: sqlite3.Connection, run_id: int, objects: list[str]) -> dict[str, int]:
     """Records of each of ``objects`` in Odoo that runs before ``run_id`` landed (a re-run finds them mostly
     unchanged: they are not priced at the pace of writing)."""
-    marks = ",".join("?" * len(_LANDED))
     landed: dict[str, int] = {}
     for name in objects:
-        row = db.execute(f"SELECT COUNT(*) FROM records WHERE object=? AND odoo_id IS NOT NULL AND state IN ({marks}) "
-                         "AND (last_run IS NULL OR last_run < ?)", (name, *_LANDED, run_id)).fetchone()
+        row = db.execute(f"SELECT COUNT(*) FROM records WHERE object=? AND {LANDED_SQL} "
+                         "AND (last_run IS NULL OR last_run < ?)", (name, run_id)).fetchone()
         landed[name] = int(row[0] or 0)
     return landed

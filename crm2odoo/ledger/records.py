@@ -19,8 +19,8 @@ RecordState = Literal["sending", "created", "updated", "matched", "unchanged", "
 FINAL_STATES: tuple[RecordState, ...] = tuple(s for s in get_args(RecordState) if s != "sending")
 IssueKind = Literal["skip", "quarantine", "conflict", "warning", "owner"]
 
-#: a record that is in Odoo (its id resolves references)
-_LANDED = ("odoo_id IS NOT NULL AND state IN ('created','updated','matched','unchanged','merged','conflict',"
+#: a record that is in Odoo (its id resolves references), as a WHERE term
+LANDED_SQL = ("odoo_id IS NOT NULL AND state IN ('created','updated','matched','unchanged','merged','conflict',"
            "'archived')")
 
 
@@ -146,7 +146,7 @@ class RecordStore(Store):
 
     def id_map(self, obj: str) -> dict[str, int]:
         """source id -> Odoo id of every landed record of one object (for resolving references)."""
-        rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND {_LANDED}", (obj,))
+        rows = self.query(f"SELECT source_id, odoo_id FROM records WHERE object=? AND {LANDED_SQL}", (obj,))
         return {r[0]: int(r[1]) for r in rows}
 
     def _of_source_ids(self, obj: str, source_ids: Iterable[str], columns: str,
@@ -165,13 +165,13 @@ class RecordStore(Store):
 
     def landed_ids(self, obj: str, source_ids: Iterable[str]) -> dict[str, int]:
         """source id -> Odoo id for those of ``source_ids`` that landed."""
-        return {r[0]: int(r[1]) for r in self._of_source_ids(obj, source_ids, "odoo_id", _LANDED)}
+        return {r[0]: int(r[1]) for r in self._of_source_ids(obj, source_ids, "odoo_id", LANDED_SQL)}
 
     def landed_count(self, obj: str) -> int:
-        return int(self.query(f"SELECT COUNT(*) FROM records WHERE object=? AND {_LANDED}", (obj,))[0][0])
+        return int(self.query(f"SELECT COUNT(*) FROM records WHERE object=? AND {LANDED_SQL}", (obj,))[0][0])
 
     def landed_source_ids(self, obj: str) -> list[str]:
-        return [str(r[0]) for r in self.query(f"SELECT source_id FROM records WHERE object=? AND {_LANDED} "
+        return [str(r[0]) for r in self.query(f"SELECT source_id FROM records WHERE object=? AND {LANDED_SQL} "
                                               "ORDER BY rowid", (obj,))]
 
     def fates(self, obj: str, source_ids: Iterable[str]) -> dict[str, tuple[str, str | None, int | None]]:

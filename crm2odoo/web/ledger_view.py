@@ -198,9 +198,9 @@ def _parts_left(objects: list[dict[str, Any]], shared: Shares, paces: Mapping[st
     in_shares = {name for _, _, names in shared for name in names}
     parts: list[tuple[int, float | None, float | None]] = []
     for o in objects:
-        left = max(0, int(o["expected"] or 0) - int(o["done"]))
         if o["name"] in in_shares:
             continue
+        left = max(0, int(o["expected"] or 0) - int(o["done"]))
         if o["state"] == "running":
             parts.append((left, o["rate"], paces.get(o["name"])))
         elif o["state"] == "waiting":  # what earlier runs landed is mostly found unchanged, at another pace
@@ -209,8 +209,9 @@ def _parts_left(objects: list[dict[str, Any]], shared: Shares, paces: Mapping[st
     by_name = {o["name"]: o for o in objects}
     for _, count, names in shared:
         maps = [by_name[n] for n in names if n in by_name]
-        if count is not None and not all(m["state"] in ("done", "blocked") for m in maps):
-            parts.append((max(0, count - sum(int(m["done"]) for m in maps)), None, None))
+        total = _shared_total(count, maps)  # what they took once all ended: nothing left
+        if total is not None:
+            parts.append((max(0, total - sum(int(m["done"]) for m in maps)), None, None))
     return parts
 
 
