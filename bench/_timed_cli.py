@@ -5,7 +5,7 @@ the same arguments, the same process from start to exit. Before it starts, this 
 stopwatch (a ``perf_counter`` pair and a dict update per call, a few microseconds) and writes the totals as JSON to
 the file named by ``CRM2ODOO_BENCH_TIMERS`` when the process exits:
 
-- ``read_back``: Writer.read_back, what Odoo stored for each batch just written (per object);
+- ``read_back``: ReadBacks.read, what Odoo stored for the records just written, a few batches a call (per object);
 - ``content_hash``: TargetRecord.content_hash, the hash of each record as mapped (per object);
 - ``lock``: ProjectLock.acquire and release, the project's one-writer lock;
 - ``reconcile``: the reconciliation migrate runs before its verdict;
@@ -32,7 +32,7 @@ from typing import Any
 
 import crm2odoo.api.migration as migration
 from crm2odoo.cli import main
-from crm2odoo.load.writer import Writer
+from crm2odoo.load.readback import ReadBacks
 from crm2odoo.lock import ProjectLock
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.odoo.client import OdooClient
@@ -94,8 +94,8 @@ def _timed(what: str, original: Callable[..., Any], name_of: Callable[..., str])
 
 
 def install() -> None:
-    Writer.read_back = _timed("read_back", Writer.read_back,  # type: ignore[method-assign]
-                              lambda _self, obj, *_a, **_k: str(obj.name))
+    ReadBacks.read = _timed("read_back", ReadBacks.read,  # type: ignore[method-assign]
+                            lambda _self, obj, *_a, **_k: str(obj.name))
     hash_of = TargetRecord.content_hash.fget
     assert hash_of is not None
     TargetRecord.content_hash = property(_timed("content_hash", hash_of,  # type: ignore[method-assign,assignment]

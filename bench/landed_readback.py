@@ -2,8 +2,8 @@
 
 Loads N contacts (a tenth of them companies; half the people linked to one, some with an address of their own,
 websites and HTML notes that Odoo normalises) twice on fresh data: once as the loader does (one ``read`` per
-batch), once with the read-back left out, and reports the time spent in the read-backs and the difference in
-wall time. Every record is deleted at the end.
+few batches, load/readback.py), once with the read-back left out, and reports the time spent in the read-backs
+and the difference in wall time. Every record is deleted at the end.
 
     python bench/landed_readback.py                       # a SandboxServer started in-process
     python bench/landed_readback.py --odoo-url http://127.0.0.1:8069 --db crm18 --login admin --password admin
@@ -60,7 +60,7 @@ objects:
 
 
 class ReadBackTimer:
-    """Wraps a run's Writer.read_back: counts and times it, or skips it (the run without read-back)."""
+    """Wraps a run's read-backs (ReadBacks.read): counts and times them, or skips them (the run without)."""
 
     seconds = 0.0
     calls = 0
@@ -68,8 +68,8 @@ class ReadBackTimer:
 
     @classmethod
     def install(cls, loader: Loader) -> None:
-        writer = loader.batches.writer
-        original = writer.read_back
+        read_backs = loader.batches.writer.read_backs
+        original = read_backs.read
 
         def timed(obj: ObjectMap, landed: list[Prepared], fields_meta: dict[str, dict[str, Any]]) -> None:
             if not cls.enabled:
@@ -79,7 +79,7 @@ class ReadBackTimer:
             cls.seconds += time.perf_counter() - started
             cls.calls += 1
 
-        writer.read_back = timed  # type: ignore[method-assign]
+        read_backs.read = timed  # type: ignore[method-assign]
 
 
 def dataset(tag: str, contacts: int) -> dict[str, list[SourceRecord]]:

@@ -63,7 +63,11 @@ class Loader:
     def run(self, *, only: set[str] | None = None, ids: dict[str, set[str]] | None = None) -> list[ObjectResult]:
         # Odoo's lead scoring would count every won deal the run creates, in rows nobody may restore (scoring.py)
         with scoring_paused(self.client, self.schema, self.ledger):
-            return self._run(only, ids)
+            try:
+                return self._run(only, ids)
+            except BaseException as exc:
+                self.batches.writer.read_backs.flush_after_stop(exc)
+                raise
 
     def _run(self, only: set[str] | None, ids: dict[str, set[str]] | None) -> list[ObjectResult]:
         results = self.results = []

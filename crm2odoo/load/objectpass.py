@@ -168,6 +168,8 @@ class ObjectPass:
     def finish(self) -> None:
         """What needs every batch of the map settled."""
         ctx, obj, result = self.ctx, self.obj, self.result
+        # the records still waiting are read back before anything below writes to them again
+        self.batches.writer.read_backs.flush(obj.name)
         if self.deferred:
             link_deferred(ctx, self.batches.writer, obj, self.fields_meta, self.deferred)
         if self.merged:

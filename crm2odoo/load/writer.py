@@ -1,5 +1,5 @@
 """Sending prepared records to Odoo: ``load`` with our external IDs (or ``create`` then naming, load/create.py),
-split until the records Odoo refuses are isolated, and what Odoo stored read back.
+split until the records Odoo refuses are isolated, and what Odoo stored read back (load/readback.py).
 
 The write primitive is Odoo's ``load`` with an ``id`` column holding our external ID. It creates the record and its
 external ID in one transaction and, for an external ID that exists, updates instead of creating; so a batch sent
@@ -14,15 +14,14 @@ import time
 from typing import Any
 
 from crm2odoo.errors import OdooRecordError
-from crm2odoo.ledger.db import Issue
 from crm2odoo.load.addresses import AddressKeeper
-from crm2odoo.load.cells import column, read_cells
+from crm2odoo.load.cells import column
 from crm2odoo.load.context import LoadContext
 from crm2odoo.load.create import Creator
 from crm2odoo.load.diffing import group_columns, write_groups
 from crm2odoo.load.outcomes import ObjectResult
 from crm2odoo.load.prepared import Prepared
-from crm2odoo.load.rules import corresponds
+from crm2odoo.load.readback import ReadBacks
 from crm2odoo.mapping.spec import ObjectMap
 from crm2odoo.models import odoo_model
 from crm2odoo.odoo.client import CONCURRENCY_SIGNS
@@ -33,8 +32,6 @@ log = logging.getLogger("crm2odoo.load")
 #: a batch whose every error is Odoo failing inside (not a value it refused) is sent again this many times
 SERVER_FAULT_RETRIES = 3
 SERVER_FAULT_BACKOFF = 1.0  # seconds, doubled on each attempt
-#: not read back after a write: file content is verified by its checksum (validate/reconcile.py), not re-read
-UNREAD_TYPES = frozenset({"binary", "one2many", "properties", "properties_definition"})
 
 
 def server_fault(message: dict[str, Any]) -> bool:
@@ -53,6 +50,7 @@ class Writer:
         self.ctx = ctx
         self.creator = Creator(ctx)
         self.addresses = AddressKeeper(ctx, self.load)
+        self.read_backs = ReadBacks(ctx)
 
     def send(self, obj: ObjectMap, prepared: list[Prepared], fields_meta: FieldsMeta, result: ObjectResult) -> None:
         """One ``load`` per group of records sharing their default-sensitive columns; split on data errors."""
@@ -66,7 +64,8 @@ class Writer:
                 self.load(obj, [Prepared(p.target, {n: p.cells.get(n, "") for n in again}) for p in updates], again,
                           fields_meta, ObjectResult(obj.name, obj.model), count=False)
         refused = self.addresses.restore(obj, after, fields_meta) if after else []
-        self.read_back(obj, [p for p in prepared if p.landed_id and p.target.source_id not in refused], fields_meta)
+        self.read_backs.add(obj, [p for p in prepared if p.landed_id and p.target.source_id not in refused],
+                            fields_meta)
 
     def _send_group(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: FieldsMeta,
                     result: ObjectResult) -> None:
@@ -85,41 +84,6 @@ class Writer:
         self.creator.send(obj, new, names, fields_meta, result, by_load)
         if old:
             self.load(obj, old, names, fields_meta, result)
-
-    def read_back(self, obj: ObjectMap, landed: list[Prepared], fields_meta: FieldsMeta) -> None:
-        """What Odoo stored for the fields just written, in one ``read`` for the batch, kept as the landed values.
-
-        Odoo normalises what it stores and fills what the loader leaves to it (see load/rules.py): reconcile,
-        the three-way merge and rollback compare Odoo with these, never with the values sent. A difference no rule
-        explains (a value cut short, a field Odoo overrides) is recorded as a warning a person can see.
-        """
-        wanted = {int(p.landed_id or 0): p for p in landed}
-        names = sorted({n for p in wanted.values() for n in (*p.cells, *p.later, *p.relink)
-                        if n in fields_meta and fields_meta[n].get("type") not in UNREAD_TYPES})
-        if not wanted or not names:
-            return
-        rows = {int(r["id"]): r for r in self.ctx.client.read(obj.model, sorted(wanted), names, link_names=False,
-                                                               context={"active_test": False})}
-        stored_rows: list[tuple[str, dict[str, tuple[str, str]]]] = []
-        issues: list[Issue] = []
-        for odoo_id, p in wanted.items():
-            row = rows.get(odoo_id)
-            if row is None:
-                continue
-            sent_all = {**(p.full or {}), **p.cells, **p.later}
-            mine = [n for n in names if n in p.cells or n in p.later or n in p.relink]
-            stored = read_cells(row, mine, fields_meta)
-            pairs: dict[str, tuple[str, str]] = {}
-            for name in mine:
-                sent = str(sent_all.get(name, ""))
-                pairs[name] = (sent, stored[name])
-                if not corresponds(sent, stored[name], fields_meta[name], name, model=obj.model, cells=sent_all):
-                    issues.append(Issue(obj.name, p.target.source_id, "warning",
-                                        f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
-                                        field=name, value=sent[:200], locator=p.target.locator))
-            stored_rows.append((p.target.source_id, pairs))
-        self.ctx.ledger.set_landed(obj.name, stored_rows)
-        self.ctx.outcomes.issues(issues)
 
     def load(self, obj: ObjectMap, group: list[Prepared], names: list[str], fields_meta: FieldsMeta,
              result: ObjectResult, *, count: bool = True, attempt: int = 0, refused: list[str] | None = None) -> None:
