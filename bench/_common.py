@@ -120,3 +120,22 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
+
+
+def cpu_jiffies() -> tuple[int, int]:
+    """(busy, all) CPU time of the whole machine since boot, every core summed, from /proc/stat (Linux)."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        values = [int(v) for v in fh.readline().split()[1:9]]  # user nice system idle iowait irq softirq steal
+    return sum(values) - values[3] - values[4], sum(values)
+
+
+@contextmanager
+def cpu_busy(into: dict[str, float], key: str) -> Iterator[None]:
+    """``into[key]``: the share (%) of the machine's CPU time that was busy while the block ran: near 100 % means
+    the client, Odoo and PostgreSQL together kept every core at work, so more connections cannot go faster."""
+    busy, total = cpu_jiffies()
+    try:
+        yield
+    finally:
+        busy_end, total_end = cpu_jiffies()
+        into[key] = 100.0 * (busy_end - busy) / max(1, total_end - total)

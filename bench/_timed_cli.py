@@ -32,10 +32,15 @@ from typing import Any
 
 import crm2odoo.api.migration as migration
 from crm2odoo.cli import main
-from crm2odoo.load.readback import ReadBacks
+from crm2odoo.load.writer import Writer
 from crm2odoo.lock import ProjectLock
 from crm2odoo.mapping.engine import TargetRecord
 from crm2odoo.odoo.client import OdooClient
+
+try:
+    from crm2odoo.load.readback import ReadBacks
+except ImportError:  # a source tree from before it (``--target before,...,DIR``): the writer read back per batch
+    ReadBacks = None  # type: ignore[assignment,misc]
 
 TOTALS: dict[str, list[float]] = {}  # "what/object" -> [calls, seconds]
 _GUARD = threading.Lock()
@@ -94,8 +99,12 @@ def _timed(what: str, original: Callable[..., Any], name_of: Callable[..., str])
 
 
 def install() -> None:
-    ReadBacks.read = _timed("read_back", ReadBacks.read,  # type: ignore[method-assign]
-                            lambda _self, obj, *_a, **_k: str(obj.name))
+    if ReadBacks is not None:
+        ReadBacks.read = _timed("read_back", ReadBacks.read,  # type: ignore[method-assign]
+                                lambda _self, obj, *_a, **_k: str(obj.name))
+    else:
+        Writer.read_back = _timed("read_back", Writer.read_back,  # type: ignore[attr-defined]
+                                  lambda _self, obj, *_a, **_k: str(obj.name))
     hash_of = TargetRecord.content_hash.fget
     assert hash_of is not None
     TargetRecord.content_hash = property(_timed("content_hash", hash_of,  # type: ignore[method-assign,assignment]

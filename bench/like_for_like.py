@@ -82,7 +82,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import table
+from _common import cpu_busy, table
 from _like_peer import ADDRESS_IMPORT, MODELS, OBJECTS, OWN_LINKS, PeerRun
 
 from crm2odoo import api
@@ -130,6 +130,7 @@ class Measured:
     limit_check: list[str] = field(default_factory=list)
     timers: dict[str, list[float]] = field(default_factory=dict)
     load: str = ""
+    cpu: dict[str, float] = field(default_factory=dict)  # machine CPU busy (%) while each contender ran
 
 
 # -- the data and the project folder ---------------------------------------------------------------------------------
@@ -370,7 +371,8 @@ def one_round(target: Target, args: argparse.Namespace, data: Path, planned: Pat
         timers = root / "timers.json"
         warm_up(target, database)
         started = time.perf_counter()
-        lines = cli(root, "migrate", timers=timers, code=target.code)
+        with cpu_busy(out.cpu, "crm2odoo migrate"):
+            lines = cli(root, "migrate", timers=timers, code=target.code)
         out.migrate = time.perf_counter() - started
         out.phases = phases(lines)
         out.timers = json.loads(timers.read_text()) if timers.exists() else {}
@@ -385,12 +387,14 @@ def one_round(target: Target, args: argparse.Namespace, data: Path, planned: Pat
         try:
             stored = stored_values(client, root / ".crm2odoo" / "ledger.sqlite")
             out.counts = {obj: len(rows) for obj, rows in stored.rows.items()}
-            out.limit, copies = limit_run(client, stored)
+            with cpu_busy(out.cpu, "limit"):
+                out.limit, copies = limit_run(client, stored)
             out.limit_check = limit_check(client, stored, copies)
             if peer_on:
                 peer = PeerRun(settings(target, database), root, args.peer_workers if args.peer_workers is not None
                                else max(1, int(0.8 * target.workers)), client)
-                out.peer = peer.run(stored)
+                with cpu_busy(out.cpu, "peer (both imports)"):
+                    out.peer = peer.run(stored)
                 out.peer_check = peer.check(stored)
         finally:
             client.close()
@@ -428,6 +432,8 @@ def report(target: Target, contacts: int, rounds: list[Measured]) -> None:
     print(table(["object", "records", "crm2odoo s", "limit s", "inner ratio", "target"], rows))
     for line in rounds[-1].limit_check:
         print(line)
+    print("machine CPU busy while each ran (every core, client + Odoo + PostgreSQL): " + ", ".join(
+        f"{what} {span([r.cpu[what] for r in rounds if what in r.cpu])} %" for what in rounds[-1].cpu))
     verdict_costs(rounds)
     odoo_calls(rounds[-1])
     peer_report(rounds)
