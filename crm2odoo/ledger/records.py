@@ -270,14 +270,17 @@ class RecordStore(Store):
         """(source_id, {field: (value sent, value Odoo stored)}) read back after a write; merged into what is
         known. The value sent ties each read-back to the write it followed (see RecordRow.stored)."""
         with self.tx() as db:
-            for source_id, values in rows:
-                found = db.execute("SELECT landed FROM records WHERE object=? AND source_id=?",
-                                   (obj, source_id)).fetchone()
-                if found is None:
-                    continue
-                landed = {**json.loads(found[0] or "{}"), **{k: list(v) for k, v in values.items()}}
-                db.execute("UPDATE records SET landed=? WHERE object=? AND source_id=?",
-                           (json.dumps(landed, sort_keys=True), obj, source_id))
+            known: dict[str, str | None] = {}
+            for part in chunks(list(dict.fromkeys(source_id for source_id, _ in rows))):
+                known.update(db.execute(f"SELECT source_id, landed FROM records WHERE object=? AND source_id IN "
+                                        f"({marks(part)})", (obj, *part)).fetchall())
+            for source_id, values in rows:  # in order: a record read back twice keeps the later values
+                if source_id in known:
+                    landed = {**json.loads(known[source_id] or "{}"), **{k: list(v) for k, v in values.items()}}
+                    known[source_id] = json.dumps(landed, sort_keys=True)
+            db.executemany("UPDATE records SET landed=? WHERE object=? AND source_id=?",
+                           [(known[source_id], obj, source_id) for source_id in dict.fromkeys(s for s, _ in rows)
+                            if source_id in known])
 
     def mark_matched(self, run_id: int, obj: str, source_id: str, model: str, xmlid: str, odoo_id: int,
                      locator: str) -> None:

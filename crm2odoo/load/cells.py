@@ -56,12 +56,19 @@ def quiet_context(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {**QUIET_CONTEXT, **(extra or {})}
 
 
+#: field types whose string value, as Odoo reads it, is already the cell (see ``cell``)
+_VERBATIM = frozenset({"char", "text", "html", "selection"})
+
+
 def read_cells(row: Mapping[str, Any], names: Iterable[str], meta: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     """Values read from Odoo, in the same form as the cells we send (for comparing the two)."""
     out = {}
     for name in names:
         value = row.get(name)
         kind = meta[name].get("type")
+        if kind in _VERBATIM and isinstance(value, str):  # most fields read back: the text is the cell
+            out[name] = value
+            continue
         if kind == "many2one":  # [id, name], or the bare id of a read without link names
             value = value[0] if isinstance(value, list) and value else value if isinstance(value, int) and value \
                 and not isinstance(value, bool) else None

@@ -102,17 +102,24 @@ class ReadBacks:
             row = rows.get(int(p.landed_id or 0))
             if row is None:
                 continue
-            sent_all = {**(p.full or {}), **p.cells, **p.later}
             mine = [n for n in names if n in p.cells or n in p.later or n in p.relink]
             stored = read_cells(row, mine, fields_meta)
+            full = p.full or {}
             pairs: dict[str, tuple[str, str]] = {}
+            differing: list[str] = []
             for name in mine:
-                sent = str(sent_all.get(name, ""))
+                sent = str(p.later[name] if name in p.later else p.cells[name] if name in p.cells
+                           else full.get(name, ""))
                 pairs[name] = (sent, stored[name])
-                if not corresponds(sent, stored[name], fields_meta[name], name, model=obj.model, cells=sent_all):
-                    issues.append(Issue(obj.name, p.target.source_id, "warning",
-                                        f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {sent[:80]!r}",
-                                        field=name, value=sent[:200], locator=p.target.locator))
+                if sent != stored[name]:
+                    differing.append(name)
+            if differing:  # the rules are asked only where Odoo holds other text than was sent
+                sent_all = {**full, **p.cells, **p.later}
+                issues.extend(Issue(obj.name, p.target.source_id, "warning",
+                                    f"Odoo stored {stored[name][:80]!r} for {name}, the tool sent {pairs[name][0][:80]!r}",
+                                    field=name, value=pairs[name][0][:200], locator=p.target.locator)
+                              for name in differing if not corresponds(pairs[name][0], stored[name], fields_meta[name],
+                                                                       name, model=obj.model, cells=sent_all))
             stored_rows.append((p.target.source_id, pairs))
         self.ctx.ledger.set_landed(obj.name, stored_rows)
         self.ctx.outcomes.issues(issues)
